@@ -1,0 +1,245 @@
+/* calc/amount.c — exact amounts: decimal text to mpq_t, half-even rounding, formatting. */
+#include "calc/amount.h"
+
+#include <string.h>
+
+#include "model/qt_error.h"
+
+/* Digits that always fit an unsigned long: 10^19 - 1 < 2^64, 10^9 - 1 < 2^32. */
+#define QT_FAST_DIGITS (sizeof (unsigned long) >= 8 ? 19u : 9u)
+
+static inline gboolean
+is_digit (char c)
+{
+  return c >= '0' && c <= '9';
+}
+
+static gboolean
+fail_not_decimal (const char *text, gsize len, GError **error)
+{
+  /* Name the text itself: the caller prefixes file, line and column. */
+  int shown = len > G_MAXINT ? G_MAXINT : (int) len;
+  g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
+               "'%.*s' is not a decimal number", shown, text);
+  return FALSE;
+}
+
+/* Loads the ndigits digits of text[0..len), skipping a '.', into z as one
+ * integer.  Short runs go through an unsigned long; long ones through mpz_set_str
+ * on a copy of the bare digit string, so no value ever passes a double. */
+static void
+set_digits (mpz_t z, const char *text, gsize len, gsize ndigits)
+{
+  if (ndigits <= QT_FAST_DIGITS)
+    {
+      unsigned long acc = 0;
+      for (gsize i = 0; i < len; i++)
+        if (text[i] != '.')
+          acc = acc * 10 + (unsigned long) (text[i] - '0');
+      mpz_set_ui (z, acc);
+      return;
+    }
+
+  g_autofree char *digits = g_malloc (ndigits + 1);
+  gsize n = 0;
+  for (gsize i = 0; i < len; i++)
+    if (text[i] != '.')
+      digits[n++] = text[i];
+  digits[n] = '\0';
+  /* Cannot fail: the string holds only decimal digits. */
+  mpz_set_str (z, digits, 10);
+}
+
+/* SPEC §2 decimal: -?[0-9]+(\.[0-9]+)? and nothing else. */
+gboolean
+qt_decimal_parse (mpq_t out, const char *text, gsize len, GError **error)
+{
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  gsize i = 0;
+  gboolean negative = FALSE;
+  if (i < len && text[i] == '-')
+    {
+      negative = TRUE;
+      i++;
+    }
+
+  const gsize int_start = i;
+  while (i < len && is_digit (text[i]))
+    i++;
+  const gsize int_len = i - int_start;
+  if (int_len == 0)
+    return fail_not_decimal (text, len, error);
+
+  gsize frac_len = 0;
+  if (i < len && text[i] == '.')
+    {
+      i++;
+      const gsize frac_start = i;
+      while (i < len && is_digit (text[i]))
+        i++;
+      frac_len = i - frac_start;
+      if (frac_len == 0)
+        return fail_not_decimal (text, len, error);
+    }
+  if (i != len)
+    return fail_not_decimal (text, len, error);
+
+  /* Trailing fraction zeros do not change the value; dropping them keeps
+   * the denominator (and the later gcd) small for `12.50`-style amounts. */
+  gsize body_len = len - int_start;
+  while (frac_len > 0 && text[int_start + body_len - 1] == '0')
+    {
+      frac_len--;
+      body_len--;
+    }
+  if (frac_len == 0 && body_len > int_len)
+    body_len = int_len; /* the '.' itself */
+
+  set_digits (mpq_numref (out), text + int_start, body_len, int_len + frac_len);
+  if (negative)
+    mpz_neg (mpq_numref (out), mpq_numref (out));
+
+  if (frac_len == 0)
+    {
+      mpz_set_ui (mpq_denref (out), 1);
+      return TRUE;
+    }
+  mpz_ui_pow_ui (mpq_denref (out), 10, frac_len);
+  /* The digits may share factors 2 and 5 with 10^k: keep mpq canonical. */
+  mpq_canonicalize (out);
+  return TRUE;
+}
+
+/* Prints z / 10^decimals with exactly `decimals` fraction digits and at
+ * least one integer digit; a '-' only when `negative` and z != 0, so a value
+ * that is zero after rounding never shows a sign.  z holds the magnitude
+ * (its own sign is ignored).  (transfer full) */
+static char *
+format_scaled (const mpz_t z, unsigned decimals, gboolean negative)
+{
+  g_autofree char *digits = g_malloc (mpz_sizeinbase (z, 10) + 2);
+  mpz_get_str (digits, 10, z);
+  const char *mag = digits[0] == '-' ? digits + 1 : digits;
+  const gsize ndigits = strlen (mag);
+
+  /* 5 at 2 decimals is "0.05": pad with zeros up to decimals + 1 digits. */
+  const gsize width = MAX (ndigits, (gsize) decimals + 1);
+
+  GString *s = g_string_sized_new (width + 3);
+  if (negative && mpz_sgn (z) != 0)
+    g_string_append_c (s, '-');
+  for (gsize k = ndigits; k < width; k++)
+    g_string_append_c (s, '0');
+  g_string_append_len (s, mag, (gssize) ndigits);
+  if (decimals > 0)
+    g_string_insert_c (s, (gssize) (s->len - decimals), '.');
+  return g_string_free (s, FALSE);
+}
+
+/* SPEC §12.10 exact number form. */
+char *
+qt_exact_format (const mpq_t v)
+{
+  const mpz_srcptr num = mpq_numref (v);
+  const mpz_srcptr den = mpq_denref (v);
+
+  if (mpz_cmp_ui (den, 1) == 0)
+    {
+      char *s = g_malloc (mpz_sizeinbase (num, 10) + 2);
+      return mpz_get_str (s, 10, num);
+    }
+
+  /* v (canonical) terminates in base 10 iff den = 2^a 5^b. */
+  mpz_t rest, five, scaled;
+  mpz_inits (rest, five, scaled, NULL);
+  const mp_bitcnt_t twos = mpz_scan1 (den, 0);
+  mpz_tdiv_q_2exp (rest, den, twos);
+  mpz_set_ui (five, 5);
+  const mp_bitcnt_t fives = mpz_remove (rest, rest, five);
+
+  char *out;
+  if (mpz_cmp_ui (rest, 1) == 0)
+    {
+      /* num/den = num * 2^(k-a) * 5^(k-b) / 10^k with k = max(a, b).  As
+       * num/den is in lowest terms, that numerator never ends in 0, so
+       * there are no trailing zeros to strip. */
+      const mp_bitcnt_t k = MAX (twos, fives);
+      mpz_ui_pow_ui (five, 5, k - fives);
+      mpz_mul (scaled, num, five);
+      mpz_mul_2exp (scaled, scaled, k - twos);
+      out = format_scaled (scaled, (unsigned) k, mpz_sgn (num) < 0);
+    }
+  else
+    {
+      out = g_malloc (mpz_sizeinbase (num, 10) + mpz_sizeinbase (den, 10) + 3);
+      mpq_get_str (out, 10, v);
+    }
+  mpz_clears (rest, five, scaled, NULL);
+  return out;
+}
+
+/* Puts round(|v| * 10^decimals) with `mode` into `scaled` (a non-negative
+ * integer) and returns whether v is negative.  SPEC §6: half-even is built
+ * on the magnitude with mpz_tdiv_qr and a remainder comparison, the sign
+ * kept apart, so ties go to the even neighbour symmetrically around zero. */
+static gboolean
+round_scaled (mpz_t scaled, const mpq_t v, unsigned decimals, QtRoundMode mode)
+{
+  const gboolean negative = mpq_sgn (v) < 0;
+  const mpz_srcptr den = mpq_denref (v);
+
+  mpz_t r;
+  mpz_init (r);
+  mpz_abs (scaled, mpq_numref (v));
+  if (decimals > 0)
+    {
+      mpz_ui_pow_ui (r, 10, decimals);
+      mpz_mul (scaled, scaled, r);
+    }
+  mpz_tdiv_qr (scaled, r, scaled, den);
+
+  switch (mode)
+    {
+    case QT_ROUND_HALF_EVEN:
+      {
+        /* Compare the remainder with half the divisor as 2r <=> den. */
+        mpz_mul_2exp (r, r, 1);
+        const int c = mpz_cmp (r, den);
+        if (c > 0 || (c == 0 && mpz_odd_p (scaled)))
+          mpz_add_ui (scaled, scaled, 1);
+        break;
+      }
+    default:
+      g_assert_not_reached ();
+    }
+  mpz_clear (r);
+  return negative;
+}
+
+void
+qt_round (mpq_t out, const mpq_t v, unsigned decimals, QtRoundMode mode)
+{
+  mpz_t scaled;
+  mpz_init (scaled);
+  /* Read v fully before writing out: they may be the same variable. */
+  const gboolean negative = round_scaled (scaled, v, decimals, mode);
+  if (negative)
+    mpz_neg (scaled, scaled);
+  mpz_swap (mpq_numref (out), scaled);
+  mpz_ui_pow_ui (mpq_denref (out), 10, decimals);
+  mpq_canonicalize (out);
+  mpz_clear (scaled);
+}
+
+char *
+qt_fixed_format (const mpq_t v, unsigned decimals, QtRoundMode mode)
+{
+  mpz_t scaled;
+  mpz_init (scaled);
+  const gboolean negative = round_scaled (scaled, v, decimals, mode);
+  char *out = format_scaled (scaled, decimals, negative);
+  mpz_clear (scaled);
+  return out;
+}

@@ -1,0 +1,317 @@
+/* calc/credit.c — SPEC §4.1–4.4 and §12.3–12.5: receipts → credited slices. */
+#include "credit.h"
+
+#include <string.h>
+
+#include "amount.h"
+
+/* Per-month context: the plan version of each rep for the month. */
+typedef struct {
+  const QtIndex *ix;
+  const QtDataset *ds;
+  const QtPlanVersion **rep_plan;
+  QtMonthCredit *mc;
+} Month;
+
+void
+qt_slice_clear (gpointer p)
+{
+  QtSlice *s = p;
+  mpq_clears (s->share, s->amount, s->weight, s->weighted, NULL);
+}
+
+void
+qt_exception_clear (gpointer p)
+{
+  QtException *e = p;
+  g_free (e->message);
+}
+
+const QtPlanVersion *
+qt_credit_rep_plan (const QtIndex *ix, const QtPlanSet *plans, guint rep, QtPeriod period)
+{
+  return qt_plan_set_in_force (plans, ix->ds->reps[rep].plan_id, qt_period_first_day (period));
+}
+
+static void
+add_exception (Month *m, const QtReceipt *r, const char *code, char *message)
+{
+  if (m->mc->exceptions == NULL)
+    {
+      g_free (message);
+      return;
+    }
+  QtException e = { "receipts.csv", r->line, code, message };
+  g_array_append_val (m->mc->exceptions, e);
+}
+
+/* SPEC §12.4 order of checks; returns NULL when the receipt is credited,
+ * else the code (and *message). */
+static const char *
+classify (Month *m, const QtReceipt *r, gint o, char **message)
+{
+  const QtIndex *ix = m->ix;
+  const QtDataset *ds = m->ds;
+  if (o < 0)
+    {
+      *message = g_strdup_printf ("order '%s' does not exist", r->order_id);
+      return "UNKNOWN_ORDER";
+    }
+  const QtOrder *ord = &ds->orders[o];
+  gint owner = qt_index_rep (ix, ord->rep_id);
+  if (owner < 0)
+    {
+      *message = g_strdup_printf ("order '%s' names unknown rep '%s'", ord->order_id, ord->rep_id);
+      return "UNKNOWN_REP";
+    }
+  g_auto (mpq_t) sum;
+  mpq_init (sum);
+  for (guint k = ix->split_start[o]; k < ix->split_start[o + 1]; k++)
+    {
+      const QtSplit *s = &ds->splits[ix->order_splits[k]];
+      if (qt_index_rep (ix, s->rep_id) < 0)
+        {
+          *message = g_strdup_printf ("split of order '%s' names unknown rep '%s'",
+                                      ord->order_id, s->rep_id);
+          return "UNKNOWN_REP";
+        }
+      mpq_add (sum, sum, s->share);
+    }
+  if (ix->split_start[o] < ix->split_start[o + 1] && mpq_cmp_si (sum, 1, 1) != 0)
+    {
+      g_autofree char *txt = qt_exact_format (sum);
+      *message = g_strdup_printf ("split shares of order '%s' sum to %s, not 1", ord->order_id, txt);
+      return "SPLIT_SUM";
+    }
+  const QtPlanVersion *v = m->rep_plan[owner];
+  if (v == NULL || !(v->eligible_status & (1u << ord->status)))
+    {
+      *message = g_strdup_printf ("order '%s' has status '%s', not eligible", ord->order_id,
+                                  qt_status_name (ord->status));
+      return "INELIGIBLE_STATUS";
+    }
+  return NULL;
+}
+
+/* Order net N = Σ quantity × unit_price (SPEC §4.2). */
+static void
+order_net (const Month *m, gint o, mpq_t net)
+{
+  g_auto (mpq_t) line_net;
+  mpq_init (line_net);
+  mpq_set_ui (net, 0, 1);
+  for (guint k = m->ix->line_start[o]; k < m->ix->line_start[o + 1]; k++)
+    {
+      const QtOrderLine *l = &m->ds->lines[m->ix->order_lines[k]];
+      mpq_mul (line_net, l->quantity, l->unit_price);
+      mpq_add (net, net, line_net);
+    }
+}
+
+/* SPEC §4.3, §12.5.1: no other eligible order of the customer inside the
+ * look-back window before this one (by signed_on, then order_id). */
+static gboolean
+is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligible)
+{
+  const QtOrder *orders = ix->ds->orders;
+  gint64 from = (gint64) orders[o].signed_on - lookback;
+  for (guint i = ix->cust_pos[o]; i-- > ix->cust_group[o];)
+    {
+      const QtOrder *other = &orders[ix->by_customer[i]];
+      if (other->signed_on < from)
+        break;
+      if (eligible & (1u << other->status))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* SPEC §4.3, §12.5.2: (price − cost) / price ≥ min rate, price > 0. */
+static gboolean
+is_high_margin (const QtOrderLine *l, const mpq_t min_rate)
+{
+  if (mpq_sgn (l->unit_price) <= 0)
+    return FALSE;
+  g_auto (mpq_t) margin;
+  g_auto (mpq_t) floor_;
+  mpq_inits (margin, floor_, NULL);
+  mpq_sub (margin, l->unit_price, l->unit_cost);
+  mpq_mul (floor_, min_rate, l->unit_price);
+  return mpq_cmp (margin, floor_) >= 0;
+}
+
+/* Applies the receiving rep's multipliers to one slice (SPEC §12.3). */
+static void
+weigh_slice (const Month *m, QtSlice *s, guint o, QtDay collected_on)
+{
+  const QtPlanVersion *v = s->plan;
+  const QtOrder *ord = &m->ds->orders[o];
+  mpq_set_ui (s->weight, 1, 1);
+  s->mult_mask = 0;
+  const QtMultiplier *nc = &v->mult[QT_MULT_NEW_CUSTOMER];
+  if (nc->present && is_new_customer (m->ix, o, nc->lookback_days, v->eligible_status))
+    s->mult_mask |= 1u << QT_MULT_NEW_CUSTOMER;
+  const QtMultiplier *hm = &v->mult[QT_MULT_HIGH_MARGIN];
+  if (hm->present && is_high_margin (&m->ds->lines[s->line], hm->min_margin_rate))
+    s->mult_mask |= 1u << QT_MULT_HIGH_MARGIN;
+  const QtMultiplier *fc = &v->mult[QT_MULT_FAST_COLLECTION];
+  if (fc->present && (gint64) collected_on - ord->signed_on <= fc->max_days)
+    s->mult_mask |= 1u << QT_MULT_FAST_COLLECTION;
+  for (int k = 0; k < QT_MULT_COUNT; k++)
+    if (s->mult_mask & (1u << k))
+      mpq_mul (s->weight, s->weight, v->mult[k].factor);
+  mpq_mul (s->weighted, s->amount, s->weight);
+}
+
+/* Adds one slice to the rep's totals (and to the detail list). */
+static void
+credit_slice (Month *m, QtSlice *s)
+{
+  QtMonthCredit *mc = m->mc;
+  mpq_add (mc->credit[s->rep], mc->credit[s->rep], s->amount);
+  mpq_add (mc->weighted[s->rep], mc->weighted[s->rep], s->weighted);
+  mc->n_slices[s->rep]++;
+  if (mc->slices != NULL)
+    g_array_append_val (mc->slices, *s);
+  else
+    qt_slice_clear (s);
+}
+
+/* SPEC §4.2: slice = a × line_net / N × share, for every line and rep. */
+static void
+allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
+{
+  const QtIndex *ix = m->ix;
+  const QtDataset *ds = m->ds;
+  const QtReceipt *r = &ds->receipts[r_idx];
+  gboolean split = ix->split_start[o] < ix->split_start[o + 1];
+  g_auto (mpq_t) base;
+  mpq_init (base);
+  for (guint k = ix->line_start[o]; k < ix->line_start[o + 1]; k++)
+    {
+      guint li = ix->order_lines[k];
+      const QtOrderLine *l = &ds->lines[li];
+      mpq_mul (base, l->quantity, l->unit_price);
+      mpq_mul (base, base, r->amount);
+      mpq_div (base, base, net);
+      guint n_parts = split ? ix->split_start[o + 1] - ix->split_start[o] : 1;
+      for (guint p = 0; p < n_parts; p++)
+        {
+          const QtSplit *sp = split ? &ds->splits[ix->order_splits[ix->split_start[o] + p]] : NULL;
+          guint rep = (guint) qt_index_rep (ix, sp ? sp->rep_id : ds->orders[o].rep_id);
+          const QtPlanVersion *v = m->rep_plan[rep];
+          if (v == NULL) /* SPEC §12.3: no version in force, not credited */
+            continue;
+          QtSlice s = { .receipt = r_idx, .line = li, .rep = rep, .plan = v };
+          mpq_inits (s.share, s.amount, s.weight, s.weighted, NULL);
+          if (sp)
+            mpq_set (s.share, sp->share);
+          else
+            mpq_set_ui (s.share, 1, 1);
+          mpq_mul (s.amount, base, s.share);
+          weigh_slice (m, &s, o, collected_on);
+          credit_slice (m, &s);
+        }
+    }
+}
+
+/* One receipt of the month: credited whole or excepted whole (SPEC §12.4). */
+static void
+credit_receipt (Month *m, guint r_idx)
+{
+  const QtReceipt *r = &m->ds->receipts[r_idx];
+  QtMonthCredit *mc = m->mc;
+  gint o = qt_index_order (m->ix, r->order_id);
+  char *message = NULL;
+  const char *code = classify (m, r, o, &message);
+  g_auto (mpq_t) net;
+  mpq_init (net);
+  QtDay collected_on = r->received_on;
+  if (code == NULL)
+    {
+      order_net (m, o, net);
+      gboolean no_lines = m->ix->line_start[o] == m->ix->line_start[o + 1];
+      if (no_lines || mpq_sgn (net) <= 0)
+        {
+          g_autofree char *txt = qt_exact_format (net);
+          message = no_lines ? g_strdup_printf ("order '%s' has no lines", r->order_id)
+                             : g_strdup_printf ("order '%s' has net %s, not positive", r->order_id, txt);
+          code = "NET_NOT_POSITIVE";
+        }
+      else if (mpq_sgn (r->amount) < 0)
+        {
+          gint first = m->ix->first_positive[o];
+          if (first < 0)
+            {
+              message = g_strdup_printf ("refund on order '%s' without a positive receipt", r->order_id);
+              code = "REFUND_WITHOUT_PAYMENT";
+            }
+          else /* SPEC §12.5.3: a refund is dated by the first payment */
+            collected_on = m->ds->receipts[first].received_on;
+        }
+    }
+  if (code != NULL)
+    {
+      mc->receipts_excepted++;
+      mpq_add (mc->amount_excepted, mc->amount_excepted, r->amount);
+      add_exception (m, r, code, message);
+      return;
+    }
+  mc->receipts_credited++;
+  mpq_add (mc->amount_credited, mc->amount_credited, r->amount);
+  allocate (m, r_idx, (guint) o, net, collected_on);
+}
+
+QtMonthCredit *
+qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
+{
+  const QtDataset *ds = ix->ds;
+  QtMonthCredit *mc = g_new0 (QtMonthCredit, 1);
+  mc->period = period;
+  mc->n_reps = ds->n_reps;
+  mc->credit = g_new (mpq_t, ds->n_reps + 1);
+  mc->weighted = g_new (mpq_t, ds->n_reps + 1);
+  mc->n_slices = g_new0 (guint, ds->n_reps + 1);
+  for (guint i = 0; i < ds->n_reps; i++)
+    mpq_inits (mc->credit[i], mc->weighted[i], NULL);
+  mpq_inits (mc->amount_in_period, mc->amount_credited, mc->amount_excepted, NULL);
+  if (detailed)
+    {
+      mc->slices = g_array_new (FALSE, FALSE, sizeof (QtSlice));
+      g_array_set_clear_func (mc->slices, qt_slice_clear);
+      mc->exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
+      g_array_set_clear_func (mc->exceptions, qt_exception_clear);
+    }
+  g_autofree const QtPlanVersion **rep_plan = g_new0 (const QtPlanVersion *, ds->n_reps + 1);
+  for (guint i = 0; i < ds->n_reps; i++)
+    rep_plan[i] = qt_credit_rep_plan (ix, plans, i, period);
+  Month m = { ix, ds, rep_plan, mc };
+
+  guint n;
+  const guint *receipts = qt_index_receipts_in (ix, period, &n);
+  for (guint k = 0; k < n; k++)
+    {
+      mc->receipts_in_period++;
+      mpq_add (mc->amount_in_period, mc->amount_in_period, ds->receipts[receipts[k]].amount);
+      credit_receipt (&m, receipts[k]);
+    }
+  return mc;
+}
+
+void
+qt_month_credit_free (QtMonthCredit *mc)
+{
+  if (mc == NULL)
+    return;
+  for (guint i = 0; i < mc->n_reps; i++)
+    mpq_clears (mc->credit[i], mc->weighted[i], NULL);
+  mpq_clears (mc->amount_in_period, mc->amount_credited, mc->amount_excepted, NULL);
+  g_free (mc->credit);
+  g_free (mc->weighted);
+  g_free (mc->n_slices);
+  if (mc->slices)
+    g_array_unref (mc->slices);
+  if (mc->exceptions)
+    g_array_unref (mc->exceptions);
+  g_free (mc);
+}

@@ -1,0 +1,46 @@
+/* calc/credit.h — SPEC §4.1–4.4, §12.3–12.5: which receipts of a month are
+ * credited, their allocation to lines and reps, multipliers and weights. */
+#pragma once
+
+#include <glib.h>
+#include <gmp.h>
+
+#include "../rules/plan.h"
+#include "index.h"
+#include "result.h"
+
+G_BEGIN_DECLS
+
+/* The credit of one month. */
+typedef struct {
+  QtPeriod period;
+  guint n_reps;
+  mpq_t *credit, *weighted;   /* C_r, W_r per rep index */
+  guint *n_slices;            /* credited slices per rep */
+  GArray *slices;             /* QtSlice (NULL unless detailed), unsorted */
+  GArray *exceptions;         /* QtException of blocked receipts (NULL unless detailed) */
+  guint receipts_in_period, receipts_credited, receipts_excepted;
+  mpq_t amount_in_period, amount_credited, amount_excepted;
+} QtMonthCredit;
+
+/* Computes the credit of `period`.  With `detailed`, keeps every slice and
+ * one exception per blocked receipt.  A receipt whose owner has no plan
+ * version in force that month is treated as ineligible (that can only
+ * happen for the earlier months of a sprint quarter; see docs).
+ * (transfer full) */
+QtMonthCredit *qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period,
+                                gboolean detailed);
+void qt_month_credit_free (QtMonthCredit *mc);
+
+/* Frees the owned members of a slice / exception (for GArray clear funcs). */
+void qt_slice_clear (gpointer slice);
+void qt_exception_clear (gpointer exception);
+
+/* The plan version in force on the first day of `period` for the plan of
+ * rep `rep`, or NULL. (transfer none) */
+const QtPlanVersion *qt_credit_rep_plan (const QtIndex *ix, const QtPlanSet *plans, guint rep,
+                                         QtPeriod period);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtMonthCredit, qt_month_credit_free)
+
+G_END_DECLS

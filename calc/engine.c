@@ -1,0 +1,501 @@
+/* calc/engine.c — SPEC §4: orchestrates one period: credit, commission,
+ * override, sprint, score, bonuses, adjustments, rounding, exceptions. */
+#include "engine.h"
+
+#include <string.h>
+
+#include "../model/qt_error.h"
+#include "amount.h"
+#include "commission.h"
+#include "credit.h"
+#include "index.h"
+#include "score.h"
+
+typedef struct {
+  const QtDataset *ds;
+  const QtPlanSet *plans;
+  const QtIndex *ix;
+  QtRunResult *res;
+} Engine;
+
+/* SPEC §12.2.3: every rep's plan exists and has a version in force. */
+static gboolean
+check_plans (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, GError **error)
+{
+  char buf[11];
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      const QtRep *r = &ds->reps[i];
+      if (!qt_plan_set_has_plan (plans, r->plan_id))
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
+                       "reps.csv:%u:%u: rep '%s' has plan '%s', which is not in the plans directory",
+                       r->line, ds->reps_plan_column, r->rep_id, r->plan_id);
+          return FALSE;
+        }
+      if (qt_plan_set_in_force (plans, r->plan_id, qt_period_first_day (period)) == NULL)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
+                       "reps.csv:%u:%u: rep '%s' has plan '%s', which has no version in force on %s",
+                       r->line, ds->reps_plan_column, r->rep_id, r->plan_id,
+                       qt_date_format (qt_period_first_day (period), buf));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+add_exception (Engine *e, const char *file, guint line, const char *code, char *message)
+{
+  QtException x = { file, line, code, message };
+  g_array_append_val (e->res->exceptions, x);
+}
+
+/* SPEC §12.9: rows naming an unknown customer, product or order (every
+ * run) and period rows naming an unknown rep or a bad quota (SPEC §12.6.2). */
+static void
+row_exceptions (Engine *e)
+{
+  const QtDataset *ds = e->ds;
+  const QtIndex *ix = e->ix;
+  QtPeriod p = e->res->period;
+  for (guint i = 0; i < ds->n_orders; i++)
+    if (!g_hash_table_contains (ix->customer_ids, ds->orders[i].customer_id))
+      add_exception (e, "orders.csv", ds->orders[i].line, "UNKNOWN_CUSTOMER",
+                     g_strdup_printf ("order '%s' names unknown customer '%s'",
+                                      ds->orders[i].order_id, ds->orders[i].customer_id));
+  for (guint i = 0; i < ds->n_lines; i++)
+    {
+      const QtOrderLine *l = &ds->lines[i];
+      if (qt_index_order (ix, l->order_id) < 0)
+        add_exception (e, "order_lines.csv", l->line, "UNKNOWN_ORDER",
+                       g_strdup_printf ("line '%s' names unknown order '%s'", l->line_no, l->order_id));
+      if (!g_hash_table_contains (ix->product_ids, l->product_id))
+        add_exception (e, "order_lines.csv", l->line, "UNKNOWN_PRODUCT",
+                       g_strdup_printf ("line '%s' of order '%s' names unknown product '%s'",
+                                        l->line_no, l->order_id, l->product_id));
+    }
+  for (guint i = 0; i < ds->n_splits; i++)
+    if (qt_index_order (ix, ds->splits[i].order_id) < 0)
+      add_exception (e, "splits.csv", ds->splits[i].line, "UNKNOWN_ORDER",
+                     g_strdup_printf ("split names unknown order '%s'", ds->splits[i].order_id));
+  for (guint i = 0; i < ds->n_activities; i++)
+    if (ds->activities[i].period == p && qt_index_rep (ix, ds->activities[i].rep_id) < 0)
+      add_exception (e, "activities.csv", ds->activities[i].line, "UNKNOWN_REP",
+                     g_strdup_printf ("activity for unknown rep '%s'", ds->activities[i].rep_id));
+  for (guint i = 0; i < ds->n_quotas; i++)
+    {
+      const QtQuota *q = &ds->quotas[i];
+      if (q->period != p)
+        continue;
+      if (qt_index_rep (ix, q->rep_id) < 0)
+        add_exception (e, "quotas.csv", q->line, "UNKNOWN_REP",
+                       g_strdup_printf ("quota for unknown rep '%s'", q->rep_id));
+      else if (mpq_sgn (q->quota) <= 0)
+        {
+          g_autofree char *txt = qt_exact_format (q->quota);
+          add_exception (e, "quotas.csv", q->line, "BAD_QUOTA",
+                         g_strdup_printf ("quota %s of rep '%s' is not positive; the month has no quota",
+                                          txt, q->rep_id));
+        }
+    }
+  for (guint i = 0; i < ds->n_adjustments; i++)
+    if (ds->adjustments[i].period == p && qt_index_rep (ix, ds->adjustments[i].rep_id) < 0)
+      add_exception (e, "adjustments.csv", ds->adjustments[i].line, "UNKNOWN_REP",
+                     g_strdup_printf ("adjustment '%s' for unknown rep '%s'",
+                                      ds->adjustments[i].adjustment_id, ds->adjustments[i].rep_id));
+}
+
+/* A valid quota is a row of (rep, period) with quota > 0 (SPEC §12.6.2). */
+static gboolean
+valid_quota (const QtIndex *ix, guint rep, QtPeriod period, mpq_t out)
+{
+  const QtQuota *q = qt_index_quota (ix, rep, period);
+  if (q == NULL || mpq_sgn (q->quota) <= 0)
+    {
+      mpq_set_ui (out, 0, 1);
+      return FALSE;
+    }
+  mpq_set (out, q->quota);
+  return TRUE;
+}
+
+static void
+rep_result_init (QtRepResult *r)
+{
+  mpq_inits (r->credit, r->weighted, r->quota, r->attainment, r->commission_uncapped,
+             r->commission, r->override_base, r->override_amount, r->sprint_w, r->sprint_quota,
+             r->process, r->result, r->total, r->r_commission, r->r_override, r->r_sprint,
+             r->r_score, r->r_adjustments, r->r_total, NULL);
+  for (int m = 0; m < 3; m++)
+    mpq_inits (r->months[m].w, r->months[m].quota, NULL);
+}
+
+/* SPEC §4.4: C, W, quota, attainment; NO_QUOTA for credits without quota. */
+static void
+credit_and_quota (Engine *e, const QtMonthCredit *mc, QtRepResult *r)
+{
+  mpq_set (r->credit, mc->credit[r->rep]);
+  mpq_set (r->weighted, mc->weighted[r->rep]);
+  r->n_slices = mc->n_slices[r->rep];
+  r->has_quota = valid_quota (e->ix, r->rep, e->res->period, r->quota);
+  if (r->has_quota)
+    mpq_div (r->attainment, r->weighted, r->quota);
+  r->no_quota = r->n_slices > 0 && !r->has_quota;
+  if (r->no_quota)
+    {
+      char buf[8];
+      const QtRep *rep = &e->ds->reps[r->rep];
+      add_exception (e, "reps.csv", rep->line, "NO_QUOTA",
+                     g_strdup_printf ("rep '%s' has credits but no quota for %s", rep->rep_id,
+                                      qt_period_format (e->res->period, buf)));
+    }
+}
+
+/* SPEC §4.6, §12.6.4: rate × Σ exact capped commission of direct reports. */
+static void
+override (Engine *e, QtRepResult *r)
+{
+  const QtIndex *ix = e->ix;
+  r->n_reports = ix->report_start[r->rep + 1] - ix->report_start[r->rep];
+  r->reports = g_memdup2 (ix->reports + ix->report_start[r->rep], sizeof (guint) * (r->n_reports + 1));
+  for (guint k = 0; k < r->n_reports; k++)
+    mpq_add (r->override_base, r->override_base, e->res->reps[r->reports[k]].commission);
+  if (r->plan->has_override)
+    mpq_mul (r->override_amount, r->override_base, r->plan->override_rate);
+}
+
+/* SPEC §4.7, §12.7: the quarter's W and quota. */
+static void
+sprint_months (Engine *e, QtMonthCredit *const *months, QtRepResult *r)
+{
+  for (int m = 0; m < 3; m++)
+    {
+      QtSprintMonth *sm = &r->months[m];
+      sm->period = months[m]->period;
+      mpq_set (sm->w, months[m]->weighted[r->rep]);
+      sm->has_quota = valid_quota (e->ix, r->rep, sm->period, sm->quota);
+      mpq_add (r->sprint_w, r->sprint_w, sm->w);
+      mpq_add (r->sprint_quota, r->sprint_quota, sm->quota);
+    }
+}
+
+/* Each bonus computed and rounded on its own (SPEC §12.2.5). */
+static void
+bonuses (QtRepResult *r)
+{
+  const QtPlanVersion *v = r->plan;
+  r->n_bonuses = v->n_bonuses;
+  r->bonuses = g_new0 (QtBonusLine, v->n_bonuses + 1);
+  g_auto (mpq_t) ratio;
+  mpq_init (ratio);
+  for (guint i = 0; i < v->n_bonuses; i++)
+    {
+      QtBonusLine *b = &r->bonuses[i];
+      b->bonus = &v->bonuses[i];
+      mpq_inits (b->exact, b->rounded, NULL);
+      if (b->bonus->kind == QT_BONUS_QUARTERLY_SPRINT)
+        {
+          if (r->quarter_end && mpq_sgn (r->sprint_quota) > 0)
+            {
+              mpq_div (ratio, r->sprint_w, r->sprint_quota);
+              b->paid = mpq_cmp (ratio, b->bonus->min_attainment) >= 0;
+            }
+          if (b->paid)
+            mpq_set (b->exact, b->bonus->amount);
+        }
+      else
+        {
+          b->paid = v->has_score
+                    && (!b->bonus->has_min_score || mpq_cmp (r->total, b->bonus->min_score) >= 0);
+          if (b->paid)
+            {
+              mpq_mul (b->exact, b->bonus->target_amount, r->total);
+              mpq_set_ui (ratio, 100, 1);
+              mpq_div (b->exact, b->exact, ratio);
+            }
+        }
+      qt_round (b->rounded, b->exact, 2, QT_ROUND_HALF_EVEN);
+      mpq_ptr column = b->bonus->kind == QT_BONUS_QUARTERLY_SPRINT ? r->r_sprint : r->r_score;
+      mpq_add (column, column, b->rounded);
+    }
+}
+
+/* SPEC §4.9, §12.10: adjustments of P, each rounded on its own. */
+static void
+adjustments (Engine *e, QtRepResult *r, GArray *rows)
+{
+  r->n_adjustments = rows->len;
+  r->adjustments = g_memdup2 (rows->data, sizeof (guint) * (rows->len + 1));
+  r->adjustments_rounded = g_new (mpq_t, rows->len + 1);
+  for (guint k = 0; k < rows->len; k++)
+    {
+      mpq_init (r->adjustments_rounded[k]);
+      qt_round (r->adjustments_rounded[k], e->ds->adjustments[r->adjustments[k]].amount, 2,
+                QT_ROUND_HALF_EVEN);
+      mpq_add (r->r_adjustments, r->r_adjustments, r->adjustments_rounded[k]);
+    }
+}
+
+/* SPEC §6: components rounded half-even, total = their sum. */
+static void
+round_components (QtRunResult *res, QtRepResult *r)
+{
+  qt_round (r->r_commission, r->commission, 2, QT_ROUND_HALF_EVEN);
+  qt_round (r->r_override, r->override_amount, 2, QT_ROUND_HALF_EVEN);
+  mpq_add (r->r_total, r->r_commission, r->r_override);
+  mpq_add (r->r_total, r->r_total, r->r_sprint);
+  mpq_add (r->r_total, r->r_total, r->r_score);
+  mpq_add (r->r_total, r->r_total, r->r_adjustments);
+  mpq_add (res->sum_totals, res->sum_totals, r->r_total);
+  mpq_ptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score, r->r_adjustments };
+  for (guint k = 0; k < G_N_ELEMENTS (parts); k++)
+    mpq_add (res->sum_components, res->sum_components, parts[k]);
+}
+
+static gint
+rank_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const QtRunResult *res = data;
+  const QtRepResult *x = &res->reps[*(const guint *) a], *y = &res->reps[*(const guint *) b];
+  const QtRep *rx = &res->ds->reps[x->rep], *ry = &res->ds->reps[y->rep];
+  int c = strcmp (rx->team_id, ry->team_id);
+  if (c != 0)
+    return c;
+  c = mpq_cmp (y->total, x->total); /* exact total, descending */
+  if (c != 0)
+    return c;
+  return strcmp (rx->rep_id, ry->rep_id);
+}
+
+/* SPEC §4.8: team rank by exact total descending, ties by rep_id. */
+static void
+rank_teams (QtRunResult *res)
+{
+  g_autofree guint *order = g_new (guint, res->n_reps + 1);
+  for (guint i = 0; i < res->n_reps; i++)
+    order[i] = i;
+  g_qsort_with_data (order, (gint) res->n_reps, sizeof (guint), rank_cmp, res);
+  guint rank = 0;
+  for (guint i = 0; i < res->n_reps; i++)
+    {
+      const QtRep *cur = &res->ds->reps[order[i]];
+      if (i == 0 || strcmp (res->ds->reps[order[i - 1]].team_id, cur->team_id) != 0)
+        rank = 0;
+      res->reps[order[i]].team_rank = ++rank;
+    }
+}
+
+static gint
+slice_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const QtDataset *ds = data;
+  const QtSlice *x = a, *y = b;
+  int c = strcmp (ds->receipts[x->receipt].receipt_id, ds->receipts[y->receipt].receipt_id);
+  if (c == 0)
+    c = strcmp (ds->lines[x->line].line_no, ds->lines[y->line].line_no);
+  if (c == 0)
+    c = strcmp (ds->reps[x->rep].rep_id, ds->reps[y->rep].rep_id);
+  return c;
+}
+
+static gint
+exception_cmp (gconstpointer a, gconstpointer b)
+{
+  const QtException *x = a, *y = b;
+  int c = strcmp (x->file, y->file);
+  if (c != 0)
+    return c;
+  if (x->line != y->line)
+    return x->line < y->line ? -1 : 1;
+  c = strcmp (x->code, y->code);
+  return c != 0 ? c : strcmp (x->message, y->message);
+}
+
+static gint
+plan_cmp (gconstpointer a, gconstpointer b)
+{
+  const QtPlanVersion *x = *(const QtPlanVersion *const *) a;
+  const QtPlanVersion *y = *(const QtPlanVersion *const *) b;
+  int c = strcmp (x->plan, y->plan);
+  return c != 0 ? c : (x->version > y->version) - (x->version < y->version);
+}
+
+/* The plan versions any rep used for P or for a month of P's sprint. */
+static void
+collect_plans (Engine *e, QtMonthCredit *const *months, guint n_months)
+{
+  GPtrArray *used = e->res->plans_used;
+  for (guint m = 0; m < n_months; m++)
+    for (guint i = 0; i < e->ds->n_reps; i++)
+      {
+        const QtPlanVersion *v = qt_credit_rep_plan (e->ix, e->plans, i, months[m]->period);
+        if (v != NULL && !g_ptr_array_find (used, v, NULL))
+          g_ptr_array_add (used, (gpointer) v);
+      }
+  g_ptr_array_sort (used, plan_cmp);
+}
+
+/* Rows of `period` per rep: activities (const QtActivity*) and adjustments (guint). */
+static void
+group_period_rows (Engine *e, GPtrArray **acts, GArray **adjs)
+{
+  const QtDataset *ds = e->ds;
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      acts[i] = g_ptr_array_new ();
+      adjs[i] = g_array_new (FALSE, FALSE, sizeof (guint));
+    }
+  for (guint i = 0; i < ds->n_activities; i++)
+    {
+      gint rep = qt_index_rep (e->ix, ds->activities[i].rep_id);
+      if (rep >= 0 && ds->activities[i].period == e->res->period)
+        g_ptr_array_add (acts[rep], &ds->activities[i]);
+    }
+  for (guint i = 0; i < ds->n_adjustments; i++)
+    {
+      gint rep = qt_index_rep (e->ix, ds->adjustments[i].rep_id);
+      if (rep >= 0 && ds->adjustments[i].period == e->res->period)
+        g_array_append_val (adjs[rep], i);
+    }
+}
+
+static QtRunResult *
+result_new (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period)
+{
+  QtRunResult *res = g_new0 (QtRunResult, 1);
+  res->period = period;
+  res->ds = ds;
+  res->plans = plans;
+  res->n_reps = ds->n_reps;
+  res->reps = g_new0 (QtRepResult, ds->n_reps + 1);
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      res->reps[i].rep = i;
+      rep_result_init (&res->reps[i]);
+    }
+  res->exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
+  g_array_set_clear_func (res->exceptions, qt_exception_clear);
+  res->plans_used = g_ptr_array_new ();
+  mpq_inits (res->amount_in_period, res->amount_credited, res->amount_excepted,
+             res->sum_components, res->sum_totals, NULL);
+  return res;
+}
+
+/* Moves the month's slices and receipt exceptions into the result. */
+static void
+take_credit (QtRunResult *res, QtMonthCredit *mc)
+{
+  res->slices = g_steal_pointer (&mc->slices);
+  g_array_sort_with_data (res->slices, slice_cmp, (gpointer) res->ds);
+  g_array_append_vals (res->exceptions, mc->exceptions->data, mc->exceptions->len);
+  g_array_set_clear_func (mc->exceptions, NULL); /* messages now owned by res */
+  res->receipts_in_period = mc->receipts_in_period;
+  res->receipts_credited = mc->receipts_credited;
+  res->receipts_excepted = mc->receipts_excepted;
+  mpq_set (res->amount_in_period, mc->amount_in_period);
+  mpq_set (res->amount_credited, mc->amount_credited);
+  mpq_set (res->amount_excepted, mc->amount_excepted);
+}
+
+static void
+per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
+{
+  QtRunResult *res = e->res;
+  g_autofree GPtrArray **acts = g_new0 (GPtrArray *, res->n_reps + 1);
+  g_autofree GArray **adjs = g_new0 (GArray *, res->n_reps + 1);
+  group_period_rows (e, acts, adjs);
+  for (guint i = 0; i < res->n_reps; i++)
+    {
+      QtRepResult *r = &res->reps[i];
+      r->plan = qt_credit_rep_plan (e->ix, e->plans, i, res->period);
+      credit_and_quota (e, months[2], r);
+      qt_commission_compute (r->plan, r);
+      r->quarter_end = quarter_end;
+      if (quarter_end)
+        sprint_months (e, months, r);
+      qt_score_compute (r->plan, (const QtActivity *const *) acts[i]->pdata, acts[i]->len, r);
+      bonuses (r);
+      adjustments (e, r, adjs[i]);
+    }
+  for (guint i = 0; i < res->n_reps; i++)
+    {
+      override (e, &res->reps[i]);
+      round_components (res, &res->reps[i]);
+      g_ptr_array_unref (acts[i]);
+      g_array_unref (adjs[i]);
+    }
+  rank_teams (res);
+}
+
+QtRunResult *
+qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, GError **error)
+{
+  if (!check_plans (ds, plans, period, error))
+    return NULL;
+  g_autoptr (QtIndex) ix = qt_index_new (ds);
+  g_autoptr (QtRunResult) res = result_new (ds, plans, period);
+  Engine e = { ds, plans, ix, res };
+
+  /* months[2] is P itself; months[0..1] the quarter's earlier months. */
+  gboolean quarter_end = qt_period_closes_quarter (period);
+  QtMonthCredit *months[3] = { NULL, NULL, qt_credit_month (ix, plans, period, TRUE) };
+  if (quarter_end)
+    for (int m = 0; m < 2; m++)
+      months[m] = qt_credit_month (ix, plans, period - 2 + m, FALSE);
+  take_credit (res, months[2]);
+  row_exceptions (&e);
+  per_rep (&e, months, quarter_end);
+  if (quarter_end)
+    collect_plans (&e, months, 3);
+  else
+    collect_plans (&e, months + 2, 1);
+  g_array_sort (res->exceptions, exception_cmp);
+  for (int m = 0; m < 3; m++)
+    qt_month_credit_free (months[m]);
+  return g_steal_pointer (&res);
+}
+
+static void
+rep_result_clear (QtRepResult *r)
+{
+  mpq_clears (r->credit, r->weighted, r->quota, r->attainment, r->commission_uncapped,
+              r->commission, r->override_base, r->override_amount, r->sprint_w, r->sprint_quota,
+              r->process, r->result, r->total, r->r_commission, r->r_override, r->r_sprint,
+              r->r_score, r->r_adjustments, r->r_total, NULL);
+  for (int m = 0; m < 3; m++)
+    mpq_clears (r->months[m].w, r->months[m].quota, NULL);
+  for (guint i = 0; i < r->n_tiers; i++)
+    mpq_clears (r->tiers[i].lower, r->tiers[i].upper, r->tiers[i].portion, r->tiers[i].amount, NULL);
+  for (guint i = 0; i < r->n_score_lines; i++)
+    mpq_clears (r->score_lines[i].value, r->score_lines[i].ratio, r->score_lines[i].score,
+                r->score_lines[i].contribution, NULL);
+  for (guint i = 0; i < r->n_bonuses; i++)
+    mpq_clears (r->bonuses[i].exact, r->bonuses[i].rounded, NULL);
+  for (guint i = 0; i < r->n_adjustments; i++)
+    mpq_clear (r->adjustments_rounded[i]);
+  g_free (r->tiers);
+  g_free (r->score_lines);
+  g_free (r->bonuses);
+  g_free (r->reports);
+  g_free (r->adjustments);
+  g_free (r->adjustments_rounded);
+}
+
+void
+qt_run_result_free (QtRunResult *res)
+{
+  if (res == NULL)
+    return;
+  for (guint i = 0; i < res->n_reps; i++)
+    rep_result_clear (&res->reps[i]);
+  g_free (res->reps);
+  if (res->slices)
+    g_array_unref (res->slices);
+  g_array_unref (res->exceptions);
+  g_ptr_array_unref (res->plans_used);
+  mpq_clears (res->amount_in_period, res->amount_credited, res->amount_excepted,
+              res->sum_components, res->sum_totals, NULL);
+  g_free (res);
+}

@@ -1,0 +1,228 @@
+/* calc/index.c — lookups over a loaded data set, built once per run. */
+#include "index.h"
+
+#include <string.h>
+
+static GHashTable *
+id_table (gconstpointer rows, guint n, gsize stride, gsize offset)
+{
+  GHashTable *t = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *id = *(const char *const *) ((const char *) rows + i * stride + offset);
+      g_hash_table_insert (t, (gpointer) id, GUINT_TO_POINTER (i + 1));
+    }
+  return t;
+}
+
+static gint
+lookup (GHashTable *t, const char *id)
+{
+  return (gint) GPOINTER_TO_UINT (g_hash_table_lookup (t, id)) - 1;
+}
+
+/* Groups child rows by parent (a counting sort, stable: file order kept).
+ * parent_of[i] < 0 means the child names no parent. */
+static void
+group_by (const gint *parent_of, guint n_children, guint n_parents, guint **start_out,
+          guint **items_out)
+{
+  guint *start = g_new0 (guint, n_parents + 1);
+  for (guint i = 0; i < n_children; i++)
+    if (parent_of[i] >= 0)
+      start[parent_of[i] + 1]++;
+  for (guint p = 0; p < n_parents; p++)
+    start[p + 1] += start[p];
+  guint *fill = g_memdup2 (start, sizeof (guint) * (n_parents + 1));
+  guint *items = g_new (guint, start[n_parents] + 1);
+  for (guint i = 0; i < n_children; i++)
+    if (parent_of[i] >= 0)
+      items[fill[parent_of[i]]++] = i;
+  g_free (fill);
+  *start_out = start;
+  *items_out = items;
+}
+
+static void
+index_children (QtIndex *ix)
+{
+  const QtDataset *ds = ix->ds;
+  g_autofree gint *parent = g_new (gint, MAX (MAX (ds->n_lines, ds->n_splits), ds->n_reps) + 1);
+  for (guint i = 0; i < ds->n_lines; i++)
+    parent[i] = qt_index_order (ix, ds->lines[i].order_id);
+  group_by (parent, ds->n_lines, ds->n_orders, &ix->line_start, &ix->order_lines);
+  for (guint i = 0; i < ds->n_splits; i++)
+    parent[i] = qt_index_order (ix, ds->splits[i].order_id);
+  group_by (parent, ds->n_splits, ds->n_orders, &ix->split_start, &ix->order_splits);
+  for (guint i = 0; i < ds->n_reps; i++)
+    parent[i] = ds->reps[i].manager;
+  group_by (parent, ds->n_reps, ds->n_reps, &ix->report_start, &ix->reports);
+}
+
+static void
+index_first_positive (QtIndex *ix)
+{
+  const QtDataset *ds = ix->ds;
+  ix->first_positive = g_new (gint, ds->n_orders + 1);
+  for (guint o = 0; o < ds->n_orders; o++)
+    ix->first_positive[o] = -1;
+  for (guint i = 0; i < ds->n_receipts; i++)
+    {
+      const QtReceipt *r = &ds->receipts[i];
+      gint o = qt_index_order (ix, r->order_id);
+      if (o < 0 || mpq_sgn (r->amount) <= 0)
+        continue;
+      gint best = ix->first_positive[o];
+      if (best < 0 || r->received_on < ds->receipts[best].received_on
+          || (r->received_on == ds->receipts[best].received_on
+              && strcmp (r->receipt_id, ds->receipts[best].receipt_id) < 0))
+        ix->first_positive[o] = (gint) i;
+    }
+}
+
+static gint
+customer_order_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const QtOrder *orders = data;
+  const QtOrder *x = &orders[*(const guint *) a], *y = &orders[*(const guint *) b];
+  int c = strcmp (x->customer_id, y->customer_id);
+  if (c != 0)
+    return c;
+  if (x->signed_on != y->signed_on)
+    return x->signed_on < y->signed_on ? -1 : 1;
+  return strcmp (x->order_id, y->order_id);
+}
+
+static void
+index_customers (QtIndex *ix)
+{
+  const QtDataset *ds = ix->ds;
+  guint n = ds->n_orders;
+  ix->by_customer = g_new (guint, n + 1);
+  ix->cust_pos = g_new (guint, n + 1);
+  ix->cust_group = g_new (guint, n + 1);
+  for (guint o = 0; o < n; o++)
+    ix->by_customer[o] = o;
+  g_qsort_with_data (ix->by_customer, (gint) n, sizeof (guint), customer_order_cmp, ds->orders);
+  guint group = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      guint o = ix->by_customer[i];
+      if (i > 0 && ds->orders[ix->by_customer[i - 1]].customer_id != ds->orders[o].customer_id)
+        group = i;
+      ix->cust_pos[o] = i;
+      ix->cust_group[o] = group;
+    }
+}
+
+static gint
+receipt_period_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const QtReceipt *r = data;
+  QtPeriod x = qt_period_of_day (r[*(const guint *) a].received_on);
+  QtPeriod y = qt_period_of_day (r[*(const guint *) b].received_on);
+  if (x != y)
+    return x < y ? -1 : 1;
+  return *(const guint *) a < *(const guint *) b ? -1 : 1;
+}
+
+static gpointer
+quota_key (guint rep, QtPeriod period)
+{
+  /* Periods are < 120000 (year 9999); a rep index fits above them. */
+  return GSIZE_TO_POINTER (((gsize) rep << 20 | (gsize) period) + 1);
+}
+
+QtIndex *
+qt_index_new (const QtDataset *ds)
+{
+  QtIndex *ix = g_new0 (QtIndex, 1);
+  ix->ds = ds;
+  ix->rep_by_id = id_table (ds->reps, ds->n_reps, sizeof (QtRep), G_STRUCT_OFFSET (QtRep, rep_id));
+  ix->order_by_id = id_table (ds->orders, ds->n_orders, sizeof (QtOrder), G_STRUCT_OFFSET (QtOrder, order_id));
+  ix->customer_ids = id_table (ds->customers, ds->n_customers, sizeof (QtCustomer),
+                               G_STRUCT_OFFSET (QtCustomer, customer_id));
+  ix->product_ids = id_table (ds->products, ds->n_products, sizeof (QtProduct),
+                              G_STRUCT_OFFSET (QtProduct, product_id));
+  ix->quota_by_key = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < ds->n_quotas; i++)
+    {
+      gint rep = qt_index_rep (ix, ds->quotas[i].rep_id);
+      if (rep >= 0)
+        g_hash_table_insert (ix->quota_by_key, quota_key ((guint) rep, ds->quotas[i].period),
+                             GUINT_TO_POINTER (i + 1));
+    }
+  index_children (ix);
+  index_first_positive (ix);
+  index_customers (ix);
+  ix->receipts_by_period = g_new (guint, ds->n_receipts + 1);
+  for (guint i = 0; i < ds->n_receipts; i++)
+    ix->receipts_by_period[i] = i;
+  g_qsort_with_data (ix->receipts_by_period, (gint) ds->n_receipts, sizeof (guint), receipt_period_cmp,
+                ds->receipts);
+  return ix;
+}
+
+void
+qt_index_free (QtIndex *ix)
+{
+  if (ix == NULL)
+    return;
+  g_hash_table_unref (ix->rep_by_id);
+  g_hash_table_unref (ix->order_by_id);
+  g_hash_table_unref (ix->customer_ids);
+  g_hash_table_unref (ix->product_ids);
+  g_hash_table_unref (ix->quota_by_key);
+  g_free (ix->line_start);
+  g_free (ix->order_lines);
+  g_free (ix->split_start);
+  g_free (ix->order_splits);
+  g_free (ix->first_positive);
+  g_free (ix->by_customer);
+  g_free (ix->cust_pos);
+  g_free (ix->cust_group);
+  g_free (ix->receipts_by_period);
+  g_free (ix->report_start);
+  g_free (ix->reports);
+  g_free (ix);
+}
+
+gint
+qt_index_rep (const QtIndex *ix, const char *rep_id)
+{
+  return lookup (ix->rep_by_id, rep_id);
+}
+
+gint
+qt_index_order (const QtIndex *ix, const char *order_id)
+{
+  return lookup (ix->order_by_id, order_id);
+}
+
+const QtQuota *
+qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period)
+{
+  guint row = GPOINTER_TO_UINT (g_hash_table_lookup (ix->quota_by_key, quota_key (rep, period)));
+  return row ? &ix->ds->quotas[row - 1] : NULL;
+}
+
+const guint *
+qt_index_receipts_in (const QtIndex *ix, QtPeriod period, guint *n)
+{
+  const QtReceipt *r = ix->ds->receipts;
+  const guint *all = ix->receipts_by_period;
+  guint lo = 0, hi = ix->ds->n_receipts;
+  while (lo < hi) /* first receipt with period >= `period` */
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (qt_period_of_day (r[all[mid]].received_on) < period)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  guint end = lo;
+  while (end < ix->ds->n_receipts && qt_period_of_day (r[all[end]].received_on) == period)
+    end++;
+  *n = end - lo;
+  return all + lo;
+}

@@ -1,0 +1,52 @@
+/* calc/index.h — lookups over a loaded data set, built once per run.
+ *
+ * Relies on the data set interning strings: equal ids are the same pointer,
+ * so every table here hashes pointers. */
+#pragma once
+
+#include <glib.h>
+#include <gmp.h>
+
+#include "../model/dataset.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const QtDataset *ds;
+  GHashTable *rep_by_id;       /* id → index + 1 */
+  GHashTable *order_by_id;     /* id → index + 1 */
+  GHashTable *customer_ids;    /* set of ids */
+  GHashTable *product_ids;     /* set of ids */
+  GHashTable *quota_by_key;    /* (rep index, period) packed → quota row + 1 */
+
+  /* Lines and splits of each order: order_lines[line_start[o] .. line_start[o+1]) */
+  guint *line_start, *order_lines;
+  guint *split_start, *order_splits;
+  /* Earliest positive receipt of each order (received_on, then receipt_id), -1 if none. */
+  gint *first_positive;
+  /* new_customer: orders grouped by customer, each group sorted by
+   * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
+   * cust_group[o] = position where its customer's group starts. */
+  guint *by_customer, *cust_pos, *cust_group;
+  /* Receipts sorted by (received_on period); period_receipts over all. */
+  guint *receipts_by_period;
+  /* Direct reports of each rep, reports[report_start[r] .. report_start[r+1]) */
+  guint *report_start, *reports;
+} QtIndex;
+
+/* (transfer full) */
+QtIndex *qt_index_new (const QtDataset *ds);
+void qt_index_free (QtIndex *ix);
+
+/* Index of the rep / order with that id, or -1. */
+gint qt_index_rep (const QtIndex *ix, const char *rep_id);
+gint qt_index_order (const QtIndex *ix, const char *order_id);
+/* Quota row of (rep, period), or NULL. */
+const QtQuota *qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period);
+/* Receipts whose received_on falls in `period`: *n indexes into ds->receipts,
+ * in receipts.csv order. (transfer none) */
+const guint *qt_index_receipts_in (const QtIndex *ix, QtPeriod period, guint *n);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtIndex, qt_index_free)
+
+G_END_DECLS

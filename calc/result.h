@@ -1,0 +1,114 @@
+/* calc/result.h — everything one period's calculation produces: the
+ * credited slices, the exception rows, and per rep every number of the
+ * statement, exact and rounded.  Reports only read this. */
+#pragma once
+
+#include <glib.h>
+#include <gmp.h>
+
+#include "../model/dataset.h"
+#include "../rules/plan.h"
+
+G_BEGIN_DECLS
+
+/* One row of exceptions.csv (SPEC §5, §12). */
+typedef struct {
+  const char *file;   /* bare file name, static */
+  guint line;
+  const char *code;   /* static */
+  char *message;      /* owned */
+} QtException;
+
+/* One credited slice of a receipt (SPEC §4.2–4.3): one row of credits.csv. */
+typedef struct {
+  guint receipt, line, rep;          /* indexes into the data set */
+  const QtPlanVersion *plan;         /* receiving rep's version for the month */
+  guint mult_mask;                   /* bit (1 << QtMultKind) per applied multiplier */
+  mpq_t share, amount, weight, weighted;
+} QtSlice;
+
+/* One tier of the rep's commission table (SPEC §4.5). */
+typedef struct {
+  const QtTier *tier;
+  gboolean has_upper;
+  mpq_t lower, upper;   /* amount bounds b_i × quota (valid with a quota) */
+  mpq_t portion;        /* part of W counted in this tier */
+  mpq_t amount;         /* rate × portion */
+} QtTierLine;
+
+/* One score item (SPEC §4.8). */
+typedef struct {
+  const QtScoreItem *item;
+  gboolean is_process;
+  gboolean missing;     /* no activity row: value 0 */
+  gboolean capped;      /* the cap bound the ratio */
+  mpq_t value, ratio, score, contribution;
+} QtScoreLine;
+
+/* One bonus of the plan (SPEC §4.7, §4.8, §12.2.5). */
+typedef struct {
+  const QtBonus *bonus;
+  gboolean paid;
+  mpq_t exact, rounded;
+} QtBonusLine;
+
+typedef struct {
+  QtPeriod period;
+  gboolean has_quota;
+  mpq_t w, quota;       /* quota 0 when none or ≤ 0 */
+} QtSprintMonth;
+
+typedef struct {
+  guint rep;                        /* index into the data set */
+  const QtPlanVersion *plan;        /* version in force for P */
+
+  guint n_slices;
+  mpq_t credit, weighted;           /* C_r and W_r */
+  gboolean has_quota;
+  mpq_t quota, attainment;          /* attainment 0 without quota */
+  gboolean no_quota;                /* credits but no valid quota: NO_QUOTA */
+
+  QtTierLine *tiers; guint n_tiers;
+  gboolean clawback, capped;
+  mpq_t commission_uncapped, commission;  /* exact; commission is capped */
+
+  guint *reports; guint n_reports;  /* direct reports (override base) */
+  mpq_t override_base, override_amount;
+
+  gboolean quarter_end;             /* P closes its quarter */
+  QtSprintMonth months[3];
+  mpq_t sprint_w, sprint_quota;
+
+  QtScoreLine *score_lines; guint n_score_lines;
+  mpq_t process, result, total;     /* weighted sums (fractions), total ×100 */
+  guint team_rank;
+
+  QtBonusLine *bonuses; guint n_bonuses;  /* every bonus of the plan */
+  guint *adjustments; guint n_adjustments; /* rows of P, in file order */
+  mpq_t *adjustments_rounded;
+
+  /* SPEC §6: each component rounded half-even; total = their sum. */
+  mpq_t r_commission, r_override, r_sprint, r_score, r_adjustments, r_total;
+} QtRepResult;
+
+typedef struct {
+  QtPeriod period;
+  const QtDataset *ds;
+  const QtPlanSet *plans;
+
+  QtRepResult *reps; guint n_reps;  /* in reps.csv order */
+  GArray *slices;                   /* QtSlice, sorted (receipt_id, line_no, rep_id) */
+  GArray *exceptions;               /* QtException, sorted (file, line, code, message) */
+  GPtrArray *plans_used;            /* const QtPlanVersion*, sorted (plan, version) */
+
+  /* SPEC §7 control totals. */
+  guint receipts_in_period, receipts_credited, receipts_excepted;
+  mpq_t amount_in_period, amount_credited, amount_excepted;
+  mpq_t sum_components, sum_totals;
+} QtRunResult;
+
+void qt_run_result_free (QtRunResult *res);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtRunResult, qt_run_result_free)
+
+G_END_DECLS

@@ -1,0 +1,34 @@
+/* cli/pipeline.h — one period's run from a data set directory and a plans
+ * directory to the complete in-memory run directory (used by run and verify). */
+#pragma once
+
+#include <glib.h>
+
+#include "../calc/result.h"
+#include "../model/dataset.h"
+#include "../rules/plan.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  QtDataset *ds;
+  QtPlanSet *plans;
+  QtRunResult *res;
+  GPtrArray *files;   /* QtOutputFile*: every file of the run directory, manifest last */
+} QtPipeline;
+
+/* Loads, validates, computes and renders.  Errors are those of the loaders
+ * and the engine (exit 2).  On success fills *out (clear with
+ * qt_pipeline_clear). */
+gboolean qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period,
+                          QtPipeline *out, GError **error);
+void qt_pipeline_clear (QtPipeline *p);
+
+/* Maps an error to the exit code of SPEC §10 (1 for strict/mismatch, else 2). */
+int qt_exit_code_for (const GError *error);
+
+/* Prints an error to stderr: input errors as `file:line:column: message`
+ * alone (SPEC §7), usage errors prefixed by the command. */
+void qt_print_error (const char *command, const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,58 @@
+/* loaders/csv_reader.h — strict RFC 4180 reader over an in-memory buffer.
+ *
+ * SPEC §12.1: LF and CRLF end a record; a leading UTF-8 BOM is skipped; any
+ * invalid UTF-8 is malformed; a blank line (nothing at all on it) is skipped
+ * anywhere; a quote may open a field only at its start and a quoted field
+ * ends at a quote followed by a comma, a line end or the end of the file;
+ * a quote inside an unquoted field is literal; nothing is trimmed.
+ *
+ * Errors are QT_ERROR_MALFORMED with the message
+ * `NAME:LINE:COLUMN: what is wrong`, where LINE is the physical line where
+ * the record starts and COLUMN the 1-based field number. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct QtCsvReader QtCsvReader;
+
+/* One record.  fields[i] is NUL-terminated (the unescaped text) and lens[i]
+ * its length in bytes; both stay valid until the next call on the reader. */
+typedef struct {
+  guint line;     /* physical line where the record starts (1-based) */
+  guint nfields;
+  char **fields;
+  gsize *lens;
+} QtCsvRecord;
+
+/* Creates a reader over data[0..len) (the buffer is borrowed and must
+ * outlive the reader).  `name` is used in error messages (a path or bare
+ * file name).  The whole buffer is checked for valid UTF-8 here; the error
+ * points at the line and field of the first bad byte.  (transfer full) */
+QtCsvReader *qt_csv_reader_new (const char *name, const char *data, gsize len,
+                                GError **error);
+void qt_csv_reader_free (QtCsvReader *reader);
+
+/* Reads the next record into *rec.  Returns TRUE with a record, FALSE at the
+ * end of data (error unset) or on malformed input (error set). */
+gboolean qt_csv_reader_next (QtCsvReader *reader, QtCsvRecord *rec, GError **error);
+
+/* Reads the header record and maps the required column names to their
+ * indexes: idx[i] receives the index of required[i].  Fails with
+ * `NAME:1:1: missing column 'x'` (or `missing header` for an empty file) and
+ * on a column name that appears twice (at that field).  Also remembers the
+ * header's field count: every later record must have exactly that many
+ * fields (else `NAME:LINE:COL: expected N fields, found M`).
+ * Columns not named in `required` are ignored (SPEC §2). */
+gboolean qt_csv_reader_read_header (QtCsvReader *reader,
+                                    const char *const *required, gsize n_required,
+                                    int *idx,
+                                    GError **error);
+
+/* The name given at creation. (transfer none) */
+const char *qt_csv_reader_get_name (QtCsvReader *reader);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtCsvReader, qt_csv_reader_free)
+
+G_END_DECLS

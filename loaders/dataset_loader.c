@@ -1,0 +1,467 @@
+/* loaders/dataset_loader.c — CSV data set directory → QtDataset. */
+#include "dataset_loader.h"
+
+#include <string.h>
+
+#include "../calc/amount.h"
+#include "../model/qt_error.h"
+#include "csv_reader.h"
+
+typedef struct Loader Loader;
+typedef gboolean (*RowParser) (Loader *ld, const QtCsvRecord *rec, GError **error);
+
+/* One table of SPEC §2: its file, whether it may be absent, its required
+ * columns (in this order in `idx`), and how one row is parsed. */
+typedef struct {
+  const char *file;
+  gboolean optional;
+  const char *const *cols;
+  gsize n_cols;
+  RowParser parse;
+  gsize elem_size;
+} TableSpec;
+
+struct Loader {
+  QtDataset *ds;
+  const char *path;   /* path of the file being read, for messages */
+  const TableSpec *spec;
+  int idx[8];         /* field index of each required column */
+  GArray *rows;       /* rows of the table being read */
+  GHashTable *keys;   /* owned keys of the table being read → NULL */
+  int manager_col;    /* 1-based field number of reps.csv manager_id */
+};
+
+/* ---- field helpers: each fails with PATH:LINE:COL: message ---- */
+
+static gboolean
+field_error (Loader *ld, const QtCsvRecord *rec, int col, GError **error,
+             const char *fmt, ...) G_GNUC_PRINTF (5, 6);
+
+static gboolean
+field_error (Loader *ld, const QtCsvRecord *rec, int col, GError **error,
+             const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED, "%s:%u:%d: %s",
+               ld->path, rec->line, ld->idx[col] + 1, msg);
+  return FALSE;
+}
+
+static const char *
+raw (Loader *ld, const QtCsvRecord *rec, int col, gsize *len)
+{
+  int i = ld->idx[col];
+  if (len != NULL)
+    *len = rec->lens[i];
+  return rec->fields[i];
+}
+
+static gboolean
+get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  if (len == 0)
+    return field_error (ld, rec, col, error, "%s must not be empty", ld->spec->cols[col]);
+  *out = qt_dataset_intern (ld->ds, s);
+  return TRUE;
+}
+
+static const char *
+get_text (Loader *ld, const QtCsvRecord *rec, int col)
+{
+  return qt_dataset_intern (ld->ds, raw (ld, rec, col, NULL));
+}
+
+static gboolean
+get_decimal (Loader *ld, const QtCsvRecord *rec, int col, mpq_t out, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  g_autoptr (GError) local = NULL;
+  if (qt_decimal_parse (out, s, len, &local))
+    return TRUE;
+  return field_error (ld, rec, col, error, "%s: %s", ld->spec->cols[col], local->message);
+}
+
+static gboolean
+get_date (Loader *ld, const QtCsvRecord *rec, int col, QtDay *out, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  if (qt_date_parse (s, len, out))
+    return TRUE;
+  return field_error (ld, rec, col, error, "%s: '%s' is not a calendar date YYYY-MM-DD",
+                      ld->spec->cols[col], s);
+}
+
+static gboolean
+get_period (Loader *ld, const QtCsvRecord *rec, int col, QtPeriod *out, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  if (qt_period_parse (s, len, out))
+    return TRUE;
+  return field_error (ld, rec, col, error, "%s: '%s' is not a month YYYY-MM",
+                      ld->spec->cols[col], s);
+}
+
+/* Registers the row's key (the given columns joined unambiguously); a
+ * repeat is malformed at its second occurrence (SPEC §12.1.7). */
+static gboolean
+check_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, GError **error)
+{
+  GString *key = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    {
+      gsize len;
+      const char *s = raw (ld, rec, cols[i], &len);
+      g_string_append_printf (key, "%" G_GSIZE_FORMAT ":", len);
+      g_string_append_len (key, s, (gssize) len);
+    }
+  char *k = g_string_free (key, FALSE);
+  if (g_hash_table_add (ld->keys, k))
+    return TRUE;
+  GString *names = g_string_new (NULL);
+  for (int i = 0; i < n; i++)
+    g_string_append_printf (names, "%s%s='%s'", i ? ", " : "", ld->spec->cols[cols[i]],
+                            raw (ld, rec, cols[i], NULL));
+  g_autofree char *what = g_string_free (names, FALSE);
+  return field_error (ld, rec, cols[0], error, "duplicate key %s (already on an earlier line)", what);
+}
+
+#define KEY(...) ((const int[]){ __VA_ARGS__ }), (int) (sizeof ((int[]){ __VA_ARGS__ }) / sizeof (int))
+
+static gpointer
+new_row (Loader *ld)
+{
+  g_array_set_size (ld->rows, ld->rows->len + 1);
+  return ld->rows->data + (gsize) (ld->rows->len - 1) * ld->spec->elem_size;
+}
+
+/* ---- one parser per table ---- */
+
+static const char *const rep_cols[] = { "rep_id", "name", "team_id", "manager_id", "plan_id" };
+static gboolean
+parse_rep (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtRep *r = new_row (ld);
+  r->line = rec->line;
+  r->manager = -1;
+  r->name = get_text (ld, rec, 1);
+  gsize mlen;
+  raw (ld, rec, 3, &mlen);
+  r->manager_id = mlen ? get_text (ld, rec, 3) : NULL;
+  return get_id (ld, rec, 0, &r->rep_id, error) && get_id (ld, rec, 2, &r->team_id, error)
+         && get_id (ld, rec, 4, &r->plan_id, error);
+}
+
+static const char *const customer_cols[] = { "customer_id", "name" };
+static gboolean
+parse_customer (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtCustomer *c = new_row (ld);
+  c->line = rec->line;
+  c->name = get_text (ld, rec, 1);
+  return get_id (ld, rec, 0, &c->customer_id, error);
+}
+
+static const char *const product_cols[] = { "product_id", "name", "category" };
+static gboolean
+parse_product (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtProduct *p = new_row (ld);
+  p->line = rec->line;
+  p->name = get_text (ld, rec, 1);
+  p->category = get_text (ld, rec, 2);
+  return get_id (ld, rec, 0, &p->product_id, error);
+}
+
+static const char *const order_cols[] = { "order_id", "customer_id", "rep_id", "signed_on", "status" };
+static gboolean
+parse_order (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtOrder *o = new_row (ld);
+  o->line = rec->line;
+  if (!get_id (ld, rec, 0, &o->order_id, error) || !get_id (ld, rec, 1, &o->customer_id, error)
+      || !get_id (ld, rec, 2, &o->rep_id, error) || !get_date (ld, rec, 3, &o->signed_on, error))
+    return FALSE;
+  const char *status = raw (ld, rec, 4, NULL);
+  if (!qt_status_parse (status, &o->status))
+    return field_error (ld, rec, 4, error,
+                        "status '%s' is not one of draft, in_approval, signed, paid, completed, cancelled",
+                        status);
+  return TRUE;
+}
+
+static const char *const line_cols[] = { "order_id", "line_no", "product_id", "quantity", "unit_price", "unit_cost" };
+static gboolean
+parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0, 1), error))
+    return FALSE;
+  QtOrderLine *l = new_row (ld);
+  l->line = rec->line;
+  mpq_inits (l->quantity, l->unit_price, l->unit_cost, NULL);
+  return get_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
+         && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, l->quantity, error)
+         && get_decimal (ld, rec, 4, l->unit_price, error) && get_decimal (ld, rec, 5, l->unit_cost, error);
+}
+
+static const char *const split_cols[] = { "order_id", "rep_id", "share" };
+static gboolean
+parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0, 1), error))
+    return FALSE;
+  QtSplit *s = new_row (ld);
+  s->line = rec->line;
+  mpq_init (s->share);
+  return get_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
+         && get_decimal (ld, rec, 2, s->share, error);
+}
+
+static const char *const receipt_cols[] = { "receipt_id", "order_id", "received_on", "amount" };
+static gboolean
+parse_receipt (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtReceipt *r = new_row (ld);
+  r->line = rec->line;
+  mpq_init (r->amount);
+  return get_id (ld, rec, 0, &r->receipt_id, error) && get_id (ld, rec, 1, &r->order_id, error)
+         && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, r->amount, error);
+}
+
+static const char *const activity_cols[] = { "rep_id", "period", "metric", "value" };
+static gboolean
+parse_activity (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0, 1, 2), error))
+    return FALSE;
+  QtActivity *a = new_row (ld);
+  a->line = rec->line;
+  mpq_init (a->value);
+  return get_id (ld, rec, 0, &a->rep_id, error) && get_period (ld, rec, 1, &a->period, error)
+         && get_id (ld, rec, 2, &a->metric, error) && get_decimal (ld, rec, 3, a->value, error);
+}
+
+static const char *const quota_cols[] = { "rep_id", "period", "quota" };
+static gboolean
+parse_quota (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0, 1), error))
+    return FALSE;
+  QtQuota *q = new_row (ld);
+  q->line = rec->line;
+  mpq_init (q->quota);
+  return get_id (ld, rec, 0, &q->rep_id, error) && get_period (ld, rec, 1, &q->period, error)
+         && get_decimal (ld, rec, 2, q->quota, error);
+}
+
+static const char *const adjustment_cols[] = { "adjustment_id", "rep_id", "period", "amount", "reason" };
+static gboolean
+parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
+{
+  if (!check_key (ld, rec, KEY (0), error))
+    return FALSE;
+  QtAdjustment *a = new_row (ld);
+  a->line = rec->line;
+  mpq_init (a->amount);
+  a->reason = get_text (ld, rec, 4);
+  return get_id (ld, rec, 0, &a->adjustment_id, error) && get_id (ld, rec, 1, &a->rep_id, error)
+         && get_period (ld, rec, 2, &a->period, error) && get_decimal (ld, rec, 3, a->amount, error);
+}
+
+#define SPEC(file, opt, cols, parser, type) \
+  { file, opt, cols, G_N_ELEMENTS (cols), parser, sizeof (type) }
+
+enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
+       T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
+
+static const TableSpec tables[T_COUNT] = {
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment),
+};
+
+static char *
+sha256_hex (GBytes *bytes)
+{
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
+/* Reads one file whole.  Returns NULL without error for an absent optional
+ * file. */
+static GBytes *
+read_file (const char *path, gboolean optional, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  if (g_file_get_contents (path, &data, &len, &local))
+    return g_bytes_new_take (data, len);
+  if (optional && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    return NULL;
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", path, local->message);
+  return NULL;
+}
+
+/* Parses one table's rows into a freshly allocated array; returns its
+ * length in *n.  The row count and bytes are recorded as an input file. */
+static gboolean
+load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, guint *n,
+            GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, spec->file, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GBytes) bytes = read_file (path, spec->optional, &local);
+  *out = NULL;
+  *n = 0;
+  if (bytes == NULL)
+    {
+      if (local == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr (QtCsvReader) reader = qt_csv_reader_new (path, data ? data : "", len, error);
+  if (reader == NULL || !qt_csv_reader_read_header (reader, spec->cols, spec->n_cols, ld->idx, error))
+    return FALSE;
+
+  ld->path = path;
+  ld->spec = spec;
+  ld->rows = g_array_new (FALSE, TRUE, (guint) spec->elem_size);
+  ld->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (spec->parse == parse_rep)
+    {
+      ld->manager_col = ld->idx[3] + 1;
+      ld->ds->reps_plan_column = (guint) ld->idx[4] + 1;
+    }
+  QtCsvRecord rec;
+  gboolean ok = TRUE;
+  while (ok && qt_csv_reader_next (reader, &rec, &local))
+    ok = spec->parse (ld, &rec, error);
+  if (ok && local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      ok = FALSE;
+    }
+  g_clear_pointer (&ld->keys, g_hash_table_unref);
+  *n = ld->rows->len;
+  *out = g_array_free (g_steal_pointer (&ld->rows), FALSE);
+
+  QtInputFile *file = g_new0 (QtInputFile, 1);
+  file->name = g_strdup (spec->file);
+  file->rows = *n;
+  file->sha256 = sha256_hex (bytes);
+  file->bytes = g_steal_pointer (&bytes);
+  g_ptr_array_add (ld->ds->files, file);
+  return ok;
+}
+
+/* SPEC §12.1.8: every manager_id names a rep, and no manager cycle. */
+static gboolean
+link_managers (QtDataset *ds, const char *dir, int col, GError **error)
+{
+  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < ds->n_reps; i++)
+    g_hash_table_insert (by_id, (gpointer) ds->reps[i].rep_id, GUINT_TO_POINTER (i + 1));
+  g_autofree char *path = g_build_filename (dir, "reps.csv", NULL);
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      QtRep *r = &ds->reps[i];
+      if (r->manager_id == NULL)
+        continue;
+      guint m = GPOINTER_TO_UINT (g_hash_table_lookup (by_id, r->manager_id));
+      if (m == 0)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
+                       "%s:%u:%d: manager_id '%s' of rep '%s' names no rep", path, r->line, col,
+                       r->manager_id, r->rep_id);
+          return FALSE;
+        }
+      r->manager = (gint) m - 1;
+    }
+  /* A chain longer than the number of reps must revisit someone. */
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      gint m = ds->reps[i].manager;
+      for (guint steps = 0; m >= 0; steps++, m = ds->reps[m].manager)
+        if (steps > ds->n_reps || (guint) m == i)
+          {
+            g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
+                         "%s:%u:%d: rep '%s' is their own (indirect) manager: manager cycle", path,
+                         ds->reps[i].line, col, ds->reps[i].rep_id);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static gint
+file_cmp (gconstpointer a, gconstpointer b)
+{
+  const QtInputFile *fa = *(QtInputFile *const *) a, *fb = *(QtInputFile *const *) b;
+  return strcmp (fa->name, fb->name);
+}
+
+QtDataset *
+qt_dataset_load_dir (const char *dir, GError **error)
+{
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: data set directory not found", dir);
+      return NULL;
+    }
+  g_autoptr (QtDataset) ds = qt_dataset_new ();
+  Loader ld = { .ds = ds };
+  gpointer out[T_COUNT];
+  guint n[T_COUNT];
+  for (int t = 0; t < T_COUNT; t++)
+    {
+      gboolean ok = load_table (&ld, dir, &tables[t], &out[t], &n[t], error);
+      /* Hand the rows over at once so that a failure frees them. */
+      switch (t)
+        {
+        case T_REPS: ds->reps = out[t]; ds->n_reps = n[t]; break;
+        case T_CUSTOMERS: ds->customers = out[t]; ds->n_customers = n[t]; break;
+        case T_PRODUCTS: ds->products = out[t]; ds->n_products = n[t]; break;
+        case T_ORDERS: ds->orders = out[t]; ds->n_orders = n[t]; break;
+        case T_LINES: ds->lines = out[t]; ds->n_lines = n[t]; break;
+        case T_SPLITS: ds->splits = out[t]; ds->n_splits = n[t]; break;
+        case T_RECEIPTS: ds->receipts = out[t]; ds->n_receipts = n[t]; break;
+        case T_ACTIVITIES: ds->activities = out[t]; ds->n_activities = n[t]; break;
+        case T_QUOTAS: ds->quotas = out[t]; ds->n_quotas = n[t]; break;
+        case T_ADJUSTMENTS: ds->adjustments = out[t]; ds->n_adjustments = n[t]; break;
+        default: g_assert_not_reached ();
+        }
+      if (!ok)
+        return NULL;
+    }
+  if (!link_managers (ds, dir, ld.manager_col, error))
+    return NULL;
+  g_ptr_array_sort (ds->files, file_cmp);
+  return g_steal_pointer (&ds);
+}

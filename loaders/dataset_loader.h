@@ -1,0 +1,21 @@
+/* loaders/dataset_loader.h — reads a data set directory of CSV files
+ * (SPEC §2, §12.1) into the in-memory model.
+ *
+ * Checks syntax, types and keys of every row of every file (history
+ * included), that every manager_id names a rep and that managers form no
+ * cycle.  Business problems (unknown order, rep, customer, ...) are not
+ * checked here: they become exception rows in the calculation. */
+#pragma once
+
+#include <glib.h>
+
+#include "../model/dataset.h"
+
+G_BEGIN_DECLS
+
+/* Loads DIR.  Errors (QT_ERROR_MALFORMED or QT_ERROR_IO) read
+ * `DIR/FILE:LINE:COLUMN: message`; a missing directory or required file is
+ * `PATH:1:1: ...`.  (transfer full) */
+QtDataset *qt_dataset_load_dir (const char *dir, GError **error);
+
+G_END_DECLS

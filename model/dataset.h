@@ -1,0 +1,119 @@
+/* model/dataset.h — the in-memory data set of SPEC §2, independent of where
+ * it came from (CSV files today, PostgreSQL later).
+ *
+ * Every table keeps its rows in input order with the physical line of each
+ * row in its source file (exceptions point there, SPEC §12.1.10).  Strings
+ * are interned in one GStringChunk owned by the data set (so equal ids are
+ * the same pointer: loaders must intern every id); numbers are exact GMP
+ * rationals. */
+#pragma once
+
+#include <glib.h>
+#include <gmp.h>
+
+#include "date.h"
+#include "status.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *rep_id, *name, *team_id;
+  const char *manager_id; /* NULL: no manager */
+  const char *plan_id;
+  guint line;
+  gint manager;           /* index of the manager in reps[], -1 for none */
+} QtRep;
+
+typedef struct {
+  const char *customer_id, *name;
+  guint line;
+} QtCustomer;
+
+typedef struct {
+  const char *product_id, *name, *category;
+  guint line;
+} QtProduct;
+
+typedef struct {
+  const char *order_id, *customer_id, *rep_id;
+  QtDay signed_on;
+  QtStatus status;
+  guint line;
+} QtOrder;
+
+typedef struct {
+  const char *order_id, *line_no, *product_id;
+  mpq_t quantity, unit_price, unit_cost;
+  guint line;
+} QtOrderLine;
+
+typedef struct {
+  const char *order_id, *rep_id;
+  mpq_t share;
+  guint line;
+} QtSplit;
+
+typedef struct {
+  const char *receipt_id, *order_id;
+  QtDay received_on;
+  mpq_t amount;
+  guint line;
+} QtReceipt;
+
+typedef struct {
+  const char *rep_id, *metric;
+  QtPeriod period;
+  mpq_t value;
+  guint line;
+} QtActivity;
+
+typedef struct {
+  const char *rep_id;
+  QtPeriod period;
+  mpq_t quota;
+  guint line;
+} QtQuota;
+
+typedef struct {
+  const char *adjustment_id, *rep_id, *reason;
+  QtPeriod period;
+  mpq_t amount;
+  guint line;
+} QtAdjustment;
+
+/* One input file as read: its bare name, bytes (for the run's snapshot and
+ * manifest), data-row count and SHA-256. */
+typedef struct {
+  char *name;
+  GBytes *bytes;
+  guint rows;
+  char *sha256;
+} QtInputFile;
+
+typedef struct {
+  QtRep *reps;               guint n_reps;
+  QtCustomer *customers;     guint n_customers;
+  QtProduct *products;       guint n_products;
+  QtOrder *orders;           guint n_orders;
+  QtOrderLine *lines;        guint n_lines;
+  QtSplit *splits;           guint n_splits;
+  QtReceipt *receipts;       guint n_receipts;
+  QtActivity *activities;    guint n_activities;
+  QtQuota *quotas;           guint n_quotas;
+  QtAdjustment *adjustments; guint n_adjustments;
+
+  guint reps_plan_column;    /* 1-based field number of reps plan_id, for messages */
+  GPtrArray *files;          /* QtInputFile*, sorted by name */
+  GStringChunk *strings;     /* owns every const char* above */
+} QtDataset;
+
+/* An empty data set; tables are filled by a loader. (transfer full) */
+QtDataset *qt_dataset_new (void);
+void qt_dataset_free (QtDataset *ds);
+
+/* Interns a string in the data set's chunk. (transfer none) */
+const char *qt_dataset_intern (QtDataset *ds, const char *s);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtDataset, qt_dataset_free)
+
+G_END_DECLS

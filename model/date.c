@@ -1,0 +1,197 @@
+/* model/date.c — strict parsing and formatting of days, periods and quarters. */
+#include "model/date.h"
+
+#define QT_PERIOD_MIN (1 * 12)           /* 0001-01 */
+#define QT_PERIOD_MAX (9999 * 12 + 11)   /* 9999-12 */
+#define QT_QUARTER_MIN (1 * 4)           /* 0001-Q1 */
+#define QT_QUARTER_MAX (9999 * 4 + 3)    /* 9999-Q4 */
+#define QT_DAY_MIN 1                     /* 0001-01-01 */
+#define QT_DAY_MAX 3652059               /* 9999-12-31 */
+
+/* Reads exactly n ASCII digits; FALSE on anything else (no sign, no space). */
+static gboolean
+read_digits (const char *p, unsigned n, unsigned *out)
+{
+  unsigned v = 0;
+  for (unsigned i = 0; i < n; i++)
+    {
+      if (p[i] < '0' || p[i] > '9')
+        return FALSE;
+      v = v * 10 + (unsigned) (p[i] - '0');
+    }
+  *out = v;
+  return TRUE;
+}
+
+/* Writes v as exactly n digits, zero-padded (v < 10^n by construction). */
+static char *
+put_digits (char *p, unsigned v, unsigned n)
+{
+  for (unsigned i = n; i > 0; i--)
+    {
+      p[i - 1] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+  return p + n;
+}
+
+/* Reads `YYYY-MM` at text (the caller checked the length) with year
+ * 0001–9999 and month 01–12. */
+static gboolean
+read_year_month (const char *text, unsigned *year, unsigned *month)
+{
+  return read_digits (text, 4, year) && *year >= 1
+         && text[4] == '-'
+         && read_digits (text + 5, 2, month) && *month >= 1 && *month <= 12;
+}
+
+/* SPEC §2, §12.1.5: exactly `YYYY-MM-DD`, a real calendar day. */
+gboolean
+qt_date_parse (const char *text, gsize len, QtDay *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  unsigned y, m, d;
+  if (text == NULL || len != 10
+      || !read_year_month (text, &y, &m)
+      || text[7] != '-'
+      || !read_digits (text + 8, 2, &d))
+    return FALSE;
+  /* Rejects day 00 and days past the month's end, leap years included. */
+  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+  *out = (QtDay) g_date_get_julian (&date);
+  return TRUE;
+}
+
+gboolean
+qt_period_parse (const char *text, gsize len, QtPeriod *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  unsigned y, m;
+  if (text == NULL || len != 7 || !read_year_month (text, &y, &m))
+    return FALSE;
+  *out = (QtPeriod) (y * 12 + (m - 1));
+  return TRUE;
+}
+
+gboolean
+qt_quarter_parse (const char *text, gsize len, QtQuarter *out)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  unsigned y, q;
+  if (text == NULL || len != 7
+      || !read_digits (text, 4, &y) || y < 1
+      || text[4] != '-' || text[5] != 'Q'
+      || !read_digits (text + 6, 1, &q) || q < 1 || q > 4)
+    return FALSE;
+  *out = (QtQuarter) (y * 4 + (q - 1));
+  return TRUE;
+}
+
+static void
+date_from_day (GDate *date, QtDay day)
+{
+  g_date_clear (date, 1);
+  g_date_set_julian (date, (guint32) day);
+}
+
+QtPeriod
+qt_period_of_day (QtDay day)
+{
+  g_return_val_if_fail (day >= QT_DAY_MIN && day <= QT_DAY_MAX, 0);
+
+  GDate date;
+  date_from_day (&date, day);
+  return (QtPeriod) (g_date_get_year (&date) * 12 + (g_date_get_month (&date) - 1));
+}
+
+QtDay
+qt_period_first_day (QtPeriod p)
+{
+  g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, 0);
+
+  GDate date;
+  g_date_clear (&date, 1);
+  g_date_set_dmy (&date, 1, (GDateMonth) (p % 12 + 1), (GDateYear) (p / 12));
+  return (QtDay) g_date_get_julian (&date);
+}
+
+QtDay
+qt_period_last_day (QtPeriod p)
+{
+  g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, 0);
+
+  const GDateMonth month = (GDateMonth) (p % 12 + 1);
+  const GDateYear year = (GDateYear) (p / 12);
+  return qt_period_first_day (p) + g_date_get_days_in_month (month, year) - 1;
+}
+
+/* p = 12y + m0 with m0 in 0..11, so p / 3 = 4y + m0 / 3: the quarter. */
+QtQuarter
+qt_quarter_of_period (QtPeriod p)
+{
+  g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, 0);
+  return p / 3;
+}
+
+QtPeriod
+qt_quarter_first_period (QtQuarter q)
+{
+  g_return_val_if_fail (q >= QT_QUARTER_MIN && q <= QT_QUARTER_MAX, 0);
+  return q * 3;
+}
+
+gboolean
+qt_period_closes_quarter (QtPeriod p)
+{
+  g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, FALSE);
+  return p % 3 == 2;
+}
+
+char *
+qt_date_format (QtDay day, char buf[static 11])
+{
+  g_return_val_if_fail (day >= QT_DAY_MIN && day <= QT_DAY_MAX, NULL);
+
+  GDate date;
+  date_from_day (&date, day);
+  char *w = put_digits (buf, g_date_get_year (&date), 4);
+  *w++ = '-';
+  w = put_digits (w, g_date_get_month (&date), 2);
+  *w++ = '-';
+  w = put_digits (w, g_date_get_day (&date), 2);
+  *w = '\0';
+  return buf;
+}
+
+char *
+qt_period_format (QtPeriod p, char buf[static 8])
+{
+  g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, NULL);
+
+  char *w = put_digits (buf, (unsigned) (p / 12), 4);
+  *w++ = '-';
+  w = put_digits (w, (unsigned) (p % 12 + 1), 2);
+  *w = '\0';
+  return buf;
+}
+
+char *
+qt_quarter_format (QtQuarter q, char buf[static 8])
+{
+  g_return_val_if_fail (q >= QT_QUARTER_MIN && q <= QT_QUARTER_MAX, NULL);
+
+  char *w = put_digits (buf, (unsigned) (q / 4), 4);
+  *w++ = '-';
+  *w++ = 'Q';
+  w = put_digits (w, (unsigned) (q % 4 + 1), 1);
+  *w = '\0';
+  return buf;
+}

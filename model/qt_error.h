@@ -1,0 +1,20 @@
+/* model/qt_error.h — the one GError domain of quotient and its codes. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define QT_ERROR (qt_error_quark ())
+
+typedef enum {
+  QT_ERROR_MALFORMED, /* bad syntax, missing column, duplicate key, bad plan: exit 2 */
+  QT_ERROR_IO,        /* missing file or directory, unreadable or unwritable path: exit 2 */
+  QT_ERROR_USAGE,     /* bad command-line use: exit 2 */
+  QT_ERROR_STRICT,    /* exceptions under --strict: exit 1 */
+  QT_ERROR_MISMATCH,  /* verify found a difference: exit 1 */
+} QtErrorCode;
+
+GQuark qt_error_quark (void);
+
+G_END_DECLS

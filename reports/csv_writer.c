@@ -1,0 +1,32 @@
+/* reports/csv_writer.c — minimal RFC 4180 quoting for output files. */
+#include "csv_writer.h"
+
+#include <string.h>
+
+void
+qt_csv_field (GString *out, gboolean first, const char *text)
+{
+  if (!first)
+    g_string_append_c (out, ',');
+  if (strpbrk (text, ",\"\n\r") == NULL)
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+void
+qt_csv_record (GString *out, const char *const *fields, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    qt_csv_field (out, i == 0, fields[i]);
+  g_string_append_c (out, '\n');
+}

@@ -1,0 +1,16 @@
+/* reports/csv_writer.h — SPEC §12.10 CSV output: `\n` line ends, UTF-8,
+ * a field quoted only when it holds a comma, quote or newline. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Appends one field (with a leading comma unless it is the first of its
+ * record) to `out`. */
+void qt_csv_field (GString *out, gboolean first, const char *text);
+
+/* Appends a whole record of `n` fields and the line end. */
+void qt_csv_record (GString *out, const char *const *fields, gsize n);
+
+G_END_DECLS

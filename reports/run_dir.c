@@ -1,0 +1,142 @@
+/* reports/run_dir.c — atomic run directories: build in a temporary sibling,
+ * then renameat2 into place (RENAME_NOREPLACE, or RENAME_EXCHANGE with
+ * --replace), so readers never see a half-written run. */
+#include "run_dir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../model/qt_error.h"
+#include "output.h"
+
+void
+qt_rmtree (const char *path)
+{
+  GStatBuf st;
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      GDir *dir = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          qt_rmtree (child);
+        }
+      if (dir != NULL)
+        g_dir_close (dir);
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+GBytes *
+qt_read_bytes (const char *path, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  if (!g_file_get_contents (path, &data, &len, &local))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: %s", path, local->message);
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
+}
+
+static gboolean
+write_all (const char *root, GPtrArray *files, GError **error)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      const QtOutputFile *f = g_ptr_array_index (files, i);
+      g_autofree char *path = g_build_filename (root, f->name, NULL);
+      g_autofree char *dir = g_path_get_dirname (path);
+      if (g_mkdir_with_parents (dir, 0755) != 0)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create directory: %s", dir,
+                       g_strerror (errno));
+          return FALSE;
+        }
+      gsize len;
+      const char *data = g_bytes_get_data (f->bytes, &len);
+      g_autoptr (GError) local = NULL;
+      /* No per-file fsync: the directory only becomes visible by the final
+       * rename, and a crash before it leaves only the hidden temporary. */
+      if (!g_file_set_contents_full (path, data ? data : "", (gssize) len,
+                                     G_FILE_SET_CONTENTS_NONE, 0644, &local))
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot write: %s", path, local->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* A directory we may replace: a run (manifest.json) that is not closed. */
+static gboolean
+check_replaceable (const char *out, GError **error)
+{
+  g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
+  g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
+  if (!g_file_test (out, G_FILE_TEST_IS_DIR) || !g_file_test (manifest, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s:1:1: --replace refused: this is not a quotient run directory", out);
+      return FALSE;
+    }
+  if (g_file_test (closed, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s:1:1: --replace refused: the period is closed and can never change", out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace, GError **error)
+{
+  gboolean exists = g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK);
+  if (exists && !replace)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s:1:1: output directory already exists (a run never overwrites another; "
+                   "use --replace to replace a draft run)", out);
+      return FALSE;
+    }
+  if (exists && !check_replaceable (out, error))
+    return FALSE;
+
+  g_autofree char *parent = g_path_get_dirname (out);
+  g_autofree char *base = g_path_get_basename (out);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
+  if (g_mkdtemp (tmpl) == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create a directory beside it: %s",
+                   out, g_strerror (errno));
+      return FALSE;
+    }
+  if (!write_all (tmpl, files, error))
+    {
+      qt_rmtree (tmpl);
+      return FALSE;
+    }
+  unsigned flags = exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
+  if (renameat2 (AT_FDCWD, tmpl, AT_FDCWD, out, flags) != 0)
+    {
+      int err = errno;
+      qt_rmtree (tmpl);
+      g_set_error (error, QT_ERROR, err == EEXIST ? QT_ERROR_USAGE : QT_ERROR_IO,
+                   "%s:1:1: cannot move the finished run into place: %s", out, g_strerror (err));
+      return FALSE;
+    }
+  if (exists) /* tmpl now holds the replaced run */
+    qt_rmtree (tmpl);
+  return TRUE;
+}

@@ -1,0 +1,117 @@
+/* reports/tables.c — SPEC §5 and §12.10: payout.csv, scores.csv,
+ * credits.csv and exceptions.csv, rows sorted as the spec says. */
+#include "output.h"
+
+#include <string.h>
+
+#include "../calc/amount.h"
+#include "csv_writer.h"
+#include "rep_order.h"
+
+static void
+payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
+{
+  GString *s = g_string_new ("rep_id,name,currency,commission,override,sprint_bonus,"
+                             "score_bonus,adjustments,total\n");
+  for (guint k = 0; k < res->n_reps; k++)
+    {
+      const QtRepResult *r = &res->reps[order[k]];
+      const QtRep *rep = &res->ds->reps[r->rep];
+      mpq_srcptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score,
+                             r->r_adjustments, r->r_total };
+      char *txt[G_N_ELEMENTS (parts)];
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        txt[i] = qt_fixed_format (parts[i], 2, QT_ROUND_HALF_EVEN);
+      const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
+                               txt[2], txt[3], txt[4], txt[5] };
+      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
+      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+        g_free (txt[i]);
+    }
+  qt_output_add (out, "payout.csv", s, (gint) res->n_reps);
+}
+
+/* SPEC §12.8: process and result as weighted sums × 100, 2 decimals. */
+static void
+scores_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
+{
+  GString *s = g_string_new ("rep_id,team_id,process_score,result_score,total_score,team_rank\n");
+  g_auto (mpq_t) pct;
+  mpq_init (pct);
+  for (guint k = 0; k < res->n_reps; k++)
+    {
+      const QtRepResult *r = &res->reps[order[k]];
+      const QtRep *rep = &res->ds->reps[r->rep];
+      mpq_set_ui (pct, 100, 1);
+      mpq_mul (pct, pct, r->process);
+      g_autofree char *process = qt_fixed_format (pct, 2, QT_ROUND_HALF_EVEN);
+      mpq_set_ui (pct, 100, 1);
+      mpq_mul (pct, pct, r->result);
+      g_autofree char *result = qt_fixed_format (pct, 2, QT_ROUND_HALF_EVEN);
+      g_autofree char *total = qt_fixed_format (r->total, 2, QT_ROUND_HALF_EVEN);
+      g_autofree char *rank = g_strdup_printf ("%u", r->team_rank);
+      const char *fields[] = { rep->rep_id, rep->team_id, process, result, total, rank };
+      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
+    }
+  qt_output_add (out, "scores.csv", s, (gint) res->n_reps);
+}
+
+static const char *const mult_ids[QT_MULT_COUNT] = { "new_customer", "high_margin", "fast_collection" };
+
+/* The applied multiplier ids joined by '+', in SPEC §5 order. (transfer full) */
+char *
+qt_report_multipliers (guint mask)
+{
+  GString *s = g_string_new (NULL);
+  for (int k = 0; k < QT_MULT_COUNT; k++)
+    if (mask & (1u << k))
+      g_string_append_printf (s, "%s%s", s->len ? "+" : "", mult_ids[k]);
+  return g_string_free (s, FALSE);
+}
+
+static void
+credits_csv (const QtRunResult *res, GPtrArray *out)
+{
+  GString *s = g_string_new ("receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
+                             "weight,weighted_amount\n");
+  const QtDataset *ds = res->ds;
+  for (guint k = 0; k < res->slices->len; k++)
+    {
+      const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
+      const QtReceipt *rc = &ds->receipts[sl->receipt];
+      g_autofree char *share = qt_exact_format (sl->share);
+      g_autofree char *amount = qt_exact_format (sl->amount);
+      g_autofree char *mults = qt_report_multipliers (sl->mult_mask);
+      g_autofree char *weight = qt_exact_format (sl->weight);
+      g_autofree char *weighted = qt_exact_format (sl->weighted);
+      const char *fields[] = { rc->receipt_id, rc->order_id, ds->lines[sl->line].line_no,
+                               ds->reps[sl->rep].rep_id, share, amount, mults, weight, weighted };
+      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
+    }
+  qt_output_add (out, "credits.csv", s, (gint) res->slices->len);
+}
+
+static void
+exceptions_csv (const QtRunResult *res, GPtrArray *out)
+{
+  GString *s = g_string_new ("file,line,code,message\n");
+  for (guint k = 0; k < res->exceptions->len; k++)
+    {
+      const QtException *e = &g_array_index (res->exceptions, QtException, k);
+      char line[16];
+      g_snprintf (line, sizeof line, "%u", e->line);
+      const char *fields[] = { e->file, line, e->code, e->message };
+      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
+    }
+  qt_output_add (out, "exceptions.csv", s, (gint) res->exceptions->len);
+}
+
+void
+qt_report_tables (const QtRunResult *res, GPtrArray *out)
+{
+  g_autofree guint *order = qt_rep_order (res);
+  payout_csv (res, order, out);
+  scores_csv (res, order, out);
+  credits_csv (res, out);
+  exceptions_csv (res, out);
+}

@@ -1,0 +1,381 @@
+/* tests/test_amount.c — decimal parsing, half-even rounding and formatting of calc/amount. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "calc/amount.h"
+#include "model/qt_error.h"
+
+/* Parses text (which must be valid) into v, failing the test otherwise. */
+static void
+parse_ok (mpq_t v, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = qt_decimal_parse (v, text, strlen (text), &error);
+  if (!ok)
+    fail_msg ("'%s' rejected: %s", text, error->message);
+  assert_null (error);
+}
+
+/* Asserts that text parses to exactly num/den. */
+static void
+assert_parses_to (const char *text, const char *num, const char *den)
+{
+  mpq_t v, want;
+  mpq_inits (v, want, NULL);
+  parse_ok (v, text);
+  mpz_set_str (mpq_numref (want), num, 10);
+  mpz_set_str (mpq_denref (want), den, 10);
+  mpq_canonicalize (want);
+  if (!mpq_equal (v, want))
+    fail_msg ("'%s' parsed wrong", text);
+  /* The parsed value must already be canonical (lowest terms, den > 0). */
+  mpz_t g;
+  mpz_init (g);
+  mpz_gcd (g, mpq_numref (v), mpq_denref (v));
+  assert_int_equal (mpz_cmp_ui (g, 1), 0);
+  assert_true (mpz_sgn (mpq_denref (v)) > 0);
+  mpz_clear (g);
+  mpq_clears (v, want, NULL);
+}
+
+static void
+test_parse_valid (void **state)
+{
+  (void) state;
+  assert_parses_to ("0", "0", "1");
+  assert_parses_to ("-0", "0", "1");
+  assert_parses_to ("-0.000", "0", "1");
+  assert_parses_to ("12", "12", "1");
+  assert_parses_to ("-4125", "-4125", "1");
+  assert_parses_to ("12.5", "25", "2");
+  assert_parses_to ("12.50", "25", "2");
+  assert_parses_to ("007.10", "71", "10");
+  assert_parses_to ("0.6", "3", "5");
+  assert_parses_to ("2.0625", "33", "16");
+  assert_parses_to ("-0.125", "-1", "8");
+  assert_parses_to ("1.0", "1", "1");
+  assert_parses_to ("100.00", "100", "1");
+  /* 20 and more digits: past the unsigned long fast path. */
+  assert_parses_to ("12345678901234567890.5", "24691357802469135781", "2");
+  assert_parses_to ("-98765432109876543210987654321", "-98765432109876543210987654321", "1");
+  assert_parses_to ("9999999999999999999", "9999999999999999999", "1");
+  assert_parses_to ("0.0000000000000000000001", "1", "10000000000000000000000");
+}
+
+static void
+test_parse_not_nul_terminated (void **state)
+{
+  (void) state;
+  const char buf[] = "12.5,-3";
+  mpq_t v;
+  mpq_init (v);
+  assert_true (qt_decimal_parse (v, buf, 4, NULL));
+  assert_int_equal (mpz_get_si (mpq_numref (v)), 25);
+  assert_int_equal (mpz_get_si (mpq_denref (v)), 2);
+  assert_true (qt_decimal_parse (v, buf + 5, 2, NULL));
+  assert_int_equal (mpq_cmp_si (v, -3, 1), 0);
+  /* The prefix "12." alone is malformed even though a digit follows in memory. */
+  assert_false (qt_decimal_parse (v, buf, 3, NULL));
+  mpq_clear (v);
+}
+
+static void
+test_parse_invalid (void **state)
+{
+  (void) state;
+  static const char *const bad[] = {
+    "",         /* empty */
+    "-",        /* sign only */
+    "+5",       /* no '+' */
+    ".5",       /* empty integer part */
+    "-.5",
+    "5.",       /* empty fraction */
+    "-5.",
+    ".",
+    "1e5",      /* no exponent */
+    "1.5E2",
+    " 12.5",    /* nothing is trimmed */
+    "12.5 ",
+    "12 ",
+    "1 000",
+    "12,5",     /* decimal comma */
+    "1,000.00", /* thousands separator */
+    "1_000",
+    "--5",
+    "5-",
+    "1.2.3",
+    "0x10",
+    "abc",
+    "NaN",
+    "inf",
+    "١٢",       /* non-ASCII digits */
+  };
+  mpq_t v;
+  mpq_init (v);
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      if (qt_decimal_parse (v, bad[i], strlen (bad[i]), &error))
+        fail_msg ("'%s' accepted", bad[i]);
+      assert_non_null (error);
+      assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_MALFORMED));
+      g_autofree char *want = g_strdup_printf ("'%s' is not a decimal number", bad[i]);
+      assert_string_equal (error->message, want);
+    }
+  /* A NULL error is allowed. */
+  assert_false (qt_decimal_parse (v, "12,5", 4, NULL));
+  mpq_clear (v);
+}
+
+static void
+test_parse_long_decimals_exact (void **state)
+{
+  (void) state;
+  mpq_t a, b;
+  mpq_inits (a, b, NULL);
+  parse_ok (a, "0.333333333333333333333");
+  parse_ok (b, "0.666666666666666666667");
+  mpq_add (a, a, b);
+  assert_int_equal (mpq_cmp_ui (a, 1, 1), 0);
+
+  /* 0.1 + 0.2 == 0.3 exactly, unlike binary floating point. */
+  parse_ok (a, "0.1");
+  parse_ok (b, "0.2");
+  mpq_add (a, a, b);
+  parse_ok (b, "0.3");
+  assert_true (mpq_equal (a, b));
+  mpq_clears (a, b, NULL);
+}
+
+/* Asserts qt_fixed_format (text, decimals, half-even) == want and that
+ * qt_round gives the same value. */
+static void
+assert_fixed (const char *text, unsigned decimals, const char *want)
+{
+  mpq_t v, r, w;
+  mpq_inits (v, r, w, NULL);
+  parse_ok (v, text);
+  g_autofree char *got = qt_fixed_format (v, decimals, QT_ROUND_HALF_EVEN);
+  if (strcmp (got, want) != 0)
+    fail_msg ("%s at %u decimals: got %s, want %s", text, decimals, got, want);
+
+  qt_round (r, v, decimals, QT_ROUND_HALF_EVEN);
+  parse_ok (w, want);
+  if (!mpq_equal (r, w))
+    fail_msg ("qt_round (%s, %u) differs from %s", text, decimals, want);
+
+  /* In place: out may be the input variable. */
+  qt_round (v, v, decimals, QT_ROUND_HALF_EVEN);
+  assert_true (mpq_equal (v, w));
+  mpq_clears (v, r, w, NULL);
+}
+
+static void
+test_round_half_even_ties (void **state)
+{
+  (void) state;
+  assert_fixed ("3170.375", 2, "3170.38"); /* 7 odd: up */
+  assert_fixed ("3170.365", 2, "3170.36"); /* 6 even: stays */
+  assert_fixed ("-40.005", 2, "-40.00");
+  assert_fixed ("-40.015", 2, "-40.02");
+  assert_fixed ("0.125", 2, "0.12");
+  assert_fixed ("0.135", 2, "0.14");
+  assert_fixed ("-0.125", 2, "-0.12");
+  assert_fixed ("-0.135", 2, "-0.14");
+  assert_fixed ("10.005", 2, "10.00");
+  assert_fixed ("2.5", 0, "2");
+  assert_fixed ("3.5", 0, "4");
+  assert_fixed ("-2.5", 0, "-2");
+  assert_fixed ("-3.5", 0, "-4");
+  assert_fixed ("0.5", 0, "0");
+  assert_fixed ("-0.5", 0, "0");
+  assert_fixed ("1.5", 0, "2");
+  assert_fixed ("0.005", 2, "0.00");
+  assert_fixed ("0.015", 2, "0.02");
+  assert_fixed ("0.0625", 3, "0.062");
+  assert_fixed ("0.0635", 3, "0.064");
+}
+
+static void
+test_round_non_ties (void **state)
+{
+  (void) state;
+  assert_fixed ("1234.5", 2, "1234.50");
+  assert_fixed ("1234.5", 0, "1234");     /* tie, 4 even */
+  assert_fixed ("0.1251", 2, "0.13");     /* just above the tie */
+  assert_fixed ("0.1249", 2, "0.12");
+  assert_fixed ("-0.1251", 2, "-0.13");
+  assert_fixed ("-0.1349", 2, "-0.13");
+  assert_fixed ("2.675", 2, "2.68");      /* a double would say 2.67 */
+  assert_fixed ("0.994", 2, "0.99");
+  assert_fixed ("0.996", 2, "1.00");
+  assert_fixed ("-0.996", 2, "-1.00");
+  assert_fixed ("99.999", 2, "100.00");
+  assert_fixed ("5", 2, "5.00");
+  assert_fixed ("0.05", 2, "0.05");
+  assert_fixed ("-0.05", 2, "-0.05");
+  assert_fixed ("7", 0, "7");
+  assert_fixed ("-7.4", 0, "-7");
+  assert_fixed ("0.0001", 4, "0.0001");
+  assert_fixed ("123.456", 5, "123.45600");
+}
+
+static void
+test_fixed_never_negative_zero (void **state)
+{
+  (void) state;
+  assert_fixed ("-0.004", 2, "0.00");
+  assert_fixed ("-0.005", 2, "0.00");
+  assert_fixed ("-0", 2, "0.00");
+  assert_fixed ("0", 2, "0.00");
+  assert_fixed ("-0.4", 0, "0");
+  assert_fixed ("-0.00001", 4, "0.0000");
+}
+
+static void
+test_round_rationals (void **state)
+{
+  (void) state;
+  mpq_t v, r;
+  mpq_inits (v, r, NULL);
+
+  mpq_set_si (v, 10000, 3); /* 3333.333… */
+  g_autofree char *a = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (a, "3333.33");
+  qt_round (r, v, 2, QT_ROUND_HALF_EVEN);
+  assert_int_equal (mpq_cmp_si (r, 333333, 100), 0);
+
+  mpq_set_si (v, -2, 3); /* -0.666… */
+  g_autofree char *b = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (b, "-0.67");
+
+  mpq_set_si (v, 1, 8); /* exactly 0.125: a tie */
+  g_autofree char *c = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (c, "0.12");
+
+  mpq_set_si (v, -1, 3000); /* -0.000333… rounds to zero */
+  g_autofree char *d = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (d, "0.00");
+  qt_round (r, v, 2, QT_ROUND_HALF_EVEN);
+  assert_int_equal (mpq_sgn (r), 0);
+  assert_int_equal (mpz_cmp_ui (mpq_denref (r), 1), 0); /* canonical zero */
+
+  mpq_clears (v, r, NULL);
+}
+
+/* Asserts qt_exact_format (num/den) == want. */
+static void
+assert_exact (long num, unsigned long den, const char *want)
+{
+  mpq_t v;
+  mpq_init (v);
+  mpq_set_si (v, num, den);
+  mpq_canonicalize (v);
+  g_autofree char *got = qt_exact_format (v);
+  if (strcmp (got, want) != 0)
+    fail_msg ("%ld/%lu: got %s, want %s", num, den, got, want);
+  mpq_clear (v);
+}
+
+static void
+test_exact_format (void **state)
+{
+  (void) state;
+  assert_exact (10000, 3, "10000/3");
+  assert_exact (-1, 3, "-1/3");
+  assert_exact (1, 7, "1/7");
+  assert_exact (2, 6, "1/3"); /* lowest terms */
+  assert_exact (1, 6, "1/6"); /* a factor 2 does not make it terminate */
+  assert_exact (7, 30, "7/30");
+  assert_exact (33, 16, "2.0625");
+  assert_exact (-4125, 1, "-4125");
+  assert_exact (0, 1, "0");
+  assert_exact (3, 5, "0.6");
+  assert_exact (1, 2, "0.5");
+  assert_exact (-1, 8, "-0.125");
+  assert_exact (1, 1000, "0.001");
+  assert_exact (-1, 1024, "-0.0009765625");
+  assert_exact (1, 3125, "0.00032");
+  assert_exact (25, 2, "12.5");
+  assert_exact (1234567, 100, "12345.67");
+  assert_exact (40, 1, "40");
+  assert_exact (-400, 1, "-400");
+}
+
+static void
+test_exact_format_round_trip (void **state)
+{
+  (void) state;
+  static const char *const texts[] = {
+    "0", "1", "-1", "0.5", "-0.05", "2.0625", "123456.789", "-4125", "1000000",
+    "0.000001", "340282366920938463463374607431768211457.25",
+  };
+  mpq_t v, back;
+  mpq_inits (v, back, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      parse_ok (v, texts[i]);
+      g_autofree char *s = qt_exact_format (v);
+      assert_string_equal (s, texts[i]);
+      parse_ok (back, s);
+      assert_true (mpq_equal (v, back));
+    }
+  mpq_clears (v, back, NULL);
+}
+
+static void
+test_big_values (void **state)
+{
+  (void) state;
+  mpq_t v, w;
+  mpq_inits (v, w, NULL);
+
+  /* 2^64 + 0.5 is a tie; 2^64 is even so it stays. */
+  parse_ok (v, "18446744073709551616.5");
+  g_autofree char *a = qt_fixed_format (v, 0, QT_ROUND_HALF_EVEN);
+  assert_string_equal (a, "18446744073709551616");
+  /* -(2^64 + 1.5) goes away from zero to the even -(2^64 + 2). */
+  parse_ok (v, "-18446744073709551617.5");
+  g_autofree char *b = qt_fixed_format (v, 0, QT_ROUND_HALF_EVEN);
+  assert_string_equal (b, "-18446744073709551618");
+
+  parse_ok (v, "123456789012345678901234567890.125");
+  g_autofree char *c = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (c, "123456789012345678901234567890.12");
+  g_autofree char *d = qt_exact_format (v);
+  assert_string_equal (d, "123456789012345678901234567890.125");
+
+  /* Big / 3 does not terminate: p/q with both parts beyond 64 bits. */
+  parse_ok (w, "3");
+  mpq_div (v, v, w);
+  g_autofree char *e = qt_exact_format (v);
+  assert_string_equal (e, "987654312098765431209876543121/24");
+  g_autofree char *f = qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN);
+  assert_string_equal (f, "41152263004115226300411522630.04");
+
+  mpq_clears (v, w, NULL);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_parse_valid),
+    cmocka_unit_test (test_parse_not_nul_terminated),
+    cmocka_unit_test (test_parse_invalid),
+    cmocka_unit_test (test_parse_long_decimals_exact),
+    cmocka_unit_test (test_round_half_even_ties),
+    cmocka_unit_test (test_round_non_ties),
+    cmocka_unit_test (test_fixed_never_negative_zero),
+    cmocka_unit_test (test_round_rationals),
+    cmocka_unit_test (test_exact_format),
+    cmocka_unit_test (test_exact_format_round_trip),
+    cmocka_unit_test (test_big_values),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
