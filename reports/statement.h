@@ -7,7 +7,10 @@
  * holding "exact" and "rounded" is a payable amount, "rounded" being the
  * half-even 2-decimal value that payout.csv prints.  Keys come in a fixed
  * order; arrays are sorted (credits by receipt_id, line_no; direct reports and
- * adjustments by id) so that input row order never changes the bytes. */
+ * adjustments by id) so that input row order never changes the bytes.  Every
+ * figure names its rule as a path into the plan file ("commission.tiers[1]",
+ * "credit.multipliers[high_margin]", "bonuses[q_sprint]") with plan and
+ * version; tier indexes ("current_tier") are 0-based like those paths. */
 #pragma once
 
 #include <glib.h>
@@ -26,7 +29,8 @@ void qt_report_statements (const QtRunResult *res, GPtrArray *out);
  * of an id that is not valid UTF-8 are escaped too.  (transfer full) */
 char *qt_statement_file_stem (const char *rep_id);
 
-/* Lookups both renderers share, built once per run (not per slice). */
+/* Lookups the two renderers (statement_json.c, statement_text.c) share,
+ * built once per run rather than per slice. */
 typedef struct {
   const QtRunResult *res;
   GHashTable *customers;   /* customer_id (borrowed) → const QtCustomer* (borrowed) */
@@ -42,10 +46,29 @@ typedef struct {
 QtStatementIndex *qt_statement_index_new (const QtRunResult *res);
 void qt_statement_index_free (QtStatementIndex *ix);
 
-/* Rep `rep` (index into res->reps) sorted for display: direct reports and
- * adjustment rows ordered by id.  (transfer full, n+1 elements) */
+/* For display, sorted by id so that row order never shows: r's direct
+ * reports (indexes into res->reps, by rep_id) and r's adjustments
+ * (positions k into r->adjustments / r->adjustments_rounded, by
+ * adjustment_id).  (transfer full) */
 guint *qt_statement_reports_sorted (const QtRunResult *res, const QtRepResult *r);
 guint *qt_statement_adjustments_sorted (const QtRunResult *res, const QtRepResult *r);
+
+/* SPEC §12.6.3: index of the tier W reaches (half-open intervals), or -1
+ * without a quota. */
+gint qt_statement_current_tier (const QtRepResult *r);
+
+/* Weighted credit still needed to reach the next tier's lower bound, into
+ * `needed`, and that tier's index; FALSE in the top tier or without quota. */
+gboolean qt_statement_next_tier (const QtRepResult *r, mpq_t needed, guint *tier);
+
+/* One sentence each on why the commission is what it is (no quota,
+ * clawback, cap, tier mode) and, for a NO_QUOTA rep only (else NULL), what
+ * the missing quota means.  (transfer full) */
+char *qt_statement_commission_note (const QtStatementIndex *ix, const QtRepResult *r);
+char *qt_statement_no_quota_note (const QtStatementIndex *ix, const QtRepResult *r);
+
+/* v × 100 with 2 decimals, half-even, for display ("109.24").  (transfer full) */
+char *qt_statement_percent (const mpq_t v);
 
 /* The statement of res->reps[rep] as JSON text (with a final newline) or as
  * text for a person.  (transfer full) */

@@ -1,0 +1,320 @@
+/* tests/e2e_atomic.c — how `quotient run` treats --out (SPEC §10, §12.10):
+ * never overwrites silently, --replace swaps a draft run whole and refuses
+ * anything else, --strict and malformed runs write nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "support/test_support.h"
+
+typedef struct {
+  char *tmp;
+  char *data, *plans; /* a private copy of the golden data set */
+  char *runs;         /* parent of --out: holds nothing but `out` */
+  char *out;
+} Fixture;
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  f->tmp = qt_test_tmpdir ();
+  f->data = g_build_filename (f->tmp, "data", NULL);
+  f->plans = g_build_filename (f->tmp, "plans", NULL);
+  f->runs = g_build_filename (f->tmp, "runs", NULL);
+  f->out = g_build_filename (f->runs, "run", NULL);
+  g_autofree char *golden_data = qt_test_source_path ("fixtures/golden/data");
+  g_autofree char *golden_plans = qt_test_source_path ("fixtures/golden/plans");
+  qt_test_copy_dir (golden_data, f->data);
+  qt_test_copy_dir (golden_plans, f->plans);
+  assert_int_equal (g_mkdir (f->runs, 0755), 0);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  qt_test_rmtree (f->tmp);
+  g_free (f->tmp);
+  g_free (f->data);
+  g_free (f->plans);
+  g_free (f->runs);
+  g_free (f->out);
+  g_free (f);
+  return 0;
+}
+
+/* Runs the fixture's data set; `flag` and `flag2` are extra options or NULL. */
+static int
+run (const Fixture *f, const char *period, const char *flag, const char *flag2, char **out,
+     char **err)
+{
+  return qt_test_run (out, err, "run", "--data", f->data, "--plans", f->plans, "--period", period,
+                      "--out", f->out, flag, flag2, NULL);
+}
+
+static void
+run_ok (const Fixture *f, const char *period)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, period, NULL, NULL, &out, &err), 0);
+  assert_string_equal (err, "");
+}
+
+static gint
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+static void
+append_listing (GString *s, const char *root, const char *rel)
+{
+  g_autofree char *path = rel ? g_build_filename (root, rel, NULL) : g_strdup (root);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  assert_non_null (dir);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, cmp_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *child_rel = rel ? g_build_filename (rel, names->pdata[i], NULL)
+                                       : g_strdup (names->pdata[i]);
+      g_autofree char *child = g_build_filename (root, child_rel, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          g_string_append_printf (s, "%s/\n", child_rel);
+          append_listing (s, root, child_rel);
+          continue;
+        }
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      assert_true (g_file_get_contents (child, &bytes, &len, NULL));
+      g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+      g_string_append_printf (s, "%s %s\n", child_rel, sha);
+    }
+}
+
+/* Every path below `root` with the SHA-256 of each file, sorted: two equal
+ * snapshots mean the tree is byte-identical. (transfer full) */
+static char *
+tree_snapshot (const char *root)
+{
+  GString *s = g_string_new (NULL);
+  append_listing (s, root, NULL);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+out_file (const Fixture *f, const char *name)
+{
+  g_autofree char *path = g_build_filename (f->out, name, NULL);
+  return qt_test_read (path);
+}
+
+/* The first stderr line must be `quotient run: OUT:1:1: why`. */
+static void
+assert_out_error (const Fixture *f, const char *err, const char *why)
+{
+  g_autofree char *want = g_strdup_printf ("quotient run: %s:1:1: %s\n", f->out, why);
+  assert_string_equal (err, want);
+}
+
+/* SPEC §10: a run never overwrites another silently. */
+static void
+test_existing_out_refused (void **state)
+{
+  Fixture *f = *state;
+  run_ok (f, "2026-02");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", NULL, NULL, &out, &err), 2);
+  assert_out_error (f, err, "output directory already exists (a run never overwrites another; "
+                            "use --replace to replace a draft run)");
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* --replace on a draft run: the whole directory is swapped for the new
+ * run (a stray file of the old one does not survive), nothing left beside. */
+static void
+test_replace_draft_run (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *adjustments = g_build_filename (f->data, "adjustments.csv", NULL);
+  g_autofree char *golden_adj = qt_test_read (adjustments);
+  /* The first run pays A2 a 999.00 spiff instead of 250.00. */
+  qt_test_write (adjustments, "adjustment_id,rep_id,period,amount,reason\n"
+                              "ADJ2,A2,2026-03,999.00,demo day spiff\n");
+  run_ok (f, "2026-03");
+  g_autofree char *stray = g_build_filename (f->out, "notes.txt", NULL);
+  qt_test_write (stray, "left by a person\n");
+  g_autofree char *old_payout = out_file (f, "payout.csv");
+  assert_non_null (strstr (old_payout, ",999.00,"));
+
+  qt_test_write (adjustments, golden_adj);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 0);
+  assert_string_equal (err, "");
+
+  g_autofree char *expected_path = qt_test_source_path ("fixtures/golden/expected/2026-03/payout.csv");
+  g_autofree char *expected = qt_test_read (expected_path);
+  g_autofree char *payout = out_file (f, "payout.csv");
+  assert_string_equal (payout, expected);
+  assert_false (g_file_test (stray, G_FILE_TEST_EXISTS));
+  assert_int_equal (qt_test_count_entries (f->runs), 1); /* no hidden .run.tmp-* */
+}
+
+/* --replace on a missing --out is an ordinary first run. */
+static void
+test_replace_without_existing_out (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 0);
+  g_autofree char *manifest = out_file (f, "manifest.json");
+  assert_non_null (manifest);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* --replace only replaces a run: a directory without manifest.json might
+ * be anything a person keeps there. */
+static void
+test_replace_refuses_non_run (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (g_mkdir (f->out, 0755), 0);
+  g_autofree char *keep = g_build_filename (f->out, "payout-draft.xlsx", NULL);
+  qt_test_write (keep, "someone's spreadsheet\n");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
+  assert_out_error (f, err, "--replace refused: this is not a quotient run directory");
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* SPEC §10: never a closed one. */
+static void
+test_replace_refuses_closed_run (void **state)
+{
+  Fixture *f = *state;
+  run_ok (f, "2026-03");
+  g_autofree char *closed = g_build_filename (f->out, "CLOSED", NULL);
+  qt_test_write (closed, "");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
+  assert_out_error (f, err, "--replace refused: the period is closed and can never change");
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* SPEC §12.10: --strict with exception rows exits 1 and leaves no run
+ * directory; the golden 2026-02 has one (R206 on draft order O206). */
+static void
+test_strict_with_exceptions (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-02", "--strict", NULL, &out, &err), 1);
+  assert_string_equal (err, "quotient run: receipts.csv:18: INELIGIBLE_STATUS: order 'O206' has "
+                            "status 'draft', not eligible (--strict: 1 exception row, nothing "
+                            "written)\n");
+  assert_string_equal (out, "");
+  assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));
+  assert_int_equal (qt_test_count_entries (f->runs), 0);
+}
+
+/* --strict with exceptions must not touch a run it was asked to replace. */
+static void
+test_strict_keeps_replace_target (void **state)
+{
+  Fixture *f = *state;
+  run_ok (f, "2026-03");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--strict", "--replace", &out, &err), 1);
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* Without R206 the 2026-02 data set is clean, so --strict succeeds. */
+static void
+test_strict_without_exceptions (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *receipts = g_build_filename (f->data, "receipts.csv", NULL);
+  g_autofree char *text = qt_test_read (receipts);
+  const char *row = "R206,O206,2026-02-16,1000.00\n";
+  char *at = strstr (text, row);
+  assert_non_null (at);
+  memmove (at, at + strlen (row), strlen (at + strlen (row)) + 1);
+  qt_test_write (receipts, text);
+
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-02", "--strict", NULL, &out, &err), 0);
+  assert_string_equal (err, "");
+  assert_non_null (strstr (out, "  receipts credited  5 of 5 (amount 41000.00)\n"));
+  assert_non_null (strstr (out, "  exceptions         0 (see exceptions.csv)\n"));
+  g_autofree char *exceptions = out_file (f, "exceptions.csv");
+  assert_string_equal (exceptions, "file,line,code,message\n");
+  /* Removing an excepted receipt changes no payable amount. */
+  g_autofree char *expected_path = qt_test_source_path ("fixtures/golden/expected/2026-02/payout.csv");
+  g_autofree char *expected = qt_test_read (expected_path);
+  g_autofree char *payout = out_file (f, "payout.csv");
+  assert_string_equal (payout, expected);
+}
+
+/* Malformed input is found before anything is written (SPEC §12.10), so
+ * an existing run named by --replace stays exactly as it was. */
+static void
+test_malformed_keeps_replace_target (void **state)
+{
+  Fixture *f = *state;
+  run_ok (f, "2026-03");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *orders = g_build_filename (f->data, "orders.csv", NULL);
+  g_autofree char *text = qt_test_read (orders);
+  g_autofree char *broken = g_strconcat (text, "O101,K03,A1,2026-01-05,paid\n", NULL);
+  qt_test_write (orders, broken);
+
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
+  g_autofree char *want = g_strdup_printf ("%s:25:1: duplicate key order_id='O101' (already on an "
+                                           "earlier line)\n", orders);
+  assert_string_equal (err, want);
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replace_refuses_non_run, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replace_refuses_closed_run, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_strict_with_exceptions, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_strict_keeps_replace_target, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_strict_without_exceptions, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_malformed_keeps_replace_target, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}

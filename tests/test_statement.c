@@ -1,0 +1,474 @@
+/* tests/test_statement.c — reports/statement: safe file stems, and the JSON
+ * and text statements rendered from the golden data set. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "calc/engine.h"
+#include "loaders/dataset_loader.h"
+#include "model/date.h"
+#include "reports/output.h"
+#include "reports/statement.h"
+#include "rules/plan.h"
+#include "support/test_support.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
+
+/* ---- file stems --------------------------------------------------------- */
+
+static void
+assert_stem (const char *id, const char *want)
+{
+  g_autofree char *got = qt_statement_file_stem (id);
+  assert_string_equal (got, want);
+}
+
+static void
+test_stem_plain (void **state)
+{
+  (void) state;
+  assert_stem ("B2", "B2");
+  assert_stem ("rep_01-x", "rep_01-x");
+  assert_stem ("a.b", "a.b");
+  assert_stem ("陈静", "陈静");
+  assert_stem ("Zoë.2", "Zoë.2");
+}
+
+static void
+test_stem_escapes (void **state)
+{
+  (void) state;
+  assert_stem ("../x", "%2E.%2Fx");
+  assert_stem ("a/b", "a%2Fb");
+  assert_stem ("..", "%2E.");
+  assert_stem (".", "%2E");
+  assert_stem (".hidden", "%2Ehidden");
+  assert_stem ("a\\b", "a%5Cb");
+  assert_stem ("a b", "a%20b");
+  assert_stem ("100%", "100%25"); /* '%' itself is escaped: stems stay unique */
+  assert_stem ("x:y*?\"<>|", "x%3Ay%2A%3F%22%3C%3E%7C");
+  assert_stem ("tab\there", "tab%09here");
+  /* Non-ASCII bytes are kept only from valid UTF-8. */
+  assert_stem ("a\xff", "a%FF");
+}
+
+/* Distinct ids give distinct stems, none of which can leave statements/. */
+static void
+test_stem_injective (void **state)
+{
+  (void) state;
+  const char *ids[] = { "a/b", "a%2Fb", "a.b", "a%2Eb", ".a", "%2Ea", "..", "%2E.", "a b", "a%20b",
+                        "A", "a", "陈", "%E9%99%88" };
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      char *stem = qt_statement_file_stem (ids[i]);
+      assert_null (strchr (stem, '/'));
+      assert_true (stem[0] != '.');
+      assert_false (g_hash_table_contains (seen, stem));
+      g_hash_table_add (seen, stem);
+    }
+}
+
+/* ---- golden data -------------------------------------------------------- */
+
+typedef struct {
+  QtDataset *ds;
+  QtPlanSet *plans;
+  QtRunResult *res;
+  GPtrArray *out;   /* QtOutputFile* */
+} Golden;
+
+static Golden *
+golden_run (const char *period_text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = qt_test_source_path ("fixtures/golden/data");
+  g_autofree char *plans = qt_test_source_path ("fixtures/golden/plans");
+  Golden *g = g_new0 (Golden, 1);
+  g->ds = qt_dataset_load_dir (data, &error);
+  if (g->ds == NULL)
+    fail_msg ("data: %s", error->message);
+  g->plans = qt_plan_set_load_dir (plans, &error);
+  if (g->plans == NULL)
+    fail_msg ("plans: %s", error->message);
+  QtPeriod period;
+  assert_true (qt_period_parse (period_text, strlen (period_text), &period));
+  g->res = qt_engine_run (g->ds, g->plans, period, &error);
+  if (g->res == NULL)
+    fail_msg ("engine: %s", error->message);
+  g->out = qt_output_list_new ();
+  qt_report_statements (g->res, g->out);
+  return g;
+}
+
+static int
+setup_march (void **state)
+{
+  *state = golden_run ("2026-03");
+  return 0;
+}
+
+static int
+setup_february (void **state)
+{
+  *state = golden_run ("2026-02");
+  return 0;
+}
+
+static int
+teardown_golden (void **state)
+{
+  Golden *g = *state;
+  g_ptr_array_unref (g->out);
+  qt_run_result_free (g->res);
+  qt_plan_set_free (g->plans);
+  qt_dataset_free (g->ds);
+  g_free (g);
+  return 0;
+}
+
+/* The text of output `name`, NUL-terminated. (transfer full) */
+static char *
+output_text (const Golden *g, const char *name)
+{
+  for (guint i = 0; i < g->out->len; i++)
+    {
+      const QtOutputFile *f = g_ptr_array_index (g->out, i);
+      if (strcmp (f->name, name) == 0)
+        {
+          gsize len;
+          const char *data = g_bytes_get_data (f->bytes, &len);
+          return g_strndup (data, len);
+        }
+    }
+  fail_msg ("no output %s", name);
+  return NULL;
+}
+
+static cJSON *
+statement (const Golden *g, const char *rep_id)
+{
+  g_autofree char *name = g_strdup_printf ("statements/%s.json", rep_id);
+  g_autofree char *text = output_text (g, name);
+  cJSON *doc = cJSON_Parse (text);
+  assert_non_null (doc);
+  return doc;
+}
+
+/* The string at a '/'-separated path of object keys and array indexes. */
+static const char *
+str_at (const cJSON *doc, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  const cJSON *v = doc;
+  for (guint i = 0; parts[i] && v; i++)
+    v = g_ascii_isdigit (parts[i][0]) ? cJSON_GetArrayItem (v, (int) g_ascii_strtoll (parts[i], NULL, 10))
+                                      : cJSON_GetObjectItemCaseSensitive (v, parts[i]);
+  if (!cJSON_IsString (v))
+    fail_msg ("%s is not a string", path);
+  return v->valuestring;
+}
+
+static const cJSON *
+item_at (const cJSON *doc, const char *path)
+{
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+  const cJSON *v = doc;
+  for (guint i = 0; parts[i] && v; i++)
+    v = g_ascii_isdigit (parts[i][0]) ? cJSON_GetArrayItem (v, (int) g_ascii_strtoll (parts[i], NULL, 10))
+                                      : cJSON_GetObjectItemCaseSensitive (v, parts[i]);
+  if (v == NULL)
+    fail_msg ("%s is missing", path);
+  return v;
+}
+
+static void
+test_files (void **state)
+{
+  const Golden *g = *state;
+  assert_int_equal (g->out->len, 12); /* 6 reps × (json + txt) */
+  const char *reps[] = { "A1", "A2", "B1", "B2", "M1", "M2" };
+  for (guint i = 0; i < G_N_ELEMENTS (reps); i++)
+    {
+      g_autofree char *json = g_strdup_printf ("statements/%s.json", reps[i]);
+      g_autofree char *txt = g_strdup_printf ("statements/%s.txt", reps[i]);
+      g_free (output_text (g, json));
+      g_free (output_text (g, txt));
+    }
+}
+
+/* Worked example of fixtures/golden/README.md: Dev Patel, 2026-03. */
+static void
+test_b2_numbers (void **state)
+{
+  const Golden *g = *state;
+  g_autoptr (cJSON) doc = statement (g, "B2");
+  assert_string_equal (str_at (doc, "rep/name"), "Dev Patel");
+  assert_string_equal (str_at (doc, "rep/manager_id"), "M2");
+  assert_string_equal (str_at (doc, "plan/id"), "field");
+  assert_int_equal (item_at (doc, "plan/version")->valueint, 2);
+  assert_string_equal (str_at (doc, "plan/file"), "field-v2.json");
+  assert_int_equal (strlen (str_at (doc, "plan/sha256")), 64);
+  assert_string_equal (str_at (doc, "period"), "2026-03");
+  assert_string_equal (str_at (doc, "currency"), "CNY");
+
+  assert_int_equal (cJSON_GetArraySize (item_at (doc, "credits")), 5);
+  assert_string_equal (str_at (doc, "credits/0/receipt_id"), "R106b");
+  assert_string_equal (str_at (doc, "credits/0/customer_name"), "Onyx Mining");
+  assert_string_equal (str_at (doc, "credits/0/weight"), "2.0625");
+  assert_string_equal (str_at (doc, "credits/0/weighted_amount"), "-4125");
+  assert_int_equal (cJSON_GetArraySize (item_at (doc, "credits/0/multipliers")), 3);
+  assert_string_equal (str_at (doc, "credits/0/multipliers/1/rule"), "credit.multipliers[high_margin]");
+  assert_string_equal (str_at (doc, "credits/0/multipliers/1/basis/margin_rate"), "0.5");
+  /* The refund is timed by the order's first positive receipt. */
+  assert_string_equal (str_at (doc, "credits/0/multipliers/2/basis/timed_by_receipt"), "R106a");
+  assert_int_equal (item_at (doc, "credits/0/multipliers/2/basis/days_after_signing")->valueint, 2);
+  assert_string_equal (str_at (doc, "credits/2/amount"), "2000/3");
+  assert_string_equal (str_at (doc, "credits/2/order_net"), "3000");
+
+  assert_string_equal (str_at (doc, "credit/weighted"), "39325/3");
+  assert_string_equal (str_at (doc, "credit/attainment"), "1573/1440");
+  assert_string_equal (str_at (doc, "credit/attainment_percent"), "109.24");
+  assert_string_equal (str_at (doc, "commission/tiers/1/upper"), "14400");
+  assert_string_equal (str_at (doc, "commission/tiers/1/portion"), "10525/3");
+  assert_true (cJSON_IsNull (item_at (doc, "commission/tiers/2/to")));
+  assert_int_equal (item_at (doc, "commission/current_tier")->valueint, 1);
+  assert_string_equal (str_at (doc, "commission/next_tier/weighted_needed"), "3875/3");
+  assert_string_equal (str_at (doc, "commission/exact"), "997/3");
+  assert_string_equal (str_at (doc, "commission/rounded"), "332.33");
+  assert_false (cJSON_IsTrue (item_at (doc, "commission/capped")));
+
+  assert_true (cJSON_IsTrue (item_at (doc, "sprint/closes_quarter")));
+  assert_string_equal (str_at (doc, "sprint/quota_total"), "36000");
+  assert_true (cJSON_IsTrue (item_at (doc, "sprint/bonuses/0/paid")));
+  assert_string_equal (str_at (doc, "score/total/display"), "105.68");
+  assert_string_equal (str_at (doc, "score/process/display"), "97.00");
+  assert_int_equal (item_at (doc, "score/team_rank")->valueint, 2);
+  assert_int_equal (item_at (doc, "score/team_size")->valueint, 3);
+  assert_string_equal (str_at (doc, "score/bonuses/0/exact"), "3170.375");
+  assert_string_equal (str_at (doc, "adjustments/0/exact"), "-40.005");
+
+  assert_string_equal (str_at (doc, "payable/commission/rounded"), "332.33");
+  assert_string_equal (str_at (doc, "payable/sprint_bonus/rounded"), "5000.00");
+  assert_string_equal (str_at (doc, "payable/score_bonus/rounded"), "3170.38");
+  assert_string_equal (str_at (doc, "payable/adjustments/rounded"), "-40.00");
+  assert_string_equal (str_at (doc, "payable/total/rounded"), "8462.71");
+}
+
+/* Nadia Okafor: no quota, override on exact commissions. */
+static void
+test_m2_override (void **state)
+{
+  const Golden *g = *state;
+  g_autoptr (cJSON) doc = statement (g, "M2");
+  assert_true (cJSON_IsNull (item_at (doc, "rep/manager_id")) == FALSE);
+  assert_true (cJSON_IsTrue (item_at (doc, "credit/no_quota")));
+  assert_true (cJSON_IsString (item_at (doc, "credit/explanation")));
+  assert_true (cJSON_IsNull (item_at (doc, "credit/quota")));
+  assert_true (cJSON_IsNull (item_at (doc, "commission/tiers/0/lower")));
+  assert_true (cJSON_IsNull (item_at (doc, "commission/next_tier")));
+  assert_string_equal (str_at (doc, "override/base/0/rep_id"), "B1");
+  assert_string_equal (str_at (doc, "override/base/0/commission"), "630");
+  assert_string_equal (str_at (doc, "override/base/1/commission"), "997/3");
+  assert_string_equal (str_at (doc, "override/base_total"), "2887/3");
+  assert_string_equal (str_at (doc, "override/exact"), "2887/60");
+  assert_string_equal (str_at (doc, "override/rounded"), "48.12");
+  assert_string_equal (str_at (doc, "sprint/bonuses/0/rounded"), "1000.00");
+  assert_false (cJSON_IsTrue (item_at (doc, "score/has_score")));
+  assert_string_equal (str_at (doc, "payable/total/rounded"), "1048.12");
+
+  g_autoptr (cJSON) top = statement (g, "M1");
+  assert_true (cJSON_IsNull (item_at (top, "rep/manager_id")));
+}
+
+/* B1: two adjustments of 0.125 are rounded one by one. */
+static void
+test_b1_adjustments (void **state)
+{
+  const Golden *g = *state;
+  g_autoptr (cJSON) doc = statement (g, "B1");
+  assert_string_equal (str_at (doc, "adjustments/0/adjustment_id"), "ADJ4");
+  assert_string_equal (str_at (doc, "adjustments/0/rounded"), "0.12");
+  assert_string_equal (str_at (doc, "adjustments/1/rounded"), "0.12");
+  assert_string_equal (str_at (doc, "payable/adjustments/exact"), "0.25");
+  assert_string_equal (str_at (doc, "payable/adjustments/rounded"), "0.24");
+  assert_string_equal (str_at (doc, "commission/mode"), "retroactive");
+}
+
+/* Only integers among the JSON numbers, nowhere a float: checked on the
+ * printed form, so the test needs no double either. */
+static void
+assert_no_floats (const cJSON *v)
+{
+  for (const cJSON *c = v->child; c != NULL; c = c->next)
+    {
+      if (cJSON_IsNumber (c))
+        {
+          char *txt = cJSON_PrintUnformatted (c);
+          g_autoptr (GRegex) re = g_regex_new ("^-?[0-9]+$", 0, 0, NULL);
+          if (!g_regex_match (re, txt, 0, NULL))
+            fail_msg ("non-integer number %s at '%s'", txt, c->string ? c->string : "?");
+          cJSON_free (txt);
+        }
+      assert_no_floats (c);
+    }
+}
+
+/* Every statement's payable block equals the expected payout.csv row. */
+static void
+assert_matches_payout (const Golden *g, const char *period)
+{
+  g_autofree char *rel = g_strdup_printf ("fixtures/golden/expected/%s/payout.csv", period);
+  g_autofree char *path = qt_test_source_path (rel);
+  g_autofree char *csv = qt_test_read (path);
+  assert_non_null (csv);
+  g_auto (GStrv) rows = g_strsplit (csv, "\n", -1);
+  const char *cols[] = { "commission", "override", "sprint_bonus", "score_bonus", "adjustments", "total" };
+  guint checked = 0;
+  for (guint i = 1; rows[i] && rows[i][0]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (rows[i], ",", -1);
+      g_autoptr (cJSON) doc = statement (g, f[0]);
+      assert_no_floats (doc);
+      assert_string_equal (str_at (doc, "currency"), f[2]);
+      for (guint c = 0; c < G_N_ELEMENTS (cols); c++)
+        {
+          g_autofree char *p = g_strdup_printf ("payable/%s/rounded", cols[c]);
+          assert_string_equal (str_at (doc, p), f[3 + c]);
+        }
+      checked++;
+    }
+  assert_int_equal (checked, 6);
+}
+
+static void
+test_payout_march (void **state)
+{
+  assert_matches_payout (*state, "2026-03");
+}
+
+static void
+test_february (void **state)
+{
+  const Golden *g = *state;
+  assert_matches_payout (g, "2026-02");
+  g_autoptr (cJSON) doc = statement (g, "B2");
+  assert_int_equal (item_at (doc, "plan/version")->valueint, 1);
+  assert_false (cJSON_IsTrue (item_at (doc, "sprint/closes_quarter")));
+  assert_int_equal (cJSON_GetArraySize (item_at (doc, "sprint/months")), 0);
+  assert_true (cJSON_IsNull (item_at (doc, "sprint/attainment")));
+  g_autofree char *text = output_text (g, "statements/B2.txt");
+  assert_non_null (strstr (text, "2026-02 does not close the quarter: sprint bonuses are decided in 2026-03."));
+}
+
+/* The text statement: footing payable block, no trailing blanks, valid UTF-8. */
+static void
+test_b2_text (void **state)
+{
+  const Golden *g = *state;
+  g_autofree char *text = output_text (g, "statements/B2.txt");
+  assert_true (g_utf8_validate (text, -1, NULL));
+  assert_true (g_str_has_prefix (text, "Commission statement 2026-03: Dev Patel (B2)\n"));
+  const char *want[] = { "Payable (CNY)\n"
+                         "  Commission     332.33\n"
+                         "  Override         0.00\n"
+                         "  Sprint bonus  5000.00\n"
+                         "  Score bonus   3170.38\n"
+                         "  Adjustments    -40.00\n"
+                         "  ---------------------\n"
+                         "  Total         8462.71\n",
+                         "109.24%", "Next tier: 1291.67 more weighted credit",
+                         "R106b", "new_customer+high_margin+fast_collection", "equipment recovery (half cent)" };
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    if (strstr (text, want[i]) == NULL)
+      fail_msg ("missing '%s' in:\n%s", want[i], text);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      gsize n = strlen (lines[i]);
+      assert_false (n > 0 && lines[i][n - 1] == ' ');
+    }
+  assert_null (strchr (text, '\t'));
+}
+
+/* Same result, same bytes. */
+static void
+test_deterministic (void **state)
+{
+  const Golden *g = *state;
+  g_autoptr (GPtrArray) again = qt_output_list_new ();
+  qt_report_statements (g->res, again);
+  assert_int_equal (again->len, g->out->len);
+  for (guint i = 0; i < again->len; i++)
+    {
+      const QtOutputFile *a = g_ptr_array_index (g->out, i), *b = g_ptr_array_index (again, i);
+      assert_string_equal (a->name, b->name);
+      assert_true (g_bytes_equal (a->bytes, b->bytes));
+    }
+}
+
+/* Screen column just after `needle` in `line`: CJK characters take two. */
+static glong
+char_col_after (const char *line, const char *needle)
+{
+  const char *p = strstr (line, needle);
+  assert_non_null (p);
+  glong col = 0;
+  for (const char *q = line; q < p + strlen (needle); q = g_utf8_next_char (q))
+    col += g_unichar_iswide (g_utf8_get_char (q)) ? 2 : 1;
+  return col;
+}
+
+static const char *
+line_with (char **lines, const char *prefix)
+{
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return lines[i];
+  fail_msg ("no line starts with '%s'", prefix);
+  return NULL;
+}
+
+/* Chinese names take two screen columns per character; columns still line up. */
+static void
+test_utf8_alignment (void **state)
+{
+  Golden *g = *state;
+  const char *saved = g->ds->reps[4].name; /* B1 in reps.csv */
+  assert_string_equal (g->ds->reps[4].rep_id, "B1");
+  g->ds->reps[4].name = "陈静";
+  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (g->res);
+  g_autoptr (GString) text = qt_statement_text (ix, 3); /* M2 */
+  g->ds->reps[4].name = saved;
+  g_auto (GStrv) lines = g_strsplit (text->str, "\n", -1);
+  const char *b1 = line_with (lines, "  B1  ");
+  const char *b2 = line_with (lines, "  B2  ");
+  assert_non_null (strstr (b1, "陈静"));
+  assert_int_equal (char_col_after (b1, "630.00"), char_col_after (b2, "332.33"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_stem_plain),
+    cmocka_unit_test (test_stem_escapes),
+    cmocka_unit_test (test_stem_injective),
+    cmocka_unit_test_setup_teardown (test_files, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_b2_numbers, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_m2_override, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_b1_adjustments, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_payout_march, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_february, setup_february, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_b2_text, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
