@@ -106,7 +106,7 @@ qt_cmd_run (int argc, char **argv)
     }
   else if (!qt_pipeline_run (o.data, o.plans, period, &p, &error)
            || (o.strict && !check_strict (&p, &error))
-           || !qt_run_dir_write (o.out, p.files, o.replace, &error))
+           || !qt_run_dir_write (o.out, p.files, o.replace, o.period, &error))
     rc = qt_exit_code_for (error);
   else
     print_summary (&p, o.out);

@@ -67,9 +67,17 @@ read_manifest (const char *run, Manifest *m, GError **error)
   return ok;
 }
 
+/* Records the first reason a file fails; one line per file in the report. */
+static void
+mismatch (GHashTable *bad, const char *name, const char *why)
+{
+  if (!g_hash_table_contains (bad, name))
+    g_hash_table_insert (bad, g_strdup (name), g_strdup (why));
+}
+
 /* Files whose bytes on disk no longer match the manifest's SHA-256. */
 static void
-check_hashes (const char *run, const Manifest *m, GPtrArray *bad)
+check_hashes (const char *run, const Manifest *m, GHashTable *bad)
 {
   for (guint i = 0; i < m->names->len; i++)
     {
@@ -77,14 +85,14 @@ check_hashes (const char *run, const Manifest *m, GPtrArray *bad)
       g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
       g_autofree char *sha = bytes ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes) : NULL;
       if (g_strcmp0 (sha, g_ptr_array_index (m->hashes, i)) != 0)
-        g_ptr_array_add (bad, g_strdup_printf ("%s: %s", (char *) g_ptr_array_index (m->names, i),
-                                               bytes ? "SHA-256 differs from the manifest" : "missing"));
+        mismatch (bad, g_ptr_array_index (m->names, i),
+                  bytes ? "SHA-256 differs from the manifest" : "missing");
     }
 }
 
 /* Files whose recomputed bytes differ from those on disk. */
 static void
-check_recomputed (const char *run, GPtrArray *files, GPtrArray *bad)
+check_recomputed (const char *run, GPtrArray *files, GHashTable *bad)
 {
   for (guint i = 0; i < files->len; i++)
     {
@@ -92,15 +100,59 @@ check_recomputed (const char *run, GPtrArray *files, GPtrArray *bad)
       g_autofree char *path = g_build_filename (run, f->name, NULL);
       g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
       if (bytes == NULL || !g_bytes_equal (bytes, f->bytes))
-        g_ptr_array_add (bad, g_strdup_printf ("%s: %s", f->name,
-                                               bytes ? "recomputed bytes differ" : "missing"));
+        mismatch (bad, f->name, bytes ? "recomputed bytes differ" : "missing");
     }
+}
+
+/* Files in the run directory that the run does not produce (CLOSED, the
+ * lifecycle marker, is allowed). */
+static void
+check_extra (const char *run, const char *rel, GHashTable *known, GHashTable *bad)
+{
+  g_autofree char *path = rel ? g_build_filename (run, rel, NULL) : g_strdup (run);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (run, child, NULL);
+      if (g_file_test (full, G_FILE_TEST_IS_DIR) && !g_file_test (full, G_FILE_TEST_IS_SYMLINK))
+        check_extra (run, child, known, bad);
+      else if (!g_hash_table_contains (known, child) && g_strcmp0 (child, "CLOSED") != 0)
+        mismatch (bad, child, "unexpected file, not produced by the run");
+    }
+}
+
+static GHashTable *
+known_names (GPtrArray *files)
+{
+  GHashTable *known = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < files->len; i++)
+    g_hash_table_add (known, ((QtOutputFile *) g_ptr_array_index (files, i))->name);
+  return known;
 }
 
 static gint
 str_cmp (gconstpointer a, gconstpointer b)
 {
   return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Prints one MISMATCH line per file, sorted by name; returns the count. */
+static guint
+report (GHashTable *bad)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, bad);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (names, key);
+  g_ptr_array_sort (names, str_cmp);
+  for (guint i = 0; i < names->len; i++)
+    printf ("MISMATCH %s: %s\n", (char *) names->pdata[i],
+            (char *) g_hash_table_lookup (bad, names->pdata[i]));
+  return names->len;
 }
 
 static int
@@ -112,7 +164,7 @@ verify (const char *run, GError **error)
       manifest_clear (&m);
       return 2;
     }
-  g_autoptr (GPtrArray) bad = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GHashTable) bad = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   check_hashes (run, &m, bad);
   g_autofree char *data = g_build_filename (run, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (run, "inputs", "plans", NULL);
@@ -120,23 +172,28 @@ verify (const char *run, GError **error)
   QtPipeline p = { 0 };
   g_autoptr (GError) local = NULL;
   if (!qt_period_parse (m.period, strlen (m.period), &period))
-    g_ptr_array_add (bad, g_strdup_printf ("manifest.json: bad period '%s'", m.period));
+    mismatch (bad, "manifest.json", "bad period");
   else if (!qt_pipeline_run (data, plans, period, &p, &local))
-    g_ptr_array_add (bad, g_strdup_printf ("the snapshot no longer computes: %s", local->message));
+    {
+      g_autofree char *why = g_strdup_printf ("the snapshot no longer computes: %s", local->message);
+      mismatch (bad, "inputs", why);
+    }
   else
-    check_recomputed (run, p.files, bad);
+    {
+      check_recomputed (run, p.files, bad);
+      g_autoptr (GHashTable) known = known_names (p.files);
+      check_extra (run, NULL, known, bad);
+    }
   qt_pipeline_clear (&p);
-  g_ptr_array_sort (bad, str_cmp);
-  for (guint i = 0; i < bad->len; i++)
-    printf ("MISMATCH %s\n", (char *) g_ptr_array_index (bad, i));
-  if (bad->len == 0)
+  guint n = report (bad);
+  if (n == 0)
     printf ("quotient verify: %s: period %s, %u files match their manifest hashes and recompute "
             "byte for byte\n", run, m.period, m.names->len + 1);
   else
-    g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH, "%s: %u file%s differ", run, bad->len,
-                 bad->len == 1 ? "" : "s");
+    g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH, "%s: %u file%s differ%s", run, n,
+                 n == 1 ? "" : "s", n == 1 ? "s" : "");
   manifest_clear (&m);
-  return bad->len == 0 ? 0 : 1;
+  return n == 0 ? 0 : 1;
 }
 
 int

@@ -33,9 +33,11 @@ usage (FILE *to)
 int
 main (int argc, char **argv)
 {
-  /* Outputs never depend on the locale: numbers are formatted by hand, and
-   * the C locale keeps GLib's messages byte-stable. */
-  setlocale (LC_ALL, "C");
+  /* Outputs never depend on the locale: numbers are formatted by hand.  The
+   * C.UTF-8 locale keeps messages byte-stable while letting --help print
+   * UTF-8 (plain "C" would turn every non-ASCII character into '?'). */
+  if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+    setlocale (LC_ALL, "C");
   if (argc < 2)
     {
       usage (stderr);
@@ -53,7 +55,11 @@ main (int argc, char **argv)
     }
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].fn (argc - 1, argv + 1);
+      {
+        g_autofree char *prgname = g_strconcat ("quotient ", commands[i].name, NULL);
+        g_set_prgname (prgname);
+        return commands[i].fn (argc - 1, argv + 1);
+      }
   fprintf (stderr, "quotient: unknown command '%s'\n\n", argv[1]);
   usage (stderr);
   return 2;

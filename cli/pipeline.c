@@ -59,9 +59,18 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
       qt_pipeline_clear (&p);
       return FALSE;
     }
-  p.res = qt_engine_run (p.ds, p.plans, period, error);
+  g_autoptr (GError) local = NULL;
+  p.res = qt_engine_run (p.ds, p.plans, period, &local);
+  if (p.res == NULL)
+    {
+      /* The engine names the bare file; give it the path the user typed. */
+      g_prefix_error (&local, "%s%s", data_dir, g_str_has_suffix (data_dir, "/") ? "" : "/");
+      g_propagate_error (error, g_steal_pointer (&local));
+      qt_pipeline_clear (&p);
+      return FALSE;
+    }
   p.files = qt_output_list_new ();
-  if (p.res == NULL || !add_snapshot (&p, p.files, error))
+  if (!add_snapshot (&p, p.files, error))
     {
       qt_pipeline_clear (&p);
       return FALSE;

@@ -27,7 +27,7 @@ struct Loader {
   const TableSpec *spec;
   int idx[8];         /* field index of each required column */
   GArray *rows;       /* rows of the table being read */
-  GHashTable *keys;   /* owned keys of the table being read → NULL */
+  GHashTable *keys;   /* owned keys of the table being read → first line */
   int manager_col;    /* 1-based field number of reps.csv manager_id */
 };
 
@@ -109,8 +109,8 @@ get_period (Loader *ld, const QtCsvRecord *rec, int col, QtPeriod *out, GError *
                       ld->spec->cols[col], s);
 }
 
-/* Registers the row's key (the given columns joined unambiguously); a
- * repeat is malformed at its second occurrence (SPEC §12.1.7). */
+/* Registers the row's key (the given columns joined unambiguously) with its
+ * line; a repeat is malformed at its second occurrence (SPEC §12.1.7). */
 static gboolean
 check_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, GError **error)
 {
@@ -123,14 +123,19 @@ check_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, GError **
       g_string_append_len (key, s, (gssize) len);
     }
   char *k = g_string_free (key, FALSE);
-  if (g_hash_table_add (ld->keys, k))
-    return TRUE;
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (ld->keys, k));
+  if (first == 0)
+    {
+      g_hash_table_insert (ld->keys, k, GUINT_TO_POINTER (rec->line));
+      return TRUE;
+    }
+  g_free (k);
   GString *names = g_string_new (NULL);
   for (int i = 0; i < n; i++)
     g_string_append_printf (names, "%s%s='%s'", i ? ", " : "", ld->spec->cols[cols[i]],
                             raw (ld, rec, cols[i], NULL));
   g_autofree char *what = g_string_free (names, FALSE);
-  return field_error (ld, rec, cols[0], error, "duplicate key %s (already on an earlier line)", what);
+  return field_error (ld, rec, cols[0], error, "duplicate key %s (first on line %u)", what, first);
 }
 
 #define KEY(...) ((const int[]){ __VA_ARGS__ }), (int) (sizeof ((int[]){ __VA_ARGS__ }) / sizeof (int))
@@ -320,8 +325,13 @@ read_file (const char *path, gboolean optional, GError **error)
   g_autoptr (GError) local = NULL;
   if (g_file_get_contents (path, &data, &len, &local))
     return g_bytes_new_take (data, len);
-  if (optional && g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    return NULL;
+  if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      if (!optional)
+        g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                     "%s:1:1: cannot read file: this required file of the data set is missing", path);
+      return NULL;
+    }
   g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", path, local->message);
   return NULL;
 }

@@ -3,6 +3,7 @@
  * --replace), so readers never see a half-written run. */
 #include "run_dir.h"
 
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -78,9 +79,26 @@ write_all (const char *root, GPtrArray *files, GError **error)
   return TRUE;
 }
 
-/* A directory we may replace: a run (manifest.json) that is not closed. */
+/* The "period" of a run's manifest.json, or NULL. (transfer full) */
+static char *
+manifest_period (const char *manifest)
+{
+  g_autoptr (GBytes) bytes = qt_read_bytes (manifest, NULL);
+  if (bytes == NULL)
+    return NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  cJSON *root = cJSON_ParseWithLength (data, len);
+  const cJSON *period = cJSON_GetObjectItemCaseSensitive (root, "period");
+  char *out = cJSON_IsString (period) ? g_strdup (period->valuestring) : NULL;
+  cJSON_Delete (root);
+  return out;
+}
+
+/* A directory we may replace: a run (manifest.json) of the same period
+ * that is not closed. */
 static gboolean
-check_replaceable (const char *out, GError **error)
+check_replaceable (const char *out, const char *period, GError **error)
 {
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
   g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
@@ -96,12 +114,33 @@ check_replaceable (const char *out, GError **error)
                    "%s:1:1: --replace refused: the period is closed and can never change", out);
       return FALSE;
     }
+  g_autofree char *existing = manifest_period (manifest);
+  if (g_strcmp0 (existing, period) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s:1:1: --replace refused: it holds the run of period %s, not %s", out,
+                   existing ? existing : "(unknown)", period);
+      return FALSE;
+    }
   return TRUE;
 }
 
-gboolean
-qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace, GError **error)
+/* "runs/x/" → "runs/x": dirname and rename work on the directory itself. */
+static char *
+strip_trailing_slashes (const char *path)
 {
+  char *p = g_strdup (path);
+  gsize n = strlen (p);
+  while (n > 1 && p[n - 1] == '/')
+    p[--n] = '\0';
+  return p;
+}
+
+gboolean
+qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const char *period,
+                  GError **error)
+{
+  g_autofree char *out = strip_trailing_slashes (out_arg);
   gboolean exists = g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK);
   if (exists && !replace)
     {
@@ -110,7 +149,7 @@ qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace, GError **
                    "use --replace to replace a draft run)", out);
       return FALSE;
     }
-  if (exists && !check_replaceable (out, error))
+  if (exists && !check_replaceable (out, period, error))
     return FALSE;
 
   g_autofree char *parent = g_path_get_dirname (out);

@@ -9,11 +9,12 @@ G_BEGIN_DECLS
 
 /* Writes every QtOutputFile of `files` below `out`.  `out` must not exist
  * unless `replace`; with `replace` an existing run directory (one holding
- * manifest.json) is swapped out atomically and removed; anything else at
- * `out` is refused.  On failure nothing appears at `out` and an existing
+ * manifest.json of the same `period`, e.g. "2026-03") is swapped out
+ * atomically and removed; anything else at `out` is refused.  On failure nothing appears at `out` and an existing
  * directory is untouched.  Errors: QT_ERROR_USAGE (exists, not a run,
  * closed run) or QT_ERROR_IO. */
-gboolean qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace, GError **error);
+gboolean qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace,
+                           const char *period, GError **error);
 
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);

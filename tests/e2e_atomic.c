@@ -294,12 +294,47 @@ test_malformed_keeps_replace_target (void **state)
 
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
-  g_autofree char *want = g_strdup_printf ("%s:25:1: duplicate key order_id='O101' (already on an "
-                                           "earlier line)\n", orders);
+  g_autofree char *want = g_strdup_printf ("%s:25:1: duplicate key order_id='O101' (first on line "
+                                           "4)\n", orders);
   assert_string_equal (err, want);
   g_autofree char *after = tree_snapshot (f->out);
   assert_string_equal (after, before);
   assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
+/* Shell completion adds a trailing slash: a new run and a replacement must
+ * both work with it (regression: the temporary went inside the target). */
+static void
+test_out_with_trailing_slash (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *slashed = g_strconcat (f->out, "/", NULL);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "run", "--data", f->data, "--plans", f->plans,
+                                 "--period", "2026-03", "--out", slashed, NULL), 0);
+  assert_int_equal (qt_test_run (&out2, &err2, "run", "--data", f->data, "--plans", f->plans,
+                                 "--period", "2026-03", "--out", slashed, "--replace", NULL), 0);
+  assert_string_equal (err2, "");
+  g_autofree char *payout = out_file (f, "payout.csv");
+  g_autofree char *golden_path = qt_test_source_path ("fixtures/golden/expected/2026-03/payout.csv");
+  g_autofree char *golden = qt_test_read (golden_path);
+  assert_string_equal (payout, golden);
+  assert_int_equal (qt_test_count_entries (f->runs), 1); /* no hidden temporary left */
+}
+
+/* --replace only replaces a run of the same period: a typo in --out must
+ * not wipe another month's run. */
+static void
+test_replace_refuses_other_period (void **state)
+{
+  Fixture *f = *state;
+  run_ok (f, "2026-02");
+  g_autofree char *before = tree_snapshot (f->out);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
+  assert_out_error (f, err, "--replace refused: it holds the run of period 2026-02, not 2026-03");
+  g_autofree char *after = tree_snapshot (f->out);
+  assert_string_equal (after, before);
 }
 
 int
@@ -315,6 +350,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_strict_keeps_replace_target, setup, teardown),
     cmocka_unit_test_setup_teardown (test_strict_without_exceptions, setup, teardown),
     cmocka_unit_test_setup_teardown (test_malformed_keeps_replace_target, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_out_with_trailing_slash, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replace_refuses_other_period, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

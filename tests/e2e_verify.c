@@ -104,7 +104,7 @@ assert_mismatch (const Fixture *f, const char *const *names)
   assert_int_equal (verify (f, &out, &err), 1);
   g_autofree char *err_prefix = g_strdup_printf ("quotient verify: %s: ", f->run);
   assert_true (g_str_has_prefix (err, err_prefix));
-  assert_true (g_str_has_suffix (err, " differ\n"));
+  assert_true (g_str_has_suffix (err, " differ\n") || g_str_has_suffix (err, " differs\n"));
 
   g_auto (GStrv) lines = g_strsplit (out, "\n", -1);
   guint n_lines = g_strv_length (lines);
@@ -226,6 +226,31 @@ test_output_deleted (void **state)
   assert_mismatch (f, names);
 }
 
+/* A file the run never produced is reported too (an auditor must see it). */
+static void
+test_extra_file (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->run, "statements", "EXTRA.json", NULL);
+  qt_test_write (path, "{}\n");
+  const char *names[] = { "statements/EXTRA.json", NULL };
+  assert_mismatch (f, names);
+}
+
+/* One report line per file, and the count says files (regression: a file
+ * failing both checks was listed and counted twice). */
+static void
+test_one_line_per_file (void **state)
+{
+  Fixture *f = *state;
+  flip_byte (f, "payout.csv");
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 1);
+  assert_string_equal (out, "MISMATCH payout.csv: SHA-256 differs from the manifest\n");
+  g_autofree char *want = g_strdup_printf ("quotient verify: %s: 1 file differs\n", f->run);
+  assert_string_equal (err, want);
+}
+
 static void
 assert_not_a_run (const Fixture *f)
 {
@@ -277,6 +302,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_no_manifest, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manifest_not_json, setup, teardown),
     cmocka_unit_test_setup_teardown (test_usage, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_extra_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_one_line_per_file, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
