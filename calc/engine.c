@@ -227,7 +227,10 @@ static void
 adjustments (Engine *e, QtRepResult *r, GArray *rows)
 {
   r->n_adjustments = rows->len;
-  r->adjustments = g_memdup2 (rows->data, sizeof (guint) * (rows->len + 1));
+  /* Copy exactly len rows: the GArray holds no element past len. */
+  r->adjustments = g_new0 (guint, rows->len + 1);
+  if (rows->len > 0)
+    memcpy (r->adjustments, rows->data, sizeof (guint) * rows->len);
   r->adjustments_rounded = g_new (mpq_t, rows->len + 1);
   for (guint k = 0; k < rows->len; k++)
     {

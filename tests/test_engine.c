@@ -499,6 +499,58 @@ test_high_margin (void **state)
 }
 
 static void
+test_all_multipliers_and_slice_order (void **state)
+{
+  Fx *fx = *state;
+  plan (fx, "m.json", "m", 1, DEFAULT_FROM, NULL, PAID,
+        "{\"id\": \"fast_collection\", \"factor\": \"1.1\", \"max_days\": 60},"
+        "{\"id\": \"high_margin\", \"factor\": \"1.2\", \"min_margin_rate\": \"0.35\"},"
+        "{\"id\": \"new_customer\", \"factor\": \"1.3\", \"lookback_days\": 0}",
+        NULL, "");
+  data (fx, "reps.csv", H_REPS "RB,b,T1,,m\nRA,a,T1,,m\n");
+  data (fx, "orders.csv", H_ORDERS
+        "O1,C1,RA,2026-01-10,paid\n"
+        "Q-0,C2,RA,2026-01-09,paid\nQ-2,C2,RA,2026-01-10,paid\nQ-1,C2,RA,2026-01-10,paid\n");
+  data (fx, "order_lines.csv", H_LINES
+        "O1,9,P1,1,100,50\n"     /* margin 0.5 → high margin */
+        "O1,10,P1,1,100,90\n"    /* margin 0.1 */
+        "Q-0,1,P1,1,100,100\nQ-1,1,P1,1,100,100\nQ-2,1,P1,1,100,100\n");
+  data (fx, "splits.csv", H_SPLITS "O1,RB,0.5\nO1,RA,0.5\n");
+  data (fx, "receipts.csv", H_RECEIPTS
+        "Y2,Q-1,2026-02-01,100\nY1,Q-2,2026-02-01,100\nX1,O1,2026-02-01,200\n");
+  data (fx, "quotas.csv", H_QUOTAS "RA,2026-02,1000\nRB,2026-02,1000\n");
+  QtRunResult *res = run (fx, "2026-02");
+  assert_exceptions (res, "");
+  /* X1 (22 days ≤ 60, first order of C1): N = 200; each line 100, each rep 50.
+   * line 9: 1.3 × 1.2 × 1.1 = 1.716 → 50 × 1.716 = 85.8
+   * line 10: 1.3 × 1.1 = 1.43 → 71.5; ids in the order new_customer,
+   * high_margin, fast_collection whatever the plan's order */
+  assert_slice (res, "X1", "9", "RA", "50", "new_customer+high_margin+fast_collection", "1.716", "85.8");
+  assert_slice (res, "X1", "9", "RB", "50", "new_customer+high_margin+fast_collection", "1.716", "85.8");
+  assert_slice (res, "X1", "10", "RA", "50", "new_customer+fast_collection", "1.43", "71.5");
+  /* lookback 0: Q-0 (a day earlier) is outside; Q-1 < Q-2 on the same day:
+   * Q-2 returning (1.1 → 110), Q-1 new (1.43 → 143) */
+  assert_slice (res, "Y1", "1", "RA", "100", "fast_collection", "1.1", "110");
+  assert_slice (res, "Y2", "1", "RA", "100", "new_customer+fast_collection", "1.43", "143");
+  /* credits.csv order (receipt_id, line_no, rep_id) bytewise: X1/10/RA,
+   * X1/10/RB, X1/9/RA, X1/9/RB, Y1/1/RA, Y2/1/RA */
+  static const char *const order[][3] = { { "X1", "10", "RA" }, { "X1", "10", "RB" },
+                                          { "X1", "9", "RA" },  { "X1", "9", "RB" },
+                                          { "Y1", "1", "RA" },  { "Y2", "1", "RA" } };
+  assert_int_equal (res->slices->len, 6);
+  for (guint i = 0; i < 6; i++)
+    {
+      const QtSlice *s = &g_array_index (res->slices, QtSlice, i);
+      assert_string_equal (res->ds->receipts[s->receipt].receipt_id, order[i][0]);
+      assert_string_equal (res->ds->lines[s->line].line_no, order[i][1]);
+      assert_string_equal (res->ds->reps[s->rep].rep_id, order[i][2]);
+    }
+  /* W_RA = 85.8 + 71.5 + 110 + 143 = 410.3; W_RB = 85.8 + 71.5 = 157.3 */
+  assert_q (rep (res, "RA")->weighted, "410.3");
+  assert_q (rep (res, "RB")->weighted, "157.3");
+}
+
+static void
 test_fast_collection_prepayment (void **state)
 {
   Fx *fx = *state;
@@ -969,6 +1021,19 @@ test_sprint (void **state)
                      "quotas.csv:5:BAD_QUOTA\n"
                      "receipts.csv:5:REFUND_WITHOUT_PAYMENT\n"
                      "reps.csv:2:NO_QUOTA\n");
+
+  /* June closes Q2 (April, May, June: no data, Σ quota 0 → no bonus);
+   * April does not. */
+  res = run (fx, "2026-06");
+  r1 = rep (res, "R1");
+  assert_true (r1->quarter_end);
+  char buf[8];
+  assert_string_equal (qt_period_format (r1->months[0].period, buf), "2026-04");
+  assert_string_equal (qt_period_format (r1->months[2].period, buf), "2026-06");
+  assert_q (r1->sprint_w, "0");
+  assert_q (r1->r_sprint, "0");
+  res = run (fx, "2026-04");
+  assert_false (rep (res, "R1")->quarter_end);
 }
 
 /* ---- §4.8 / §12.8 score bonus, §4.9 adjustments, ranks ------------------- */
@@ -1063,6 +1128,36 @@ test_score_bonus_adjustments_ranks (void **state)
   assert_int_equal (rep (res, "S5")->team_rank, 3);
 }
 
+/* Four adjustments of one rep: each rounded on its own (SPEC §12.10),
+ * 0.125 → 0.12 four times = 0.48 (0.5 when summed first); −0.005 → −0.00
+ * (0 even) = 0. */
+static void
+test_four_adjustments (void **state)
+{
+  Fx *fx = *state;
+  plan (fx, "p.json", "p", 1, DEFAULT_FROM, NULL, PAID, "", NULL, "");
+  data (fx, "reps.csv", H_REPS "R1,a,T1,,p\n");
+  data (fx, "adjustments.csv", H_ADJUSTMENTS
+        "J1,R1,2026-02,0.125,a\nJ2,R1,2026-02,0.125,b\nJ3,R1,2026-02,0.125,c\n"
+        "J4,R1,2026-02,0.125,d\nJ5,R1,2026-02,-0.005,e\n");
+  QtRunResult *res = run (fx, "2026-02");
+  QtRepResult *r = rep (res, "R1");
+  assert_int_equal (r->n_adjustments, 5);
+  assert_q (r->adjustments_rounded[0], "0.12");
+  assert_q (r->adjustments_rounded[4], "0");
+  assert_q (r->r_adjustments, "0.48");
+  assert_q (r->r_total, "0.48");
+  /* exactly four: the adjustments array copy must stay inside its source */
+  data (fx, "adjustments.csv", H_ADJUSTMENTS
+        "J1,R1,2026-02,0.125,a\nJ2,R1,2026-02,0.125,b\nJ3,R1,2026-02,0.125,c\n"
+        "J4,R1,2026-02,0.125,d\n");
+  qt_run_result_free (g_steal_pointer (&fx->res));
+  qt_dataset_free (g_steal_pointer (&fx->ds));
+  qt_plan_set_free (g_steal_pointer (&fx->ps));
+  res = run (fx, "2026-02");
+  assert_q (rep (res, "R1")->r_adjustments, "0.48");
+}
+
 /* ---- §12.9 other exception rows and the order of exceptions.csv --------- */
 
 static void
@@ -1136,6 +1231,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_split_long_shares, setup, teardown),
     cmocka_unit_test_setup_teardown (test_new_customer_window, setup, teardown),
     cmocka_unit_test_setup_teardown (test_high_margin, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_all_multipliers_and_slice_order, setup, teardown),
     cmocka_unit_test_setup_teardown (test_fast_collection_prepayment, setup, teardown),
     cmocka_unit_test_setup_teardown (test_refunds, setup, teardown),
     cmocka_unit_test_setup_teardown (test_receipt_exception_precedence, setup, teardown),
@@ -1144,6 +1240,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_override, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sprint, setup, teardown),
     cmocka_unit_test_setup_teardown (test_score_bonus_adjustments_ranks, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_four_adjustments, setup, teardown),
     cmocka_unit_test_setup_teardown (test_row_exceptions, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
