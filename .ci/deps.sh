@@ -2,7 +2,7 @@
 # Installs the Debian packages quotient needs to build and test, only those
 # missing (a fresh Debian 12 machine, as root).  Idempotent.
 set -eu
-PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev"
+PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev libssl-dev"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../model/sha256.h"
 #include "../model/qt_error.h"
 #include "../reports/output.h"
 #include "../reports/run_dir.h"
@@ -83,7 +84,7 @@ check_hashes (const char *run, const Manifest *m, GHashTable *bad)
     {
       g_autofree char *path = g_build_filename (run, g_ptr_array_index (m->names, i), NULL);
       g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
-      g_autofree char *sha = bytes ? g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes) : NULL;
+      g_autofree char *sha = bytes ? qt_sha256_hex_bytes (bytes) : NULL;
       if (g_strcmp0 (sha, g_ptr_array_index (m->hashes, i)) != 0)
         mismatch (bad, g_ptr_array_index (m->names, i),
                   bytes ? "SHA-256 differs from the manifest" : "missing");

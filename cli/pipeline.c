@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 
+#include "../model/sha256.h"
 #include "../calc/engine.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
@@ -30,7 +31,7 @@ add_snapshot (const QtPipeline *p, GPtrArray *files, GError **error)
       g_autoptr (GBytes) bytes = qt_read_bytes (versions[i]->path, error);
       if (bytes == NULL)
         return FALSE;
-      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+      g_autofree char *sha = qt_sha256_hex_bytes (bytes);
       if (g_strcmp0 (sha, versions[i]->sha256) != 0)
         {
           g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: plan file changed during the run",

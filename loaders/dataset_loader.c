@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "../model/sha256.h"
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "csv_reader.h"
@@ -312,7 +313,7 @@ static const TableSpec tables[T_COUNT] = {
 static char *
 sha256_hex (GBytes *bytes)
 {
-  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  return qt_sha256_hex_bytes (bytes);
 }
 
 /* Reads one file whole.  Returns NULL without error for an absent optional

@@ -4,6 +4,7 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+#include "../model/sha256.h"
 #include "../calc/amount.h"
 #include "output.h"
 
@@ -87,7 +88,7 @@ file_list (GPtrArray *files, gboolean inputs)
       if (f->rows >= 0)
         cJSON_AddNumberToObject (o, "rows", f->rows);
       cJSON_AddNumberToObject (o, "bytes", g_bytes_get_size (f->bytes));
-      g_autofree char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, f->bytes);
+      g_autofree char *sha = qt_sha256_hex_bytes (f->bytes);
       cJSON_AddStringToObject (o, "sha256", sha);
       cJSON_AddItemToArray (arr, o);
     }

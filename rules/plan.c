@@ -7,6 +7,7 @@
 
 #include "calc/amount.h"
 #include "model/qt_error.h"
+#include "model/sha256.h"
 #include "rules/json_pos.h"
 
 /* A loaded version plus what the checks across files point at once its
@@ -659,7 +660,7 @@ load_file (const char *path, const char *name, PlanEntry **out, GError **error)
   e->pub.path = g_strdup (path);
   e->pub.file_name = g_strdup (name);
   /* SPEC §3: the recorded hash is of the bytes as stored, BOM included. */
-  e->pub.sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) bytes, len);
+  e->pub.sha256 = qt_sha256_hex (bytes, len);
   e->version_pos = qt_json_doc_pos (doc, "version");
   e->from_pos = qt_json_doc_pos (doc, "effective_from");
   *out = g_steal_pointer (&e);
