@@ -50,6 +50,103 @@ set_digits (mpz_t z, const char *text, gsize len, gsize ndigits)
   mpz_set_str (z, digits, 10);
 }
 
+/* 10^k for k = 0 .. 18. */
+static const gint64 pow10_i64[QT_NUM_MAX_SCALE + 1] = {
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000,
+  10000000000, 100000000000, 1000000000000, 10000000000000, 100000000000000,
+  1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
+};
+
+/* Fast path of SPEC §2 decimals for the data set: at most 18 significant
+ * digits accumulate in an int64 (|units| < 10^18, so no overflow); returns
+ * FALSE when the text is not a plain short decimal (then the full parser
+ * decides: long value or malformed). */
+static gboolean
+num_parse_short (const char *text, gsize len, QtNum *out)
+{
+  gsize i = 0;
+  gboolean negative = len > 0 && text[0] == '-';
+  i = negative ? 1 : 0;
+  gint64 units = 0;
+  guint digits = 0, scale = 0, pending_zeros = 0;
+  const gsize int_start = i;
+  for (; i < len && is_digit (text[i]); i++)
+    {
+      if (units != 0 || text[i] != '0')
+        digits++;
+      units = units * 10 + (text[i] - '0');
+      if (digits > QT_NUM_MAX_SCALE)
+        return FALSE;
+    }
+  if (i == int_start)
+    return FALSE;
+  if (i < len && text[i] == '.')
+    {
+      const gsize frac_start = ++i;
+      for (; i < len && is_digit (text[i]); i++)
+        {
+          /* Trailing zeros are dropped: hold them until a non-zero digit. */
+          if (text[i] == '0')
+            {
+              pending_zeros++;
+              continue;
+            }
+          for (; pending_zeros > 0; pending_zeros--)
+            {
+              units *= 10;
+              scale++;
+              if (units != 0)
+                digits++;
+            }
+          units = units * 10 + (text[i] - '0');
+          scale++;
+          digits++;
+          if (digits > QT_NUM_MAX_SCALE || scale > QT_NUM_MAX_SCALE)
+            return FALSE;
+        }
+      if (i == frac_start)
+        return FALSE;
+    }
+  if (i != len)
+    return FALSE;
+  *out = (QtNum) { .units = negative ? -units : units, .scale = scale, .big = 0 };
+  return TRUE;
+}
+
+gboolean
+qt_num_parse (QtNumStore *store, const char *text, gsize len, QtNum *out, GError **error)
+{
+  if (num_parse_short (text, len, out))
+    return TRUE;
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  if (!qt_decimal_parse (v, text, len, error))
+    return FALSE;
+  *out = qt_num_store_take (store, v);
+  return TRUE;
+}
+
+void
+qt_num_get (const QtNumStore *store, QtNum n, mpq_t out)
+{
+  if (!qt_num_is_small (n))
+    {
+      mpq_set (out, qt_num_store_get (store, n));
+      return;
+    }
+  mpz_set_si (mpq_numref (out), n.units);
+  mpz_set_si (mpq_denref (out), pow10_i64[n.scale]);
+  mpq_canonicalize (out);
+}
+
+int
+qt_num_sgn (const QtNumStore *store, QtNum n)
+{
+  if (!qt_num_is_small (n))
+    return mpq_sgn (qt_num_store_get (store, n));
+  return (n.units > 0) - (n.units < 0);
+}
+
 /* SPEC §2 decimal: -?[0-9]+(\.[0-9]+)? and nothing else. */
 gboolean
 qt_decimal_parse (mpq_t out, const char *text, gsize len, GError **error)

@@ -9,6 +9,8 @@
 #include <glib.h>
 #include <gmp.h>
 
+#include "../model/num.h"
+
 G_BEGIN_DECLS
 
 typedef enum {
@@ -21,6 +23,17 @@ typedef enum {
  * sets a QT_ERROR_MALFORMED error whose message names the bad text (no
  * file/line prefix: the caller adds it with g_prefix_error). */
 gboolean qt_decimal_parse (mpq_t out, const char *text, gsize len, GError **error);
+
+/* The same syntax into the compact QtNum: inline when it has at most 18
+ * significant digits, else stored in `store`. */
+gboolean qt_num_parse (QtNumStore *store, const char *text, gsize len, QtNum *out,
+                       GError **error);
+
+/* The exact value of n (store may be NULL when n is small). */
+void qt_num_get (const QtNumStore *store, QtNum n, mpq_t out);
+
+/* Sign of n: -1, 0 or 1. */
+int qt_num_sgn (const QtNumStore *store, QtNum n);
 
 /* SPEC §12.10 exact form: a plain decimal when v terminates in base 10
  * (`-4125`, `2.0625`, `0.6`, no trailing zeros, no exponent, `0` for zero),

@@ -5,19 +5,23 @@
 
 #include "amount.h"
 
-/* Per-month context: the plan version of each rep for the month. */
+/* Per-month context: the plan version of each rep for the month, and
+ * scratch values reused for every receipt (no allocation per slice). */
 typedef struct {
   const QtIndex *ix;
   const QtDataset *ds;
   const QtPlanVersion **rep_plan;
   QtMonthCredit *mc;
+  mpq_t t1, t2, t3, amount;
 } Month;
+
+static const QtNum num_one = { .units = 1, .scale = 0, .big = 0 };
 
 void
 qt_slice_clear (gpointer p)
 {
   QtSlice *s = p;
-  mpq_clears (s->share, s->amount, s->weight, s->weighted, NULL);
+  mpq_clears (s->amount, s->weighted, NULL);
 }
 
 void
@@ -64,8 +68,8 @@ classify (Month *m, const QtReceipt *r, gint o, char **message)
       *message = g_strdup_printf ("order '%s' names unknown rep '%s'", ord->order_id, ord->rep_id);
       return "UNKNOWN_REP";
     }
-  g_auto (mpq_t) sum;
-  mpq_init (sum);
+  mpq_ptr sum = m->t1;
+  mpq_set_ui (sum, 0, 1);
   for (guint k = ix->split_start[o]; k < ix->split_start[o + 1]; k++)
     {
       const QtSplit *s = &ds->splits[ix->order_splits[k]];
@@ -75,7 +79,8 @@ classify (Month *m, const QtReceipt *r, gint o, char **message)
                                       ord->order_id, s->rep_id);
           return "UNKNOWN_REP";
         }
-      mpq_add (sum, sum, s->share);
+      qt_num_get (ds->nums, s->share, m->t2);
+      mpq_add (sum, sum, m->t2);
     }
   if (ix->split_start[o] < ix->split_start[o + 1] && mpq_cmp_si (sum, 1, 1) != 0)
     {
@@ -93,18 +98,24 @@ classify (Month *m, const QtReceipt *r, gint o, char **message)
   return NULL;
 }
 
-/* Order net N = Σ quantity × unit_price (SPEC §4.2). */
+/* line net = quantity × unit_price (SPEC §4.2). */
 static void
-order_net (const Month *m, gint o, mpq_t net)
+line_net (Month *m, const QtOrderLine *l, mpq_t out)
 {
-  g_auto (mpq_t) line_net;
-  mpq_init (line_net);
+  qt_num_get (m->ds->nums, l->quantity, out);
+  qt_num_get (m->ds->nums, l->unit_price, m->t3);
+  mpq_mul (out, out, m->t3);
+}
+
+/* Order net N = Σ line nets (SPEC §4.2). */
+static void
+order_net (Month *m, gint o, mpq_t net)
+{
   mpq_set_ui (net, 0, 1);
   for (guint k = m->ix->line_start[o]; k < m->ix->line_start[o + 1]; k++)
     {
-      const QtOrderLine *l = &m->ds->lines[m->ix->order_lines[k]];
-      mpq_mul (line_net, l->quantity, l->unit_price);
-      mpq_add (net, net, line_net);
+      line_net (m, &m->ds->lines[m->ix->order_lines[k]], m->t2);
+      mpq_add (net, net, m->t2);
     }
 }
 
@@ -126,40 +137,37 @@ is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligib
   return TRUE;
 }
 
-/* SPEC §4.3, §12.5.2: (price − cost) / price ≥ min rate, price > 0. */
+/* SPEC §4.3, §12.5.2: (price − cost) / price ≥ min rate, price > 0,
+ * i.e. price − cost ≥ min rate × price. */
 static gboolean
-is_high_margin (const QtOrderLine *l, const mpq_t min_rate)
+is_high_margin (Month *m, const QtOrderLine *l, const mpq_t min_rate)
 {
-  if (mpq_sgn (l->unit_price) <= 0)
+  if (qt_num_sgn (m->ds->nums, l->unit_price) <= 0)
     return FALSE;
-  g_auto (mpq_t) margin;
-  g_auto (mpq_t) floor_;
-  mpq_inits (margin, floor_, NULL);
-  mpq_sub (margin, l->unit_price, l->unit_cost);
-  mpq_mul (floor_, min_rate, l->unit_price);
-  return mpq_cmp (margin, floor_) >= 0;
+  qt_num_get (m->ds->nums, l->unit_price, m->t2);
+  qt_num_get (m->ds->nums, l->unit_cost, m->t3);
+  mpq_sub (m->t3, m->t2, m->t3);
+  mpq_mul (m->t2, min_rate, m->t2);
+  return mpq_cmp (m->t3, m->t2) >= 0;
 }
 
 /* Applies the receiving rep's multipliers to one slice (SPEC §12.3). */
 static void
-weigh_slice (const Month *m, QtSlice *s, guint o, QtDay collected_on)
+weigh_slice (Month *m, QtSlice *s, guint o, QtDay collected_on)
 {
   const QtPlanVersion *v = s->plan;
   const QtOrder *ord = &m->ds->orders[o];
-  mpq_set_ui (s->weight, 1, 1);
   s->mult_mask = 0;
   const QtMultiplier *nc = &v->mult[QT_MULT_NEW_CUSTOMER];
   if (nc->present && is_new_customer (m->ix, o, nc->lookback_days, v->eligible_status))
     s->mult_mask |= 1u << QT_MULT_NEW_CUSTOMER;
   const QtMultiplier *hm = &v->mult[QT_MULT_HIGH_MARGIN];
-  if (hm->present && is_high_margin (&m->ds->lines[s->line], hm->min_margin_rate))
+  if (hm->present && is_high_margin (m, &m->ds->lines[s->line], hm->min_margin_rate))
     s->mult_mask |= 1u << QT_MULT_HIGH_MARGIN;
   const QtMultiplier *fc = &v->mult[QT_MULT_FAST_COLLECTION];
   if (fc->present && (gint64) collected_on - ord->signed_on <= fc->max_days)
     s->mult_mask |= 1u << QT_MULT_FAST_COLLECTION;
-  for (int k = 0; k < QT_MULT_COUNT; k++)
-    if (s->mult_mask & (1u << k))
-      mpq_mul (s->weight, s->weight, v->mult[k].factor);
+  s->weight = v->weight_by_mask[s->mult_mask];
   mpq_mul (s->weighted, s->amount, s->weight);
 }
 
@@ -183,16 +191,13 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
 {
   const QtIndex *ix = m->ix;
   const QtDataset *ds = m->ds;
-  const QtReceipt *r = &ds->receipts[r_idx];
   gboolean split = ix->split_start[o] < ix->split_start[o + 1];
-  g_auto (mpq_t) base;
-  mpq_init (base);
+  mpq_ptr base = m->t1;
   for (guint k = ix->line_start[o]; k < ix->line_start[o + 1]; k++)
     {
       guint li = ix->order_lines[k];
-      const QtOrderLine *l = &ds->lines[li];
-      mpq_mul (base, l->quantity, l->unit_price);
-      mpq_mul (base, base, r->amount);
+      line_net (m, &ds->lines[li], base);
+      mpq_mul (base, base, m->amount);
       mpq_div (base, base, net);
       guint n_parts = split ? ix->split_start[o + 1] - ix->split_start[o] : 1;
       for (guint p = 0; p < n_parts; p++)
@@ -202,13 +207,11 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
           const QtPlanVersion *v = m->rep_plan[rep];
           if (v == NULL) /* SPEC §12.3: no version in force, not credited */
             continue;
-          QtSlice s = { .receipt = r_idx, .line = li, .rep = rep, .plan = v };
-          mpq_inits (s.share, s.amount, s.weight, s.weighted, NULL);
-          if (sp)
-            mpq_set (s.share, sp->share);
-          else
-            mpq_set_ui (s.share, 1, 1);
-          mpq_mul (s.amount, base, s.share);
+          QtSlice s = { .receipt = r_idx, .line = li, .rep = rep, .plan = v,
+                        .share = sp ? sp->share : num_one };
+          mpq_inits (s.amount, s.weighted, NULL);
+          qt_num_get (ds->nums, s.share, m->t2);
+          mpq_mul (s.amount, base, m->t2);
           weigh_slice (m, &s, o, collected_on);
           credit_slice (m, &s);
         }
@@ -226,6 +229,7 @@ credit_receipt (Month *m, guint r_idx)
   const char *code = classify (m, r, o, &message);
   g_auto (mpq_t) net;
   mpq_init (net);
+  qt_num_get (m->ds->nums, r->amount, m->amount);
   QtDay collected_on = r->received_on;
   if (code == NULL)
     {
@@ -238,7 +242,7 @@ credit_receipt (Month *m, guint r_idx)
                              : g_strdup_printf ("order '%s' has net %s, not positive", r->order_id, txt);
           code = "NET_NOT_POSITIVE";
         }
-      else if (mpq_sgn (r->amount) < 0)
+      else if (mpq_sgn (m->amount) < 0)
         {
           gint first = m->ix->first_positive[o];
           if (first < 0)
@@ -253,12 +257,12 @@ credit_receipt (Month *m, guint r_idx)
   if (code != NULL)
     {
       mc->receipts_excepted++;
-      mpq_add (mc->amount_excepted, mc->amount_excepted, r->amount);
+      mpq_add (mc->amount_excepted, mc->amount_excepted, m->amount);
       add_exception (m, r, code, message);
       return;
     }
   mc->receipts_credited++;
-  mpq_add (mc->amount_credited, mc->amount_credited, r->amount);
+  mpq_add (mc->amount_credited, mc->amount_credited, m->amount);
   allocate (m, r_idx, (guint) o, net, collected_on);
 }
 
@@ -285,16 +289,18 @@ qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gbo
   g_autofree const QtPlanVersion **rep_plan = g_new0 (const QtPlanVersion *, ds->n_reps + 1);
   for (guint i = 0; i < ds->n_reps; i++)
     rep_plan[i] = qt_credit_rep_plan (ix, plans, i, period);
-  Month m = { ix, ds, rep_plan, mc };
+  Month m = { .ix = ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
+  mpq_inits (m.t1, m.t2, m.t3, m.amount, NULL);
 
   guint n;
   const guint *receipts = qt_index_receipts_in (ix, period, &n);
   for (guint k = 0; k < n; k++)
     {
       mc->receipts_in_period++;
-      mpq_add (mc->amount_in_period, mc->amount_in_period, ds->receipts[receipts[k]].amount);
       credit_receipt (&m, receipts[k]);
+      mpq_add (mc->amount_in_period, mc->amount_in_period, m.amount);
     }
+  mpq_clears (m.t1, m.t2, m.t3, m.amount, NULL);
   return mc;
 }
 

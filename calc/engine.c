@@ -92,9 +92,12 @@ row_exceptions (Engine *e)
       if (qt_index_rep (ix, q->rep_id) < 0)
         add_exception (e, "quotas.csv", q->line, "UNKNOWN_REP",
                        g_strdup_printf ("quota for unknown rep '%s'", q->rep_id));
-      else if (mpq_sgn (q->quota) <= 0)
+      else if (qt_num_sgn (ds->nums, q->quota) <= 0)
         {
-          g_autofree char *txt = qt_exact_format (q->quota);
+          g_auto (mpq_t) v;
+          mpq_init (v);
+          qt_num_get (ds->nums, q->quota, v);
+          g_autofree char *txt = qt_exact_format (v);
           add_exception (e, "quotas.csv", q->line, "BAD_QUOTA",
                          g_strdup_printf ("quota %s of rep '%s' is not positive; the month has no quota",
                                           txt, q->rep_id));
@@ -112,12 +115,12 @@ static gboolean
 valid_quota (const QtIndex *ix, guint rep, QtPeriod period, mpq_t out)
 {
   const QtQuota *q = qt_index_quota (ix, rep, period);
-  if (q == NULL || mpq_sgn (q->quota) <= 0)
+  if (q == NULL || qt_num_sgn (ix->ds->nums, q->quota) <= 0)
     {
       mpq_set_ui (out, 0, 1);
       return FALSE;
     }
-  mpq_set (out, q->quota);
+  qt_num_get (ix->ds->nums, q->quota, out);
   return TRUE;
 }
 
@@ -235,8 +238,9 @@ adjustments (Engine *e, QtRepResult *r, GArray *rows)
   for (guint k = 0; k < rows->len; k++)
     {
       mpq_init (r->adjustments_rounded[k]);
-      qt_round (r->adjustments_rounded[k], e->ds->adjustments[r->adjustments[k]].amount, 2,
-                QT_ROUND_HALF_EVEN);
+      qt_num_get (e->ds->nums, e->ds->adjustments[r->adjustments[k]].amount,
+                  r->adjustments_rounded[k]);
+      qt_round (r->adjustments_rounded[k], r->adjustments_rounded[k], 2, QT_ROUND_HALF_EVEN);
       mpq_add (r->r_adjustments, r->r_adjustments, r->adjustments_rounded[k]);
     }
 }
@@ -418,7 +422,8 @@ per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
       r->quarter_end = quarter_end;
       if (quarter_end)
         sprint_months (e, months, r);
-      qt_score_compute (r->plan, (const QtActivity *const *) acts[i]->pdata, acts[i]->len, r);
+      qt_score_compute (r->plan, e->ds->nums, (const QtActivity *const *) acts[i]->pdata,
+                        acts[i]->len, r);
       bonuses (r);
       adjustments (e, r, adjs[i]);
     }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "amount.h"
+
 static GHashTable *
 id_table (gconstpointer rows, guint n, gsize stride, gsize offset)
 {
@@ -70,7 +72,7 @@ index_first_positive (QtIndex *ix)
     {
       const QtReceipt *r = &ds->receipts[i];
       gint o = qt_index_order (ix, r->order_id);
-      if (o < 0 || mpq_sgn (r->amount) <= 0)
+      if (o < 0 || qt_num_sgn (ds->nums, r->amount) <= 0)
         continue;
       gint best = ix->first_positive[o];
       if (best < 0 || r->received_on < ds->receipts[best].received_on

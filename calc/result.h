@@ -24,7 +24,9 @@ typedef struct {
   guint receipt, line, rep;          /* indexes into the data set */
   const QtPlanVersion *plan;         /* receiving rep's version for the month */
   guint mult_mask;                   /* bit (1 << QtMultKind) per applied multiplier */
-  mpq_t share, amount, weight, weighted;
+  QtNum share;                       /* the split share (1 for an unsplit order) */
+  mpq_srcptr weight;                 /* plan->weight_by_mask[mult_mask] */
+  mpq_t amount, weighted;
 } QtSlice;
 
 /* One tier of the rep's commission table (SPEC §4.5). */

@@ -15,8 +15,8 @@ find_activity (const char *metric, const QtActivity *const *acts, guint n_acts)
 }
 
 static void
-score_item (const QtScoreItem *item, const QtActivity *const *acts, guint n_acts,
-            const mpq_t attainment, QtScoreLine *line)
+score_item (const QtScoreItem *item, const QtNumStore *nums, const QtActivity *const *acts,
+            guint n_acts, const mpq_t attainment, QtScoreLine *line)
 {
   line->item = item;
   mpq_inits (line->value, line->ratio, line->score, line->contribution, NULL);
@@ -31,7 +31,7 @@ score_item (const QtScoreItem *item, const QtActivity *const *acts, guint n_acts
       const QtActivity *a = find_activity (item->metric, acts, n_acts);
       line->missing = a == NULL;
       if (a != NULL)
-        mpq_set (line->value, a->value);
+        qt_num_get (nums, a->value, line->value);
     }
   mpq_set (line->ratio, line->value);
   if (item->has_target)
@@ -46,8 +46,8 @@ score_item (const QtScoreItem *item, const QtActivity *const *acts, guint n_acts
 }
 
 void
-qt_score_compute (const QtPlanVersion *plan, const QtActivity *const *acts, guint n_acts,
-                  QtRepResult *out)
+qt_score_compute (const QtPlanVersion *plan, const QtNumStore *nums,
+                  const QtActivity *const *acts, guint n_acts, QtRepResult *out)
 {
   mpq_set_ui (out->process, 0, 1);
   mpq_set_ui (out->result, 0, 1);
@@ -63,7 +63,7 @@ qt_score_compute (const QtPlanVersion *plan, const QtActivity *const *acts, guin
       const QtScoreItem *item = is_process ? &plan->process[i] : &plan->result[i - plan->n_process];
       QtScoreLine *line = &out->score_lines[i];
       line->is_process = is_process;
-      score_item (item, acts, n_acts, out->attainment, line);
+      score_item (item, nums, acts, n_acts, out->attainment, line);
       mpq_ptr sum = is_process ? out->process : out->result;
       mpq_add (sum, sum, line->contribution);
     }

@@ -109,7 +109,10 @@ qt_cmd_run (int argc, char **argv)
            || !qt_run_dir_write (o.out, p.files, o.replace, o.period, &error))
     rc = qt_exit_code_for (error);
   else
-    print_summary (&p, o.out);
+    {
+      qt_pipeline_phase ("write");
+      print_summary (&p, o.out);
+    }
   if (error != NULL)
     qt_print_error ("quotient run", error);
   qt_pipeline_clear (&p);

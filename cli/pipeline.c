@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 
-#include "../model/sha256.h"
 #include "../calc/engine.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
@@ -12,38 +11,39 @@
 #include "../reports/run_dir.h"
 #include "../reports/statement.h"
 
-/* The run's own copy of its inputs, so that verify needs nothing else. */
-static gboolean
-add_snapshot (const QtPipeline *p, GPtrArray *files, GError **error)
+/* QT_TIMING=1 prints how long each phase took to stderr (for bench/ and
+ * profiling; never part of any output file). */
+void
+qt_pipeline_phase (const char *name)
+{
+  static gint64 last;
+  static int enabled = -1;
+  if (enabled < 0)
+    enabled = g_getenv ("QT_TIMING") != NULL;
+  gint64 now = g_get_monotonic_time ();
+  if (enabled && name != NULL)
+    fprintf (stderr, "timing: %-12s %6" G_GINT64_FORMAT " ms\n", name, (now - last) / 1000);
+  last = now;
+}
+
+/* The run's own copy of its inputs, so that verify needs nothing else
+ * (shared bytes, no copy). */
+static void
+add_snapshot (const QtPipeline *p, GPtrArray *files)
 {
   for (guint i = 0; i < p->ds->files->len; i++)
     {
       const QtInputFile *f = g_ptr_array_index (p->ds->files, i);
       g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-      gsize len;
-      const char *data = g_bytes_get_data (f->bytes, &len);
-      qt_output_add (files, name, g_string_new_len (data, (gssize) len), (gint) f->rows);
+      qt_output_add_bytes (files, name, f->bytes, (gint) f->rows, f->sha256);
     }
   guint n;
   const QtPlanVersion *const *versions = qt_plan_set_versions (p->plans, &n);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr (GBytes) bytes = qt_read_bytes (versions[i]->path, error);
-      if (bytes == NULL)
-        return FALSE;
-      g_autofree char *sha = qt_sha256_hex_bytes (bytes);
-      if (g_strcmp0 (sha, versions[i]->sha256) != 0)
-        {
-          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: plan file changed during the run",
-                       versions[i]->path);
-          return FALSE;
-        }
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      gsize len;
-      const char *data = g_bytes_get_data (bytes, &len);
-      qt_output_add (files, name, g_string_new_len (data, (gssize) len), -1);
+      qt_output_add_bytes (files, name, versions[i]->bytes, -1, versions[i]->sha256);
     }
-  return TRUE;
 }
 
 gboolean
@@ -51,10 +51,13 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
                  GError **error)
 {
   QtPipeline p = { 0 };
+  qt_pipeline_phase (NULL);
   p.plans = qt_plan_set_load_dir (plans_dir, error);
   if (p.plans == NULL)
     return FALSE;
+  qt_pipeline_phase ("plans");
   p.ds = qt_dataset_load_dir (data_dir, error);
+  qt_pipeline_phase ("load data");
   if (p.ds == NULL)
     {
       qt_pipeline_clear (&p);
@@ -70,16 +73,17 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
       qt_pipeline_clear (&p);
       return FALSE;
     }
+  qt_pipeline_phase ("calculate");
   p.files = qt_output_list_new ();
-  if (!add_snapshot (&p, p.files, error))
-    {
-      qt_pipeline_clear (&p);
-      return FALSE;
-    }
+  add_snapshot (&p, p.files);
+  qt_pipeline_phase ("snapshot");
   qt_report_tables (p.res, p.files);
+  qt_pipeline_phase ("tables");
   qt_report_statements (p.res, p.files);
+  qt_pipeline_phase ("statements");
   qt_output_sort (p.files);
   qt_report_manifest (p.res, p.files);
+  qt_pipeline_phase ("manifest");
   *out = p;
   return TRUE;
 }

@@ -31,4 +31,8 @@ int qt_exit_code_for (const GError *error);
  * alone (SPEC §7), usage errors prefixed by the command. */
 void qt_print_error (const char *command, const GError *error);
 
+/* With QT_TIMING set, prints the time since the previous call, labelled
+ * `name`, to stderr; NULL only restarts the clock. */
+void qt_pipeline_phase (const char *name);
+
 G_END_DECLS

@@ -78,12 +78,12 @@ get_text (Loader *ld, const QtCsvRecord *rec, int col)
 }
 
 static gboolean
-get_decimal (Loader *ld, const QtCsvRecord *rec, int col, mpq_t out, GError **error)
+get_decimal (Loader *ld, const QtCsvRecord *rec, int col, QtNum *out, GError **error)
 {
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   g_autoptr (GError) local = NULL;
-  if (qt_decimal_parse (out, s, len, &local))
+  if (qt_num_parse (ld->ds->nums, s, len, out, &local))
     return TRUE;
   return field_error (ld, rec, col, error, "%s: %s", ld->spec->cols[col], local->message);
 }
@@ -219,10 +219,9 @@ parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtOrderLine *l = new_row (ld);
   l->line = rec->line;
-  mpq_inits (l->quantity, l->unit_price, l->unit_cost, NULL);
   return get_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
-         && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, l->quantity, error)
-         && get_decimal (ld, rec, 4, l->unit_price, error) && get_decimal (ld, rec, 5, l->unit_cost, error);
+         && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, &l->quantity, error)
+         && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error);
 }
 
 static const char *const split_cols[] = { "order_id", "rep_id", "share" };
@@ -233,9 +232,8 @@ parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtSplit *s = new_row (ld);
   s->line = rec->line;
-  mpq_init (s->share);
   return get_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
-         && get_decimal (ld, rec, 2, s->share, error);
+         && get_decimal (ld, rec, 2, &s->share, error);
 }
 
 static const char *const receipt_cols[] = { "receipt_id", "order_id", "received_on", "amount" };
@@ -246,9 +244,8 @@ parse_receipt (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtReceipt *r = new_row (ld);
   r->line = rec->line;
-  mpq_init (r->amount);
   return get_id (ld, rec, 0, &r->receipt_id, error) && get_id (ld, rec, 1, &r->order_id, error)
-         && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, r->amount, error);
+         && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, &r->amount, error);
 }
 
 static const char *const activity_cols[] = { "rep_id", "period", "metric", "value" };
@@ -259,9 +256,8 @@ parse_activity (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtActivity *a = new_row (ld);
   a->line = rec->line;
-  mpq_init (a->value);
   return get_id (ld, rec, 0, &a->rep_id, error) && get_period (ld, rec, 1, &a->period, error)
-         && get_id (ld, rec, 2, &a->metric, error) && get_decimal (ld, rec, 3, a->value, error);
+         && get_id (ld, rec, 2, &a->metric, error) && get_decimal (ld, rec, 3, &a->value, error);
 }
 
 static const char *const quota_cols[] = { "rep_id", "period", "quota" };
@@ -272,9 +268,8 @@ parse_quota (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtQuota *q = new_row (ld);
   q->line = rec->line;
-  mpq_init (q->quota);
   return get_id (ld, rec, 0, &q->rep_id, error) && get_period (ld, rec, 1, &q->period, error)
-         && get_decimal (ld, rec, 2, q->quota, error);
+         && get_decimal (ld, rec, 2, &q->quota, error);
 }
 
 static const char *const adjustment_cols[] = { "adjustment_id", "rep_id", "period", "amount", "reason" };
@@ -285,10 +280,9 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
     return FALSE;
   QtAdjustment *a = new_row (ld);
   a->line = rec->line;
-  mpq_init (a->amount);
   a->reason = get_text (ld, rec, 4);
   return get_id (ld, rec, 0, &a->adjustment_id, error) && get_id (ld, rec, 1, &a->rep_id, error)
-         && get_period (ld, rec, 2, &a->period, error) && get_decimal (ld, rec, 3, a->amount, error);
+         && get_period (ld, rec, 2, &a->period, error) && get_decimal (ld, rec, 3, &a->amount, error);
 }
 
 #define SPEC(file, opt, cols, parser, type) \

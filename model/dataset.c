@@ -17,6 +17,7 @@ qt_dataset_new (void)
   QtDataset *ds = g_new0 (QtDataset, 1);
   ds->files = g_ptr_array_new_with_free_func (input_file_free);
   ds->strings = g_string_chunk_new (1 << 16);
+  ds->nums = qt_num_store_new ();
   return ds;
 }
 
@@ -31,18 +32,6 @@ qt_dataset_free (QtDataset *ds)
 {
   if (ds == NULL)
     return;
-  for (guint i = 0; i < ds->n_lines; i++)
-    mpq_clears (ds->lines[i].quantity, ds->lines[i].unit_price, ds->lines[i].unit_cost, NULL);
-  for (guint i = 0; i < ds->n_splits; i++)
-    mpq_clear (ds->splits[i].share);
-  for (guint i = 0; i < ds->n_receipts; i++)
-    mpq_clear (ds->receipts[i].amount);
-  for (guint i = 0; i < ds->n_activities; i++)
-    mpq_clear (ds->activities[i].value);
-  for (guint i = 0; i < ds->n_quotas; i++)
-    mpq_clear (ds->quotas[i].quota);
-  for (guint i = 0; i < ds->n_adjustments; i++)
-    mpq_clear (ds->adjustments[i].amount);
   g_free (ds->reps);
   g_free (ds->customers);
   g_free (ds->products);
@@ -55,5 +44,6 @@ qt_dataset_free (QtDataset *ds)
   g_free (ds->adjustments);
   g_ptr_array_unref (ds->files);
   g_string_chunk_free (ds->strings);
+  qt_num_store_free (ds->nums);
   g_free (ds);
 }

@@ -4,14 +4,15 @@
  * Every table keeps its rows in input order with the physical line of each
  * row in its source file (exceptions point there, SPEC §12.1.10).  Strings
  * are interned in one GStringChunk owned by the data set (so equal ids are
- * the same pointer: loaders must intern every id); numbers are exact GMP
- * rationals. */
+ * the same pointer: loaders must intern every id); numbers are exact
+ * compact decimals (QtNum, long ones in `nums`). */
 #pragma once
 
 #include <glib.h>
 #include <gmp.h>
 
 #include "date.h"
+#include "num.h"
 #include "status.h"
 
 G_BEGIN_DECLS
@@ -43,41 +44,41 @@ typedef struct {
 
 typedef struct {
   const char *order_id, *line_no, *product_id;
-  mpq_t quantity, unit_price, unit_cost;
+  QtNum quantity, unit_price, unit_cost;
   guint line;
 } QtOrderLine;
 
 typedef struct {
   const char *order_id, *rep_id;
-  mpq_t share;
+  QtNum share;
   guint line;
 } QtSplit;
 
 typedef struct {
   const char *receipt_id, *order_id;
   QtDay received_on;
-  mpq_t amount;
+  QtNum amount;
   guint line;
 } QtReceipt;
 
 typedef struct {
   const char *rep_id, *metric;
   QtPeriod period;
-  mpq_t value;
+  QtNum value;
   guint line;
 } QtActivity;
 
 typedef struct {
   const char *rep_id;
   QtPeriod period;
-  mpq_t quota;
+  QtNum quota;
   guint line;
 } QtQuota;
 
 typedef struct {
   const char *adjustment_id, *rep_id, *reason;
   QtPeriod period;
-  mpq_t amount;
+  QtNum amount;
   guint line;
 } QtAdjustment;
 
@@ -105,6 +106,7 @@ typedef struct {
   guint reps_plan_column;    /* 1-based field number of reps plan_id, for messages */
   GPtrArray *files;          /* QtInputFile*, sorted by name */
   GStringChunk *strings;     /* owns every const char* above */
+  QtNumStore *nums;          /* owns the long QtNum values */
 } QtDataset;
 
 /* An empty data set; tables are filled by a loader. (transfer full) */

@@ -88,7 +88,7 @@ file_list (GPtrArray *files, gboolean inputs)
       if (f->rows >= 0)
         cJSON_AddNumberToObject (o, "rows", f->rows);
       cJSON_AddNumberToObject (o, "bytes", g_bytes_get_size (f->bytes));
-      g_autofree char *sha = qt_sha256_hex_bytes (f->bytes);
+      g_autofree char *sha = f->sha256 ? g_strdup (f->sha256) : qt_sha256_hex_bytes (f->bytes);
       cJSON_AddStringToObject (o, "sha256", sha);
       cJSON_AddItemToArray (arr, o);
     }

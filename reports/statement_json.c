@@ -54,13 +54,16 @@ index_orders (QtStatementIndex *ix, const QtDataset *ds)
   for (guint o = 0; o < ds->n_orders; o++)
     mpq_init (ix->order_net[o]);
   g_auto (mpq_t) net;
-  mpq_init (net);
+  g_auto (mpq_t) price;
+  mpq_inits (net, price, NULL);
   for (guint i = 0; i < ds->n_lines; i++)
     {
       guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, ds->lines[i].order_id));
       if (o == 0)
         continue;
-      mpq_mul (net, ds->lines[i].quantity, ds->lines[i].unit_price);
+      qt_num_get (ds->nums, ds->lines[i].quantity, net);
+      qt_num_get (ds->nums, ds->lines[i].unit_price, price);
+      mpq_mul (net, net, price);
       mpq_add (ix->order_net[o - 1], ix->order_net[o - 1], net);
     }
 
@@ -73,7 +76,7 @@ index_orders (QtStatementIndex *ix, const QtDataset *ds)
     {
       const QtReceipt *rc = &ds->receipts[i];
       guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, rc->order_id));
-      if (o == 0 || mpq_sgn (rc->amount) <= 0)
+      if (o == 0 || qt_num_sgn (ds->nums, rc->amount) <= 0)
         continue;
       gint best = ix->first_positive[o - 1];
       if (best < 0 || rc->received_on < ds->receipts[best].received_on
@@ -281,6 +284,15 @@ add_exact (cJSON *o, const char *key, const mpq_t v)
 }
 
 static void
+add_num (cJSON *o, const char *key, const QtNumStore *nums, QtNum n)
+{
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_num_get (nums, n, v);
+  add_exact (o, key, v);
+}
+
+static void
 add_exact_or_null (cJSON *o, const char *key, gboolean has, const mpq_t v)
 {
   if (has)
@@ -396,9 +408,12 @@ mult_basis (const QtStatementIndex *ix, const QtSlice *sl, QtMultKind k)
   else if (k == QT_MULT_HIGH_MARGIN)
     {
       g_auto (mpq_t) rate;
-      mpq_init (rate);
-      mpq_sub (rate, ln->unit_price, ln->unit_cost);
-      mpq_div (rate, rate, ln->unit_price); /* applied ⇒ unit_price > 0 */
+      g_auto (mpq_t) price;
+      mpq_inits (rate, price, NULL);
+      qt_num_get (ds->nums, ln->unit_price, price);
+      qt_num_get (ds->nums, ln->unit_cost, rate);
+      mpq_sub (rate, price, rate);
+      mpq_div (rate, rate, price); /* applied ⇒ unit_price > 0 */
       add_exact (b, "margin_rate", rate);
       add_exact (b, "min_margin_rate", m->min_margin_rate);
     }
@@ -406,7 +421,7 @@ mult_basis (const QtStatementIndex *ix, const QtSlice *sl, QtMultKind k)
     {
       /* A refund is timed by the order's first positive receipt. */
       const QtReceipt *by = rc;
-      if (mpq_sgn (rc->amount) < 0 && ix->first_positive[o] >= 0)
+      if (qt_num_sgn (ds->nums, rc->amount) < 0 && ix->first_positive[o] >= 0)
         by = &ds->receipts[ix->first_positive[o]];
       cJSON_AddStringToObject (b, "timed_by_receipt", by->receipt_id);
       add_day (b, "received_on", by->received_on);
@@ -454,12 +469,16 @@ slice_source (const QtStatementIndex *ix, const QtSlice *sl, cJSON *c)
   add_str_or_null (c, "product_name", pr ? pr->name : NULL);
   add_str_or_null (c, "product_category", pr ? pr->category : NULL);
   cJSON_AddStringToObject (c, "line_no", ln->line_no);
-  add_exact (c, "quantity", ln->quantity);
-  add_exact (c, "unit_price", ln->unit_price);
-  add_exact (c, "unit_cost", ln->unit_cost);
+  const QtNumStore *nums = ix->res->ds->nums;
+  add_num (c, "quantity", nums, ln->quantity);
+  add_num (c, "unit_price", nums, ln->unit_price);
+  add_num (c, "unit_cost", nums, ln->unit_cost);
   g_auto (mpq_t) net;
-  mpq_init (net);
-  mpq_mul (net, ln->quantity, ln->unit_price);
+  g_auto (mpq_t) price;
+  mpq_inits (net, price, NULL);
+  qt_num_get (nums, ln->quantity, net);
+  qt_num_get (nums, ln->unit_price, price);
+  mpq_mul (net, net, price);
   add_exact (c, "line_net", net);
   add_exact (c, "order_net", ix->order_net[o]);
 }
@@ -472,9 +491,9 @@ slice_json (const QtStatementIndex *ix, const QtSlice *sl)
   cJSON *c = cJSON_CreateObject ();
   cJSON_AddStringToObject (c, "receipt_id", rc->receipt_id);
   add_day (c, "received_on", rc->received_on);
-  add_exact (c, "receipt_amount", rc->amount);
+  add_num (c, "receipt_amount", ix->res->ds->nums, rc->amount);
   slice_source (ix, sl, c);
-  add_exact (c, "share", sl->share);
+  add_num (c, "share", ix->res->ds->nums, sl->share);
   add_exact (c, "amount", sl->amount);
   cJSON_AddItemToObject (c, "multipliers", multipliers_json (ix, sl));
   add_exact (c, "weight", sl->weight);
@@ -742,7 +761,10 @@ adjustments_json (const QtStatementIndex *ix, const QtRepResult *r)
       cJSON *o = cJSON_CreateObject ();
       cJSON_AddStringToObject (o, "adjustment_id", a->adjustment_id);
       cJSON_AddStringToObject (o, "reason", a->reason);
-      add_payable (o, a->amount, r->adjustments_rounded[order[k]]);
+      g_auto (mpq_t) amount;
+      mpq_init (amount);
+      qt_num_get (ix->res->ds->nums, a->amount, amount);
+      add_payable (o, amount, r->adjustments_rounded[order[k]]);
       cJSON_AddItemToArray (arr, o);
     }
   return arr;
@@ -771,7 +793,10 @@ payable_json (const QtStatementIndex *ix, const QtRepResult *r)
   bonus_exact_sum (r, QT_BONUS_QUARTERLY_SPRINT, sprint);
   bonus_exact_sum (r, QT_BONUS_SCORE, score);
   for (guint k = 0; k < r->n_adjustments; k++)
-    mpq_add (adj, adj, ix->res->ds->adjustments[r->adjustments[k]].amount);
+    {
+      qt_num_get (ix->res->ds->nums, ix->res->ds->adjustments[r->adjustments[k]].amount, total);
+      mpq_add (adj, adj, total);
+    }
   mpq_add (total, r->commission, r->override_amount);
   mpq_add (total, total, sprint);
   mpq_add (total, total, score);

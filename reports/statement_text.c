@@ -246,10 +246,13 @@ credit_row (Doc *d, Table *t, const QtSlice *sl)
   const QtProduct *pr = g_hash_table_lookup (d->ix->products, ln->product_id);
   char day[11];
   const char *mults = own (d, qt_report_multipliers (sl->mult_mask));
+  g_auto (mpq_t) share;
+  mpq_init (share);
+  qt_num_get (ds->nums, sl->share, share);
   table_add (t, (const char *[]) {
                   rc->receipt_id, qt_date_format (rc->received_on, day), rc->order_id, ln->line_no,
                   cu ? cu->name : ds->orders[o].customer_id, pr ? pr->name : ln->product_id,
-                  brief (d, sl->share), money (d, sl->amount), *mults ? mults : "-",
+                  brief (d, share), money (d, sl->amount), *mults ? mults : "-",
                   brief (d, sl->weight), money (d, sl->weighted) });
 }
 
@@ -570,9 +573,12 @@ adjustments (Doc *d)
   for (guint k = 0; k < r->n_adjustments; k++)
     {
       const QtAdjustment *a = &d->res->ds->adjustments[r->adjustments[order[k]]];
+      g_auto (mpq_t) amount;
+      mpq_init (amount);
+      qt_num_get (d->res->ds->nums, a->amount, amount);
       table_add (t, (const char *[]) { a->adjustment_id, a->reason,
                                        money (d, r->adjustments_rounded[order[k]]),
-                                       exact_note (d, a->amount) });
+                                       exact_note (d, amount) });
     }
   table_render (t, d->out);
 }

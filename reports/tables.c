@@ -75,11 +75,14 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
   GString *s = g_string_new ("receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
                              "weight,weighted_amount\n");
   const QtDataset *ds = res->ds;
+  g_auto (mpq_t) share_q;
+  mpq_init (share_q);
   for (guint k = 0; k < res->slices->len; k++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
       const QtReceipt *rc = &ds->receipts[sl->receipt];
-      g_autofree char *share = qt_exact_format (sl->share);
+      qt_num_get (ds->nums, sl->share, share_q);
+      g_autofree char *share = qt_exact_format (share_q);
       g_autofree char *amount = qt_exact_format (sl->amount);
       g_autofree char *mults = qt_report_multipliers (sl->mult_mask);
       g_autofree char *weight = qt_exact_format (sl->weight);

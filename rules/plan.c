@@ -44,6 +44,8 @@ entry_new (void)
   QtPlanVersion *v = &e->pub;
   for (int k = 0; k < QT_MULT_COUNT; k++)
     mpq_inits (v->mult[k].factor, v->mult[k].min_margin_rate, NULL);
+  for (int m = 0; m < 1 << QT_MULT_COUNT; m++)
+    mpq_init (v->weight_by_mask[m]);
   mpq_inits (v->cap, v->override_rate, v->process_weight, v->result_weight, NULL);
   return e;
 }
@@ -72,6 +74,10 @@ entry_free (PlanEntry *e)
   g_free (v->currency);
   for (int k = 0; k < QT_MULT_COUNT; k++)
     mpq_clears (v->mult[k].factor, v->mult[k].min_margin_rate, NULL);
+  for (int m = 0; m < 1 << QT_MULT_COUNT; m++)
+    mpq_clear (v->weight_by_mask[m]);
+  if (v->bytes != NULL)
+    g_bytes_unref (v->bytes);
   for (guint i = 0; i < v->n_tiers; i++)
     mpq_clears (v->tiers[i].from, v->tiers[i].rate, NULL);
   g_free (v->tiers);
@@ -626,6 +632,19 @@ parse_version (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error
 /* ---- files ------------------------------------------------------------- */
 
 /* Reads and validates one plan file.  *out is NULL for a rebate plan. */
+/* Every weight a slice can get: the product of the applied factors. */
+static void
+compute_weights (QtPlanVersion *v)
+{
+  for (int m = 0; m < 1 << QT_MULT_COUNT; m++)
+    {
+      mpq_set_ui (v->weight_by_mask[m], 1, 1);
+      for (int k = 0; k < QT_MULT_COUNT; k++)
+        if ((m & (1 << k)) && v->mult[k].present)
+          mpq_mul (v->weight_by_mask[m], v->weight_by_mask[m], v->mult[k].factor);
+    }
+}
+
 static gboolean
 load_file (const char *path, const char *name, PlanEntry **out, GError **error)
 {
@@ -661,6 +680,8 @@ load_file (const char *path, const char *name, PlanEntry **out, GError **error)
   e->pub.file_name = g_strdup (name);
   /* SPEC §3: the recorded hash is of the bytes as stored, BOM included. */
   e->pub.sha256 = qt_sha256_hex (bytes, len);
+  e->pub.bytes = g_bytes_new (bytes, len);
+  compute_weights (&e->pub);
   e->version_pos = qt_json_doc_pos (doc, "version");
   e->from_pos = qt_json_doc_pos (doc, "effective_from");
   *out = g_steal_pointer (&e);

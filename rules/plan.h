@@ -70,6 +70,7 @@ typedef struct {
   char *path;        /* path as opened */
   char *file_name;   /* bare file name, e.g. "field-v2.json" */
   char *sha256;      /* hex SHA-256 of the file bytes */
+  GBytes *bytes;     /* the file as read (for the run's snapshot) */
 
   char *plan;
   gint64 version;
@@ -80,6 +81,9 @@ typedef struct {
 
   QtStatusSet eligible_status;
   QtMultiplier mult[QT_MULT_COUNT];
+  /* weight_by_mask[m] = product of the factors whose bit (1 << QtMultKind)
+   * is set in m (1 for none): every slice weight is one of these. */
+  mpq_t weight_by_mask[1 << QT_MULT_COUNT];
 
   QtCommissionMode mode;
   QtTier *tiers;     /* n_tiers >= 1, tiers[0].from == 0, strictly increasing */

@@ -361,6 +361,58 @@ test_big_values (void **state)
   mpq_clears (v, w, NULL);
 }
 
+/* QtNum: the compact form holds short values inline, canonically, and long
+ * ones in the store; both convert to the same value as qt_decimal_parse. */
+static void
+test_num_parse (void **state)
+{
+  (void) state;
+  g_autoptr (QtNumStore) store = qt_num_store_new ();
+  struct { const char *text; gboolean small; gint64 units; guint scale; } cases[] = {
+    { "0", TRUE, 0, 0 },           { "-0", TRUE, 0, 0 },          { "12.50", TRUE, 125, 1 },
+    { "-40.005", TRUE, -40005, 3 }, { "0.000", TRUE, 0, 0 },      { "007", TRUE, 7, 0 },
+    { "999999999999999999", TRUE, 999999999999999999, 0 },
+    { "0.000000000000000001", TRUE, 1, 18 },
+    { "1000000000000000000", FALSE, 0, 0 },                       /* 19 digits */
+    { "0.333333333333333333333", FALSE, 0, 0 },
+    { "-18446744073709551617.5", FALSE, 0, 0 },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      QtNum n;
+      const char *t = cases[i].text;
+      assert_true (qt_num_parse (store, t, strlen (t), &n, NULL));
+      assert_int_equal (qt_num_is_small (n), cases[i].small);
+      if (cases[i].small)
+        {
+          assert_int_equal (n.units, cases[i].units);
+          assert_int_equal (n.scale, cases[i].scale);
+        }
+      mpq_t a, b;
+      mpq_inits (a, b, NULL);
+      qt_num_get (store, n, a);
+      parse_ok (b, t);
+      assert_true (mpq_equal (a, b));
+      assert_int_equal (qt_num_sgn (store, n), mpq_sgn (b));
+      mpq_clears (a, b, NULL);
+    }
+}
+
+static void
+test_num_parse_invalid (void **state)
+{
+  (void) state;
+  g_autoptr (QtNumStore) store = qt_num_store_new ();
+  const char *bad[] = { "", "-", "1.", ".5", "+1", "1e3", " 1", "1,5", "12345678901234567890x" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      QtNum n;
+      g_autoptr (GError) error = NULL;
+      assert_false (qt_num_parse (store, bad[i], strlen (bad[i]), &n, &error));
+      assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_MALFORMED));
+    }
+}
+
 int
 main (void)
 {
@@ -376,6 +428,8 @@ main (void)
     cmocka_unit_test (test_exact_format),
     cmocka_unit_test (test_exact_format_round_trip),
     cmocka_unit_test (test_big_values),
+    cmocka_unit_test (test_num_parse),
+    cmocka_unit_test (test_num_parse_invalid),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

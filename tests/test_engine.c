@@ -167,6 +167,25 @@ run (Fx *fx, const char *p)
 
 /* ---- assertions -------------------------------------------------------- */
 
+/* The share of a slice as exact text. (transfer full) */
+static char *
+share_text (const QtRunResult *res, const QtSlice *s)
+{
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_num_get (res->ds->nums, s->share, v);
+  return qt_exact_format (v);
+}
+
+#define assert_share(res, s, expected)                          \
+  do                                                            \
+    {                                                           \
+      g_autofree char *got_ = share_text (res, s);              \
+      if (strcmp (got_, (expected)) != 0)                       \
+        fail_msg ("share = %s, expected %s", got_, (expected)); \
+    }                                                           \
+  while (0)
+
 #define assert_q(v, expected)                                   \
   do                                                            \
     {                                                           \
@@ -332,7 +351,7 @@ test_allocation_three_equal_lines (void **state)
   assert_slice (res, "X3", "3", "R1", "40/7", "", "1", "40/7");
   assert_int_equal (res->slices->len, 9);
   /* unsplit order: share 1 */
-  assert_q (slice (res, "X1", "1", "R1")->share, "1");
+  assert_share (res, slice (res, "X1", "1", "R1"), "1");
   /* sorted by (receipt_id, line_no, rep_id) */
   const QtSlice *first = &g_array_index (res->slices, QtSlice, 0);
   const QtSlice *last = &g_array_index (res->slices, QtSlice, 8);
@@ -375,8 +394,8 @@ test_split_long_shares (void **state)
    *     300 × 0.666666666666666666667 = 200.0000000000000000001 */
   assert_slice (res, "X1", "1", "R1", "99.9999999999999999999", "", "1", "99.9999999999999999999");
   assert_slice (res, "X1", "1", "R2", "200.0000000000000000001", "", "1", "200.0000000000000000001");
-  assert_q (slice (res, "X1", "1", "R1")->share, "0.333333333333333333333");
-  assert_q (slice (res, "X1", "1", "R2")->share, "0.666666666666666666667");
+  assert_share (res, slice (res, "X1", "1", "R1"), "0.333333333333333333333");
+  assert_share (res, slice (res, "X1", "1", "R2"), "0.666666666666666666667");
   /* X2: 1 × share */
   assert_slice (res, "X2", "1", "R1", "0.333333333333333333333", "", "1", "0.333333333333333333333");
   assert_slice (res, "X2", "1", "R2", "0.666666666666666666667", "", "1", "0.666666666666666666667");

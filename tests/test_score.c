@@ -101,20 +101,21 @@ typedef struct {
   QtActivity rows[8];
   const QtActivity *ptrs[8];
   guint n;
+  QtNumStore *nums;  /* long values, if any */
 } Acts;
 
 static void
 acts_init (Acts *a, const char *const *pairs)
 {
   memset (a, 0, sizeof *a);
+  a->nums = qt_num_store_new ();
   for (; pairs != NULL && pairs[a->n] != NULL; a->n++)
     {
       g_auto (GStrv) kv = g_strsplit (pairs[a->n], "=", 2);
       QtActivity *row = &a->rows[a->n];
       row->rep_id = "R1";
       row->metric = g_intern_string (kv[0]);
-      mpq_init (row->value);
-      set_q (row->value, kv[1]);
+      assert_true (qt_num_parse (a->nums, kv[1], strlen (kv[1]), &row->value, NULL));
       a->ptrs[a->n] = row;
     }
 }
@@ -122,8 +123,7 @@ acts_init (Acts *a, const char *const *pairs)
 static void
 acts_clear (Acts *a)
 {
-  for (guint i = 0; i < a->n; i++)
-    mpq_clear (a->rows[i].value);
+  qt_num_store_free (a->nums);
 }
 
 static void
@@ -177,7 +177,7 @@ test_caps_missing_negative (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "2");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   assert_int_equal (r.n_score_lines, 5);
   /* visits */
   assert_true (r.score_lines[0].is_process);
@@ -226,7 +226,7 @@ test_negative_attainment_and_small_values (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "-0.5");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   assert_q (r.score_lines[3].value, "0");
   assert_q (r.score_lines[3].score, "0");
   assert_q (r.process, "0.3");
@@ -244,7 +244,7 @@ test_nothing_at_all (void **state)
   /* no activity rows, attainment 0 (no quota): every item 0, total 0 */
   QtRepResult r;
   rr_init (&r, "0");
-  qt_score_compute (p, NULL, 0, &r);
+  qt_score_compute (p, NULL, NULL, 0, &r);
   assert_int_equal (r.n_score_lines, 5);
   for (guint i = 0; i < 5; i++)
     assert_q (r.score_lines[i].score, "0");
@@ -273,7 +273,7 @@ test_attainment_with_target_and_fractions (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "1");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   assert_q (r.score_lines[0].score, "1/3");
   assert_q (r.score_lines[1].value, "1");
   assert_q (r.score_lines[1].score, "1.25");
@@ -289,14 +289,14 @@ test_attainment_with_target_and_fractions (void **state)
   Acts b;
   acts_init (&b, pairs2);
   rr_init (&r, "2/3");
-  qt_score_compute (p, b.ptrs, b.n, &r);
+  qt_score_compute (p, b.nums, b.ptrs, b.n, &r);
   assert_q (r.score_lines[1].score, "5/6");
   assert_q (r.total, "325/3");
   rr_clear (&r);
 
   /* negative attainment with a target: max(−1, 0) / 0.8 = 0 */
   rr_init (&r, "-1");
-  qt_score_compute (p, b.ptrs, b.n, &r);
+  qt_score_compute (p, b.nums, b.ptrs, b.n, &r);
   assert_q (r.score_lines[1].score, "0");
   /* total = 100 × 0.5 × 4/3 = 200/3 */
   assert_q (r.total, "200/3");
@@ -322,7 +322,7 @@ test_attainment_without_target (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "3.7");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   assert_q (r.score_lines[1].score, "3.7");
   assert_false (r.score_lines[1].capped);
   assert_q (r.score_lines[0].score, "2");
@@ -334,7 +334,7 @@ test_attainment_without_target (void **state)
   Acts b;
   acts_init (&b, pairs2);
   rr_init (&r, "0");
-  qt_score_compute (p, b.ptrs, b.n, &r);
+  qt_score_compute (p, b.nums, b.ptrs, b.n, &r);
   assert_q (r.score_lines[0].score, "2");
   assert_q (r.total, "50");
   rr_clear (&r);
@@ -354,7 +354,7 @@ test_no_score_section (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "1.5");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   assert_int_equal (r.n_score_lines, 0);
   assert_q (r.process, "0");
   assert_q (r.result, "0");
@@ -380,7 +380,7 @@ test_total_formula_weights (void **state)
   acts_init (&a, pairs);
   QtRepResult r;
   rr_init (&r, "5");
-  qt_score_compute (p, a.ptrs, a.n, &r);
+  qt_score_compute (p, a.nums, a.ptrs, a.n, &r);
   /* process and result are the weighted sums (fractions, not × 100) */
   assert_q (r.process, "0.9");
   assert_q (r.result, "0.2");
