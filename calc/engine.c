@@ -61,7 +61,7 @@ row_exceptions (Engine *e)
   const QtIndex *ix = e->ix;
   QtPeriod p = e->res->period;
   for (guint i = 0; i < ds->n_orders; i++)
-    if (!g_hash_table_contains (ix->customer_ids, ds->orders[i].customer_id))
+    if (qt_id_row (ds->orders[i].customer_id, QT_ID_CUSTOMER) < 0)
       add_exception (e, "orders.csv", ds->orders[i].line, "UNKNOWN_CUSTOMER",
                      g_strdup_printf ("order '%s' names unknown customer '%s'",
                                       ds->orders[i].order_id, ds->orders[i].customer_id));
@@ -71,7 +71,7 @@ row_exceptions (Engine *e)
       if (qt_index_order (ix, l->order_id) < 0)
         add_exception (e, "order_lines.csv", l->line, "UNKNOWN_ORDER",
                        g_strdup_printf ("line '%s' names unknown order '%s'", l->line_no, l->order_id));
-      if (!g_hash_table_contains (ix->product_ids, l->product_id))
+      if (qt_id_row (l->product_id, QT_ID_PRODUCT) < 0)
         add_exception (e, "order_lines.csv", l->line, "UNKNOWN_PRODUCT",
                        g_strdup_printf ("line '%s' of order '%s' names unknown product '%s'",
                                         l->line_no, l->order_id, l->product_id));

@@ -5,24 +5,6 @@
 
 #include "amount.h"
 
-static GHashTable *
-id_table (gconstpointer rows, guint n, gsize stride, gsize offset)
-{
-  GHashTable *t = g_hash_table_new (g_direct_hash, g_direct_equal);
-  for (guint i = 0; i < n; i++)
-    {
-      const char *id = *(const char *const *) ((const char *) rows + i * stride + offset);
-      g_hash_table_insert (t, (gpointer) id, GUINT_TO_POINTER (i + 1));
-    }
-  return t;
-}
-
-static gint
-lookup (GHashTable *t, const char *id)
-{
-  return (gint) GPOINTER_TO_UINT (g_hash_table_lookup (t, id)) - 1;
-}
-
 /* Groups child rows by parent (a counting sort, stable: file order kept).
  * parent_of[i] < 0 means the child names no parent. */
 static void
@@ -140,12 +122,6 @@ qt_index_new (const QtDataset *ds)
 {
   QtIndex *ix = g_new0 (QtIndex, 1);
   ix->ds = ds;
-  ix->rep_by_id = id_table (ds->reps, ds->n_reps, sizeof (QtRep), G_STRUCT_OFFSET (QtRep, rep_id));
-  ix->order_by_id = id_table (ds->orders, ds->n_orders, sizeof (QtOrder), G_STRUCT_OFFSET (QtOrder, order_id));
-  ix->customer_ids = id_table (ds->customers, ds->n_customers, sizeof (QtCustomer),
-                               G_STRUCT_OFFSET (QtCustomer, customer_id));
-  ix->product_ids = id_table (ds->products, ds->n_products, sizeof (QtProduct),
-                              G_STRUCT_OFFSET (QtProduct, product_id));
   ix->quota_by_key = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; i < ds->n_quotas; i++)
     {
@@ -170,10 +146,6 @@ qt_index_free (QtIndex *ix)
 {
   if (ix == NULL)
     return;
-  g_hash_table_unref (ix->rep_by_id);
-  g_hash_table_unref (ix->order_by_id);
-  g_hash_table_unref (ix->customer_ids);
-  g_hash_table_unref (ix->product_ids);
   g_hash_table_unref (ix->quota_by_key);
   g_free (ix->line_start);
   g_free (ix->order_lines);
@@ -187,18 +159,6 @@ qt_index_free (QtIndex *ix)
   g_free (ix->report_start);
   g_free (ix->reports);
   g_free (ix);
-}
-
-gint
-qt_index_rep (const QtIndex *ix, const char *rep_id)
-{
-  return lookup (ix->rep_by_id, rep_id);
-}
-
-gint
-qt_index_order (const QtIndex *ix, const char *order_id)
-{
-  return lookup (ix->order_by_id, order_id);
 }
 
 const QtQuota *

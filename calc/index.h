@@ -1,7 +1,7 @@
 /* calc/index.h — lookups over a loaded data set, built once per run.
  *
- * Relies on the data set interning strings: equal ids are the same pointer,
- * so every table here hashes pointers. */
+ * Ids are interned by the data set and know the row they name
+ * (qt_id_row), so finding a rep or an order is a memory read. */
 #pragma once
 
 #include <glib.h>
@@ -13,10 +13,6 @@ G_BEGIN_DECLS
 
 typedef struct {
   const QtDataset *ds;
-  GHashTable *rep_by_id;       /* id → index + 1 */
-  GHashTable *order_by_id;     /* id → index + 1 */
-  GHashTable *customer_ids;    /* set of ids */
-  GHashTable *product_ids;     /* set of ids */
   GHashTable *quota_by_key;    /* (rep index, period) packed → quota row + 1 */
 
   /* Lines and splits of each order: order_lines[line_start[o] .. line_start[o+1]) */
@@ -38,9 +34,20 @@ typedef struct {
 QtIndex *qt_index_new (const QtDataset *ds);
 void qt_index_free (QtIndex *ix);
 
-/* Index of the rep / order with that id, or -1. */
-gint qt_index_rep (const QtIndex *ix, const char *rep_id);
-gint qt_index_order (const QtIndex *ix, const char *order_id);
+/* Index of the rep / order with that (interned) id, or -1. */
+static inline gint
+qt_index_rep (const QtIndex *ix, const char *rep_id)
+{
+  (void) ix;
+  return qt_id_row (rep_id, QT_ID_REP);
+}
+
+static inline gint
+qt_index_order (const QtIndex *ix, const char *order_id)
+{
+  (void) ix;
+  return qt_id_row (order_id, QT_ID_ORDER);
+}
 /* Quota row of (rep, period), or NULL. */
 const QtQuota *qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period);
 /* Receipts whose received_on falls in `period`: *n indexes into ds->receipts,

@@ -7,6 +7,7 @@
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "csv_reader.h"
+#include "key_set.h"
 
 typedef struct Loader Loader;
 typedef gboolean (*RowParser) (Loader *ld, const QtCsvRecord *rec, GError **error);
@@ -28,7 +29,8 @@ struct Loader {
   const TableSpec *spec;
   int idx[8];         /* field index of each required column */
   GArray *rows;       /* rows of the table being read */
-  GHashTable *keys;   /* owned keys of the table being read → first line */
+  GArray *lines;      /* guint: source line of each row of that table */
+  QtKeySet *keys;     /* composite keys of that table → row */
   int manager_col;    /* 1-based field number of reps.csv manager_id */
 };
 
@@ -67,14 +69,16 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
   const char *s = raw (ld, rec, col, &len);
   if (len == 0)
     return field_error (ld, rec, col, error, "%s must not be empty", ld->spec->cols[col]);
-  *out = qt_dataset_intern (ld->ds, s);
+  *out = qt_intern (ld->ds->ids, s, len);
   return TRUE;
 }
 
 static const char *
 get_text (Loader *ld, const QtCsvRecord *rec, int col)
 {
-  return qt_dataset_intern (ld->ds, raw (ld, rec, col, NULL));
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  return qt_interner_copy (ld->ds->ids, s, len);
 }
 
 static gboolean
@@ -110,40 +114,47 @@ get_period (Loader *ld, const QtCsvRecord *rec, int col, QtPeriod *out, GError *
                       ld->spec->cols[col], s);
 }
 
-/* Registers the row's key (the given columns joined unambiguously) with its
- * line; a repeat is malformed at its second occurrence (SPEC §12.1.7). */
+/* SPEC §12.1.7: a repeated key is malformed at its second occurrence. */
 static gboolean
-check_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, GError **error)
+duplicate (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, guint first_row,
+           GError **error)
 {
-  GString *key = g_string_new (NULL);
-  for (int i = 0; i < n; i++)
-    {
-      gsize len;
-      const char *s = raw (ld, rec, cols[i], &len);
-      g_string_append_printf (key, "%" G_GSIZE_FORMAT ":", len);
-      g_string_append_len (key, s, (gssize) len);
-    }
-  char *k = g_string_free (key, FALSE);
-  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (ld->keys, k));
-  if (first == 0)
-    {
-      g_hash_table_insert (ld->keys, k, GUINT_TO_POINTER (rec->line));
-      return TRUE;
-    }
-  g_free (k);
   GString *names = g_string_new (NULL);
   for (int i = 0; i < n; i++)
     g_string_append_printf (names, "%s%s='%s'", i ? ", " : "", ld->spec->cols[cols[i]],
                             raw (ld, rec, cols[i], NULL));
   g_autofree char *what = g_string_free (names, FALSE);
-  return field_error (ld, rec, cols[0], error, "duplicate key %s (first on line %u)", what, first);
+  return field_error (ld, rec, cols[0], error, "duplicate key %s (first on line %u)", what,
+                      g_array_index (ld->lines, guint, first_row));
 }
 
-#define KEY(...) ((const int[]){ __VA_ARGS__ }), (int) (sizeof ((int[]){ __VA_ARGS__ }) / sizeof (int))
+/* A one-column key: the interned id remembers the row that defines it. */
+static gboolean
+check_id_key (Loader *ld, const QtCsvRecord *rec, int col, const char *id, QtIdKind kind,
+              GError **error)
+{
+  gint32 first = qt_id_row (id, kind);
+  if (first >= 0)
+    return duplicate (ld, rec, (const int[]) { col }, 1, (guint) first, error);
+  qt_id_set_row (id, kind, (gint32) ld->rows->len - 1);
+  return TRUE;
+}
+
+/* A composite key of interned ids and small integers. */
+static gboolean
+check_tuple_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, guintptr a,
+                 guintptr b, guintptr c, GError **error)
+{
+  guint first;
+  if (qt_key_set_insert (ld->keys, a, b, c, ld->rows->len - 1, &first))
+    return TRUE;
+  return duplicate (ld, rec, cols, n, first, error);
+}
 
 static gpointer
-new_row (Loader *ld)
+new_row (Loader *ld, const QtCsvRecord *rec)
 {
+  g_array_append_val (ld->lines, rec->line);
   g_array_set_size (ld->rows, ld->rows->len + 1);
   return ld->rows->data + (gsize) (ld->rows->len - 1) * ld->spec->elem_size;
 }
@@ -154,51 +165,46 @@ static const char *const rep_cols[] = { "rep_id", "name", "team_id", "manager_id
 static gboolean
 parse_rep (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtRep *r = new_row (ld);
+  QtRep *r = new_row (ld, rec);
   r->line = rec->line;
   r->manager = -1;
   r->name = get_text (ld, rec, 1);
   gsize mlen;
   raw (ld, rec, 3, &mlen);
-  r->manager_id = mlen ? get_text (ld, rec, 3) : NULL;
+  r->manager_id = mlen ? qt_intern (ld->ds->ids, raw (ld, rec, 3, NULL), mlen) : NULL;
   return get_id (ld, rec, 0, &r->rep_id, error) && get_id (ld, rec, 2, &r->team_id, error)
-         && get_id (ld, rec, 4, &r->plan_id, error);
+         && get_id (ld, rec, 4, &r->plan_id, error)
+         && check_id_key (ld, rec, 0, r->rep_id, QT_ID_REP, error);
 }
 
 static const char *const customer_cols[] = { "customer_id", "name" };
 static gboolean
 parse_customer (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtCustomer *c = new_row (ld);
+  QtCustomer *c = new_row (ld, rec);
   c->line = rec->line;
   c->name = get_text (ld, rec, 1);
-  return get_id (ld, rec, 0, &c->customer_id, error);
+  return get_id (ld, rec, 0, &c->customer_id, error)
+         && check_id_key (ld, rec, 0, c->customer_id, QT_ID_CUSTOMER, error);
 }
 
 static const char *const product_cols[] = { "product_id", "name", "category" };
 static gboolean
 parse_product (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtProduct *p = new_row (ld);
+  QtProduct *p = new_row (ld, rec);
   p->line = rec->line;
   p->name = get_text (ld, rec, 1);
   p->category = get_text (ld, rec, 2);
-  return get_id (ld, rec, 0, &p->product_id, error);
+  return get_id (ld, rec, 0, &p->product_id, error)
+         && check_id_key (ld, rec, 0, p->product_id, QT_ID_PRODUCT, error);
 }
 
 static const char *const order_cols[] = { "order_id", "customer_id", "rep_id", "signed_on", "status" };
 static gboolean
 parse_order (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtOrder *o = new_row (ld);
+  QtOrder *o = new_row (ld, rec);
   o->line = rec->line;
   if (!get_id (ld, rec, 0, &o->order_id, error) || !get_id (ld, rec, 1, &o->customer_id, error)
       || !get_id (ld, rec, 2, &o->rep_id, error) || !get_date (ld, rec, 3, &o->signed_on, error))
@@ -208,81 +214,79 @@ parse_order (Loader *ld, const QtCsvRecord *rec, GError **error)
     return field_error (ld, rec, 4, error,
                         "status '%s' is not one of draft, in_approval, signed, paid, completed, cancelled",
                         status);
-  return TRUE;
+  return check_id_key (ld, rec, 0, o->order_id, QT_ID_ORDER, error);
 }
 
 static const char *const line_cols[] = { "order_id", "line_no", "product_id", "quantity", "unit_price", "unit_cost" };
 static gboolean
 parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0, 1), error))
-    return FALSE;
-  QtOrderLine *l = new_row (ld);
+  QtOrderLine *l = new_row (ld, rec);
   l->line = rec->line;
   return get_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
          && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, &l->quantity, error)
-         && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error);
+         && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error)
+         && check_tuple_key (ld, rec, (const int[]) { 0, 1 }, 2, (guintptr) l->order_id,
+                             (guintptr) l->line_no, 0, error);
 }
 
 static const char *const split_cols[] = { "order_id", "rep_id", "share" };
 static gboolean
 parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0, 1), error))
-    return FALSE;
-  QtSplit *s = new_row (ld);
+  QtSplit *s = new_row (ld, rec);
   s->line = rec->line;
   return get_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
-         && get_decimal (ld, rec, 2, &s->share, error);
+         && get_decimal (ld, rec, 2, &s->share, error)
+         && check_tuple_key (ld, rec, (const int[]) { 0, 1 }, 2, (guintptr) s->order_id,
+                             (guintptr) s->rep_id, 0, error);
 }
 
 static const char *const receipt_cols[] = { "receipt_id", "order_id", "received_on", "amount" };
 static gboolean
 parse_receipt (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtReceipt *r = new_row (ld);
+  QtReceipt *r = new_row (ld, rec);
   r->line = rec->line;
   return get_id (ld, rec, 0, &r->receipt_id, error) && get_id (ld, rec, 1, &r->order_id, error)
-         && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, &r->amount, error);
+         && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, &r->amount, error)
+         && check_id_key (ld, rec, 0, r->receipt_id, QT_ID_RECEIPT, error);
 }
 
 static const char *const activity_cols[] = { "rep_id", "period", "metric", "value" };
 static gboolean
 parse_activity (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0, 1, 2), error))
-    return FALSE;
-  QtActivity *a = new_row (ld);
+  QtActivity *a = new_row (ld, rec);
   a->line = rec->line;
   return get_id (ld, rec, 0, &a->rep_id, error) && get_period (ld, rec, 1, &a->period, error)
-         && get_id (ld, rec, 2, &a->metric, error) && get_decimal (ld, rec, 3, &a->value, error);
+         && get_id (ld, rec, 2, &a->metric, error) && get_decimal (ld, rec, 3, &a->value, error)
+         && check_tuple_key (ld, rec, (const int[]) { 0, 1, 2 }, 3, (guintptr) a->rep_id,
+                             (guintptr) a->period, (guintptr) a->metric, error);
 }
 
 static const char *const quota_cols[] = { "rep_id", "period", "quota" };
 static gboolean
 parse_quota (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0, 1), error))
-    return FALSE;
-  QtQuota *q = new_row (ld);
+  QtQuota *q = new_row (ld, rec);
   q->line = rec->line;
   return get_id (ld, rec, 0, &q->rep_id, error) && get_period (ld, rec, 1, &q->period, error)
-         && get_decimal (ld, rec, 2, &q->quota, error);
+         && get_decimal (ld, rec, 2, &q->quota, error)
+         && check_tuple_key (ld, rec, (const int[]) { 0, 1 }, 2, (guintptr) q->rep_id,
+                             (guintptr) q->period, 0, error);
 }
 
 static const char *const adjustment_cols[] = { "adjustment_id", "rep_id", "period", "amount", "reason" };
 static gboolean
 parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
-  if (!check_key (ld, rec, KEY (0), error))
-    return FALSE;
-  QtAdjustment *a = new_row (ld);
+  QtAdjustment *a = new_row (ld, rec);
   a->line = rec->line;
   a->reason = get_text (ld, rec, 4);
   return get_id (ld, rec, 0, &a->adjustment_id, error) && get_id (ld, rec, 1, &a->rep_id, error)
-         && get_period (ld, rec, 2, &a->period, error) && get_decimal (ld, rec, 3, &a->amount, error);
+         && get_period (ld, rec, 2, &a->period, error) && get_decimal (ld, rec, 3, &a->amount, error)
+         && check_id_key (ld, rec, 0, a->adjustment_id, QT_ID_ADJUSTMENT, error);
 }
 
 #define SPEC(file, opt, cols, parser, type) \
@@ -358,7 +362,8 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
   ld->path = path;
   ld->spec = spec;
   ld->rows = g_array_new (FALSE, TRUE, (guint) spec->elem_size);
-  ld->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ld->lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  ld->keys = qt_key_set_new ();
   if (spec->parse == parse_rep)
     {
       ld->manager_col = ld->idx[3] + 1;
@@ -373,7 +378,8 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
       g_propagate_error (error, g_steal_pointer (&local));
       ok = FALSE;
     }
-  g_clear_pointer (&ld->keys, g_hash_table_unref);
+  g_clear_pointer (&ld->keys, qt_key_set_free);
+  g_clear_pointer (&ld->lines, g_array_unref);
   *n = ld->rows->len;
   *out = g_array_free (g_steal_pointer (&ld->rows), FALSE);
 
@@ -390,24 +396,21 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
 static gboolean
 link_managers (QtDataset *ds, const char *dir, int col, GError **error)
 {
-  g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < ds->n_reps; i++)
-    g_hash_table_insert (by_id, (gpointer) ds->reps[i].rep_id, GUINT_TO_POINTER (i + 1));
   g_autofree char *path = g_build_filename (dir, "reps.csv", NULL);
   for (guint i = 0; i < ds->n_reps; i++)
     {
       QtRep *r = &ds->reps[i];
       if (r->manager_id == NULL)
         continue;
-      guint m = GPOINTER_TO_UINT (g_hash_table_lookup (by_id, r->manager_id));
-      if (m == 0)
+      gint32 m = qt_id_row (r->manager_id, QT_ID_REP);
+      if (m < 0)
         {
           g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
                        "%s:%u:%d: manager_id '%s' of rep '%s' names no rep", path, r->line, col,
                        r->manager_id, r->rep_id);
           return FALSE;
         }
-      r->manager = (gint) m - 1;
+      r->manager = m;
     }
   /* A chain longer than the number of reps must revisit someone. */
   for (guint i = 0; i < ds->n_reps; i++)

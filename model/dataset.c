@@ -1,6 +1,8 @@
 /* model/dataset.c — lifetime of the in-memory data set. */
 #include "dataset.h"
 
+#include <string.h>
+
 static void
 input_file_free (gpointer p)
 {
@@ -16,7 +18,7 @@ qt_dataset_new (void)
 {
   QtDataset *ds = g_new0 (QtDataset, 1);
   ds->files = g_ptr_array_new_with_free_func (input_file_free);
-  ds->strings = g_string_chunk_new (1 << 16);
+  ds->ids = qt_interner_new ();
   ds->nums = qt_num_store_new ();
   return ds;
 }
@@ -24,7 +26,7 @@ qt_dataset_new (void)
 const char *
 qt_dataset_intern (QtDataset *ds, const char *s)
 {
-  return g_string_chunk_insert_const (ds->strings, s);
+  return qt_intern (ds->ids, s, strlen (s));
 }
 
 void
@@ -43,7 +45,7 @@ qt_dataset_free (QtDataset *ds)
   g_free (ds->quotas);
   g_free (ds->adjustments);
   g_ptr_array_unref (ds->files);
-  g_string_chunk_free (ds->strings);
+  qt_interner_free (ds->ids);
   qt_num_store_free (ds->nums);
   g_free (ds);
 }

@@ -2,16 +2,18 @@
  * it came from (CSV files today, PostgreSQL later).
  *
  * Every table keeps its rows in input order with the physical line of each
- * row in its source file (exceptions point there, SPEC §12.1.10).  Strings
- * are interned in one GStringChunk owned by the data set (so equal ids are
- * the same pointer: loaders must intern every id); numbers are exact
- * compact decimals (QtNum, long ones in `nums`). */
+ * row in its source file (exceptions point there, SPEC §12.1.10).  Ids are
+ * interned in the data set's QtInterner (equal ids are the same pointer, and
+ * qt_id_row() gives the row an id names in each key table: loaders must
+ * intern every id and set those rows); free text is copied into the same
+ * arena; numbers are exact compact decimals (QtNum, long ones in `nums`). */
 #pragma once
 
 #include <glib.h>
 #include <gmp.h>
 
 #include "date.h"
+#include "intern.h"
 #include "num.h"
 #include "status.h"
 
@@ -105,7 +107,7 @@ typedef struct {
 
   guint reps_plan_column;    /* 1-based field number of reps plan_id, for messages */
   GPtrArray *files;          /* QtInputFile*, sorted by name */
-  GStringChunk *strings;     /* owns every const char* above */
+  QtInterner *ids;           /* owns every const char* above */
   QtNumStore *nums;          /* owns the long QtNum values */
 } QtDataset;
 
@@ -113,7 +115,8 @@ typedef struct {
 QtDataset *qt_dataset_new (void);
 void qt_dataset_free (QtDataset *ds);
 
-/* Interns a string in the data set's chunk. (transfer none) */
+/* Interns an id in the data set (equal ids give the same pointer).
+ * (transfer none) */
 const char *qt_dataset_intern (QtDataset *ds, const char *s);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtDataset, qt_dataset_free)

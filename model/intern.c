@@ -1,0 +1,124 @@
+/* model/intern.c — an arena of id strings with an open-addressing hash
+ * table over them.  Each interned id is laid out as
+ *   gint32 rows[QT_ID_KIND_COUNT] | bytes | NUL
+ * so that qt_id_row() reads the row indexes just before the text. */
+#include "intern.h"
+
+#include <string.h>
+
+#define ARENA_BLOCK (1u << 20)
+
+struct QtInterner {
+  GPtrArray *blocks;  /* owned arena blocks */
+  char *cur;          /* free space in the last block */
+  gsize left;
+  const char **slots; /* hash table of interned ids (NULL = empty) */
+  guint32 *hashes;    /* full hash of each slot */
+  gsize mask;         /* capacity - 1 (a power of two) */
+  gsize count;
+};
+
+QtInterner *
+qt_interner_new (void)
+{
+  QtInterner *in = g_new0 (QtInterner, 1);
+  in->blocks = g_ptr_array_new_with_free_func (g_free);
+  in->mask = 1023;
+  in->slots = g_new0 (const char *, in->mask + 1);
+  in->hashes = g_new0 (guint32, in->mask + 1);
+  return in;
+}
+
+void
+qt_interner_free (QtInterner *in)
+{
+  if (in == NULL)
+    return;
+  g_ptr_array_unref (in->blocks);
+  g_free (in->slots);
+  g_free (in->hashes);
+  g_free (in);
+}
+
+/* 8-byte aligned space from the arena. */
+static char *
+arena_alloc (QtInterner *in, gsize n)
+{
+  n = (n + 7) & ~(gsize) 7;
+  if (n > in->left)
+    {
+      gsize size = MAX (n, ARENA_BLOCK);
+      in->cur = g_malloc (size);
+      in->left = size;
+      g_ptr_array_add (in->blocks, in->cur);
+    }
+  char *p = in->cur;
+  in->cur += n;
+  in->left -= n;
+  return p;
+}
+
+const char *
+qt_interner_copy (QtInterner *in, const char *s, gsize len)
+{
+  char *p = arena_alloc (in, len + 1);
+  memcpy (p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+/* FNV-1a: simple, and ids are short. */
+static guint32
+hash_bytes (const char *s, gsize len)
+{
+  guint32 h = 2166136261u;
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) s[i]) * 16777619u;
+  return h;
+}
+
+static void
+grow (QtInterner *in)
+{
+  gsize old_cap = in->mask + 1;
+  const char **old_slots = in->slots;
+  guint32 *old_hashes = in->hashes;
+  in->mask = old_cap * 2 - 1;
+  in->slots = g_new0 (const char *, in->mask + 1);
+  in->hashes = g_new0 (guint32, in->mask + 1);
+  for (gsize i = 0; i < old_cap; i++)
+    {
+      if (old_slots[i] == NULL)
+        continue;
+      gsize j = old_hashes[i] & in->mask;
+      while (in->slots[j] != NULL)
+        j = (j + 1) & in->mask;
+      in->slots[j] = old_slots[i];
+      in->hashes[j] = old_hashes[i];
+    }
+  g_free (old_slots);
+  g_free (old_hashes);
+}
+
+const char *
+qt_intern (QtInterner *in, const char *s, gsize len)
+{
+  guint32 h = hash_bytes (s, len);
+  gsize j = h & in->mask;
+  for (const char *p; (p = in->slots[j]) != NULL; j = (j + 1) & in->mask)
+    if (in->hashes[j] == h && strncmp (p, s, len) == 0 && p[len] == '\0')
+      return p;
+  gsize header = sizeof (gint32) * QT_ID_KIND_COUNT;
+  char *block = arena_alloc (in, header + len + 1);
+  gint32 *rows = (gint32 *) (void *) block;
+  for (int k = 0; k < QT_ID_KIND_COUNT; k++)
+    rows[k] = -1;
+  char *p = block + header;
+  memcpy (p, s, len);
+  p[len] = '\0';
+  in->slots[j] = p;
+  in->hashes[j] = h;
+  if (++in->count * 2 > in->mask + 1)
+    grow (in);
+  return p;
+}

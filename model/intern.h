@@ -1,0 +1,50 @@
+/* model/intern.h — interned ids: each distinct id string is stored once,
+ * so equal ids are the same pointer, and carries the row index of the
+ * entity it names in each table (-1 when none). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  QT_ID_REP,
+  QT_ID_CUSTOMER,
+  QT_ID_PRODUCT,
+  QT_ID_ORDER,
+  QT_ID_RECEIPT,
+  QT_ID_ADJUSTMENT,
+  QT_ID_KIND_COUNT
+} QtIdKind;
+
+typedef struct QtInterner QtInterner;
+
+QtInterner *qt_interner_new (void);
+void qt_interner_free (QtInterner *in);
+
+/* The interned copy of s[0..len) (NUL-terminated, lives as long as the
+ * interner). (transfer none) */
+const char *qt_intern (QtInterner *in, const char *s, gsize len);
+
+/* Copies free text (names, reasons) into the interner's arena without
+ * interning it. (transfer none) */
+const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);
+
+/* Row index of the entity of `kind` named by the interned id, or -1.
+ * `id` must come from qt_intern. */
+static inline gint32
+qt_id_row (const char *id, QtIdKind kind)
+{
+  return ((const gint32 *) (const void *) id)[(int) kind - QT_ID_KIND_COUNT];
+}
+
+/* Records that the interned id names row `row` of table `kind`. */
+static inline void
+qt_id_set_row (const char *id, QtIdKind kind, gint32 row)
+{
+  ((gint32 *) (void *) id)[(int) kind - QT_ID_KIND_COUNT] = row;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtInterner, qt_interner_free)
+
+G_END_DECLS
