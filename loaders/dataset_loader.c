@@ -31,6 +31,9 @@ struct Loader {
   GArray *rows;       /* rows of the table being read */
   GArray *lines;      /* guint: source line of each row of that table */
   QtKeySet *keys;     /* composite keys of that table → row */
+  GArray *chain;      /* gint32 per row: previous row of the same parent, or -1 */
+  GArray *chain_len;  /* guint per row: length of its parent's chain up to it */
+  const char *last_id[8]; /* per column: the id interned for the previous row */
   int manager_col;    /* 1-based field number of reps.csv manager_id */
 };
 
@@ -69,7 +72,15 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
   const char *s = raw (ld, rec, col, &len);
   if (len == 0)
     return field_error (ld, rec, col, error, "%s must not be empty", ld->spec->cols[col]);
-  *out = qt_intern (ld->ds->ids, s, len);
+  /* Rows often repeat the previous row's id (the lines of one order):
+   * reuse it without hashing. */
+  const char *last = ld->last_id[col];
+  if (last != NULL && strncmp (last, s, len) == 0 && last[len] == '\0')
+    {
+      *out = last;
+      return TRUE;
+    }
+  *out = ld->last_id[col] = qt_intern (ld->ds->ids, s, len);
   return TRUE;
 }
 
@@ -151,6 +162,54 @@ check_tuple_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, gui
   return duplicate (ld, rec, cols, n, first, error);
 }
 
+/* Beyond this many rows per parent, a chain is no longer walked: the keys
+ * go to the table's key set instead, so no input can make this quadratic. */
+#define CHAIN_WALK_MAX 32
+
+/* Puts every row of the parent's chain into the key set. */
+static void
+migrate_chain (Loader *ld, gint32 row, gsize child_offset)
+{
+  for (; row >= 0; row = g_array_index (ld->chain, gint32, row))
+    {
+      const char *const *child = (const void *) (ld->rows->data + (gsize) row * ld->spec->elem_size
+                                                 + child_offset);
+      const char *const *parent = (const void *) (ld->rows->data + (gsize) row * ld->spec->elem_size);
+      guint unused;
+      qt_key_set_insert (ld->keys, (guintptr) *parent, (guintptr) *child, 0, (guint) row, &unused);
+    }
+}
+
+/* A key (parent id, child id) — order_lines (order_id, line_no), splits
+ * (order_id, rep_id) — checked by walking the short chain of rows of the
+ * same parent, whose ids were just touched and are in cache.  The parent
+ * id must be the row's first member. */
+static gboolean
+check_chain_key (Loader *ld, const QtCsvRecord *rec, const int *cols, const char *parent,
+                 const char *child, QtIdKind chain, gsize child_offset, GError **error)
+{
+  gint32 row = (gint32) ld->rows->len - 1;
+  gint32 prev = qt_id_row (parent, chain);
+  guint len = prev < 0 ? 1 : g_array_index (ld->chain_len, guint, prev) + 1;
+  g_array_append_val (ld->chain, prev);
+  g_array_append_val (ld->chain_len, len);
+  qt_id_set_row (parent, chain, row);
+  if (len > CHAIN_WALK_MAX)
+    {
+      if (len == CHAIN_WALK_MAX + 1)
+        migrate_chain (ld, prev, child_offset);
+      return check_tuple_key (ld, rec, cols, 2, (guintptr) parent, (guintptr) child, 0, error);
+    }
+  for (gint32 r = prev; r >= 0; r = g_array_index (ld->chain, gint32, r))
+    {
+      const char *const *other = (const void *) (ld->rows->data + (gsize) r * ld->spec->elem_size
+                                                 + child_offset);
+      if (*other == child)
+        return duplicate (ld, rec, cols, 2, (guint) r, error);
+    }
+  return TRUE;
+}
+
 static gpointer
 new_row (Loader *ld, const QtCsvRecord *rec)
 {
@@ -226,8 +285,8 @@ parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
   return get_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
          && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, &l->quantity, error)
          && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error)
-         && check_tuple_key (ld, rec, (const int[]) { 0, 1 }, 2, (guintptr) l->order_id,
-                             (guintptr) l->line_no, 0, error);
+         && check_chain_key (ld, rec, (const int[]) { 0, 1 }, l->order_id, l->line_no,
+                             QT_ID_LINES, G_STRUCT_OFFSET (QtOrderLine, line_no), error);
 }
 
 static const char *const split_cols[] = { "order_id", "rep_id", "share" };
@@ -238,8 +297,8 @@ parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
   s->line = rec->line;
   return get_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
          && get_decimal (ld, rec, 2, &s->share, error)
-         && check_tuple_key (ld, rec, (const int[]) { 0, 1 }, 2, (guintptr) s->order_id,
-                             (guintptr) s->rep_id, 0, error);
+         && check_chain_key (ld, rec, (const int[]) { 0, 1 }, s->order_id, s->rep_id,
+                             QT_ID_SPLITS, G_STRUCT_OFFSET (QtSplit, rep_id), error);
 }
 
 static const char *const receipt_cols[] = { "receipt_id", "order_id", "received_on", "amount" };
@@ -364,6 +423,9 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
   ld->rows = g_array_new (FALSE, TRUE, (guint) spec->elem_size);
   ld->lines = g_array_new (FALSE, FALSE, sizeof (guint));
   ld->keys = qt_key_set_new ();
+  ld->chain = g_array_new (FALSE, FALSE, sizeof (gint32));
+  ld->chain_len = g_array_new (FALSE, FALSE, sizeof (guint));
+  memset (ld->last_id, 0, sizeof ld->last_id);
   if (spec->parse == parse_rep)
     {
       ld->manager_col = ld->idx[3] + 1;
@@ -380,6 +442,8 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
     }
   g_clear_pointer (&ld->keys, qt_key_set_free);
   g_clear_pointer (&ld->lines, g_array_unref);
+  g_clear_pointer (&ld->chain, g_array_unref);
+  g_clear_pointer (&ld->chain_len, g_array_unref);
   *n = ld->rows->len;
   *out = g_array_free (g_steal_pointer (&ld->rows), FALSE);
 

@@ -8,12 +8,17 @@
 
 #define ARENA_BLOCK (1u << 20)
 
+/* One slot: the id and its full hash side by side (one cache line read). */
+typedef struct {
+  const char *id;     /* NULL = empty */
+  guint32 hash;
+} Slot;
+
 struct QtInterner {
   GPtrArray *blocks;  /* owned arena blocks */
   char *cur;          /* free space in the last block */
   gsize left;
-  const char **slots; /* hash table of interned ids (NULL = empty) */
-  guint32 *hashes;    /* full hash of each slot */
+  Slot *slots;        /* open-addressing hash table of interned ids */
   gsize mask;         /* capacity - 1 (a power of two) */
   gsize count;
 };
@@ -24,8 +29,7 @@ qt_interner_new (void)
   QtInterner *in = g_new0 (QtInterner, 1);
   in->blocks = g_ptr_array_new_with_free_func (g_free);
   in->mask = 1023;
-  in->slots = g_new0 (const char *, in->mask + 1);
-  in->hashes = g_new0 (guint32, in->mask + 1);
+  in->slots = g_new0 (Slot, in->mask + 1);
   return in;
 }
 
@@ -36,7 +40,6 @@ qt_interner_free (QtInterner *in)
     return;
   g_ptr_array_unref (in->blocks);
   g_free (in->slots);
-  g_free (in->hashes);
   g_free (in);
 }
 
@@ -81,23 +84,19 @@ static void
 grow (QtInterner *in)
 {
   gsize old_cap = in->mask + 1;
-  const char **old_slots = in->slots;
-  guint32 *old_hashes = in->hashes;
+  Slot *old = in->slots;
   in->mask = old_cap * 2 - 1;
-  in->slots = g_new0 (const char *, in->mask + 1);
-  in->hashes = g_new0 (guint32, in->mask + 1);
+  in->slots = g_new0 (Slot, in->mask + 1);
   for (gsize i = 0; i < old_cap; i++)
     {
-      if (old_slots[i] == NULL)
+      if (old[i].id == NULL)
         continue;
-      gsize j = old_hashes[i] & in->mask;
-      while (in->slots[j] != NULL)
+      gsize j = old[i].hash & in->mask;
+      while (in->slots[j].id != NULL)
         j = (j + 1) & in->mask;
-      in->slots[j] = old_slots[i];
-      in->hashes[j] = old_hashes[i];
+      in->slots[j] = old[i];
     }
-  g_free (old_slots);
-  g_free (old_hashes);
+  g_free (old);
 }
 
 const char *
@@ -105,8 +104,8 @@ qt_intern (QtInterner *in, const char *s, gsize len)
 {
   guint32 h = hash_bytes (s, len);
   gsize j = h & in->mask;
-  for (const char *p; (p = in->slots[j]) != NULL; j = (j + 1) & in->mask)
-    if (in->hashes[j] == h && strncmp (p, s, len) == 0 && p[len] == '\0')
+  for (const char *p; (p = in->slots[j].id) != NULL; j = (j + 1) & in->mask)
+    if (in->slots[j].hash == h && strncmp (p, s, len) == 0 && p[len] == '\0')
       return p;
   gsize header = sizeof (gint32) * QT_ID_KIND_COUNT;
   char *block = arena_alloc (in, header + len + 1);
@@ -116,8 +115,7 @@ qt_intern (QtInterner *in, const char *s, gsize len)
   char *p = block + header;
   memcpy (p, s, len);
   p[len] = '\0';
-  in->slots[j] = p;
-  in->hashes[j] = h;
+  in->slots[j] = (Slot) { p, h };
   if (++in->count * 2 > in->mask + 1)
     grow (in);
   return p;

@@ -14,6 +14,8 @@ typedef enum {
   QT_ID_ORDER,
   QT_ID_RECEIPT,
   QT_ID_ADJUSTMENT,
+  QT_ID_LINES,      /* an order id: last order_lines.csv row naming it (a chain) */
+  QT_ID_SPLITS,     /* an order id: last splits.csv row naming it (a chain) */
   QT_ID_KIND_COUNT
 } QtIdKind;
 
