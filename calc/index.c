@@ -69,9 +69,10 @@ customer_order_cmp (gconstpointer a, gconstpointer b, gpointer data)
 {
   const QtOrder *orders = data;
   const QtOrder *x = &orders[*(const guint *) a], *y = &orders[*(const guint *) b];
-  int c = strcmp (x->customer_id, y->customer_id);
-  if (c != 0)
-    return c;
+  /* Groups need not be in any order (only the order inside one customer
+   * matters), so interned pointers compare faster than the text. */
+  if (x->customer_id != y->customer_id)
+    return (guintptr) x->customer_id < (guintptr) y->customer_id ? -1 : 1;
   if (x->signed_on != y->signed_on)
     return x->signed_on < y->signed_on ? -1 : 1;
   return strcmp (x->order_id, y->order_id);
@@ -99,15 +100,31 @@ index_customers (QtIndex *ix)
     }
 }
 
-static gint
-receipt_period_cmp (gconstpointer a, gconstpointer b, gpointer data)
+/* A counting sort of the receipts by month: linear, and stable. */
+static void
+index_receipt_months (QtIndex *ix)
 {
-  const QtReceipt *r = data;
-  QtPeriod x = qt_period_of_day (r[*(const guint *) a].received_on);
-  QtPeriod y = qt_period_of_day (r[*(const guint *) b].received_on);
-  if (x != y)
-    return x < y ? -1 : 1;
-  return *(const guint *) a < *(const guint *) b ? -1 : 1;
+  const QtDataset *ds = ix->ds;
+  guint n = ds->n_receipts;
+  g_autofree QtPeriod *month = g_new (QtPeriod, n + 1);
+  QtPeriod lo = G_MAXINT32, hi = G_MININT32;
+  for (guint i = 0; i < n; i++)
+    {
+      month[i] = qt_period_of_day (ds->receipts[i].received_on);
+      lo = MIN (lo, month[i]);
+      hi = MAX (hi, month[i]);
+    }
+  ix->first_period = n ? lo : 0;
+  ix->n_periods = n ? (guint) (hi - lo + 1) : 0;
+  ix->period_start = g_new0 (guint, ix->n_periods + 2);
+  for (guint i = 0; i < n; i++)
+    ix->period_start[month[i] - lo + 1]++;
+  for (guint p = 0; p < ix->n_periods; p++)
+    ix->period_start[p + 1] += ix->period_start[p];
+  g_autofree guint *fill = g_memdup2 (ix->period_start, sizeof (guint) * (ix->n_periods + 1));
+  ix->receipts_by_period = g_new (guint, n + 1);
+  for (guint i = 0; i < n; i++)
+    ix->receipts_by_period[fill[month[i] - lo]++] = i;
 }
 
 static gpointer
@@ -133,11 +150,7 @@ qt_index_new (const QtDataset *ds)
   index_children (ix);
   index_first_positive (ix);
   index_customers (ix);
-  ix->receipts_by_period = g_new (guint, ds->n_receipts + 1);
-  for (guint i = 0; i < ds->n_receipts; i++)
-    ix->receipts_by_period[i] = i;
-  g_qsort_with_data (ix->receipts_by_period, (gint) ds->n_receipts, sizeof (guint), receipt_period_cmp,
-                ds->receipts);
+  index_receipt_months (ix);
   return ix;
 }
 
@@ -156,6 +169,7 @@ qt_index_free (QtIndex *ix)
   g_free (ix->cust_pos);
   g_free (ix->cust_group);
   g_free (ix->receipts_by_period);
+  g_free (ix->period_start);
   g_free (ix->report_start);
   g_free (ix->reports);
   g_free (ix);
@@ -171,20 +185,12 @@ qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period)
 const guint *
 qt_index_receipts_in (const QtIndex *ix, QtPeriod period, guint *n)
 {
-  const QtReceipt *r = ix->ds->receipts;
-  const guint *all = ix->receipts_by_period;
-  guint lo = 0, hi = ix->ds->n_receipts;
-  while (lo < hi) /* first receipt with period >= `period` */
+  if (period < ix->first_period || period >= ix->first_period + (QtPeriod) ix->n_periods)
     {
-      guint mid = lo + (hi - lo) / 2;
-      if (qt_period_of_day (r[all[mid]].received_on) < period)
-        lo = mid + 1;
-      else
-        hi = mid;
+      *n = 0;
+      return ix->receipts_by_period;
     }
-  guint end = lo;
-  while (end < ix->ds->n_receipts && qt_period_of_day (r[all[end]].received_on) == period)
-    end++;
-  *n = end - lo;
-  return all + lo;
+  guint k = (guint) (period - ix->first_period);
+  *n = ix->period_start[k + 1] - ix->period_start[k];
+  return ix->receipts_by_period + ix->period_start[k];
 }

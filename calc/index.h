@@ -24,8 +24,13 @@ typedef struct {
    * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
    * cust_group[o] = position where its customer's group starts. */
   guint *by_customer, *cust_pos, *cust_group;
-  /* Receipts sorted by (received_on period); period_receipts over all. */
+  /* Receipts grouped by the month of received_on (file order inside a
+   * month): month p holds receipts_by_period[period_start[p - first_period]
+   * .. period_start[p - first_period + 1]). */
   guint *receipts_by_period;
+  guint *period_start;
+  QtPeriod first_period;
+  guint n_periods;
   /* Direct reports of each rep, reports[report_start[r] .. report_start[r+1]) */
   guint *report_start, *reports;
 } QtIndex;

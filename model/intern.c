@@ -70,13 +70,20 @@ qt_interner_copy (QtInterner *in, const char *s, gsize len)
   return p;
 }
 
-/* FNV-1a: simple, and ids are short. */
+/* FNV-1a over the bytes, then a murmur3 finaliser: FNV's low bits mix
+ * poorly for ids that differ only in their last digits, and the table
+ * indexes by the low bits. */
 static guint32
 hash_bytes (const char *s, gsize len)
 {
   guint32 h = 2166136261u;
   for (gsize i = 0; i < len; i++)
     h = (h ^ (guchar) s[i]) * 16777619u;
+  h ^= h >> 16;
+  h *= 0x85ebca6bu;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35u;
+  h ^= h >> 16;
   return h;
 }
 
