@@ -6,11 +6,26 @@
  * number is a string in SPEC §12.10 form ("10000/3", "2.0625"); an object
  * holding "exact" and "rounded" is a payable amount, "rounded" being the
  * half-even 2-decimal value that payout.csv prints.  Keys come in a fixed
- * order; arrays are sorted (credits by receipt_id, line_no; direct reports and
- * adjustments by id) so that input row order never changes the bytes.  Every
- * figure names its rule as a path into the plan file ("commission.tiers[1]",
- * "credit.multipliers[high_margin]", "bonuses[q_sprint]") with plan and
- * version; tier indexes ("current_tier") are 0-based like those paths. */
+ * order; arrays and lookup objects are sorted (credits by receipt_id,
+ * line_no; receipts, orders, customers and products by id; direct reports
+ * and adjustments by id) so that input row order never changes the bytes.
+ * Every figure names its rule as a path into the plan file
+ * ("commission.tiers[1]", "credit.multipliers[high_margin]",
+ * "bonuses[q_sprint]") with plan and version; tier indexes ("current_tier")
+ * are 0-based like those paths.
+ *
+ * Layout (format_version 2): two-space indentation; small objects (a
+ * payable amount, a tier, a credit, a lookup entry) on one line without
+ * blanks.  What repeats across credits is stated once: "multiplier_rules"
+ * (id → factor, rule, plan, version and the rule's threshold),
+ * "receipts" (id → received_on, receipt_amount), "orders" (id → signed_on,
+ * order_status), "customers" (id → name or null) and "products" (id → name,
+ * category), each holding exactly the entries the credits name.  A credit
+ * (one line each) holds receipt_id, order_id, customer_id, product_id,
+ * line_no, quantity, unit_price, unit_cost, line_net, order_net, share,
+ * amount, multipliers (the applied ids), "basis" (only when a multiplier
+ * applied: margin_rate for high_margin, timed_by_receipt and
+ * days_after_signing for fast_collection), weight and weighted_amount. */
 #pragma once
 
 #include <glib.h>
@@ -20,8 +35,17 @@
 
 G_BEGIN_DECLS
 
-/* Adds statements/<stem>.json and statements/<stem>.txt for every rep (SPEC §5). */
+/* Adds statements/<stem>.json and statements/<stem>.txt for every rep, in
+ * rep_id order (SPEC §5), rendered on qt_statement_threads() threads. */
 void qt_report_statements (const QtRunResult *res, GPtrArray *out);
+
+/* The same on `n_threads` (>= 1) threads: the bytes never depend on it. */
+void qt_report_statements_threads (const QtRunResult *res, GPtrArray *out, guint n_threads);
+
+/* Rendering threads: the environment variable QT_THREADS (1 .. 64; 1 =
+ * render on the calling thread), 2 when unset or not such a number.  The
+ * only place QT_THREADS is read. */
+guint qt_statement_threads (void);
 
 /* File stem for a rep id: bytes [A-Za-z0-9_-], '.' when not first, and any
  * UTF-8 non-ASCII bytes are kept; every other byte becomes %XX (upper hex);
@@ -29,46 +53,14 @@ void qt_report_statements (const QtRunResult *res, GPtrArray *out);
  * of an id that is not valid UTF-8 are escaped too.  (transfer full) */
 char *qt_statement_file_stem (const char *rep_id);
 
-/* Lookups the two renderers (statement_json.c, statement_text.c) share,
- * built once per run rather than per slice. */
-typedef struct {
-  const QtRunResult *res;
-  GHashTable *customers;   /* customer_id (borrowed) → const QtCustomer* (borrowed) */
-  GHashTable *products;    /* product_id (borrowed) → const QtProduct* (borrowed) */
-  GHashTable *orders;      /* order_id (borrowed) → order index + 1 */
-  GHashTable *team_sizes;  /* team_id (borrowed) → number of reps, as a pointer */
-  mpq_t *order_net;        /* per order: Σ quantity × unit_price (SPEC §4.2) */
-  gint *first_positive;    /* per order: earliest positive receipt (SPEC §12.5.3), -1 if none */
-  GPtrArray **rep_slices;  /* per rep: const QtSlice* of res->slices, in its order */
-} QtStatementIndex;
+/* What the renderings look up, built once per run from what its slices
+ * need (reports/statement_internal.h).  Read-only once built, so any number
+ * of threads may render from one index. */
+typedef struct QtStatementIndex QtStatementIndex;
 
 /* (transfer full) */
 QtStatementIndex *qt_statement_index_new (const QtRunResult *res);
 void qt_statement_index_free (QtStatementIndex *ix);
-
-/* For display, sorted by id so that row order never shows: r's direct
- * reports (indexes into res->reps, by rep_id) and r's adjustments
- * (positions k into r->adjustments / r->adjustments_rounded, by
- * adjustment_id).  (transfer full) */
-guint *qt_statement_reports_sorted (const QtRunResult *res, const QtRepResult *r);
-guint *qt_statement_adjustments_sorted (const QtRunResult *res, const QtRepResult *r);
-
-/* SPEC §12.6.3: index of the tier W reaches (half-open intervals), or -1
- * without a quota. */
-gint qt_statement_current_tier (const QtRepResult *r);
-
-/* Weighted credit still needed to reach the next tier's lower bound, into
- * `needed`, and that tier's index; FALSE in the top tier or without quota. */
-gboolean qt_statement_next_tier (const QtRepResult *r, mpq_t needed, guint *tier);
-
-/* One sentence each on why the commission is what it is (no quota,
- * clawback, cap, tier mode) and, for a NO_QUOTA rep only (else NULL), what
- * the missing quota means.  (transfer full) */
-char *qt_statement_commission_note (const QtStatementIndex *ix, const QtRepResult *r);
-char *qt_statement_no_quota_note (const QtStatementIndex *ix, const QtRepResult *r);
-
-/* v × 100 with 2 decimals, half-even, for display ("109.24").  (transfer full) */
-char *qt_statement_percent (const mpq_t v);
 
 /* The statement of res->reps[rep] as JSON text (with a final newline) or as
  * text for a person.  (transfer full) */
