@@ -151,22 +151,46 @@ is_high_margin (Month *m, const QtOrderLine *l, const mpq_t min_rate)
   return mpq_cmp (m->t3, m->t2) >= 0;
 }
 
-/* Applies the receiving rep's multipliers to one slice (SPEC §12.3). */
-static void
-weigh_slice (Month *m, QtSlice *s, guint o, QtDay collected_on)
+/* The multipliers that depend on the receipt and the plan version only
+ * (new_customer, fast_collection), remembered for the receipt's plans:
+ * every line and every split rep on the same plan shares them. */
+typedef struct {
+  const QtPlanVersion *plan[4];
+  guint mask[4];
+  guint n;
+} ReceiptMasks;
+
+static guint
+receipt_mask (Month *m, ReceiptMasks *cache, const QtPlanVersion *v, guint o,
+              QtDay collected_on)
 {
-  const QtPlanVersion *v = s->plan;
-  const QtOrder *ord = &m->ds->orders[o];
-  s->mult_mask = 0;
+  for (guint i = 0; i < cache->n; i++)
+    if (cache->plan[i] == v)
+      return cache->mask[i];
+  guint mask = 0;
   const QtMultiplier *nc = &v->mult[QT_MULT_NEW_CUSTOMER];
   if (nc->present && is_new_customer (m->ix, o, nc->lookback_days, v->eligible_status))
-    s->mult_mask |= 1u << QT_MULT_NEW_CUSTOMER;
+    mask |= 1u << QT_MULT_NEW_CUSTOMER;
+  const QtMultiplier *fc = &v->mult[QT_MULT_FAST_COLLECTION];
+  if (fc->present && (gint64) collected_on - m->ds->orders[o].signed_on <= fc->max_days)
+    mask |= 1u << QT_MULT_FAST_COLLECTION;
+  if (cache->n < G_N_ELEMENTS (cache->plan))
+    {
+      cache->plan[cache->n] = v;
+      cache->mask[cache->n++] = mask;
+    }
+  return mask;
+}
+
+/* Applies the receiving rep's multipliers to one slice (SPEC §12.3). */
+static void
+weigh_slice (Month *m, QtSlice *s, guint o, QtDay collected_on, ReceiptMasks *cache)
+{
+  const QtPlanVersion *v = s->plan;
+  s->mult_mask = receipt_mask (m, cache, v, o, collected_on);
   const QtMultiplier *hm = &v->mult[QT_MULT_HIGH_MARGIN];
   if (hm->present && is_high_margin (m, &m->ds->lines[s->line], hm->min_margin_rate))
     s->mult_mask |= 1u << QT_MULT_HIGH_MARGIN;
-  const QtMultiplier *fc = &v->mult[QT_MULT_FAST_COLLECTION];
-  if (fc->present && (gint64) collected_on - ord->signed_on <= fc->max_days)
-    s->mult_mask |= 1u << QT_MULT_FAST_COLLECTION;
   s->weight = v->weight_by_mask[s->mult_mask];
   mpq_mul (s->weighted, s->amount, s->weight);
 }
@@ -193,6 +217,7 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
   const QtDataset *ds = m->ds;
   gboolean split = ix->split_start[o] < ix->split_start[o + 1];
   mpq_ptr base = m->t1;
+  ReceiptMasks cache = { .n = 0 };
   for (guint k = ix->line_start[o]; k < ix->line_start[o + 1]; k++)
     {
       guint li = ix->order_lines[k];
@@ -212,7 +237,7 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
           mpq_inits (s.amount, s.weighted, NULL);
           qt_num_get (ds->nums, s.share, m->t2);
           mpq_mul (s.amount, base, m->t2);
-          weigh_slice (m, &s, o, collected_on);
+          weigh_slice (m, &s, o, collected_on, &cache);
           credit_slice (m, &s);
         }
     }

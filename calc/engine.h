@@ -17,4 +17,9 @@ G_BEGIN_DECLS
 QtRunResult *qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
                             GError **error);
 
+/* The same on up to `threads` threads (the caller decides; the core reads
+ * no environment).  The result is identical for every thread count. */
+QtRunResult *qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
+                                    guint threads, GError **error);
+
 G_END_DECLS

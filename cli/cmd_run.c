@@ -11,6 +11,7 @@
 typedef struct {
   char *data, *plans, *period, *out;
   gboolean strict, replace;
+  gint threads;
 } RunOptions;
 
 static void
@@ -32,6 +33,7 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Run directory to create (must not exist)", "DIR" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &o->replace, "Atomically replace an existing draft run directory", NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads for rendering and writing (default 2; the output bytes never depend on it)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— compute one period's commissions");
@@ -49,6 +51,18 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
       return FALSE;
+    }
+  if (o->threads < 0 || o->threads > 64)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--threads must be between 1 and 64");
+      return FALSE;
+    }
+  if (o->threads > 0)
+    {
+      /* One setting for every stage that uses threads (read by them). */
+      char n[8];
+      g_snprintf (n, sizeof n, "%d", o->threads);
+      g_setenv ("QT_THREADS", n, TRUE);
     }
   if (!o->data || !o->plans || !o->period || !o->out)
     {

@@ -64,7 +64,7 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
-  p.res = qt_engine_run (p.ds, p.plans, period, &local);
+  p.res = qt_engine_run_threads (p.ds, p.plans, period, qt_statement_threads (), &local);
   if (p.res == NULL)
     {
       /* The engine names the bare file; give it the path the user typed. */

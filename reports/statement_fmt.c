@@ -12,6 +12,7 @@ static const guint64 pow10_u64[20] = {
   1000000000000000000ull, 10000000000000000000ull,
 };
 
+/* Grows s for n more bytes (GLib doubles the buffer). */
 void
 qt_stmt_reserve (GString *s, gsize n)
 {
@@ -20,6 +21,7 @@ qt_stmt_reserve (GString *s, gsize n)
   g_string_truncate (s, len);
 }
 
+/* n spaces in one memset. */
 void
 qt_stmt_spaces (GString *s, gsize n)
 {
@@ -37,6 +39,35 @@ magnitude (gint64 v)
   return v < 0 ? (guint64) 0 - (guint64) v : (guint64) v;
 }
 
+/* "00" .. "99": two digits per step when printing. */
+static const char digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+/* The decimal digits of v, written backwards ending at `end`; returns the
+ * first digit. */
+static char *
+digits_backwards (char *end, guint64 v)
+{
+  char *p = end;
+  while (v >= 100)
+    {
+      const guint pair = (guint) (v % 100) * 2;
+      v /= 100;
+      *--p = digit_pairs[pair + 1];
+      *--p = digit_pairs[pair];
+    }
+  if (v >= 10)
+    {
+      *--p = digit_pairs[v * 2 + 1];
+      *--p = digit_pairs[v * 2];
+    }
+  else
+    *--p = (char) ('0' + v);
+  return p;
+}
+
 /* mag / 10^k with exactly k decimals and at least one integer digit; '-'
  * only when negative and mag != 0 (like calc/amount.c's format_scaled). */
 static void
@@ -46,54 +77,94 @@ put_scaled (GString *s, gboolean negative, guint64 mag, guint k)
   char *end = buf + sizeof buf;
   char *p = end;
   const gboolean zero = mag == 0;
-  do
+  if (k > 0)
     {
-      *--p = (char) ('0' + mag % 10);
-      mag /= 10;
+      for (guint i = 0; i < k; i++, mag /= 10)
+        *--p = (char) ('0' + mag % 10);
+      *--p = '.';
     }
-  while (mag != 0);
-  while ((guint) (end - p) < k + 1)
-    *--p = '0';
+  p = digits_backwards (p, mag);
   if (negative && !zero)
-    qt_stmt_putc (s, '-');
-  const gsize int_len = (gsize) (end - p) - k;
-  qt_stmt_put (s, p, int_len);
-  if (k == 0)
-    return;
-  qt_stmt_putc (s, '.');
-  qt_stmt_put (s, p + int_len, k);
+    *--p = '-';
+  qt_stmt_put (s, p, (gsize) (end - p));
 }
 
+/* An unsigned integer in decimal. */
 void
 qt_stmt_uint (GString *s, guint64 v)
 {
   put_scaled (s, FALSE, v, 0);
 }
 
+/* A signed integer in decimal. */
 void
 qt_stmt_int (GString *s, gint64 v)
 {
   put_scaled (s, v < 0, magnitude (v), 0);
 }
 
+/* Proleptic Gregorian year, month and day of a QtDay (GDate Julian day,
+ * 1 = 0001-01-01), by H. Hinnant's civil_from_days: z counts days from
+ * 0000-03-01, so leap days end each 400/100/4-year cycle. */
+static void
+civil_from_day (QtDay day, guint *y, guint *m, guint *d)
+{
+  const guint z = (guint) day + 305;
+  const guint era = z / 146097;
+  const guint doe = z - era * 146097;
+  const guint yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const guint doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const guint mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+/* n as `width` decimal digits (zero-padded). */
+static char *
+put_digits (char *w, guint n, guint width)
+{
+  for (guint k = width; k > 0; k--)
+    {
+      w[k - 1] = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  return w + width;
+}
+
+/* YYYY-MM-DD without GDate (same text as qt_date_format). */
 void
 qt_stmt_day (GString *s, QtDay day)
 {
-  char buf[11];
-  qt_stmt_puts (s, qt_date_format (day, buf));
+  if (day < 1 || day > 3652059) /* outside 0001-01-01 .. 9999-12-31: the model's own check */
+    {
+      char buf[11];
+      qt_stmt_puts (s, qt_date_format (day, buf));
+      return;
+    }
+  guint y, m, d;
+  civil_from_day (day, &y, &m, &d);
+  char buf[10];
+  char *w = put_digits (buf, y, 4);
+  *w++ = '-';
+  w = put_digits (w, m, 2);
+  *w++ = '-';
+  put_digits (w, d, 2);
+  qt_stmt_put (s, buf, sizeof buf);
 }
 
-/* v as sign + magnitude / denominator when both fit 64 bits. */
+/* v as sign + magnitude / denominator when both fit one limb (and the
+ * magnitude an int64): mpz_size and mpz_getlimbn read GMP's public fields
+ * inline, without a call. */
 static gboolean
 small_frac (mpq_srcptr v, gboolean *negative, guint64 *mag, guint64 *den)
 {
-  if (!mpz_fits_slong_p (mpq_numref (v)) || !mpz_fits_ulong_p (mpq_denref (v)))
+  if (mpz_size (mpq_numref (v)) > 1 || mpz_size (mpq_denref (v)) != 1)
     return FALSE;
-  const gint64 num = mpz_get_si (mpq_numref (v));
-  *negative = num < 0;
-  *mag = magnitude (num);
-  *den = mpz_get_ui (mpq_denref (v));
-  return TRUE;
+  *mag = mpz_getlimbn (mpq_numref (v), 0); /* 0 when v is 0 */
+  *den = mpz_getlimbn (mpq_denref (v), 0);
+  *negative = mpq_sgn (v) < 0;
+  return *mag <= (guint64) G_MAXINT64 && sizeof (mp_limb_t) <= sizeof (guint64);
 }
 
 /* SPEC §12.10 form of ±mag/den (lowest terms); FALSE when the scaled
@@ -126,6 +197,7 @@ frac_exact (GString *s, gboolean negative, guint64 mag, guint64 den)
   return TRUE;
 }
 
+/* SPEC §12.10 exact form: integer fast path, else calc/amount.c. */
 void
 qt_stmt_exact (GString *s, mpq_srcptr v)
 {
@@ -161,6 +233,7 @@ frac_fixed (GString *s, gboolean negative, guint64 mag, guint64 den, guint decim
   return TRUE;
 }
 
+/* Half-even to `decimals` places: integer fast path, else calc/amount.c. */
 void
 qt_stmt_fixed (GString *s, mpq_srcptr v, guint decimals)
 {
@@ -179,12 +252,14 @@ den_divides (mpq_srcptr v, unsigned long unit)
   return mpz_cmp_ui (mpq_denref (v), unit) <= 0 && unit % mpz_get_ui (mpq_denref (v)) == 0;
 }
 
+/* Whether v has at most 2 decimals. */
 gboolean
 qt_stmt_is_cents (mpq_srcptr v)
 {
   return den_divides (v, 100);
 }
 
+/* Exact when short, else "~" and 4 rounded decimals. */
 void
 qt_stmt_brief (GString *s, mpq_srcptr v)
 {
@@ -209,6 +284,7 @@ dec_trim (QtStmtDec d)
   return d;
 }
 
+/* The exact form of a short decimal. */
 void
 qt_stmt_dec (GString *s, QtStmtDec d)
 {
@@ -216,6 +292,7 @@ qt_stmt_dec (GString *s, QtStmtDec d)
   put_scaled (s, d.units < 0, magnitude (d.units), d.scale);
 }
 
+/* The exact form of a data set number (stored long values via GMP). */
 void
 qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n)
 {
@@ -227,6 +304,7 @@ qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n)
   qt_stmt_dec (s, (QtStmtDec) { n.units, n.scale });
 }
 
+/* qt_stmt_brief of a data set number, on its integers when short. */
 void
 qt_stmt_brief_num (GString *s, const QtNumStore *nums, QtNum n)
 {
@@ -245,6 +323,29 @@ qt_stmt_brief_num (GString *s, const QtNumStore *nums, QtNum n)
   put_scaled (s, d.units < 0, half_even (magnitude (d.units), pow10_u64[d.scale - 4]), 4);
 }
 
+/* qt_stmt_fixed of a data set number, on its integers when short. */
+void
+qt_stmt_fixed_num (GString *s, const QtNumStore *nums, QtNum n, guint decimals)
+{
+  guint64 mag = magnitude (n.units);
+  if (qt_num_is_small (n) && n.scale > decimals)
+    {
+      put_scaled (s, n.units < 0, half_even (mag, pow10_u64[n.scale - decimals]), decimals);
+      return;
+    }
+  if (qt_num_is_small (n) && decimals <= 19
+      && g_uint64_checked_mul (&mag, mag, pow10_u64[decimals - n.scale]))
+    {
+      put_scaled (s, n.units < 0, mag, decimals);
+      return;
+    }
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_num_get (nums, n, v);
+  qt_stmt_fixed (s, v, decimals);
+}
+
+/* A data set number as a short decimal, when it is one. */
 gboolean
 qt_stmt_dec_of_num (QtNum n, QtStmtDec *out)
 {
@@ -264,6 +365,7 @@ signed_of (gboolean negative, guint64 mag, gint64 *out)
   return TRUE;
 }
 
+/* Checked product of two short decimals. */
 gboolean
 qt_stmt_dec_mul (QtStmtDec a, QtStmtDec b, QtStmtDec *out)
 {
@@ -285,6 +387,7 @@ dec_rescale (QtStmtDec d, guint scale, gint64 *units)
   return signed_of (d.units < 0, mag, units);
 }
 
+/* Checked sum of two short decimals (at the larger scale). */
 gboolean
 qt_stmt_dec_add (QtStmtDec a, QtStmtDec b, QtStmtDec *out)
 {
@@ -296,14 +399,6 @@ qt_stmt_dec_add (QtStmtDec a, QtStmtDec b, QtStmtDec *out)
     return FALSE;
   *out = (QtStmtDec) { x + y, scale };
   return TRUE;
-}
-
-void
-qt_stmt_dec_get (QtStmtDec d, mpq_t out)
-{
-  mpz_set_si (mpq_numref (out), d.units); /* long is 64-bit, as in calc/amount.c */
-  mpz_set_ui (mpq_denref (out), pow10_u64[d.scale]);
-  mpq_canonicalize (out);
 }
 
 /* The escape of one byte that may not appear raw in a JSON string. */
@@ -320,13 +415,43 @@ json_escape (GString *s, guchar c)
     qt_stmt_put (s, esc, sizeof esc);
 }
 
-void
-qt_stmt_json_string (GString *s, const char *text)
+/* Whether any of the 8 bytes in x is '"', '\\' or below 0x20 (exact
+ * for the word as a whole: the classic has-zero-byte test). */
+static gboolean
+word_needs_escape (guint64 x)
 {
-  qt_stmt_putc (s, '"');
+  const guint64 ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  const guint64 quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+  const guint64 hit = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)
+                      | ((x - ones * 0x20) & ~x);
+  return (hit & highs) != 0;
+}
+
+/* Whether text[0..n) has a byte a JSON string may not hold raw. */
+static gboolean
+needs_escape (const char *text, gsize n)
+{
+  gsize i = 0;
+  for (; i + 8 <= n; i += 8)
+    {
+      guint64 x;
+      memcpy (&x, text + i, 8);
+      if (word_needs_escape (x))
+        return TRUE;
+    }
+  for (; i < n; i++)
+    if ((guchar) text[i] < 0x20 || text[i] == '"' || text[i] == '\\')
+      return TRUE;
+  return FALSE;
+}
+
+/* The escaped body of text[0..n), byte by byte. */
+static void
+put_escaped (GString *s, const char *text, gsize n)
+{
   const char *run = text;
-  const char *p = text;
-  for (; *p; p++)
+  const char *end = text + n;
+  for (const char *p = text; p < end; p++)
     {
       const guchar c = (guchar) *p;
       if (c >= 0x20 && c != '"' && c != '\\')
@@ -335,6 +460,108 @@ qt_stmt_json_string (GString *s, const char *text)
       json_escape (s, c);
       run = p + 1;
     }
-  qt_stmt_put (s, run, (gsize) (p - run));
+  qt_stmt_put (s, run, (gsize) (end - run));
+}
+
+/* A JSON string literal; the common unescaped case is one copy. */
+void
+qt_stmt_json_string (GString *s, const char *text)
+{
+  const gsize n = strlen (text);
   qt_stmt_putc (s, '"');
+  if (needs_escape (text, n))
+    put_escaped (s, text, n);
+  else
+    qt_stmt_put (s, text, n);
+  qt_stmt_putc (s, '"');
+}
+
+/* v × 100, half-even to 2 decimals. */
+void
+qt_stmt_percent (GString *s, mpq_srcptr v)
+{
+  gboolean negative;
+  guint64 mag, den, pct;
+  if (small_frac (v, &negative, &mag, &den) && g_uint64_checked_mul (&pct, mag, 100)
+      && frac_fixed (s, negative, pct, den, 2))
+    return;
+  g_auto (mpq_t) scaled;
+  mpq_init (scaled);
+  mpq_set_ui (scaled, 100, 1);
+  mpq_mul (scaled, scaled, v);
+  qt_stmt_fixed (s, scaled, 2);
+}
+
+/* quantity × unit_price, exact. */
+void
+qt_stmt_line_net (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
+{
+  QtStmtDec q, p, net;
+  if (qt_stmt_dec_of_num (ln->quantity, &q) && qt_stmt_dec_of_num (ln->unit_price, &p)
+      && qt_stmt_dec_mul (q, p, &net))
+    {
+      qt_stmt_dec (s, net);
+      return;
+    }
+  g_auto (mpq_t) a;
+  g_auto (mpq_t) b;
+  mpq_inits (a, b, NULL);
+  qt_num_get (nums, ln->quantity, a);
+  qt_num_get (nums, ln->unit_price, b);
+  mpq_mul (a, a, b);
+  qt_stmt_exact (s, a);
+}
+
+/* Greatest common divisor (Euclid). */
+static guint64
+gcd_u64 (guint64 a, guint64 b)
+{
+  while (b != 0)
+    {
+      const guint64 t = a % b;
+      a = b;
+      b = t;
+    }
+  return a;
+}
+
+/* (price − cost) / price on short decimals; FALSE when it does not fit. */
+static gboolean
+margin_fast (GString *s, QtNum price, QtNum cost)
+{
+  QtStmtDec p, c, diff;
+  if (!qt_stmt_dec_of_num (price, &p) || !qt_stmt_dec_of_num (cost, &c) || p.units <= 0)
+    return FALSE;
+  c.units = -c.units;
+  gint64 den;
+  if (!qt_stmt_dec_add (p, c, &diff) || !dec_rescale (p, diff.scale, &den))
+    return FALSE;
+  const guint64 g = gcd_u64 (magnitude (diff.units), (guint64) den);
+  return frac_exact (s, diff.units < 0, magnitude (diff.units) / g, (guint64) den / g);
+}
+
+/* (unit_price − unit_cost) / unit_price, exact. */
+void
+qt_stmt_margin_rate (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
+{
+  if (margin_fast (s, ln->unit_price, ln->unit_cost))
+    return;
+  g_auto (mpq_t) rate;
+  g_auto (mpq_t) price;
+  mpq_inits (rate, price, NULL);
+  qt_num_get (nums, ln->unit_price, price);
+  qt_num_get (nums, ln->unit_cost, rate);
+  mpq_sub (rate, price, rate);
+  mpq_div (rate, rate, price); /* applied ⇒ unit_price > 0 */
+  qt_stmt_exact (s, rate);
+}
+
+/* An index entry's order net, exact. */
+void
+qt_stmt_order_net (GString *s, const QtStatementOrder *o)
+{
+  if (o->big != NULL)
+    qt_stmt_exact (s, o->big);
+  else
+    qt_stmt_dec (s, o->net);
 }

@@ -1,861 +1,902 @@
-/* reports/statement_json.c — SPEC §5 statements: the entry point, the safe
- * file stem, the lookups both renderings share, and statements/<stem>.json. */
-#include "statement.h"
+/* reports/statement_json.c — statements/<stem>.json, written straight into
+ * one GString by a small streaming writer (layout: reports/statement.h). */
+#include "statement_internal.h"
 
-#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "../calc/amount.h"
-#include "output.h"
-#include "rep_order.h"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (cJSON, cJSON_Delete)
+/* ---- streaming writer --------------------------------------------------- */
 
-/* ---- file stem ---------------------------------------------------------- */
+#define JW_MAX_DEPTH 8
 
-static gboolean
-stem_keeps (guchar c, gboolean first, gboolean utf8)
-{
-  if (g_ascii_isalnum (c) || c == '_' || c == '-')
-    return TRUE;
-  if (c == '.')
-    return !first; /* a leading '.' would make "." / ".." / hidden files */
-  return c >= 0x80 && utf8;
-}
-
-char *
-qt_statement_file_stem (const char *rep_id)
-{
-  g_return_val_if_fail (rep_id != NULL, NULL);
-  /* Only valid UTF-8 is kept raw, so a stem is always a valid file name text. */
-  const gboolean utf8 = g_utf8_validate (rep_id, -1, NULL);
-  GString *s = g_string_new (NULL);
-  for (const guchar *p = (const guchar *) rep_id; *p; p++)
-    {
-      if (stem_keeps (*p, p == (const guchar *) rep_id, utf8))
-        g_string_append_c (s, (char) *p);
-      else
-        g_string_append_printf (s, "%%%02X", (guint) *p);
-    }
-  return g_string_free (s, FALSE);
-}
-
-/* ---- shared lookups ----------------------------------------------------- */
-
-static void
-index_orders (QtStatementIndex *ix, const QtDataset *ds)
-{
-  ix->orders = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint o = 0; o < ds->n_orders; o++)
-    g_hash_table_insert (ix->orders, (gpointer) ds->orders[o].order_id, GUINT_TO_POINTER (o + 1));
-
-  /* SPEC §4.2: order net, shown beside each slice to explain its share. */
-  ix->order_net = g_new (mpq_t, ds->n_orders + 1);
-  for (guint o = 0; o < ds->n_orders; o++)
-    mpq_init (ix->order_net[o]);
-  g_auto (mpq_t) net;
-  g_auto (mpq_t) price;
-  mpq_inits (net, price, NULL);
-  for (guint i = 0; i < ds->n_lines; i++)
-    {
-      guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, ds->lines[i].order_id));
-      if (o == 0)
-        continue;
-      qt_num_get (ds->nums, ds->lines[i].quantity, net);
-      qt_num_get (ds->nums, ds->lines[i].unit_price, price);
-      mpq_mul (net, net, price);
-      mpq_add (ix->order_net[o - 1], ix->order_net[o - 1], net);
-    }
-
-  /* SPEC §12.5.3: a refund's fast_collection test uses the order's earliest
-   * positive receipt (received_on, then receipt_id). */
-  ix->first_positive = g_new (gint, ds->n_orders + 1);
-  for (guint o = 0; o < ds->n_orders; o++)
-    ix->first_positive[o] = -1;
-  for (guint i = 0; i < ds->n_receipts; i++)
-    {
-      const QtReceipt *rc = &ds->receipts[i];
-      guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, rc->order_id));
-      if (o == 0 || qt_num_sgn (ds->nums, rc->amount) <= 0)
-        continue;
-      gint best = ix->first_positive[o - 1];
-      if (best < 0 || rc->received_on < ds->receipts[best].received_on
-          || (rc->received_on == ds->receipts[best].received_on
-              && strcmp (rc->receipt_id, ds->receipts[best].receipt_id) < 0))
-        ix->first_positive[o - 1] = (gint) i;
-    }
-}
-
-static void
-index_names (QtStatementIndex *ix, const QtDataset *ds)
-{
-  ix->customers = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < ds->n_customers; i++)
-    g_hash_table_insert (ix->customers, (gpointer) ds->customers[i].customer_id,
-                         (gpointer) &ds->customers[i]);
-  ix->products = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < ds->n_products; i++)
-    g_hash_table_insert (ix->products, (gpointer) ds->products[i].product_id,
-                         (gpointer) &ds->products[i]);
-  ix->team_sizes = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < ds->n_reps; i++)
-    {
-      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (ix->team_sizes, ds->reps[i].team_id));
-      g_hash_table_insert (ix->team_sizes, (gpointer) ds->reps[i].team_id, GUINT_TO_POINTER (n + 1));
-    }
-}
-
-QtStatementIndex *
-qt_statement_index_new (const QtRunResult *res)
-{
-  g_return_val_if_fail (res != NULL, NULL);
-  const QtDataset *ds = res->ds;
-  QtStatementIndex *ix = g_new0 (QtStatementIndex, 1);
-  ix->res = res;
-  index_orders (ix, ds);
-  index_names (ix, ds);
-  /* res->slices is sorted (receipt_id, line_no, rep_id): filtering keeps it. */
-  ix->rep_slices = g_new0 (GPtrArray *, ds->n_reps + 1);
-  for (guint i = 0; i < ds->n_reps; i++)
-    ix->rep_slices[i] = g_ptr_array_new ();
-  for (guint k = 0; res->slices != NULL && k < res->slices->len; k++)
-    {
-      const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
-      g_ptr_array_add (ix->rep_slices[sl->rep], (gpointer) sl);
-    }
-  return ix;
-}
-
-void
-qt_statement_index_free (QtStatementIndex *ix)
-{
-  if (ix == NULL)
-    return;
-  const QtDataset *ds = ix->res->ds;
-  for (guint o = 0; o < ds->n_orders; o++)
-    mpq_clear (ix->order_net[o]);
-  for (guint i = 0; i < ds->n_reps; i++)
-    g_ptr_array_unref (ix->rep_slices[i]);
-  g_free (ix->order_net);
-  g_free (ix->first_positive);
-  g_free (ix->rep_slices);
-  g_hash_table_unref (ix->orders);
-  g_hash_table_unref (ix->customers);
-  g_hash_table_unref (ix->products);
-  g_hash_table_unref (ix->team_sizes);
-  g_free (ix);
-}
-
-static gint
-report_cmp (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const QtRunResult *res = data;
-  return strcmp (res->ds->reps[res->reps[*(const guint *) a].rep].rep_id,
-                 res->ds->reps[res->reps[*(const guint *) b].rep].rep_id);
-}
-
-guint *
-qt_statement_reports_sorted (const QtRunResult *res, const QtRepResult *r)
-{
-  guint *order = g_new (guint, r->n_reports + 1);
-  if (r->n_reports > 0)
-    memcpy (order, r->reports, sizeof (guint) * r->n_reports);
-  g_qsort_with_data (order, (gint) r->n_reports, sizeof (guint), report_cmp, (gpointer) res);
-  return order;
-}
-
+/* Where the writer is: per open container, whether it has no member yet
+ * and whether it is written on one line (`flat`, inherited by children).
+ * Depth 0 is the document itself. */
 typedef struct {
-  const QtRunResult *res;
-  const QtRepResult *r;
-} AdjCtx;
+  GString *s;
+  guint depth;
+  gboolean first[JW_MAX_DEPTH];
+  gboolean flat[JW_MAX_DEPTH];
+} JsonW;
 
-static gint
-adjustment_cmp (gconstpointer a, gconstpointer b, gpointer data)
+/* Starts a member: comma, line break and indent unless flat. */
+static void
+jw_sep (JsonW *w)
 {
-  const AdjCtx *c = data;
-  const QtAdjustment *x = &c->res->ds->adjustments[c->r->adjustments[*(const guint *) a]];
-  const QtAdjustment *y = &c->res->ds->adjustments[c->r->adjustments[*(const guint *) b]];
-  return strcmp (x->adjustment_id, y->adjustment_id);
-}
-
-/* Positions k into r->adjustments (and r->adjustments_rounded). */
-guint *
-qt_statement_adjustments_sorted (const QtRunResult *res, const QtRepResult *r)
-{
-  guint *order = g_new (guint, r->n_adjustments + 1);
-  for (guint k = 0; k < r->n_adjustments; k++)
-    order[k] = k;
-  AdjCtx c = { res, r };
-  g_qsort_with_data (order, (gint) r->n_adjustments, sizeof (guint), adjustment_cmp, &c);
-  return order;
-}
-
-gint
-qt_statement_current_tier (const QtRepResult *r)
-{
-  if (!r->has_quota)
-    return -1;
-  gint k = 0;
-  for (guint i = 0; i < r->n_tiers; i++)
-    if (mpq_cmp (r->weighted, r->tiers[i].lower) >= 0)
-      k = (gint) i;
-  return k;
-}
-
-gboolean
-qt_statement_next_tier (const QtRepResult *r, mpq_t needed, guint *tier)
-{
-  gint k = qt_statement_current_tier (r);
-  if (k < 0 || (guint) k + 1 >= r->n_tiers)
-    return FALSE;
-  *tier = (guint) k + 1;
-  mpq_sub (needed, r->tiers[k + 1].lower, r->weighted);
-  return TRUE;
-}
-
-char *
-qt_statement_percent (const mpq_t v)
-{
-  g_auto (mpq_t) pct;
-  mpq_init (pct);
-  mpq_set_ui (pct, 100, 1);
-  mpq_mul (pct, pct, v);
-  return qt_fixed_format (pct, 2, QT_ROUND_HALF_EVEN);
-}
-
-static const char *
-mode_name (QtCommissionMode mode)
-{
-  return mode == QT_MODE_MARGINAL ? "marginal" : "retroactive";
-}
-
-char *
-qt_statement_no_quota_note (const QtStatementIndex *ix, const QtRepResult *r)
-{
-  if (!r->no_quota)
-    return NULL;
-  char period[8];
-  /* No input line number here: it would change with the row order of
-   * reps.csv (SPEC §1.2); exceptions.csv carries it. */
-  return g_strdup_printf ("%u credited slice%s in %s but no valid quota for the month: commission 0, "
-                          "attainment counted as 0 (NO_QUOTA in exceptions.csv); override, "
-                          "bonuses and adjustments still apply",
-                          r->n_slices, r->n_slices == 1 ? "" : "s",
-                          qt_period_format (ix->res->period, period));
-}
-
-char *
-qt_statement_commission_note (const QtStatementIndex *ix, const QtRepResult *r)
-{
-  char period[8];
-  qt_period_format (ix->res->period, period);
-  if (r->no_quota)
-    return g_strdup_printf ("No commission: credits in %s but no valid quota.", period);
-  if (!r->has_quota)
-    return g_strdup_printf ("No commission: no credits and no valid quota in %s.", period);
-  g_autofree char *rate0 = qt_exact_format (r->tiers[0].tier->rate);
-  if (r->clawback)
-    return g_strdup_printf ("Clawback: net refunds make W negative, so the commission is W x the "
-                            "first tier's rate %s.", rate0);
-  if (mpq_sgn (r->weighted) == 0)
-    return g_strdup ("No commission: the weighted credit W is 0.");
-  const QtPlanVersion *v = r->plan;
-  const char *how = v->mode == QT_MODE_MARGINAL
-                      ? "Marginal tiers: each tier's rate applies to the part of W inside it"
-                      : "Retroactive tiers: the rate of the tier W reaches applies to all of W";
-  if (!v->has_cap)
-    return g_strdup_printf ("%s; the plan has no cap.", how);
-  g_autofree char *cap = qt_fixed_format (v->cap, 2, QT_ROUND_HALF_EVEN);
-  if (r->capped)
+  const guint d = w->depth;
+  if (!w->first[d])
+    qt_stmt_putc (w->s, ',');
+  w->first[d] = FALSE;
+  if (!w->flat[d] && d > 0)
     {
-      g_autofree char *unc = qt_fixed_format (r->commission_uncapped, 2, QT_ROUND_HALF_EVEN);
-      return g_strdup_printf ("%s; capped at %s (uncapped %s).", how, cap, unc);
+      qt_stmt_putc (w->s, '\n');
+      qt_stmt_spaces (w->s, 2 * d);
     }
-  return g_strdup_printf ("%s; the cap %s is not reached.", how, cap);
 }
 
-/* ---- JSON helpers ------------------------------------------------------- */
-
+/* Starts a member named by a key of ours (a literal that needs no
+ * escaping); NULL for an array element or the document. */
 static void
-add_exact (cJSON *o, const char *key, const mpq_t v)
+jw_key (JsonW *w, const char *key)
 {
-  g_autofree char *txt = qt_exact_format (v);
-  cJSON_AddStringToObject (o, key, txt);
+  jw_sep (w);
+  if (key == NULL)
+    return;
+  qt_stmt_putc (w->s, '"');
+  qt_stmt_puts (w->s, key);
+  qt_stmt_put (w->s, "\": ", w->flat[w->depth] ? 2 : 3);
 }
 
+/* Opens an object ('{') or array ('[') after its key; a flat one stays on
+ * one line. */
 static void
-add_num (cJSON *o, const char *key, const QtNumStore *nums, QtNum n)
+jw_open_here (JsonW *w, char bracket, gboolean flat)
 {
-  g_auto (mpq_t) v;
-  mpq_init (v);
-  qt_num_get (nums, n, v);
-  add_exact (o, key, v);
+  qt_stmt_putc (w->s, bracket);
+  g_assert (w->depth + 1 < JW_MAX_DEPTH); /* the layout is fixed: a bug if deeper */
+  w->depth++;
+  w->first[w->depth] = TRUE;
+  w->flat[w->depth] = flat || w->flat[w->depth - 1];
 }
 
+/* Opens a container under one of our keys (NULL: an element). */
 static void
-add_exact_or_null (cJSON *o, const char *key, gboolean has, const mpq_t v)
+jw_open (JsonW *w, const char *key, char bracket, gboolean flat)
+{
+  jw_key (w, key);
+  jw_open_here (w, bracket, flat);
+}
+
+/* Closes the innermost container with '}' or ']'. */
+static void
+jw_close (JsonW *w, char bracket)
+{
+  const gboolean newline = !w->flat[w->depth] && !w->first[w->depth];
+  w->depth--;
+  if (newline)
+    {
+      qt_stmt_putc (w->s, '\n');
+      qt_stmt_spaces (w->s, 2 * w->depth);
+    }
+  qt_stmt_putc (w->s, bracket);
+}
+
+/* A string member. */
+static void
+jw_str (JsonW *w, const char *key, const char *value)
+{
+  jw_key (w, key);
+  qt_stmt_json_string (w->s, value);
+}
+
+/* A null member. */
+static void
+jw_null (JsonW *w, const char *key)
+{
+  jw_key (w, key);
+  qt_stmt_put (w->s, "null", 4);
+}
+
+/* A string member, null when value is NULL. */
+static void
+jw_str_or_null (JsonW *w, const char *key, const char *value)
+{
+  if (value != NULL)
+    jw_str (w, key, value);
+  else
+    jw_null (w, key);
+}
+
+/* A boolean member. */
+static void
+jw_bool (JsonW *w, const char *key, gboolean value)
+{
+  jw_key (w, key);
+  qt_stmt_puts (w->s, value ? "true" : "false");
+}
+
+/* Integers as text written by hand: no double ever carries a number. */
+static void
+jw_int (JsonW *w, const char *key, gint64 value)
+{
+  jw_key (w, key);
+  qt_stmt_int (w->s, value);
+}
+
+/* An exact number member (SPEC §12.10 string). */
+static void
+jw_exact (JsonW *w, const char *key, mpq_srcptr v)
+{
+  jw_key (w, key);
+  qt_stmt_putc (w->s, '"');
+  qt_stmt_exact (w->s, v);
+  qt_stmt_putc (w->s, '"');
+}
+
+/* An exact number member, null when not `has`. */
+static void
+jw_exact_or_null (JsonW *w, const char *key, gboolean has, mpq_srcptr v)
 {
   if (has)
-    add_exact (o, key, v);
+    jw_exact (w, key, v);
   else
-    cJSON_AddNullToObject (o, key);
+    jw_null (w, key);
 }
 
-/* Integers go in as raw text: no double ever carries a number (and cJSON
- * would print a double through printf). */
+/* A 2-decimal half-even figure. */
 static void
-add_int (cJSON *o, const char *key, gint64 v)
+jw_fixed (JsonW *w, const char *key, mpq_srcptr v)
 {
-  char buf[24];
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v);
-  cJSON_AddRawToObject (o, key, buf);
+  jw_key (w, key);
+  qt_stmt_putc (w->s, '"');
+  qt_stmt_fixed (w->s, v, 2);
+  qt_stmt_putc (w->s, '"');
 }
 
+/* A YYYY-MM-DD member. */
 static void
-add_str_or_null (cJSON *o, const char *key, const char *s)
+jw_day (JsonW *w, const char *key, QtDay day)
 {
-  if (s != NULL)
-    cJSON_AddStringToObject (o, key, s);
-  else
-    cJSON_AddNullToObject (o, key);
+  jw_key (w, key);
+  qt_stmt_putc (w->s, '"');
+  qt_stmt_day (w->s, day);
+  qt_stmt_putc (w->s, '"');
 }
 
-/* SPEC §6: a payable amount, exact and rounded half-even to the cent. */
+/* SPEC §6: a payable amount's members, exact and rounded half-even. */
 static void
-add_payable (cJSON *o, const mpq_t exact, const mpq_t rounded)
+jw_payable (JsonW *w, mpq_srcptr exact, mpq_srcptr rounded)
 {
-  add_exact (o, "exact", exact);
-  g_autofree char *txt = qt_fixed_format (rounded, 2, QT_ROUND_HALF_EVEN);
-  cJSON_AddStringToObject (o, "rounded", txt);
+  jw_exact (w, "exact", exact);
+  jw_fixed (w, "rounded", rounded);
 }
 
-static cJSON *
-payable_object (const mpq_t exact, const mpq_t rounded)
+/* A payable amount as its own one-line object. */
+static void
+jw_payable_object (JsonW *w, const char *key, mpq_srcptr exact, mpq_srcptr rounded)
 {
-  cJSON *o = cJSON_CreateObject ();
-  add_payable (o, exact, rounded);
-  return o;
+  jw_open (w, key, '{', TRUE);
+  jw_payable (w, exact, rounded);
+  jw_close (w, '}');
 }
 
 /* SPEC §1.3: every number names its rule (a JSON path of the plan file)
  * and the plan version. */
 static void
-add_rule (cJSON *o, const char *rule, const QtPlanVersion *v)
+jw_rule (JsonW *w, const char *rule, const QtPlanVersion *v)
 {
-  cJSON_AddStringToObject (o, "rule", rule);
-  cJSON_AddStringToObject (o, "plan", v->plan);
-  add_int (o, "version", v->version);
+  jw_str (w, "rule", rule);
+  jw_str (w, "plan", v->plan);
+  jw_int (w, "version", v->version);
 }
 
+/* ---- fixed one-line objects -------------------------------------------- */
+
+/* A credit line and a lookup entry have a fixed set of keys, so they are
+ * written as literal fragments between the values, without the writer's
+ * per-member bookkeeping (jw_sep starts them on their own line). */
+
+/* Appends a string literal (its length known at compile time). */
+#define PUT_LITERAL(s, text) qt_stmt_put ((s), (text), sizeof (text) - 1)
+
+/* "key":"<exact number>" given as the literal fragment `,"key":"`. */
 static void
-add_day (cJSON *o, const char *key, QtDay day)
+put_exact_member (GString *s, const char *key_fragment, gsize len, mpq_srcptr v)
 {
-  char buf[11];
-  cJSON_AddStringToObject (o, key, qt_date_format (day, buf));
+  qt_stmt_put (s, key_fragment, len);
+  qt_stmt_exact (s, v);
+  qt_stmt_putc (s, '"');
 }
 
-/* ---- sections ----------------------------------------------------------- */
+/* Like put_exact_member, for a data set number. */
+static void
+put_num_member (GString *s, const char *key_fragment, gsize len, const QtNumStore *nums, QtNum n)
+{
+  qt_stmt_put (s, key_fragment, len);
+  qt_stmt_num (s, nums, n);
+  qt_stmt_putc (s, '"');
+}
 
-static cJSON *
-rep_json (const QtStatementIndex *ix, const QtRepResult *r)
+#define EXACT_MEMBER(s, fragment, v) put_exact_member ((s), (fragment), sizeof (fragment) - 1, (v))
+#define NUM_MEMBER(s, fragment, nums, n) \
+  put_num_member ((s), (fragment), sizeof (fragment) - 1, (nums), (n))
+
+/* ---- header ------------------------------------------------------------- */
+
+/* Who the statement is for. */
+static void
+rep_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   const QtDataset *ds = ix->res->ds;
   const QtRep *rep = &ds->reps[r->rep];
-  cJSON *o = cJSON_CreateObject ();
-  cJSON_AddStringToObject (o, "rep_id", rep->rep_id);
-  cJSON_AddStringToObject (o, "name", rep->name);
-  cJSON_AddStringToObject (o, "team_id", rep->team_id);
-  add_str_or_null (o, "manager_id", rep->manager_id);
-  add_str_or_null (o, "manager_name", rep->manager >= 0 ? ds->reps[rep->manager].name : NULL);
-  return o;
+  jw_open (w, "rep", '{', TRUE);
+  jw_str (w, "rep_id", rep->rep_id);
+  jw_str (w, "name", rep->name);
+  jw_str (w, "team_id", rep->team_id);
+  jw_str_or_null (w, "manager_id", rep->manager_id);
+  jw_str_or_null (w, "manager_name", rep->manager >= 0 ? ds->reps[rep->manager].name : NULL);
+  jw_close (w, '}');
 }
 
-static cJSON *
-plan_json (const QtPlanVersion *v)
+/* The plan version the rep is on for the period. */
+static void
+plan_json (JsonW *w, const QtPlanVersion *v)
 {
-  cJSON *o = cJSON_CreateObject ();
-  cJSON_AddStringToObject (o, "id", v->plan);
-  add_int (o, "version", v->version);
-  cJSON_AddStringToObject (o, "file", v->file_name);
-  cJSON_AddStringToObject (o, "sha256", v->sha256);
-  add_day (o, "effective_from", v->effective_from);
+  jw_open (w, "plan", '{', TRUE);
+  jw_str (w, "id", v->plan);
+  jw_int (w, "version", v->version);
+  jw_str (w, "file", v->file_name);
+  jw_str (w, "sha256", v->sha256);
+  jw_day (w, "effective_from", v->effective_from);
   if (v->has_effective_to)
-    add_day (o, "effective_to", v->effective_to);
+    jw_day (w, "effective_to", v->effective_to);
   else
-    cJSON_AddNullToObject (o, "effective_to");
-  return o;
+    jw_null (w, "effective_to");
+  jw_close (w, '}');
 }
 
-static const char *const mult_names[QT_MULT_COUNT] = { "new_customer", "high_margin",
-                                                       "fast_collection" };
-
-/* The facts behind an applied multiplier (SPEC §4.3, §12.5). */
-static cJSON *
-mult_basis (const QtStatementIndex *ix, const QtSlice *sl, QtMultKind k)
+/* SPEC §4.3, §12.5: each multiplier of the plan once, with its threshold;
+ * credits name the ones applied and their own basis values.  Every slice of
+ * a rep carries the rep's version for the month (calc/credit.c), r->plan. */
+static void
+multiplier_rules_json (JsonW *w, const QtPlanVersion *v)
 {
-  const QtDataset *ds = ix->res->ds;
-  const QtMultiplier *m = &sl->plan->mult[k];
-  const QtReceipt *rc = &ds->receipts[sl->receipt];
-  const QtOrderLine *ln = &ds->lines[sl->line];
-  guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, rc->order_id)) - 1;
-  const QtOrder *ord = &ds->orders[o];
-  cJSON *b = cJSON_CreateObject ();
-  if (k == QT_MULT_NEW_CUSTOMER)
-    {
-      add_int (b, "lookback_days", m->lookback_days);
-      add_day (b, "window_from", ord->signed_on - (QtDay) m->lookback_days);
-    }
-  else if (k == QT_MULT_HIGH_MARGIN)
-    {
-      g_auto (mpq_t) rate;
-      g_auto (mpq_t) price;
-      mpq_inits (rate, price, NULL);
-      qt_num_get (ds->nums, ln->unit_price, price);
-      qt_num_get (ds->nums, ln->unit_cost, rate);
-      mpq_sub (rate, price, rate);
-      mpq_div (rate, rate, price); /* applied ⇒ unit_price > 0 */
-      add_exact (b, "margin_rate", rate);
-      add_exact (b, "min_margin_rate", m->min_margin_rate);
-    }
-  else
-    {
-      /* A refund is timed by the order's first positive receipt. */
-      const QtReceipt *by = rc;
-      if (qt_num_sgn (ds->nums, rc->amount) < 0 && ix->first_positive[o] >= 0)
-        by = &ds->receipts[ix->first_positive[o]];
-      cJSON_AddStringToObject (b, "timed_by_receipt", by->receipt_id);
-      add_day (b, "received_on", by->received_on);
-      add_int (b, "days_after_signing", by->received_on - ord->signed_on);
-      add_int (b, "max_days", m->max_days);
-    }
-  return b;
-}
-
-static cJSON *
-multipliers_json (const QtStatementIndex *ix, const QtSlice *sl)
-{
-  cJSON *arr = cJSON_CreateArray ();
+  jw_open (w, "multiplier_rules", '{', FALSE);
   for (int k = 0; k < QT_MULT_COUNT; k++)
     {
-      if (!(sl->mult_mask & (1u << k)))
+      const QtMultiplier *m = &v->mult[k];
+      if (!m->present)
         continue;
-      cJSON *m = cJSON_CreateObject ();
-      g_autofree char *rule = g_strdup_printf ("credit.multipliers[%s]", mult_names[k]);
-      cJSON_AddStringToObject (m, "id", mult_names[k]);
-      add_exact (m, "factor", sl->plan->mult[k].factor);
-      add_rule (m, rule, sl->plan);
-      cJSON_AddItemToObject (m, "basis", mult_basis (ix, sl, (QtMultKind) k));
-      cJSON_AddItemToArray (arr, m);
+      char rule[64];
+      g_snprintf (rule, sizeof rule, "credit.multipliers[%s]", qt_statement_mult_ids[k]);
+      jw_open (w, qt_statement_mult_ids[k], '{', TRUE);
+      jw_exact (w, "factor", m->factor);
+      jw_rule (w, rule, v);
+      if (k == QT_MULT_NEW_CUSTOMER)
+        jw_int (w, "lookback_days", m->lookback_days);
+      else if (k == QT_MULT_HIGH_MARGIN)
+        jw_exact (w, "min_margin_rate", m->min_margin_rate);
+      else
+        jw_int (w, "max_days", m->max_days);
+      jw_close (w, '}');
     }
-  return arr;
+  jw_close (w, '}');
 }
 
-/* The order, customer and product a slice comes from. */
+/* ---- lookups the credits name ------------------------------------------- */
+
+/* The rep's credits and the data set, for the credit sections. */
+typedef struct {
+  const QtStatementIndex *ix;
+  const QtDataset *ds;
+  const QtStatementCredit *cr;
+  guint n;
+} Credits;
+
+/* Text order of two ids. */
+static gint
+id_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* ids[0..n) with repeated pointers dropped, first occurrences kept in
+ * order; returns the new count (an open-addressing set of addresses). */
+static guint
+drop_repeats (const char **ids, guint n)
+{
+  guint size = 16;
+  while (size < 2 * n)
+    size *= 2;
+  g_autofree const char **seen = g_new0 (const char *, size);
+  guint m = 0;
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = (guint) (((guint64) (guintptr) ids[k] * 0x9E3779B97F4A7C15ull) >> 40) & (size - 1);
+      while (seen[i] != NULL && seen[i] != ids[k])
+        i = (i + 1) & (size - 1);
+      if (seen[i] != NULL)
+        continue;
+      seen[i] = ids[k];
+      ids[m++] = ids[k];
+    }
+  return m;
+}
+
+/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
+ * Ids are interned (one pointer per id), so repeats go first by address,
+ * and text is compared among distinct ids only. */
+static guint
+sort_unique (const char **ids, guint n)
+{
+  const guint m = drop_repeats (ids, n);
+  qsort (ids, m, sizeof (const char *), id_cmp);
+  guint out = 0;
+  for (guint k = 0; k < m; k++)
+    if (out == 0 || strcmp (ids[out - 1], ids[k]) != 0)
+      ids[out++] = ids[k];
+  return out;
+}
+
+/* Starts a lookup entry: `"<id>": {` on its own indented line. */
 static void
-slice_source (const QtStatementIndex *ix, const QtSlice *sl, cJSON *c)
+entry_open (JsonW *w, const char *id)
 {
-  const QtDataset *ds = ix->res->ds;
-  const QtOrderLine *ln = &ds->lines[sl->line];
-  guint o = GPOINTER_TO_UINT (g_hash_table_lookup (ix->orders, ds->receipts[sl->receipt].order_id)) - 1;
-  const QtOrder *ord = &ds->orders[o];
-  const QtCustomer *cu = g_hash_table_lookup (ix->customers, ord->customer_id);
-  const QtProduct *pr = g_hash_table_lookup (ix->products, ln->product_id);
-  cJSON_AddStringToObject (c, "order_id", ord->order_id);
-  add_day (c, "signed_on", ord->signed_on);
-  cJSON_AddStringToObject (c, "order_status", qt_status_name (ord->status));
-  cJSON_AddStringToObject (c, "customer_id", ord->customer_id);
-  add_str_or_null (c, "customer_name", cu ? cu->name : NULL);
-  cJSON_AddStringToObject (c, "product_id", ln->product_id);
-  add_str_or_null (c, "product_name", pr ? pr->name : NULL);
-  add_str_or_null (c, "product_category", pr ? pr->category : NULL);
-  cJSON_AddStringToObject (c, "line_no", ln->line_no);
-  const QtNumStore *nums = ix->res->ds->nums;
-  add_num (c, "quantity", nums, ln->quantity);
-  add_num (c, "unit_price", nums, ln->unit_price);
-  add_num (c, "unit_cost", nums, ln->unit_cost);
-  g_auto (mpq_t) net;
-  g_auto (mpq_t) price;
-  mpq_inits (net, price, NULL);
-  qt_num_get (nums, ln->quantity, net);
-  qt_num_get (nums, ln->unit_price, price);
-  mpq_mul (net, net, price);
-  add_exact (c, "line_net", net);
-  add_exact (c, "order_net", ix->order_net[o]);
+  jw_sep (w);
+  qt_stmt_json_string (w->s, id);
+  PUT_LITERAL (w->s, ": {");
 }
 
-/* SPEC §4.2–4.3: slice = receipt × line_net / order_net × share, × weight. */
-static cJSON *
-slice_json (const QtStatementIndex *ix, const QtSlice *sl)
+/* `"<text>"` or null. */
+static void
+put_string_or_null (GString *s, const char *text)
 {
-  const QtReceipt *rc = &ix->res->ds->receipts[sl->receipt];
-  cJSON *c = cJSON_CreateObject ();
-  cJSON_AddStringToObject (c, "receipt_id", rc->receipt_id);
-  add_day (c, "received_on", rc->received_on);
-  add_num (c, "receipt_amount", ix->res->ds->nums, rc->amount);
-  slice_source (ix, sl, c);
-  add_num (c, "share", ix->res->ds->nums, sl->share);
-  add_exact (c, "amount", sl->amount);
-  cJSON_AddItemToObject (c, "multipliers", multipliers_json (ix, sl));
-  add_exact (c, "weight", sl->weight);
-  add_exact (c, "weighted_amount", sl->weighted);
-  return c;
+  if (text != NULL)
+    qt_stmt_json_string (s, text);
+  else
+    PUT_LITERAL (s, "null");
 }
 
-static cJSON *
-credits_json (const QtStatementIndex *ix, guint ds_rep)
+/* Receipts: the credits are sorted by receipt_id already. */
+static void
+receipts_json (JsonW *w, const Credits *c)
 {
-  cJSON *arr = cJSON_CreateArray ();
-  const GPtrArray *slices = ix->rep_slices[ds_rep];
-  for (guint k = 0; k < slices->len; k++)
-    cJSON_AddItemToArray (arr, slice_json (ix, g_ptr_array_index (slices, k)));
-  return arr;
+  GString *s = w->s;
+  jw_open (w, "receipts", '{', FALSE);
+  for (guint k = 0; k < c->n; k++)
+    {
+      const QtReceipt *rc = c->cr[k].rc;
+      if (k > 0 && rc == c->cr[k - 1].rc)
+        continue;
+      entry_open (w, rc->receipt_id);
+      PUT_LITERAL (s, "\"received_on\":\"");
+      qt_stmt_day (s, rc->received_on);
+      NUM_MEMBER (s, "\",\"receipt_amount\":\"", c->ds->nums, rc->amount);
+      qt_stmt_putc (s, '}');
+    }
+  jw_close (w, '}');
 }
+
+/* Orders: each once, sorted by order_id. */
+static void
+orders_json (JsonW *w, const Credits *c, const char **ids)
+{
+  GString *s = w->s;
+  for (guint k = 0; k < c->n; k++)
+    ids[k] = c->cr[k].ord->order_id;
+  const guint n = sort_unique (ids, c->n);
+  jw_open (w, "orders", '{', FALSE);
+  for (guint k = 0; k < n; k++)
+    {
+      const QtOrder *ord = &c->ds->orders[qt_id_row (ids[k], QT_ID_ORDER)];
+      entry_open (w, ord->order_id);
+      PUT_LITERAL (s, "\"signed_on\":\"");
+      qt_stmt_day (s, ord->signed_on);
+      PUT_LITERAL (s, "\",\"order_status\":");
+      qt_stmt_json_string (s, qt_status_name (ord->status));
+      qt_stmt_putc (s, '}');
+    }
+  jw_close (w, '}');
+}
+
+/* Customers: each once, sorted by customer_id. */
+static void
+customers_json (JsonW *w, const Credits *c, const char **ids)
+{
+  for (guint k = 0; k < c->n; k++)
+    ids[k] = c->cr[k].ord->customer_id;
+  const guint n = sort_unique (ids, c->n);
+  jw_open (w, "customers", '{', FALSE);
+  for (guint k = 0; k < n; k++)
+    {
+      const gint row = qt_id_row (ids[k], QT_ID_CUSTOMER);
+      entry_open (w, ids[k]);
+      PUT_LITERAL (w->s, "\"name\":");
+      put_string_or_null (w->s, row >= 0 ? c->ds->customers[row].name : NULL);
+      qt_stmt_putc (w->s, '}');
+    }
+  jw_close (w, '}');
+}
+
+/* Products: each once, sorted by product_id. */
+static void
+products_json (JsonW *w, const Credits *c, const char **ids)
+{
+  for (guint k = 0; k < c->n; k++)
+    ids[k] = c->cr[k].ln->product_id;
+  const guint n = sort_unique (ids, c->n);
+  jw_open (w, "products", '{', FALSE);
+  for (guint k = 0; k < n; k++)
+    {
+      const gint row = qt_id_row (ids[k], QT_ID_PRODUCT);
+      const QtProduct *pr = row >= 0 ? &c->ds->products[row] : NULL;
+      entry_open (w, ids[k]);
+      PUT_LITERAL (w->s, "\"name\":");
+      put_string_or_null (w->s, pr ? pr->name : NULL);
+      PUT_LITERAL (w->s, ",\"category\":");
+      put_string_or_null (w->s, pr ? pr->category : NULL);
+      qt_stmt_putc (w->s, '}');
+    }
+  jw_close (w, '}');
+}
+
+/* ---- credits ------------------------------------------------------------ */
+
+/* The ids a credit names, then its line's facts. */
+static void
+slice_source (GString *s, const QtNumStore *nums, const QtStatementCredit *cr)
+{
+  PUT_LITERAL (s, "{\"receipt_id\":");
+  qt_stmt_json_string (s, cr->rc->receipt_id);
+  PUT_LITERAL (s, ",\"order_id\":");
+  qt_stmt_json_string (s, cr->ord->order_id);
+  PUT_LITERAL (s, ",\"customer_id\":");
+  qt_stmt_json_string (s, cr->ord->customer_id);
+  PUT_LITERAL (s, ",\"product_id\":");
+  qt_stmt_json_string (s, cr->ln->product_id);
+  PUT_LITERAL (s, ",\"line_no\":");
+  qt_stmt_json_string (s, cr->ln->line_no);
+  NUM_MEMBER (s, ",\"quantity\":\"", nums, cr->ln->quantity);
+  NUM_MEMBER (s, ",\"unit_price\":\"", nums, cr->ln->unit_price);
+  NUM_MEMBER (s, ",\"unit_cost\":\"", nums, cr->ln->unit_cost);
+  PUT_LITERAL (s, ",\"line_net\":\"");
+  qt_stmt_line_net (s, nums, cr->ln);
+  PUT_LITERAL (s, "\",\"order_net\":\"");
+  qt_stmt_order_net (s, cr->order);
+  qt_stmt_putc (s, '"');
+}
+
+/* "multipliers":[ids] and, when any applied, "basis":{its facts}. */
+static void
+slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
+{
+  const guint mask = cr->sl->mult_mask;
+  PUT_LITERAL (s, ",\"multipliers\":[");
+  for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
+    if (mask & (1u << k))
+      {
+        if (n++ > 0)
+          qt_stmt_putc (s, ',');
+        qt_stmt_json_string (s, qt_statement_mult_ids[k]);
+      }
+  qt_stmt_putc (s, ']');
+  if (mask == 0)
+    return;
+  PUT_LITERAL (s, ",\"basis\":{");
+  if (mask & (1u << QT_MULT_HIGH_MARGIN))
+    {
+      PUT_LITERAL (s, "\"margin_rate\":\"");
+      qt_stmt_margin_rate (s, c->ds->nums, cr->ln);
+      qt_stmt_putc (s, '"');
+      if (mask & (1u << QT_MULT_FAST_COLLECTION))
+        qt_stmt_putc (s, ',');
+    }
+  if (mask & (1u << QT_MULT_FAST_COLLECTION))
+    {
+      const QtReceipt *by = qt_statement_timed_by (c->ix, cr->sl);
+      PUT_LITERAL (s, "\"timed_by_receipt\":");
+      qt_stmt_json_string (s, by->receipt_id);
+      PUT_LITERAL (s, ",\"days_after_signing\":");
+      qt_stmt_int (s, by->received_on - cr->ord->signed_on);
+    }
+  qt_stmt_putc (s, '}');
+}
+
+/* SPEC §4.2–4.3: slice = receipt × line_net / order_net × share, × weight;
+ * one line of the credits array. */
+static void
+slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
+{
+  GString *s = w->s;
+  const QtSlice *sl = cr->sl;
+  jw_sep (w);
+  slice_source (s, c->ds->nums, cr);
+  NUM_MEMBER (s, ",\"share\":\"", c->ds->nums, sl->share);
+  EXACT_MEMBER (s, ",\"amount\":\"", sl->amount);
+  slice_multipliers (s, c, cr);
+  EXACT_MEMBER (s, ",\"weight\":\"", sl->weight);
+  EXACT_MEMBER (s, ",\"weighted_amount\":\"", sl->weighted);
+  qt_stmt_putc (s, '}');
+}
+
+/* The lookups, then one line per credit. */
+static void
+credits_json (JsonW *w, const Credits *credits)
+{
+  const Credits c = *credits;
+  const QtStatementCredit *cr = c.cr;
+  g_autofree const char **ids = g_new (const char *, c.n + 1);
+  receipts_json (w, &c);
+  orders_json (w, &c, ids);
+  customers_json (w, &c, ids);
+  products_json (w, &c, ids);
+  jw_open (w, "credits", '[', FALSE);
+  for (guint k = 0; k < c.n; k++)
+    slice_json (w, &c, &cr[k]);
+  jw_close (w, ']');
+}
+
+/* ---- credit and commission ---------------------------------------------- */
 
 /* SPEC §4.4: C, W, quota, attainment. */
-static cJSON *
-credit_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+credit_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
-  cJSON *o = cJSON_CreateObject ();
-  add_exact (o, "credit", r->credit);
-  add_exact (o, "weighted", r->weighted);
-  add_int (o, "slices", r->n_slices);
-  add_exact_or_null (o, "quota", r->has_quota, r->quota);
-  add_exact (o, "attainment", r->attainment);
-  g_autofree char *pct = qt_statement_percent (r->attainment);
-  cJSON_AddStringToObject (o, "attainment_percent", pct);
-  cJSON_AddBoolToObject (o, "no_quota", r->no_quota);
+  jw_open (w, "credit", '{', FALSE);
+  jw_exact (w, "credit", r->credit);
+  jw_exact (w, "weighted", r->weighted);
+  jw_int (w, "slices", r->n_slices);
+  jw_exact_or_null (w, "quota", r->has_quota, r->quota);
+  jw_exact (w, "attainment", r->attainment);
+  jw_key (w, "attainment_percent");
+  qt_stmt_putc (w->s, '"');
+  qt_stmt_percent (w->s, r->attainment);
+  qt_stmt_putc (w->s, '"');
+  jw_bool (w, "no_quota", r->no_quota);
   g_autofree char *note = qt_statement_no_quota_note (ix, r);
-  add_str_or_null (o, "explanation", note);
-  return o;
+  jw_str_or_null (w, "explanation", note);
+  jw_close (w, '}');
 }
 
-static cJSON *
-tier_json (const QtRepResult *r, guint i)
+/* One commission tier, with its amount bounds. */
+static void
+tier_json (JsonW *w, const QtRepResult *r, guint i)
 {
   const QtTierLine *t = &r->tiers[i];
-  cJSON *o = cJSON_CreateObject ();
-  g_autofree char *rule = g_strdup_printf ("commission.tiers[%u]", i);
-  cJSON_AddStringToObject (o, "rule", rule);
-  add_exact (o, "from", t->tier->from);
-  if (t->has_upper)
-    add_exact (o, "to", r->tiers[i + 1].tier->from);
-  else
-    cJSON_AddNullToObject (o, "to");
-  add_exact (o, "rate", t->tier->rate);
-  add_exact_or_null (o, "lower", r->has_quota, t->lower);
-  add_exact_or_null (o, "upper", r->has_quota && t->has_upper, t->upper);
-  add_exact (o, "portion", t->portion);
-  add_exact (o, "amount", t->amount);
-  return o;
+  char rule[48];
+  g_snprintf (rule, sizeof rule, "commission.tiers[%u]", i);
+  jw_open (w, NULL, '{', TRUE);
+  jw_str (w, "rule", rule);
+  jw_exact (w, "from", t->tier->from);
+  jw_exact_or_null (w, "to", t->has_upper, t->has_upper ? r->tiers[i + 1].tier->from : NULL);
+  jw_exact (w, "rate", t->tier->rate);
+  jw_exact_or_null (w, "lower", r->has_quota, t->lower);
+  jw_exact_or_null (w, "upper", r->has_quota && t->has_upper, t->upper);
+  jw_exact (w, "portion", t->portion);
+  jw_exact (w, "amount", t->amount);
+  jw_close (w, '}');
 }
 
 /* "What it takes to reach the next tier" (SPEC: sales reps' view). */
-static cJSON *
-next_tier_json (const QtRepResult *r)
+static void
+next_tier_json (JsonW *w, const QtRepResult *r)
 {
   g_auto (mpq_t) needed;
   mpq_init (needed);
   guint k;
   if (!qt_statement_next_tier (r, needed, &k))
-    return cJSON_CreateNull ();
-  cJSON *o = cJSON_CreateObject ();
-  g_autofree char *rule = g_strdup_printf ("commission.tiers[%u]", k);
-  cJSON_AddStringToObject (o, "rule", rule);
-  add_exact (o, "from", r->tiers[k].tier->from);
-  add_exact (o, "rate", r->tiers[k].tier->rate);
-  add_exact (o, "lower", r->tiers[k].lower);
-  add_exact (o, "weighted_needed", needed);
-  return o;
+    {
+      jw_null (w, "next_tier");
+      return;
+    }
+  char rule[48];
+  g_snprintf (rule, sizeof rule, "commission.tiers[%u]", k);
+  jw_open (w, "next_tier", '{', TRUE);
+  jw_str (w, "rule", rule);
+  jw_exact (w, "from", r->tiers[k].tier->from);
+  jw_exact (w, "rate", r->tiers[k].tier->rate);
+  jw_exact (w, "lower", r->tiers[k].lower);
+  jw_exact (w, "weighted_needed", needed);
+  jw_close (w, '}');
 }
 
 /* SPEC §4.5, §12.6.3. */
-static cJSON *
-commission_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+commission_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   const QtPlanVersion *v = r->plan;
-  cJSON *o = cJSON_CreateObject ();
-  add_rule (o, "commission", v);
-  cJSON_AddStringToObject (o, "mode", mode_name (v->mode));
-  cJSON *tiers = cJSON_AddArrayToObject (o, "tiers");
+  jw_open (w, "commission", '{', FALSE);
+  jw_rule (w, "commission", v);
+  jw_str (w, "mode", v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive");
+  jw_open (w, "tiers", '[', FALSE);
   for (guint i = 0; i < r->n_tiers; i++)
-    cJSON_AddItemToArray (tiers, tier_json (r, i));
-  gint cur = qt_statement_current_tier (r);
+    tier_json (w, r, i);
+  jw_close (w, ']');
+  const gint cur = qt_statement_current_tier (r);
   if (cur >= 0)
-    add_int (o, "current_tier", cur);
+    jw_int (w, "current_tier", cur);
   else
-    cJSON_AddNullToObject (o, "current_tier");
-  cJSON_AddItemToObject (o, "next_tier", next_tier_json (r));
-  cJSON_AddBoolToObject (o, "clawback", r->clawback);
-  add_exact_or_null (o, "cap", v->has_cap, v->cap);
-  cJSON_AddBoolToObject (o, "capped", r->capped);
-  add_exact (o, "uncapped", r->commission_uncapped);
-  add_payable (o, r->commission, r->r_commission);
+    jw_null (w, "current_tier");
+  next_tier_json (w, r);
+  jw_bool (w, "clawback", r->clawback);
+  jw_exact_or_null (w, "cap", v->has_cap, v->cap);
+  jw_bool (w, "capped", r->capped);
+  jw_exact (w, "uncapped", r->commission_uncapped);
+  jw_payable (w, r->commission, r->r_commission);
   g_autofree char *note = qt_statement_commission_note (ix, r);
-  cJSON_AddStringToObject (o, "explanation", note);
-  return o;
+  jw_str (w, "explanation", note);
+  jw_close (w, '}');
 }
 
 /* SPEC §4.6, §12.6.4: base = exact capped commissions of direct reports. */
-static cJSON *
-override_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+override_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   const QtRunResult *res = ix->res;
-  cJSON *o = cJSON_CreateObject ();
-  add_rule (o, "override.rate", r->plan);
-  add_exact_or_null (o, "rate", r->plan->has_override, r->plan->override_rate);
-  cJSON *base = cJSON_AddArrayToObject (o, "base");
+  jw_open (w, "override", '{', FALSE);
+  jw_rule (w, "override.rate", r->plan);
+  jw_exact_or_null (w, "rate", r->plan->has_override, r->plan->override_rate);
+  jw_open (w, "base", '[', FALSE);
   g_autofree guint *order = qt_statement_reports_sorted (res, r);
   for (guint k = 0; k < r->n_reports; k++)
     {
       const QtRepResult *d = &res->reps[order[k]];
-      cJSON *b = cJSON_CreateObject ();
-      cJSON_AddStringToObject (b, "rep_id", res->ds->reps[d->rep].rep_id);
-      cJSON_AddStringToObject (b, "name", res->ds->reps[d->rep].name);
-      add_exact (b, "commission", d->commission);
-      cJSON_AddItemToArray (base, b);
+      jw_open (w, NULL, '{', TRUE);
+      jw_str (w, "rep_id", res->ds->reps[d->rep].rep_id);
+      jw_str (w, "name", res->ds->reps[d->rep].name);
+      jw_exact (w, "commission", d->commission);
+      jw_close (w, '}');
     }
-  add_exact (o, "base_total", r->override_base);
-  add_payable (o, r->override_amount, r->r_override);
-  return o;
+  jw_close (w, ']');
+  jw_exact (w, "base_total", r->override_base);
+  jw_payable (w, r->override_amount, r->r_override);
+  jw_close (w, '}');
 }
 
-static cJSON *
-sprint_bonus_json (const QtRepResult *r, const QtBonusLine *b)
+/* ---- sprint and score --------------------------------------------------- */
+
+/* A quarterly sprint bonus and whether it is paid. */
+static void
+sprint_bonus_json (JsonW *w, const QtRepResult *r, const QtBonusLine *b)
 {
-  cJSON *o = cJSON_CreateObject ();
   g_autofree char *rule = g_strdup_printf ("bonuses[%s]", b->bonus->id);
-  cJSON_AddStringToObject (o, "id", b->bonus->id);
-  add_rule (o, rule, r->plan);
-  add_exact (o, "min_attainment", b->bonus->min_attainment);
-  add_exact (o, "amount", b->bonus->amount);
-  cJSON_AddBoolToObject (o, "paid", b->paid);
-  add_payable (o, b->exact, b->rounded);
-  return o;
+  jw_open (w, NULL, '{', TRUE);
+  jw_str (w, "id", b->bonus->id);
+  jw_rule (w, rule, r->plan);
+  jw_exact (w, "min_attainment", b->bonus->min_attainment);
+  jw_exact (w, "amount", b->bonus->amount);
+  jw_bool (w, "paid", b->paid);
+  jw_payable (w, b->exact, b->rounded);
+  jw_close (w, '}');
+}
+
+/* The three months of a closing quarter. */
+static void
+sprint_months_json (JsonW *w, const QtRepResult *r)
+{
+  char buf[8];
+  jw_open (w, "months", '[', FALSE);
+  for (int m = 0; r->quarter_end && m < 3; m++)
+    {
+      jw_open (w, NULL, '{', TRUE);
+      jw_str (w, "period", qt_period_format (r->months[m].period, buf));
+      jw_exact (w, "weighted", r->months[m].w);
+      jw_exact_or_null (w, "quota", r->months[m].has_quota, r->months[m].quota);
+      jw_close (w, '}');
+    }
+  jw_close (w, ']');
 }
 
 /* SPEC §4.7, §12.7. */
-static cJSON *
-sprint_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+sprint_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   char buf[8];
-  cJSON *o = cJSON_CreateObject ();
-  QtQuarter q = qt_quarter_of_period (ix->res->period);
-  cJSON_AddStringToObject (o, "quarter", qt_quarter_format (q, buf));
-  cJSON_AddBoolToObject (o, "closes_quarter", r->quarter_end);
-  cJSON *months = cJSON_AddArrayToObject (o, "months");
-  for (int m = 0; r->quarter_end && m < 3; m++)
-    {
-      cJSON *mo = cJSON_CreateObject ();
-      cJSON_AddStringToObject (mo, "period", qt_period_format (r->months[m].period, buf));
-      add_exact (mo, "weighted", r->months[m].w);
-      add_exact_or_null (mo, "quota", r->months[m].has_quota, r->months[m].quota);
-      cJSON_AddItemToArray (months, mo);
-    }
-  add_exact_or_null (o, "weighted_total", r->quarter_end, r->sprint_w);
-  add_exact_or_null (o, "quota_total", r->quarter_end, r->sprint_quota);
+  jw_open (w, "sprint", '{', FALSE);
+  jw_str (w, "quarter", qt_quarter_format (qt_quarter_of_period (ix->res->period), buf));
+  jw_bool (w, "closes_quarter", r->quarter_end);
+  sprint_months_json (w, r);
+  jw_exact_or_null (w, "weighted_total", r->quarter_end, r->sprint_w);
+  jw_exact_or_null (w, "quota_total", r->quarter_end, r->sprint_quota);
   g_auto (mpq_t) att;
   mpq_init (att);
-  gboolean has_att = r->quarter_end && mpq_sgn (r->sprint_quota) > 0;
+  const gboolean has_att = r->quarter_end && mpq_sgn (r->sprint_quota) > 0;
   if (has_att)
     mpq_div (att, r->sprint_w, r->sprint_quota);
-  add_exact_or_null (o, "attainment", has_att, att);
-  cJSON *bonuses = cJSON_AddArrayToObject (o, "bonuses");
+  jw_exact_or_null (w, "attainment", has_att, att);
+  jw_open (w, "bonuses", '[', FALSE);
   for (guint i = 0; i < r->n_bonuses; i++)
     if (r->bonuses[i].bonus->kind == QT_BONUS_QUARTERLY_SPRINT)
-      cJSON_AddItemToArray (bonuses, sprint_bonus_json (r, &r->bonuses[i]));
-  return o;
+      sprint_bonus_json (w, r, &r->bonuses[i]);
+  jw_close (w, ']');
+  jw_close (w, '}');
 }
 
 /* A score figure: exact, and its 2-decimal display (× scale). */
-static cJSON *
-score_figure (const mpq_t exact, unsigned long scale)
+static void
+score_figure (JsonW *w, const char *key, mpq_srcptr exact, unsigned long scale)
 {
-  cJSON *o = cJSON_CreateObject ();
   g_auto (mpq_t) shown;
   mpq_init (shown);
   mpq_set_ui (shown, scale, 1);
   mpq_mul (shown, shown, exact);
-  add_exact (o, "exact", exact);
-  g_autofree char *txt = qt_fixed_format (shown, 2, QT_ROUND_HALF_EVEN);
-  cJSON_AddStringToObject (o, "display", txt);
-  return o;
+  jw_open (w, key, '{', TRUE);
+  jw_exact (w, "exact", exact);
+  jw_fixed (w, "display", shown);
+  jw_close (w, '}');
 }
 
-static cJSON *
-score_item_json (const QtRepResult *r, guint i)
+/* One score item: value, target, ratio, cap, contribution. */
+static void
+score_item_json (JsonW *w, const QtRepResult *r, guint i)
 {
   const QtScoreLine *l = &r->score_lines[i];
   const QtScoreItem *it = l->item;
-  guint pos = l->is_process ? i : i - r->plan->n_process;
-  cJSON *o = cJSON_CreateObject ();
-  g_autofree char *rule = g_strdup_printf ("score.%s[%u]", l->is_process ? "process" : "result", pos);
-  cJSON_AddStringToObject (o, "rule", rule);
-  cJSON_AddStringToObject (o, "list", l->is_process ? "process" : "result");
-  add_str_or_null (o, "metric", it->is_attainment ? NULL : it->metric);
-  add_str_or_null (o, "measure", it->is_attainment ? "attainment" : NULL);
-  add_exact (o, "value", l->value);
-  add_exact_or_null (o, "target", it->has_target, it->target);
-  add_exact (o, "ratio", l->ratio);
-  add_exact_or_null (o, "cap", it->has_cap, it->cap);
-  cJSON_AddBoolToObject (o, "capped", l->capped);
-  add_exact (o, "score", l->score);
-  add_exact (o, "weight", it->weight);
-  add_exact (o, "contribution", l->contribution);
-  cJSON_AddBoolToObject (o, "missing", l->missing);
-  return o;
+  const guint pos = l->is_process ? i : i - r->plan->n_process;
+  char rule[48];
+  g_snprintf (rule, sizeof rule, "score.%s[%u]", l->is_process ? "process" : "result", pos);
+  jw_open (w, NULL, '{', TRUE);
+  jw_str (w, "rule", rule);
+  jw_str (w, "list", l->is_process ? "process" : "result");
+  jw_str_or_null (w, "metric", it->is_attainment ? NULL : it->metric);
+  jw_str_or_null (w, "measure", it->is_attainment ? "attainment" : NULL);
+  jw_exact (w, "value", l->value);
+  jw_exact_or_null (w, "target", it->has_target, it->target);
+  jw_exact (w, "ratio", l->ratio);
+  jw_exact_or_null (w, "cap", it->has_cap, it->cap);
+  jw_bool (w, "capped", l->capped);
+  jw_exact (w, "score", l->score);
+  jw_exact (w, "weight", it->weight);
+  jw_exact (w, "contribution", l->contribution);
+  jw_bool (w, "missing", l->missing);
+  jw_close (w, '}');
 }
 
-static cJSON *
-score_bonus_json (const QtRepResult *r, const QtBonusLine *b)
+/* A score bonus and whether it is paid. */
+static void
+score_bonus_json (JsonW *w, const QtRepResult *r, const QtBonusLine *b)
 {
-  cJSON *o = cJSON_CreateObject ();
   g_autofree char *rule = g_strdup_printf ("bonuses[%s]", b->bonus->id);
-  cJSON_AddStringToObject (o, "id", b->bonus->id);
-  add_rule (o, rule, r->plan);
-  add_exact (o, "target_amount", b->bonus->target_amount);
-  add_exact_or_null (o, "min_score", b->bonus->has_min_score, b->bonus->min_score);
-  cJSON_AddBoolToObject (o, "paid", b->paid);
-  add_payable (o, b->exact, b->rounded);
-  return o;
+  jw_open (w, NULL, '{', TRUE);
+  jw_str (w, "id", b->bonus->id);
+  jw_rule (w, rule, r->plan);
+  jw_exact (w, "target_amount", b->bonus->target_amount);
+  jw_exact_or_null (w, "min_score", b->bonus->has_min_score, b->bonus->min_score);
+  jw_bool (w, "paid", b->paid);
+  jw_payable (w, b->exact, b->rounded);
+  jw_close (w, '}');
+}
+
+/* The plan's score weights and items. */
+static void
+score_items_json (JsonW *w, const QtRepResult *r)
+{
+  const QtPlanVersion *v = r->plan;
+  jw_exact_or_null (w, "process_weight", v->has_score, v->process_weight);
+  jw_exact_or_null (w, "result_weight", v->has_score, v->result_weight);
+  jw_open (w, "items", '[', FALSE);
+  for (guint i = 0; i < r->n_score_lines; i++)
+    score_item_json (w, r, i);
+  jw_close (w, ']');
 }
 
 /* SPEC §4.8, §12.8. */
-static cJSON *
-score_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+score_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   const QtPlanVersion *v = r->plan;
-  const QtRep *rep = &ix->res->ds->reps[r->rep];
-  cJSON *o = cJSON_CreateObject ();
-  add_rule (o, "score", v);
-  cJSON_AddBoolToObject (o, "has_score", v->has_score);
-  add_str_or_null (o, "explanation",
-                   v->has_score ? NULL
-                                : "the plan has no score section: all scores are 0, the rep is "
-                                  "ranked with total 0 and earns no score bonus");
-  add_exact_or_null (o, "process_weight", v->has_score, v->process_weight);
-  add_exact_or_null (o, "result_weight", v->has_score, v->result_weight);
-  cJSON *items = cJSON_AddArrayToObject (o, "items");
-  for (guint i = 0; i < r->n_score_lines; i++)
-    cJSON_AddItemToArray (items, score_item_json (r, i));
-  cJSON_AddItemToObject (o, "process", score_figure (r->process, 100));
-  cJSON_AddItemToObject (o, "result", score_figure (r->result, 100));
-  cJSON_AddItemToObject (o, "total", score_figure (r->total, 1));
-  add_int (o, "team_rank", r->team_rank);
-  add_int (o, "team_size", GPOINTER_TO_UINT (g_hash_table_lookup (ix->team_sizes, rep->team_id)));
-  cJSON *bonuses = cJSON_AddArrayToObject (o, "bonuses");
+  jw_open (w, "score", '{', FALSE);
+  jw_rule (w, "score", v);
+  jw_bool (w, "has_score", v->has_score);
+  jw_str_or_null (w, "explanation",
+                  v->has_score ? NULL
+                               : "the plan has no score section: all scores are 0, the rep is "
+                                 "ranked with total 0 and earns no score bonus");
+  score_items_json (w, r);
+  score_figure (w, "process", r->process, 100);
+  score_figure (w, "result", r->result, 100);
+  score_figure (w, "total", r->total, 1);
+  jw_int (w, "team_rank", r->team_rank);
+  jw_int (w, "team_size", ix->team_size[r->rep]);
+  jw_open (w, "bonuses", '[', FALSE);
   for (guint i = 0; i < r->n_bonuses; i++)
     if (r->bonuses[i].bonus->kind == QT_BONUS_SCORE)
-      cJSON_AddItemToArray (bonuses, score_bonus_json (r, &r->bonuses[i]));
-  return o;
+      score_bonus_json (w, r, &r->bonuses[i]);
+  jw_close (w, ']');
+  jw_close (w, '}');
 }
+
+/* ---- adjustments and payable -------------------------------------------- */
 
 /* SPEC §4.9: each adjustment rounded on its own (§12.10). */
-static cJSON *
-adjustments_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+adjustments_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
-  cJSON *arr = cJSON_CreateArray ();
+  const QtDataset *ds = ix->res->ds;
   g_autofree guint *order = qt_statement_adjustments_sorted (ix->res, r);
+  g_auto (mpq_t) amount;
+  mpq_init (amount);
+  jw_open (w, "adjustments", '[', FALSE);
   for (guint k = 0; k < r->n_adjustments; k++)
     {
-      const QtAdjustment *a = &ix->res->ds->adjustments[r->adjustments[order[k]]];
-      cJSON *o = cJSON_CreateObject ();
-      cJSON_AddStringToObject (o, "adjustment_id", a->adjustment_id);
-      cJSON_AddStringToObject (o, "reason", a->reason);
-      g_auto (mpq_t) amount;
-      mpq_init (amount);
-      qt_num_get (ix->res->ds->nums, a->amount, amount);
-      add_payable (o, amount, r->adjustments_rounded[order[k]]);
-      cJSON_AddItemToArray (arr, o);
+      const QtAdjustment *a = &ds->adjustments[r->adjustments[order[k]]];
+      qt_num_get (ds->nums, a->amount, amount);
+      jw_open (w, NULL, '{', TRUE);
+      jw_str (w, "adjustment_id", a->adjustment_id);
+      jw_str (w, "reason", a->reason);
+      jw_payable (w, amount, r->adjustments_rounded[order[k]]);
+      jw_close (w, '}');
     }
-  return arr;
-}
-
-/* Σ exact of the bonuses of one kind. */
-static void
-bonus_exact_sum (const QtRepResult *r, QtBonusKind kind, mpq_t out)
-{
-  mpq_set_ui (out, 0, 1);
-  for (guint i = 0; i < r->n_bonuses; i++)
-    if (r->bonuses[i].bonus->kind == kind)
-      mpq_add (out, out, r->bonuses[i].exact);
+  jw_close (w, ']');
 }
 
 /* SPEC §6: the rounded column equals payout.csv; the total is the sum of
  * the rounded components, its exact the sum of the exact ones. */
-static cJSON *
-payable_json (const QtStatementIndex *ix, const QtRepResult *r)
+static void
+payable_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 {
   g_auto (mpq_t) sprint;
   g_auto (mpq_t) score;
   g_auto (mpq_t) adj;
   g_auto (mpq_t) total;
   mpq_inits (sprint, score, adj, total, NULL);
-  bonus_exact_sum (r, QT_BONUS_QUARTERLY_SPRINT, sprint);
-  bonus_exact_sum (r, QT_BONUS_SCORE, score);
-  for (guint k = 0; k < r->n_adjustments; k++)
-    {
-      qt_num_get (ix->res->ds->nums, ix->res->ds->adjustments[r->adjustments[k]].amount, total);
-      mpq_add (adj, adj, total);
-    }
+  qt_statement_bonus_sum (r, QT_BONUS_QUARTERLY_SPRINT, sprint);
+  qt_statement_bonus_sum (r, QT_BONUS_SCORE, score);
+  qt_statement_adjustment_sum (ix, r, adj);
   mpq_add (total, r->commission, r->override_amount);
   mpq_add (total, total, sprint);
   mpq_add (total, total, score);
   mpq_add (total, total, adj);
 
-  cJSON *o = cJSON_CreateObject ();
-  cJSON_AddStringToObject (o, "currency", r->plan->currency);
-  cJSON_AddItemToObject (o, "commission", payable_object (r->commission, r->r_commission));
-  cJSON_AddItemToObject (o, "override", payable_object (r->override_amount, r->r_override));
-  cJSON_AddItemToObject (o, "sprint_bonus", payable_object (sprint, r->r_sprint));
-  cJSON_AddItemToObject (o, "score_bonus", payable_object (score, r->r_score));
-  cJSON_AddItemToObject (o, "adjustments", payable_object (adj, r->r_adjustments));
-  cJSON_AddItemToObject (o, "total", payable_object (total, r->r_total));
-  return o;
+  jw_open (w, "payable", '{', FALSE);
+  jw_str (w, "currency", r->plan->currency);
+  jw_payable_object (w, "commission", r->commission, r->r_commission);
+  jw_payable_object (w, "override", r->override_amount, r->r_override);
+  jw_payable_object (w, "sprint_bonus", sprint, r->r_sprint);
+  jw_payable_object (w, "score_bonus", score, r->r_score);
+  jw_payable_object (w, "adjustments", adj, r->r_adjustments);
+  jw_payable_object (w, "total", total, r->r_total);
+  jw_close (w, '}');
 }
 
+/* The JSON statement, gathering the credits itself. */
 GString *
 qt_statement_json (const QtStatementIndex *ix, guint rep)
 {
   g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  const QtRepResult *r = &ix->res->reps[rep];
-  char period[8];
-  g_autoptr (cJSON) o = cJSON_CreateObject ();
-  cJSON_AddStringToObject (o, "statement", "quotient commission statement");
-  add_int (o, "format_version", 1);
-  cJSON_AddItemToObject (o, "rep", rep_json (ix, r));
-  cJSON_AddItemToObject (o, "plan", plan_json (r->plan));
-  cJSON_AddStringToObject (o, "period", qt_period_format (ix->res->period, period));
-  cJSON_AddStringToObject (o, "currency", r->plan->currency);
-  cJSON_AddItemToObject (o, "credits", credits_json (ix, r->rep));
-  cJSON_AddItemToObject (o, "credit", credit_json (ix, r));
-  cJSON_AddItemToObject (o, "commission", commission_json (ix, r));
-  cJSON_AddItemToObject (o, "override", override_json (ix, r));
-  cJSON_AddItemToObject (o, "sprint", sprint_json (ix, r));
-  cJSON_AddItemToObject (o, "score", score_json (ix, r));
-  cJSON_AddItemToObject (o, "adjustments", adjustments_json (ix, r));
-  cJSON_AddItemToObject (o, "payable", payable_json (ix, r));
-  char *text = cJSON_Print (o);
-  GString *s = g_string_new (text);
-  g_string_append_c (s, '\n');
-  cJSON_free (text);
-  return s;
+  guint n;
+  g_autofree QtStatementCredit *credits = qt_statement_credits (ix, ix->res->reps[rep].rep, &n);
+  return qt_statement_json_of (ix, rep, credits, n);
 }
 
-/* ---- entry point -------------------------------------------------------- */
-
-void
-qt_report_statements (const QtRunResult *res, GPtrArray *out)
+/* The JSON statement from gathered credits. */
+GString *
+qt_statement_json_of (const QtStatementIndex *ix, guint rep, const QtStatementCredit *credits,
+                      guint n_credits)
 {
-  g_return_if_fail (res != NULL && out != NULL);
-  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (res);
-  g_autofree guint *order = qt_rep_order (res);
-  for (guint k = 0; k < res->n_reps; k++)
-    {
-      const QtRep *rep = &res->ds->reps[res->reps[order[k]].rep];
-      g_autofree char *stem = qt_statement_file_stem (rep->rep_id);
-      g_autofree char *json_name = g_strdup_printf ("statements/%s.json", stem);
-      g_autofree char *text_name = g_strdup_printf ("statements/%s.txt", stem);
-      qt_output_add (out, json_name, qt_statement_json (ix, order[k]), -1);
-      qt_output_add (out, text_name, qt_statement_text (ix, order[k]), -1);
-    }
+  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
+  const QtRepResult *r = &ix->res->reps[rep];
+  const Credits c = { ix, ix->res->ds, credits, n_credits };
+  char period[8];
+  JsonW w = { .s = g_string_sized_new (4096 + 640 * (gsize) n_credits), .first = { TRUE } };
+  jw_open (&w, NULL, '{', FALSE);
+  jw_str (&w, "statement", "quotient commission statement");
+  jw_int (&w, "format_version", 2);
+  rep_json (&w, ix, r);
+  plan_json (&w, r->plan);
+  jw_str (&w, "period", qt_period_format (ix->res->period, period));
+  jw_str (&w, "currency", r->plan->currency);
+  multiplier_rules_json (&w, r->plan);
+  credits_json (&w, &c);
+  credit_json (&w, ix, r);
+  commission_json (&w, ix, r);
+  override_json (&w, ix, r);
+  sprint_json (&w, ix, r);
+  score_json (&w, ix, r);
+  adjustments_json (&w, ix, r);
+  payable_json (&w, ix, r);
+  jw_close (&w, '}');
+  qt_stmt_putc (w.s, '\n');
+  return w.s;
 }

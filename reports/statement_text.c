@@ -1,23 +1,35 @@
 /* reports/statement_text.c — statements/<stem>.txt: the JSON statement's
- * story told for a person, in plain UTF-8 aligned with spaces. */
-#include "statement.h"
+ * story told for a person, in plain UTF-8 aligned with spaces, built into
+ * one GString (cells go to one reused arena, never to their own string). */
+#include "statement_internal.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "../calc/amount.h"
-#include "rep_order.h"
 
 /* ---- aligned tables ----------------------------------------------------- */
 
-/* Width of a cell on a monospace screen: UTF-8 characters counted one by
- * one (like g_utf8_strlen), except that East Asian wide characters such as
- * those of 陈静 take two columns and combining marks none; counting them as
- * one would push every later column of a Chinese name's row out of line. */
+#define TXT_MAX_COLS 12
+
+/* Width of text[0..n) on a monospace screen: UTF-8 characters counted one
+ * by one, except that East Asian wide characters such as those of 陈静 take
+ * two columns and combining marks none; counting them as one would push
+ * every later column of a Chinese name's row out of line. */
 static glong
-display_width (const char *text)
+display_width (const char *text, gsize n)
 {
-  glong w = 0;
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
+  gsize i = 0;
+  for (guint64 x; i + 8 <= n; i += 8) /* ASCII runs 8 bytes at a time */
+    {
+      memcpy (&x, text + i, 8);
+      if (x & 0x8080808080808080ull)
+        break;
+    }
+  while (i < n && (guchar) text[i] < 0x80)
+    i++;
+  glong w = (glong) i; /* ASCII: one column a byte */
+  for (const char *p = text + i; p < text + n; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
       w += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
@@ -25,102 +37,245 @@ display_width (const char *text)
   return w;
 }
 
-/* Columns padded to their widest cell (display_width). */
+/* A set of columns padded to their widest cell. */
 typedef struct {
   guint n_cols;
-  const char *align;  /* one 'l' or 'r' per column */
-  GPtrArray *rows;    /* char** of n_cols owned strings; NULL draws a rule */
+  const char *align; /* one 'l' or 'r' per column */
+  glong width[TXT_MAX_COLS];
+} Layout;
+
+/* One cell: its text in the arena and its display width. */
+typedef struct {
+  guint off, len;
+  glong width;
+} Cell;
+
+/* One row: its layout (-1 draws a rule) and its first cell. */
+typedef struct {
+  gint layout;
+  guint first;
+} Row;
+
+/* Rows of up to two layouts (a rule spans the wider); cell text lives in
+ * one arena.  Reset and reused by every table of a statement. */
+typedef struct {
+  GString *arena;
+  GArray *cells; /* Cell */
+  GArray *rows;  /* Row */
+  Layout layouts[2];
+  guint n_layouts;
 } Table;
 
-static Table *
-table_new (const char *align)
-{
-  Table *t = g_new0 (Table, 1);
-  t->n_cols = (guint) strlen (align);
-  t->align = align;
-  t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  return t;
-}
-
+/* Empties t for a table of one layout (align1 NULL) or two. */
 static void
-table_free (Table *t)
+table_reset (Table *t, const char *align0, const char *align1)
 {
-  g_ptr_array_unref (t->rows);
-  g_free (t);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Table, table_free)
-
-/* Adds a row of n_cols cells (copied; NULL is an empty cell). */
-static void
-table_add (Table *t, const char *const *cells)
-{
-  char **row = g_new0 (char *, t->n_cols + 1);
-  for (guint c = 0; c < t->n_cols; c++)
-    row[c] = g_strdup (cells[c] ? cells[c] : "");
-  g_ptr_array_add (t->rows, row);
-}
-
-static void
-table_rule (Table *t)
-{
-  g_ptr_array_add (t->rows, NULL);
-}
-
-static void
-append_spaces (GString *s, glong n)
-{
-  for (glong i = 0; i < n; i++)
-    g_string_append_c (s, ' ');
-}
-
-static void
-render_row (const Table *t, char **row, const glong *widths, GString *out)
-{
-  gsize start = out->len;
-  g_string_append (out, "  ");
-  for (guint c = 0; c < t->n_cols; c++)
+  g_string_truncate (t->arena, 0);
+  g_array_set_size (t->cells, 0);
+  g_array_set_size (t->rows, 0);
+  const char *aligns[2] = { align0, align1 };
+  t->n_layouts = align1 != NULL ? 2 : 1;
+  for (guint k = 0; k < t->n_layouts; k++)
     {
-      glong pad = widths[c] - display_width (row[c]);
-      if (c > 0)
-        g_string_append (out, "  ");
-      if (t->align[c] == 'r')
-        append_spaces (out, pad);
-      g_string_append (out, row[c]);
-      if (t->align[c] != 'r')
-        append_spaces (out, pad);
+      t->layouts[k] = (Layout) { .n_cols = (guint) strlen (aligns[k]), .align = aligns[k] };
+      g_assert (t->layouts[k].n_cols <= TXT_MAX_COLS);
     }
-  /* No trailing blanks: empty last cells and left padding leave none. */
-  while (out->len > start && out->str[out->len - 1] == ' ')
-    g_string_truncate (out, out->len - 1);
-  g_string_append_c (out, '\n');
 }
 
+/* Starts a row of layout k; its cells follow. */
+static void
+row (Table *t, gint k)
+{
+  Row r = { k, t->cells->len };
+  g_array_append_val (t->rows, r);
+}
+
+/* A row that draws a rule. */
+static void
+rule (Table *t)
+{
+  row (t, -1);
+}
+
+/* The arena, to append the next cell's text to. */
+static GString *
+cell_open (Table *t)
+{
+  return t->arena;
+}
+
+/* Ends the cell whose text was appended since the previous cell; `ascii`
+ * when the caller knows it is (numbers, dates): one column a byte. */
+static void
+cell_end (Table *t, gboolean ascii)
+{
+  const Cell *prev = t->cells->len > 0 ? &g_array_index (t->cells, Cell, t->cells->len - 1) : NULL;
+  Cell c = { .off = prev ? prev->off + prev->len : 0 };
+  c.len = (guint) t->arena->len - c.off;
+  c.width = ascii ? (glong) c.len : display_width (t->arena->str + c.off, c.len);
+  const Row *r = &g_array_index (t->rows, Row, t->rows->len - 1);
+  g_assert (r->layout >= 0); /* cells follow row (), never rule () */
+  const guint col = t->cells->len - r->first;
+  Layout *l = &t->layouts[r->layout];
+  if (col < l->n_cols)
+    l->width[col] = MAX (l->width[col], c.width);
+  g_array_append_val (t->cells, c);
+}
+
+/* Ends a cell of any text. */
+static void
+cell_close (Table *t)
+{
+  cell_end (t, FALSE);
+}
+
+/* Ends a cell of ASCII text. */
+static void
+cell_close_ascii (Table *t)
+{
+  cell_end (t, TRUE);
+}
+
+/* A cell of plain text; NULL is an empty cell. */
+static void
+cell (Table *t, const char *text)
+{
+  if (text != NULL)
+    qt_stmt_puts (cell_open (t), text);
+  cell_close (t);
+}
+
+/* A row of layout k holding n plain text cells (NULL: empty). */
+static void
+text_row (Table *t, gint k, guint n, const char *const *texts)
+{
+  row (t, k);
+  for (guint c = 0; c < n; c++)
+    cell (t, texts[c]);
+}
+
+#define TEXT_ROW(t, k, ...)                                                            \
+  text_row ((t), (k), G_N_ELEMENTS (((const char *const[]) { __VA_ARGS__ })),          \
+            (const char *const[]) { __VA_ARGS__ })
+
+/* A cell from a format. */
+static void G_GNUC_PRINTF (2, 3)
+cell_printf (Table *t, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_string_append_vprintf (cell_open (t), format, ap);
+  va_end (ap);
+  cell_close (t);
+}
+
+/* Money for display: 2 decimals, half-even. */
+static void
+cell_money (Table *t, mpq_srcptr v)
+{
+  qt_stmt_fixed (cell_open (t), v, 2);
+  cell_close_ascii (t);
+}
+
+/* An exact number cell. */
+static void
+cell_exact (Table *t, mpq_srcptr v)
+{
+  qt_stmt_exact (cell_open (t), v);
+  cell_close_ascii (t);
+}
+
+/* The exact value when it is short (terminates within 4 decimals), else
+ * "~" and the value rounded half-even to 4 decimals. */
+static void
+cell_brief (Table *t, mpq_srcptr v)
+{
+  qt_stmt_brief (cell_open (t), v);
+  cell_close_ascii (t);
+}
+
+/* "exact X" when the 2-decimal display hides part of v, else empty. */
+static void
+cell_exact_note (Table *t, mpq_srcptr v)
+{
+  if (!qt_stmt_is_cents (v))
+    {
+      qt_stmt_puts (cell_open (t), "exact ");
+      qt_stmt_exact (t->arena, v);
+    }
+  cell_close (t);
+}
+
+/* A "109.24%" cell. */
+static void
+cell_percent (Table *t, mpq_srcptr v)
+{
+  qt_stmt_percent (cell_open (t), v);
+  qt_stmt_putc (t->arena, '%');
+  cell_close_ascii (t);
+}
+
+/* One row of n cells: "  " + cells joined by two spaces, padded to the
+ * layout's widths, without trailing blanks. */
+static void
+render_row (const Table *t, const Layout *l, const Cell *cells, guint n, GString *out)
+{
+  const gsize start = out->len;
+  qt_stmt_put (out, "  ", 2);
+  for (guint c = 0; c < l->n_cols; c++)
+    {
+      const Cell *x = c < n ? &cells[c] : NULL;
+      const glong pad = l->width[c] - (x ? x->width : 0);
+      if (c > 0)
+        qt_stmt_put (out, "  ", 2);
+      if (l->align[c] == 'r')
+        qt_stmt_spaces (out, (gsize) pad);
+      if (x != NULL)
+        qt_stmt_put (out, t->arena->str + x->off, x->len);
+      if (l->align[c] != 'r' && c + 1 < l->n_cols)
+        qt_stmt_spaces (out, (gsize) pad);
+    }
+  while (out->len > start && out->str[out->len - 1] == ' ')
+    out->len--; /* an empty last cell leaves blanks */
+  out->str[out->len] = '\0';
+  qt_stmt_putc (out, '\n');
+}
+
+/* Width of a rule: the widest layout. */
+static glong
+rule_width (const Table *t)
+{
+  glong widest = 0;
+  for (guint k = 0; k < t->n_layouts; k++)
+    {
+      glong total = 0;
+      for (guint c = 0; c < t->layouts[k].n_cols; c++)
+        total += t->layouts[k].width[c] + (c > 0 ? 2 : 0);
+      widest = MAX (widest, total);
+    }
+  return widest;
+}
+
+/* Appends the table to out, padded to its widths. */
 static void
 table_render (const Table *t, GString *out)
 {
-  g_autofree glong *widths = g_new0 (glong, t->n_cols + 1);
+  const glong rule_len = rule_width (t);
+  const Cell *cells = (const Cell *) (void *) t->cells->data;
   for (guint i = 0; i < t->rows->len; i++)
     {
-      char **row = g_ptr_array_index (t->rows, i);
-      for (guint c = 0; row != NULL && c < t->n_cols; c++)
-        widths[c] = MAX (widths[c], display_width (row[c]));
-    }
-  glong total = 0;
-  for (guint c = 0; c < t->n_cols; c++)
-    total += widths[c] + (c > 0 ? 2 : 0);
-  for (guint i = 0; i < t->rows->len; i++)
-    {
-      char **row = g_ptr_array_index (t->rows, i);
-      if (row != NULL)
+      const Row *r = &g_array_index (t->rows, Row, i);
+      const guint end = i + 1 < t->rows->len ? g_array_index (t->rows, Row, i + 1).first
+                                             : t->cells->len;
+      if (r->layout >= 0)
         {
-          render_row (t, row, widths, out);
+          render_row (t, &t->layouts[r->layout], cells + r->first, end - r->first, out);
           continue;
         }
-      g_string_append (out, "  ");
-      for (glong k = 0; k < total; k++)
-        g_string_append_c (out, '-');
-      g_string_append_c (out, '\n');
+      qt_stmt_put (out, "  ", 2);
+      for (glong k = 0; k < rule_len; k++)
+        qt_stmt_putc (out, '-');
+      qt_stmt_putc (out, '\n');
     }
 }
 
@@ -130,196 +285,279 @@ typedef struct {
   const QtStatementIndex *ix;
   const QtRunResult *res;
   const QtRepResult *r;
+  const QtStatementCredit *cr;  /* the rep's credits */
+  guint n_cr;
   GString *out;
-  GPtrArray *pool;  /* strings owned until the statement is rendered */
+  Table t;  /* reused by every table of the statement */
 } Doc;
 
-/* Keeps `s` alive for the rendering and returns it. */
-static const char *
-own (Doc *d, char *s)
+/* Starts a table of the statement (see table_reset). */
+static Table *
+table (Doc *d, const char *align0, const char *align1)
 {
-  g_ptr_array_add (d->pool, s);
-  return s;
+  table_reset (&d->t, align0, align1);
+  return &d->t;
 }
 
-/* Money for display: 2 decimals, half-even. */
-static const char *
-money (Doc *d, const mpq_t v)
-{
-  return own (d, qt_fixed_format (v, 2, QT_ROUND_HALF_EVEN));
-}
-
-static const char *
-exact (Doc *d, const mpq_t v)
-{
-  return own (d, qt_exact_format (v));
-}
-
-/* The exact value when it is short (terminates within 4 decimals), else
- * "~" and the value rounded half-even to 4 decimals. */
-static const char *
-brief (Doc *d, const mpq_t v)
-{
-  char *txt = qt_exact_format (v);
-  const char *dot = strchr (txt, '.');
-  if (strchr (txt, '/') == NULL && (dot == NULL || strlen (dot + 1) <= 4))
-    return own (d, txt);
-  g_free (txt);
-  g_autofree char *rounded = qt_fixed_format (v, 4, QT_ROUND_HALF_EVEN);
-  return own (d, g_strconcat ("~", rounded, NULL));
-}
-
-/* "exact X" when the 2-decimal display hides part of v, else "". */
-static const char *
-exact_note (Doc *d, const mpq_t v)
-{
-  g_auto (mpq_t) shown;
-  mpq_init (shown);
-  qt_round (shown, v, 2, QT_ROUND_HALF_EVEN);
-  if (mpq_equal (shown, v))
-    return "";
-  g_autofree char *txt = qt_exact_format (v);
-  return own (d, g_strconcat ("exact ", txt, NULL));
-}
-
-static const char *
-percent (Doc *d, const mpq_t v)
-{
-  g_autofree char *pct = qt_statement_percent (v);
-  return own (d, g_strconcat (pct, "%", NULL));
-}
-
+/* A section title after a blank line. */
 static void
 title (Doc *d, const char *text)
 {
-  g_string_append_printf (d->out, "\n%s\n", text);
+  qt_stmt_putc (d->out, '\n');
+  qt_stmt_puts (d->out, text);
+  qt_stmt_putc (d->out, '\n');
 }
 
+/* An indented line of text: open it, append, close it. */
+static GString *
+line_open (Doc *d)
+{
+  qt_stmt_put (d->out, "  ", 2);
+  return d->out;
+}
+
+/* Ends a line opened with line_open. */
+static void
+line_close (Doc *d)
+{
+  qt_stmt_putc (d->out, '\n');
+}
+
+/* An indented line of text. */
 static void
 line (Doc *d, const char *text)
 {
-  g_string_append_printf (d->out, "  %s\n", text);
+  qt_stmt_puts (line_open (d), text);
+  line_close (d);
 }
 
-static const char *
-rep_label (Doc *d, const QtRep *rep)
+/* An indented line from a format. */
+static void G_GNUC_PRINTF (2, 3)
+line_printf (Doc *d, const char *format, ...)
 {
-  return own (d, g_strdup_printf ("%s (%s)", rep->name, rep->rep_id));
+  va_list ap;
+  va_start (ap, format);
+  g_string_append_vprintf (line_open (d), format, ap);
+  va_end (ap);
+  line_close (d);
 }
 
+/* "name (id)" of a rep. */
+static void
+cell_rep (Table *t, const QtRep *rep)
+{
+  cell_printf (t, "%s (%s)", rep->name, rep->rep_id);
+}
+
+/* Rep, team, manager, plan, period and currency. */
 static void
 header (Doc *d)
 {
   const QtDataset *ds = d->res->ds;
   const QtRep *rep = &ds->reps[d->r->rep];
   const QtPlanVersion *v = d->r->plan;
+  const guint team = d->ix->team_size[d->r->rep];
   char period[8];
   qt_period_format (d->res->period, period);
   g_string_append_printf (d->out, "Commission statement %s: %s (%s)\n", period, rep->name,
                           rep->rep_id);
-  g_autoptr (Table) t = table_new ("ll");
-  guint team = GPOINTER_TO_UINT (g_hash_table_lookup (d->ix->team_sizes, rep->team_id));
-  table_add (t, (const char *[]) { "Rep", rep_label (d, rep) });
-  table_add (t, (const char *[]) { "Team", own (d, g_strdup_printf ("%s (%u rep%s)", rep->team_id, team,
-                                                                    team == 1 ? "" : "s")) });
-  table_add (t, (const char *[]) { "Manager", rep->manager >= 0 ? rep_label (d, &ds->reps[rep->manager])
-                                                                 : "none" });
-  table_add (t, (const char *[]) { "Plan", own (d, g_strdup_printf ("%s version %" G_GINT64_FORMAT
-                                                                    " (%s)", v->plan, v->version,
-                                                                    v->file_name)) });
-  table_add (t, (const char *[]) { "Plan SHA-256", v->sha256 });
-  table_add (t, (const char *[]) { "Period", period });
-  table_add (t, (const char *[]) { "Currency", v->currency });
+  Table *t = table (d, "ll", NULL);
+  row (t, 0);
+  cell (t, "Rep");
+  cell_rep (t, rep);
+  row (t, 0);
+  cell (t, "Team");
+  cell_printf (t, "%s (%u rep%s)", rep->team_id, team, team == 1 ? "" : "s");
+  row (t, 0);
+  cell (t, "Manager");
+  if (rep->manager >= 0)
+    cell_rep (t, &ds->reps[rep->manager]);
+  else
+    cell (t, "none");
+  row (t, 0);
+  cell (t, "Plan");
+  cell_printf (t, "%s version %" G_GINT64_FORMAT " (%s)", v->plan, v->version, v->file_name);
+  row (t, 0);
+  cell (t, "Plan SHA-256");
+  cell (t, v->sha256);
+  row (t, 0);
+  cell (t, "Period");
+  cell (t, period);
+  row (t, 0);
+  cell (t, "Currency");
+  cell (t, v->currency);
   table_render (t, d->out);
 }
 
 /* ---- credits ------------------------------------------------------------ */
 
+/* The receipt a group of credit rows comes from (layout 0). */
 static void
-credit_row (Doc *d, Table *t, const QtSlice *sl)
+receipt_row (Doc *d, Table *t, const QtStatementCredit *cr)
 {
-  const QtDataset *ds = d->res->ds;
-  const QtReceipt *rc = &ds->receipts[sl->receipt];
-  const QtOrderLine *ln = &ds->lines[sl->line];
-  guint o = GPOINTER_TO_UINT (g_hash_table_lookup (d->ix->orders, rc->order_id)) - 1;
-  const QtCustomer *cu = g_hash_table_lookup (d->ix->customers, ds->orders[o].customer_id);
-  const QtProduct *pr = g_hash_table_lookup (d->ix->products, ln->product_id);
-  char day[11];
-  const char *mults = own (d, qt_report_multipliers (sl->mult_mask));
-  g_auto (mpq_t) share;
-  mpq_init (share);
-  qt_num_get (ds->nums, sl->share, share);
-  table_add (t, (const char *[]) {
-                  rc->receipt_id, qt_date_format (rc->received_on, day), rc->order_id, ln->line_no,
-                  cu ? cu->name : ds->orders[o].customer_id, pr ? pr->name : ln->product_id,
-                  brief (d, share), money (d, sl->amount), *mults ? mults : "-",
-                  brief (d, sl->weight), money (d, sl->weighted) });
+  row (t, 0);
+  cell (t, cr->rc->receipt_id);
+  qt_stmt_day (cell_open (t), cr->rc->received_on);
+  cell_close_ascii (t);
+  cell (t, cr->rc->order_id);
+  qt_stmt_fixed_num (cell_open (t), d->res->ds->nums, cr->rc->amount, 2);
+  cell_close_ascii (t);
+  cell (t, cr->customer ? cr->customer->name : cr->ord->customer_id);
 }
 
+/* Applied multiplier ids joined by '+', "-" for none (SPEC §5 order). */
 static void
-credits (Doc *d)
+cell_multipliers (Table *t, guint mask)
+{
+  GString *s = cell_open (t);
+  if (mask == 0)
+    qt_stmt_putc (s, '-');
+  for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
+    if (mask & (1u << k))
+      {
+        if (n++ > 0)
+          qt_stmt_putc (s, '+');
+        qt_stmt_puts (s, qt_statement_mult_ids[k]);
+      }
+  cell_close_ascii (t);
+}
+
+/* One credited slice (layout 1). */
+static void
+credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
+{
+  const QtSlice *sl = cr->sl;
+  row (t, 1);
+  cell (t, NULL);
+  cell (t, cr->ln->line_no);
+  qt_stmt_brief_num (cell_open (t), d->res->ds->nums, sl->share);
+  cell_close_ascii (t);
+  cell_money (t, sl->amount);
+  cell_multipliers (t, sl->mult_mask);
+  cell_brief (t, sl->weight);
+  cell_money (t, sl->weighted);
+  cell (t, cr->product ? cr->product->name : cr->ln->product_id);
+}
+
+/* Column heads of both layouts, then a rule. */
+static void
+credit_heads (Table *t)
+{
+  TEXT_ROW (t, 0, "receipt", "received", "order", "receipt amount", "customer");
+  TEXT_ROW (t, 1, NULL, "line", "share", "amount", "multipliers", "weight", "weighted", "product");
+  rule (t);
+}
+
+/* SPEC §4.2–4.3: every credited slice, grouped under its receipt. */
+static void
+credits_section (Doc *d)
 {
   const QtRepResult *r = d->r;
-  const GPtrArray *slices = d->ix->rep_slices[r->rep];
-  char period[8];
+  const QtStatementCredit *cr = d->cr;
+  const guint n = d->n_cr;
   title (d, "Credits");
-  if (slices->len == 0)
+  if (n == 0)
     {
-      line (d, own (d, g_strdup_printf ("No credited receipts in %s.",
-                                        qt_period_format (d->res->period, period))));
+      char period[8];
+      line_printf (d, "No credited receipts in %s.", qt_period_format (d->res->period, period));
       return;
     }
-  g_autoptr (Table) t = table_new ("llllllrrlrr");
-  table_add (t, (const char *[]) { "receipt", "received", "order", "line", "customer", "product",
-                                   "share", "amount", "multipliers", "weight", "weighted" });
-  table_rule (t);
-  for (guint k = 0; k < slices->len; k++)
-    credit_row (d, t, g_ptr_array_index (slices, k));
-  table_rule (t);
-  table_add (t, (const char *[]) { "Total", NULL, NULL, NULL, NULL, NULL, NULL,
-                                   money (d, r->credit), NULL, NULL, money (d, r->weighted) });
+  /* Rows grouped under their receipt: the slices are sorted by receipt_id. */
+  Table *t = table (d, "lllrl", "llrrlrrl");
+  credit_heads (t);
+  for (guint k = 0; k < n; k++)
+    {
+      if (k == 0 || cr[k].rc != cr[k - 1].rc)
+        receipt_row (d, t, &cr[k]);
+      credit_row (d, t, &cr[k]);
+    }
+  rule (t);
+  row (t, 1);
+  cell (t, NULL);
+  cell (t, "Total");
+  cell (t, NULL);
+  cell_money (t, r->credit);
+  cell (t, NULL);
+  cell (t, NULL);
+  cell_money (t, r->weighted);
+  cell (t, NULL);
   table_render (t, d->out);
   line (d, "amount = receipt x line net / order net x share; weighted = amount x weight.");
   line (d, "Amounts show to the cent (~ = rounded for display); exact values are in the JSON statement.");
 }
 
+/* SPEC §4.4: C, W, quota and attainment. */
 static void
 totals (Doc *d)
 {
   const QtRepResult *r = d->r;
   title (d, "Credit and attainment");
-  g_autoptr (Table) t = table_new ("lrl");
-  table_add (t, (const char *[]) { "Credit C", money (d, r->credit), exact_note (d, r->credit) });
-  table_add (t, (const char *[]) { "Weighted credit W", money (d, r->weighted),
-                                   exact_note (d, r->weighted) });
-  table_add (t, (const char *[]) { "Quota", r->has_quota ? money (d, r->quota) : "none",
-                                   r->has_quota ? exact_note (d, r->quota) : "" });
-  table_add (t, (const char *[]) { "Attainment W / quota", percent (d, r->attainment),
-                                   own (d, g_strconcat ("exact ", exact (d, r->attainment), NULL)) });
+  Table *t = table (d, "lrl", NULL);
+  row (t, 0);
+  cell (t, "Credit C");
+  cell_money (t, r->credit);
+  cell_exact_note (t, r->credit);
+  row (t, 0);
+  cell (t, "Weighted credit W");
+  cell_money (t, r->weighted);
+  cell_exact_note (t, r->weighted);
+  row (t, 0);
+  cell (t, "Quota");
+  if (r->has_quota)
+    {
+      cell_money (t, r->quota);
+      cell_exact_note (t, r->quota);
+    }
+  else
+    {
+      cell (t, "none");
+      cell (t, NULL);
+    }
+  row (t, 0);
+  cell (t, "Attainment W / quota");
+  cell_percent (t, r->attainment);
+  qt_stmt_puts (cell_open (t), "exact ");
+  qt_stmt_exact (t->arena, r->attainment);
+  cell_close (t);
   table_render (t, d->out);
   g_autofree char *note = qt_statement_no_quota_note (d->ix, r);
   if (note != NULL)
-    line (d, own (d, g_strconcat ("No quota: ", note, ".", NULL)));
+    line_printf (d, "No quota: %s.", note);
 }
 
 /* ---- commission --------------------------------------------------------- */
 
+/* One commission tier; ">" marks the tier W reaches. */
 static void
-tier_row (Doc *d, Table *t, guint i, gint current)
+tier_row (Table *t, const QtRepResult *r, guint i, gint current)
 {
-  const QtRepResult *r = d->r;
   const QtTierLine *tl = &r->tiers[i];
-  const char *range = tl->has_upper
-                        ? own (d, g_strdup_printf ("%s to %s", exact (d, tl->tier->from),
-                                                   exact (d, r->tiers[i + 1].tier->from)))
-                        : own (d, g_strdup_printf ("%s and up", exact (d, tl->tier->from)));
-  table_add (t, (const char *[]) {
-                  own (d, g_strdup_printf ("%s %u", (gint) i == current ? ">" : " ", i + 1)), range,
-                  exact (d, tl->tier->rate), r->has_quota ? money (d, tl->lower) : "-",
-                  r->has_quota && tl->has_upper ? money (d, tl->upper) : "-", money (d, tl->portion),
-                  money (d, tl->amount) });
+  row (t, 0);
+  cell_printf (t, "%s %u", (gint) i == current ? ">" : " ", i + 1);
+  GString *range = cell_open (t);
+  qt_stmt_exact (range, tl->tier->from);
+  if (tl->has_upper)
+    {
+      qt_stmt_puts (range, " to ");
+      qt_stmt_exact (range, r->tiers[i + 1].tier->from);
+    }
+  else
+    qt_stmt_puts (range, " and up");
+  cell_close (t);
+  cell_exact (t, tl->tier->rate);
+  if (r->has_quota)
+    cell_money (t, tl->lower);
+  else
+    cell (t, "-");
+  if (r->has_quota && tl->has_upper)
+    cell_money (t, tl->upper);
+  else
+    cell (t, "-");
+  cell_money (t, tl->portion);
+  cell_money (t, tl->amount);
 }
 
+/* What it takes to reach the next tier. */
 static void
 next_tier (Doc *d)
 {
@@ -327,45 +565,108 @@ next_tier (Doc *d)
   g_auto (mpq_t) needed;
   mpq_init (needed);
   guint k;
-  if (qt_statement_next_tier (r, needed, &k))
-    line (d, own (d, g_strdup_printf ("Next tier: %s more weighted credit reaches tier %u "
-                                      "(attainment %s, rate %s).",
-                                      money (d, needed), k + 1, exact (d, r->tiers[k].tier->from),
-                                      exact (d, r->tiers[k].tier->rate))));
-  else if (r->has_quota)
-    line (d, "You are in the top tier.");
+  if (!qt_statement_next_tier (r, needed, &k))
+    {
+      if (r->has_quota)
+        line (d, "You are in the top tier.");
+      return;
+    }
+  GString *s = line_open (d);
+  qt_stmt_puts (s, "Next tier: ");
+  qt_stmt_fixed (s, needed, 2);
+  g_string_append_printf (s, " more weighted credit reaches tier %u (attainment ", k + 1);
+  qt_stmt_exact (s, r->tiers[k].tier->from);
+  qt_stmt_puts (s, ", rate ");
+  qt_stmt_exact (s, r->tiers[k].tier->rate);
+  qt_stmt_puts (s, ").");
+  line_close (d);
 }
 
+/* The exact commission when the 2-decimal display hides part of it. */
+static void
+exact_commission (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  if (qt_stmt_is_cents (r->commission))
+    return;
+  GString *s = line_open (d);
+  qt_stmt_puts (s, "Exact commission ");
+  qt_stmt_exact (s, r->commission);
+  qt_stmt_puts (s, ", rounded half-even to ");
+  qt_stmt_fixed (s, r->commission, 2);
+  qt_stmt_putc (s, '.');
+  line_close (d);
+}
+
+/* SPEC §4.5: the tier table and why the commission is what it is. */
 static void
 commission (Doc *d)
 {
   const QtRepResult *r = d->r;
   const QtPlanVersion *v = r->plan;
-  title (d, own (d, g_strdup_printf ("Commission (%s tiers; rule commission of %s v%" G_GINT64_FORMAT ")",
-                                     v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive",
-                                     v->plan, v->version)));
-  gint current = qt_statement_current_tier (r);
-  g_autoptr (Table) t = table_new ("llrrrrr");
-  table_add (t, (const char *[]) { "tier", "attainment", "rate", "W from", "W to", "portion",
-                                   "amount" });
-  table_rule (t);
+  g_autofree char *head = g_strdup_printf ("Commission (%s tiers; rule commission of %s v%" G_GINT64_FORMAT ")",
+                                           v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive",
+                                           v->plan, v->version);
+  title (d, head);
+  const gint current = qt_statement_current_tier (r);
+  Table *t = table (d, "llrrrrr", NULL);
+  TEXT_ROW (t, 0, "tier", "attainment", "rate", "W from", "W to", "portion", "amount");
+  rule (t);
   for (guint i = 0; i < r->n_tiers; i++)
-    tier_row (d, t, i, current);
-  table_rule (t);
-  table_add (t, (const char *[]) { "Commission", NULL, NULL, NULL, NULL, NULL,
-                                   money (d, r->commission) });
+    tier_row (t, r, i, current);
+  rule (t);
+  row (t, 0);
+  cell (t, "Commission");
+  for (int k = 0; k < 5; k++)
+    cell (t, NULL);
+  cell_money (t, r->commission);
   table_render (t, d->out);
   if (current >= 0)
     line (d, "> marks the tier your attainment reaches.");
-  line (d, own (d, qt_statement_commission_note (d->ix, r)));
-  if (*exact_note (d, r->commission) != '\0')
-    line (d, own (d, g_strdup_printf ("Exact commission %s, rounded half-even to %s.",
-                                      exact (d, r->commission), money (d, r->commission))));
+  g_autofree char *note = qt_statement_commission_note (d->ix, r);
+  line (d, note);
+  exact_commission (d);
   next_tier (d);
 }
 
 /* ---- override ----------------------------------------------------------- */
 
+/* The direct reports' commissions, their sum and the override on it. */
+static void
+override_table (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  Table *t = table (d, "llrl", NULL);
+  TEXT_ROW (t, 0, "rep", "name", "commission", NULL);
+  rule (t);
+  g_autofree guint *order = qt_statement_reports_sorted (d->res, r);
+  for (guint k = 0; k < r->n_reports; k++)
+    {
+      const QtRepResult *dr = &d->res->reps[order[k]];
+      const QtRep *rep = &d->res->ds->reps[dr->rep];
+      row (t, 0);
+      cell (t, rep->rep_id);
+      cell (t, rep->name);
+      cell_money (t, dr->commission);
+      cell_exact_note (t, dr->commission);
+    }
+  rule (t);
+  row (t, 0);
+  cell (t, "Base");
+  cell (t, NULL);
+  cell_money (t, r->override_base);
+  cell_exact_note (t, r->override_base);
+  row (t, 0);
+  cell (t, "Override");
+  qt_stmt_exact (cell_open (t), r->plan->override_rate);
+  qt_stmt_puts (t->arena, " x base");
+  cell_close (t);
+  cell_money (t, r->r_override);
+  cell_exact_note (t, r->override_amount);
+  table_render (t, d->out);
+}
+
+/* SPEC §4.6: the manager override, or why there is none. */
 static void
 override (Doc *d)
 {
@@ -374,8 +675,7 @@ override (Doc *d)
   title (d, "Manager override");
   if (!v->has_override)
     {
-      line (d, own (d, g_strdup_printf ("Plan %s v%" G_GINT64_FORMAT " has no override: 0.00.",
-                                        v->plan, v->version)));
+      line_printf (d, "Plan %s v%" G_GINT64_FORMAT " has no override: 0.00.", v->plan, v->version);
       return;
     }
   if (r->n_reports == 0)
@@ -383,55 +683,19 @@ override (Doc *d)
       line (d, "No direct reports: 0.00.");
       return;
     }
-  g_autoptr (Table) t = table_new ("llrl");
-  table_add (t, (const char *[]) { "rep", "name", "commission", "" });
-  table_rule (t);
-  g_autofree guint *order = qt_statement_reports_sorted (d->res, r);
-  for (guint k = 0; k < r->n_reports; k++)
-    {
-      const QtRepResult *dr = &d->res->reps[order[k]];
-      const QtRep *rep = &d->res->ds->reps[dr->rep];
-      table_add (t, (const char *[]) { rep->rep_id, rep->name, money (d, dr->commission),
-                                       exact_note (d, dr->commission) });
-    }
-  table_rule (t);
-  table_add (t, (const char *[]) { "Base", NULL, money (d, r->override_base),
-                                   exact_note (d, r->override_base) });
-  table_add (t, (const char *[]) { "Override", own (d, g_strdup_printf ("%s x base", exact (d, v->override_rate))),
-                                   money (d, r->r_override), exact_note (d, r->override_amount) });
-  table_render (t, d->out);
-  line (d, own (d, g_strdup_printf ("Rule override.rate of %s v%" G_GINT64_FORMAT
-                                    "; the base is the direct reports' exact capped commissions.",
-                                    v->plan, v->version)));
+  override_table (d);
+  line_printf (d, "Rule override.rate of %s v%" G_GINT64_FORMAT
+               "; the base is the direct reports' exact capped commissions.",
+               v->plan, v->version);
 }
 
 /* ---- sprint ------------------------------------------------------------- */
 
+/* "Quarter attainment P% (exact X)." or why there is none. */
 static void
-sprint (Doc *d)
+sprint_attainment (Doc *d)
 {
   const QtRepResult *r = d->r;
-  char buf[8];
-  QtQuarter q = qt_quarter_of_period (d->res->period);
-  title (d, own (d, g_strdup_printf ("Quarterly sprint %s", qt_quarter_format (q, buf))));
-  if (!r->quarter_end)
-    {
-      char last[8];
-      line (d, own (d, g_strdup_printf ("%s does not close the quarter: sprint bonuses are decided in %s.",
-                                        qt_period_format (d->res->period, buf),
-                                        qt_period_format (qt_quarter_first_period (q) + 2, last))));
-      return;
-    }
-  g_autoptr (Table) t = table_new ("lrr");
-  table_add (t, (const char *[]) { "month", "W", "quota" });
-  table_rule (t);
-  for (int m = 0; m < 3; m++)
-    table_add (t, (const char *[]) { own (d, g_strdup (qt_period_format (r->months[m].period, buf))),
-                                     money (d, r->months[m].w),
-                                     r->months[m].has_quota ? money (d, r->months[m].quota) : "none" });
-  table_rule (t);
-  table_add (t, (const char *[]) { "Quarter", money (d, r->sprint_w), money (d, r->sprint_quota) });
-  table_render (t, d->out);
   if (mpq_sgn (r->sprint_quota) <= 0)
     {
       line (d, "No quota in the quarter: no sprint bonus.");
@@ -440,101 +704,208 @@ sprint (Doc *d)
   g_auto (mpq_t) att;
   mpq_init (att);
   mpq_div (att, r->sprint_w, r->sprint_quota);
-  line (d, own (d, g_strdup_printf ("Quarter attainment %s (exact %s).", percent (d, att), exact (d, att))));
+  GString *s = line_open (d);
+  qt_stmt_puts (s, "Quarter attainment ");
+  qt_stmt_percent (s, att);
+  qt_stmt_puts (s, "% (exact ");
+  qt_stmt_exact (s, att);
+  qt_stmt_puts (s, ").");
+  line_close (d);
+}
+
+/* SPEC §4.7: the quarter's months and attainment. */
+static void
+sprint (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  char buf[8], last[8];
+  const QtQuarter q = qt_quarter_of_period (d->res->period);
+  g_autofree char *head = g_strdup_printf ("Quarterly sprint %s", qt_quarter_format (q, buf));
+  title (d, head);
+  if (!r->quarter_end)
+    {
+      line_printf (d, "%s does not close the quarter: sprint bonuses are decided in %s.",
+                   qt_period_format (d->res->period, buf),
+                   qt_period_format (qt_quarter_first_period (q) + 2, last));
+      return;
+    }
+  Table *t = table (d, "lrr", NULL);
+  TEXT_ROW (t, 0, "month", "W", "quota");
+  rule (t);
+  for (int m = 0; m < 3; m++)
+    {
+      row (t, 0);
+      cell (t, qt_period_format (r->months[m].period, buf));
+      cell_money (t, r->months[m].w);
+      if (r->months[m].has_quota)
+        cell_money (t, r->months[m].quota);
+      else
+        cell (t, "none");
+    }
+  rule (t);
+  row (t, 0);
+  cell (t, "Quarter");
+  cell_money (t, r->sprint_w);
+  cell_money (t, r->sprint_quota);
+  table_render (t, d->out);
+  sprint_attainment (d);
 }
 
 /* ---- score -------------------------------------------------------------- */
 
+/* One score item. */
 static void
-score_row (Doc *d, Table *t, const QtScoreLine *l)
+score_row (Table *t, const QtScoreLine *l)
 {
   const QtScoreItem *it = l->item;
-  const char *value = l->missing ? "0 (missing)" : brief (d, l->value);
-  const char *score = l->capped ? own (d, g_strconcat (brief (d, l->score), " capped", NULL))
-                                : brief (d, l->score);
-  table_add (t, (const char *[]) {
-                  l->is_process ? "process" : "result", it->is_attainment ? "attainment" : it->metric,
-                  value, it->has_target ? exact (d, it->target) : "-", brief (d, l->ratio),
-                  it->has_cap ? exact (d, it->cap) : "-", score, exact (d, it->weight),
-                  brief (d, l->contribution) });
+  row (t, 0);
+  cell (t, l->is_process ? "process" : "result");
+  cell (t, it->is_attainment ? "attainment" : it->metric);
+  if (l->missing)
+    cell (t, "0 (missing)");
+  else
+    cell_brief (t, l->value);
+  if (it->has_target)
+    cell_exact (t, it->target);
+  else
+    cell (t, "-");
+  cell_brief (t, l->ratio);
+  if (it->has_cap)
+    cell_exact (t, it->cap);
+  else
+    cell (t, "-");
+  qt_stmt_brief (cell_open (t), l->score);
+  if (l->capped)
+    qt_stmt_puts (t->arena, " capped");
+  cell_close (t);
+  cell_exact (t, it->weight);
+  cell_brief (t, l->contribution);
 }
 
-static const char *
-rank_text (Doc *d)
+/* "R of N in team T". */
+static void
+rank_text (Doc *d, GString *s)
 {
   const QtRep *rep = &d->res->ds->reps[d->r->rep];
-  guint team = GPOINTER_TO_UINT (g_hash_table_lookup (d->ix->team_sizes, rep->team_id));
-  return own (d, g_strdup_printf ("%u of %u in team %s", d->r->team_rank, team, rep->team_id));
+  g_string_append_printf (s, "%u of %u in team %s", d->r->team_rank, d->ix->team_size[d->r->rep],
+                          rep->team_id);
 }
 
+/* Process, result and total score with how each is made. */
+static void
+score_totals (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  const QtPlanVersion *v = r->plan;
+  g_auto (mpq_t) pct;
+  mpq_init (pct);
+  Table *t = table (d, "lrl", NULL);
+  mpq_set_ui (pct, 100, 1);
+  mpq_mul (pct, pct, r->process);
+  row (t, 0);
+  cell (t, "Process score");
+  cell_money (t, pct);
+  cell (t, "100 x sum of process contributions");
+  mpq_set_ui (pct, 100, 1);
+  mpq_mul (pct, pct, r->result);
+  row (t, 0);
+  cell (t, "Result score");
+  cell_money (t, pct);
+  cell (t, "100 x sum of result contributions");
+  row (t, 0);
+  cell (t, "Total score");
+  cell_money (t, r->total);
+  GString *s = cell_open (t);
+  qt_stmt_puts (s, "100 x (");
+  qt_stmt_exact (s, v->process_weight);
+  qt_stmt_puts (s, " x process + ");
+  qt_stmt_exact (s, v->result_weight);
+  qt_stmt_puts (s, " x result)");
+  cell_close (t);
+  table_render (t, d->out);
+}
+
+/* SPEC §4.8: score items, totals and team rank. */
 static void
 score (Doc *d)
 {
   const QtRepResult *r = d->r;
-  const QtPlanVersion *v = r->plan;
   title (d, "Score");
-  if (!v->has_score)
+  if (!r->plan->has_score)
     {
       line (d, "The plan has no score section: scores 0.00, no score bonus.");
-      line (d, own (d, g_strconcat ("Team rank ", rank_text (d), ".", NULL)));
+      qt_stmt_puts (line_open (d), "Team rank ");
+      rank_text (d, d->out);
+      qt_stmt_putc (d->out, '.');
+      line_close (d);
       return;
     }
-  g_autoptr (Table) t = table_new ("llrrrrrrr");
-  table_add (t, (const char *[]) { "list", "item", "value", "target", "ratio", "cap", "score",
-                                   "weight", "contribution" });
-  table_rule (t);
+  Table *t = table (d, "llrrrrrrr", NULL);
+  TEXT_ROW (t, 0, "list", "item", "value", "target", "ratio", "cap", "score", "weight",
+            "contribution");
+  rule (t);
   for (guint i = 0; i < r->n_score_lines; i++)
-    score_row (d, t, &r->score_lines[i]);
+    score_row (t, &r->score_lines[i]);
   table_render (t, d->out);
   line (d, "score = min(value / target, cap); contribution = score x weight; ~ = rounded for display.");
-  g_auto (mpq_t) pct;
-  mpq_init (pct);
-  g_autoptr (Table) s = table_new ("lrl");
-  mpq_set_ui (pct, 100, 1);
-  mpq_mul (pct, pct, r->process);
-  table_add (s, (const char *[]) { "Process score", money (d, pct), "100 x sum of process contributions" });
-  mpq_set_ui (pct, 100, 1);
-  mpq_mul (pct, pct, r->result);
-  table_add (s, (const char *[]) { "Result score", money (d, pct), "100 x sum of result contributions" });
-  table_add (s, (const char *[]) { "Total score", money (d, r->total),
-                                   own (d, g_strdup_printf ("100 x (%s x process + %s x result)",
-                                                            exact (d, v->process_weight),
-                                                            exact (d, v->result_weight))) });
-  table_render (s, d->out);
-  line (d, own (d, g_strconcat ("Team rank ", rank_text (d),
-                                " (by exact total score, ties by rep id).", NULL)));
+  score_totals (d);
+  qt_stmt_puts (line_open (d), "Team rank ");
+  rank_text (d, d->out);
+  qt_stmt_puts (d->out, " (by exact total score, ties by rep id).");
+  line_close (d);
 }
 
 /* ---- bonuses, adjustments, payable -------------------------------------- */
 
-/* Why a bonus is paid or not, in words. */
-static const char *
-bonus_test (Doc *d, const QtBonusLine *b)
+/* Why a score bonus is paid or not, in words. */
+static void
+score_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
+{
+  const QtBonus *bo = b->bonus;
+  if (!d->r->plan->has_score)
+    {
+      qt_stmt_puts (s, "no score section");
+      return;
+    }
+  if (bo->has_min_score)
+    {
+      qt_stmt_puts (s, "score ");
+      qt_stmt_fixed (s, d->r->total, 2);
+      qt_stmt_puts (s, b->paid ? " >= " : " < ");
+      qt_stmt_exact (s, bo->min_score);
+      qt_stmt_puts (s, "; ");
+    }
+  qt_stmt_exact (s, bo->target_amount);
+  qt_stmt_puts (s, " x score / 100");
+}
+
+/* Why a sprint bonus is paid or not, in words. */
+static void
+sprint_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
 {
   const QtRepResult *r = d->r;
-  const QtBonus *bo = b->bonus;
-  if (bo->kind == QT_BONUS_SCORE)
-    {
-      if (!r->plan->has_score)
-        return "no score section";
-      const char *formula = own (d, g_strdup_printf ("%s x score / 100", exact (d, bo->target_amount)));
-      if (!bo->has_min_score)
-        return formula;
-      return own (d, g_strdup_printf ("score %s %s %s; %s", money (d, r->total), b->paid ? ">=" : "<",
-                                      exact (d, bo->min_score), formula));
-    }
   if (!r->quarter_end)
-    return "paid in a quarter's last month";
+    {
+      qt_stmt_puts (s, "paid in a quarter's last month");
+      return;
+    }
   if (mpq_sgn (r->sprint_quota) <= 0)
-    return "no quota in the quarter";
+    {
+      qt_stmt_puts (s, "no quota in the quarter");
+      return;
+    }
   g_auto (mpq_t) att;
   mpq_init (att);
   mpq_div (att, r->sprint_w, r->sprint_quota);
-  return own (d, g_strdup_printf ("quarter attainment %s %s %s; pays %s", percent (d, att),
-                                  b->paid ? ">=" : "<", percent (d, bo->min_attainment),
-                                  money (d, bo->amount)));
+  qt_stmt_puts (s, "quarter attainment ");
+  qt_stmt_percent (s, att);
+  qt_stmt_puts (s, b->paid ? "% >= " : "% < ");
+  qt_stmt_percent (s, b->bonus->min_attainment);
+  qt_stmt_puts (s, "%; pays ");
+  qt_stmt_fixed (s, b->bonus->amount, 2);
 }
 
+/* Every bonus of the plan with its test and amount. */
 static void
 bonuses (Doc *d)
 {
@@ -545,40 +916,52 @@ bonuses (Doc *d)
       line (d, "The plan has no bonuses.");
       return;
     }
-  g_autoptr (Table) t = table_new ("lllrl");
-  table_add (t, (const char *[]) { "bonus", "kind", "test", "amount", "" });
-  table_rule (t);
+  Table *t = table (d, "lllrl", NULL);
+  TEXT_ROW (t, 0, "bonus", "kind", "test", "amount", NULL);
+  rule (t);
   for (guint i = 0; i < r->n_bonuses; i++)
     {
       const QtBonusLine *b = &r->bonuses[i];
-      table_add (t, (const char *[]) {
-                      b->bonus->id, b->bonus->kind == QT_BONUS_SCORE ? "score" : "quarterly sprint",
-                      bonus_test (d, b), money (d, b->rounded), exact_note (d, b->exact) });
+      const gboolean is_score = b->bonus->kind == QT_BONUS_SCORE;
+      row (t, 0);
+      cell (t, b->bonus->id);
+      cell (t, is_score ? "score" : "quarterly sprint");
+      if (is_score)
+        score_bonus_test (d, b, cell_open (t));
+      else
+        sprint_bonus_test (d, b, cell_open (t));
+      cell_close (t);
+      cell_money (t, b->rounded);
+      cell_exact_note (t, b->exact);
     }
   table_render (t, d->out);
 }
 
+/* SPEC §4.9: each adjustment, rounded on its own. */
 static void
 adjustments (Doc *d)
 {
   const QtRepResult *r = d->r;
+  const QtDataset *ds = d->res->ds;
   title (d, "Adjustments");
   if (r->n_adjustments == 0)
     {
       line (d, "None.");
       return;
     }
-  g_autoptr (Table) t = table_new ("llrl");
+  Table *t = table (d, "llrl", NULL);
   g_autofree guint *order = qt_statement_adjustments_sorted (d->res, r);
+  g_auto (mpq_t) amount;
+  mpq_init (amount);
   for (guint k = 0; k < r->n_adjustments; k++)
     {
-      const QtAdjustment *a = &d->res->ds->adjustments[r->adjustments[order[k]]];
-      g_auto (mpq_t) amount;
-      mpq_init (amount);
-      qt_num_get (d->res->ds->nums, a->amount, amount);
-      table_add (t, (const char *[]) { a->adjustment_id, a->reason,
-                                       money (d, r->adjustments_rounded[order[k]]),
-                                       exact_note (d, amount) });
+      const QtAdjustment *a = &ds->adjustments[r->adjustments[order[k]]];
+      qt_num_get (ds->nums, a->amount, amount);
+      row (t, 0);
+      cell (t, a->adjustment_id);
+      cell (t, a->reason);
+      cell_money (t, r->adjustments_rounded[order[k]]);
+      cell_exact_note (t, amount);
     }
   table_render (t, d->out);
 }
@@ -588,27 +971,57 @@ static void
 payable (Doc *d)
 {
   const QtRepResult *r = d->r;
-  title (d, own (d, g_strdup_printf ("Payable (%s)", r->plan->currency)));
-  g_autoptr (Table) t = table_new ("lr");
-  table_add (t, (const char *[]) { "Commission", money (d, r->r_commission) });
-  table_add (t, (const char *[]) { "Override", money (d, r->r_override) });
-  table_add (t, (const char *[]) { "Sprint bonus", money (d, r->r_sprint) });
-  table_add (t, (const char *[]) { "Score bonus", money (d, r->r_score) });
-  table_add (t, (const char *[]) { "Adjustments", money (d, r->r_adjustments) });
-  table_rule (t);
-  table_add (t, (const char *[]) { "Total", money (d, r->r_total) });
+  g_autofree char *head = g_strdup_printf ("Payable (%s)", r->plan->currency);
+  title (d, head);
+  Table *t = table (d, "lr", NULL);
+  row (t, 0);
+  cell (t, "Commission");
+  cell_money (t, r->r_commission);
+  row (t, 0);
+  cell (t, "Override");
+  cell_money (t, r->r_override);
+  row (t, 0);
+  cell (t, "Sprint bonus");
+  cell_money (t, r->r_sprint);
+  row (t, 0);
+  cell (t, "Score bonus");
+  cell_money (t, r->r_score);
+  row (t, 0);
+  cell (t, "Adjustments");
+  cell_money (t, r->r_adjustments);
+  rule (t);
+  row (t, 0);
+  cell (t, "Total");
+  cell_money (t, r->r_total);
   table_render (t, d->out);
   line (d, "Each line is rounded half-even to the cent; the total is the sum of the lines.");
 }
 
+/* The text statement, gathering the credits itself. */
 GString *
 qt_statement_text (const QtStatementIndex *ix, guint rep)
 {
   g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  g_autoptr (GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
-  Doc d = { ix, ix->res, &ix->res->reps[rep], g_string_new (NULL), pool };
+  guint n;
+  g_autofree QtStatementCredit *credits = qt_statement_credits (ix, ix->res->reps[rep].rep, &n);
+  return qt_statement_text_of (ix, rep, credits, n);
+}
+
+/* The text statement from gathered credits. */
+GString *
+qt_statement_text_of (const QtStatementIndex *ix, guint rep, const QtStatementCredit *credits,
+                      guint n_credits)
+{
+  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
+  const QtRepResult *r = &ix->res->reps[rep];
+  /* Sized so that the credits table fits without growing. */
+  g_autoptr (GString) arena = g_string_sized_new (1024 + 96 * (gsize) n_credits);
+  g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * n_credits);
+  g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * n_credits);
+  Doc d = { ix, ix->res, r, credits, n_credits, g_string_sized_new (6144 + 200 * (gsize) n_credits),
+            { .arena = arena, .cells = cells, .rows = rows } };
   header (&d);
-  credits (&d);
+  credits_section (&d);
   totals (&d);
   commission (&d);
   override (&d);

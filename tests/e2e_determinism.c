@@ -178,12 +178,30 @@ test_env_independent (void **state)
   assert_same_tree (a, d, ".");
 }
 
+/* One thread or two (rendering, sprint months, writing): the same bytes. */
+static void
+test_threads_independent (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *data = qt_test_source_path ("fixtures/demo/data");
+  g_autofree char *plans = qt_test_source_path ("fixtures/demo/plans");
+  g_autofree char *one = g_build_filename (f->tmp, "one", NULL);
+  g_autofree char *two = g_build_filename (f->tmp, "two", NULL);
+  g_autofree char *o1 = NULL, *e1 = NULL, *o2 = NULL, *e2 = NULL;
+  assert_int_equal (qt_test_run (&o1, &e1, "run", "--data", data, "--plans", plans, "--period",
+                                 "2026-06", "--out", one, "--threads", "1", NULL), 0);
+  assert_int_equal (qt_test_run (&o2, &e2, "run", "--data", data, "--plans", plans, "--period",
+                                 "2026-06", "--out", two, "--threads", "2", NULL), 0);
+  assert_same_tree (one, two, ".");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_shuffled_rows, setup, teardown),
     cmocka_unit_test_setup_teardown (test_env_independent, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_threads_independent, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

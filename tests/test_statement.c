@@ -220,15 +220,29 @@ test_b2_numbers (void **state)
 
   assert_int_equal (cJSON_GetArraySize (item_at (doc, "credits")), 5);
   assert_string_equal (str_at (doc, "credits/0/receipt_id"), "R106b");
-  assert_string_equal (str_at (doc, "credits/0/customer_name"), "Onyx Mining");
+  /* What repeats across credits is stated once, keyed by the credit's ids. */
+  assert_string_equal (str_at (doc, "credits/0/customer_id"), "K15");
+  assert_string_equal (str_at (doc, "customers/K15/name"), "Onyx Mining");
+  assert_string_equal (str_at (doc, "credits/0/order_id"), "O106");
+  assert_string_equal (str_at (doc, "orders/O106/order_status"), "cancelled");
+  assert_string_equal (str_at (doc, "receipts/R106b/receipt_amount"), "-2000");
+  assert_string_equal (str_at (doc, "credits/0/product_id"), "HW");
+  assert_string_equal (str_at (doc, "products/HW/name"), "Edge appliance");
+  assert_string_equal (str_at (doc, "credits/0/line_net"), "2000");
   assert_string_equal (str_at (doc, "credits/0/weight"), "2.0625");
   assert_string_equal (str_at (doc, "credits/0/weighted_amount"), "-4125");
   assert_int_equal (cJSON_GetArraySize (item_at (doc, "credits/0/multipliers")), 3);
-  assert_string_equal (str_at (doc, "credits/0/multipliers/1/rule"), "credit.multipliers[high_margin]");
-  assert_string_equal (str_at (doc, "credits/0/multipliers/1/basis/margin_rate"), "0.5");
+  assert_string_equal (str_at (doc, "credits/0/multipliers/1"), "high_margin");
+  assert_string_equal (str_at (doc, "multiplier_rules/high_margin/rule"), "credit.multipliers[high_margin]");
+  assert_string_equal (str_at (doc, "multiplier_rules/high_margin/factor"), "1.25");
+  assert_string_equal (str_at (doc, "multiplier_rules/high_margin/min_margin_rate"), "0.4");
+  assert_int_equal (item_at (doc, "multiplier_rules/fast_collection/max_days")->valueint, 45);
+  assert_string_equal (str_at (doc, "credits/0/basis/margin_rate"), "0.5");
   /* The refund is timed by the order's first positive receipt. */
-  assert_string_equal (str_at (doc, "credits/0/multipliers/2/basis/timed_by_receipt"), "R106a");
-  assert_int_equal (item_at (doc, "credits/0/multipliers/2/basis/days_after_signing")->valueint, 2);
+  assert_string_equal (str_at (doc, "credits/0/basis/timed_by_receipt"), "R106a");
+  assert_int_equal (item_at (doc, "credits/0/basis/days_after_signing")->valueint, 2);
+  assert_string_equal (str_at (doc, "credits/1/basis/timed_by_receipt"), "R306");
+  assert_null (cJSON_GetObjectItemCaseSensitive (item_at (doc, "credits/1/basis"), "margin_rate"));
   assert_string_equal (str_at (doc, "credits/2/amount"), "2000/3");
   assert_string_equal (str_at (doc, "credits/2/order_net"), "3000");
 
@@ -413,6 +427,114 @@ test_deterministic (void **state)
     }
 }
 
+/* The keys of a lookup object, in document order. (transfer container) */
+static GPtrArray *
+keys_of (const cJSON *obj)
+{
+  GPtrArray *keys = g_ptr_array_new ();
+  for (const cJSON *c = obj->child; c != NULL; c = c->next)
+    g_ptr_array_add (keys, c->string);
+  return keys;
+}
+
+/* Every lookup holds exactly the ids its credits name, sorted bytewise. */
+static void
+assert_lookup_matches (const cJSON *doc, const char *table, const char *credit_key)
+{
+  g_autoptr (GPtrArray) keys = keys_of (item_at (doc, table));
+  g_autoptr (GHashTable) named = g_hash_table_new (g_str_hash, g_str_equal);
+  const cJSON *credit;
+  cJSON_ArrayForEach (credit, item_at (doc, "credits"))
+    g_hash_table_add (named, cJSON_GetObjectItemCaseSensitive (credit, credit_key)->valuestring);
+  assert_int_equal (keys->len, g_hash_table_size (named));
+  for (guint i = 0; i < keys->len; i++)
+    {
+      assert_true (g_hash_table_contains (named, g_ptr_array_index (keys, i)));
+      if (i > 0)
+        assert_true (strcmp (g_ptr_array_index (keys, i - 1), g_ptr_array_index (keys, i)) < 0);
+    }
+}
+
+/* Layout of format_version 2: two-space indentation, no tabs, one credit
+ * per line (each line a JSON object on its own), lookups complete. */
+static void
+test_json_layout (void **state)
+{
+  const Golden *g = *state;
+  const char *reps[] = { "A1", "A2", "B1", "B2", "M1", "M2" };
+  for (guint r = 0; r < G_N_ELEMENTS (reps); r++)
+    {
+      g_autofree char *name = g_strdup_printf ("statements/%s.json", reps[r]);
+      g_autofree char *text = output_text (g, name);
+      g_autoptr (cJSON) doc = statement (g, reps[r]);
+      assert_null (strchr (text, '\t'));
+      assert_int_equal (item_at (doc, "format_version")->valueint, 2);
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      guint i = 0;
+      while (lines[i] && !g_str_has_prefix (lines[i], "  \"credits\": ["))
+        i++;
+      assert_non_null (lines[i]);
+      guint n = 0;
+      for (i++; lines[i] && g_str_has_prefix (lines[i], "    {"); i++, n++)
+        {
+          g_autofree char *one = g_strdup (lines[i] + 4);
+          gsize len = strlen (one);
+          if (one[len - 1] == ',')
+            one[len - 1] = '\0';
+          g_autoptr (cJSON) credit = cJSON_Parse (one);
+          assert_non_null (credit);
+          assert_true (cJSON_IsString (cJSON_GetObjectItemCaseSensitive (credit, "receipt_id")));
+        }
+      assert_int_equal (n, cJSON_GetArraySize (item_at (doc, "credits")));
+      assert_lookup_matches (doc, "receipts", "receipt_id");
+      assert_lookup_matches (doc, "orders", "order_id");
+      assert_lookup_matches (doc, "customers", "customer_id");
+      assert_lookup_matches (doc, "products", "product_id");
+    }
+}
+
+/* The statements rendered on 1, 2 and 3 threads: same files, same bytes. */
+static void
+test_threads_same_bytes (void **state)
+{
+  const Golden *g = *state;
+  for (guint threads = 1; threads <= 3; threads++)
+    {
+      g_autoptr (GPtrArray) again = qt_output_list_new ();
+      qt_report_statements_threads (g->res, again, threads);
+      assert_int_equal (again->len, g->out->len);
+      for (guint i = 0; i < again->len; i++)
+        {
+          const QtOutputFile *a = g_ptr_array_index (g->out, i), *b = g_ptr_array_index (again, i);
+          assert_string_equal (a->name, b->name);
+          assert_true (g_bytes_equal (a->bytes, b->bytes));
+        }
+    }
+}
+
+/* QT_THREADS: 1 .. 64, else the default 2. */
+static void
+test_threads_env (void **state)
+{
+  (void) state;
+  g_autofree char *saved = g_strdup (g_getenv ("QT_THREADS"));
+  const struct { const char *value; guint want; } cases[] = {
+    { NULL, 2 }, { "1", 1 }, { "2", 2 }, { "8", 8 }, { "0", 2 }, { "65", 2 }, { "two", 2 }, { "", 2 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      if (cases[i].value != NULL)
+        g_setenv ("QT_THREADS", cases[i].value, TRUE);
+      else
+        g_unsetenv ("QT_THREADS");
+      assert_int_equal (qt_statement_threads (), cases[i].want);
+    }
+  if (saved != NULL)
+    g_setenv ("QT_THREADS", saved, TRUE);
+  else
+    g_unsetenv ("QT_THREADS");
+}
+
 /* Screen column just after `needle` in `line`: CJK characters take two. */
 static glong
 char_col_after (const char *line, const char *needle)
@@ -468,6 +590,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_february, setup_february, teardown_golden),
     cmocka_unit_test_setup_teardown (test_b2_text, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
+    cmocka_unit_test (test_threads_env),
     cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
