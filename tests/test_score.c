@@ -19,6 +19,7 @@
 #include "calc/result.h"
 #include "calc/score.h"
 #include "rules/plan.h"
+#include "support/test_support.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -51,42 +52,12 @@ teardown (void **state)
 static QtPlanSet *
 load_plan (const char *dir, const char *sections)
 {
-  g_autofree char *text = g_strdup_printf (
-      "{\"plan\": \"p\", \"version\": 1, \"effective_from\": \"2026-01-01\",\n"
-      " \"currency\": \"CNY\", \"credit\": {\"eligible_status\": [\"paid\"]},\n"
-      " \"commission\": {\"mode\": \"marginal\", \"tiers\": [{\"from\": \"0\", \"rate\": \"0.03\"}]}%s}\n",
-      sections);
-  g_autofree char *path = g_build_filename (dir, "p.json", NULL);
-  assert_true (g_file_set_contents (path, text, -1, NULL));
-  g_autoptr (GError) error = NULL;
-  QtPlanSet *set = qt_plan_set_load_dir (dir, &error);
-  if (error != NULL)
-    fail_msg ("plan: %s", error->message);
-  assert_non_null (set);
-  return set;
+  return qt_test_plan_p (dir, "{\"mode\": \"marginal\", \"tiers\": [{\"from\": \"0\", \"rate\": \"0.03\"}]}",
+                         sections);
 }
 
-static const QtPlanVersion *
-plan_of (const QtPlanSet *set)
-{
-  QtDay d = 0;
-  assert_true (qt_date_parse ("2026-02-01", 10, &d));
-  const QtPlanVersion *v = qt_plan_set_in_force (set, "p", d);
-  assert_non_null (v);
-  return v;
-}
-
-static void
-set_q (mpq_t v, const char *text)
-{
-  if (strchr (text, '/') != NULL)
-    {
-      assert_int_equal (mpq_set_str (v, text, 10), 0);
-      mpq_canonicalize (v);
-      return;
-    }
-  assert_true (qt_decimal_parse (v, text, strlen (text), NULL));
-}
+#define plan_of qt_test_plan_p_version
+#define set_q qt_test_set_q
 
 #define assert_q(v, expected)                      \
   do                                               \

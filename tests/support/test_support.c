@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 
+#include "../../calc/amount.h"
 #include "../../reports/run_dir.h"
 
 char *
@@ -106,4 +108,42 @@ qt_test_count_entries (const char *path)
   while (dir != NULL && g_dir_read_name (dir) != NULL)
     n++;
   return n;
+}
+
+QtPlanSet *
+qt_test_plan_p (const char *dir, const char *commission, const char *extra)
+{
+  g_autofree char *text = g_strdup_printf (
+      "{\"plan\": \"p\", \"version\": 1, \"effective_from\": \"2026-01-01\",\n"
+      " \"currency\": \"CNY\", \"credit\": {\"eligible_status\": [\"paid\"]},\n"
+      " \"commission\": %s%s}\n",
+      commission, extra);
+  g_autofree char *path = g_build_filename (dir, "p.json", NULL);
+  qt_test_write (path, text);
+  g_autoptr (GError) error = NULL;
+  QtPlanSet *set = qt_plan_set_load_dir (dir, &error);
+  g_assert_no_error (error);
+  return set;
+}
+
+const QtPlanVersion *
+qt_test_plan_p_version (const QtPlanSet *set)
+{
+  QtDay d = 0;
+  g_assert_true (qt_date_parse ("2026-02-01", 10, &d));
+  const QtPlanVersion *v = qt_plan_set_in_force (set, "p", d);
+  g_assert_nonnull (v);
+  return v;
+}
+
+void
+qt_test_set_q (mpq_t v, const char *text)
+{
+  if (strchr (text, '/') != NULL)
+    {
+      g_assert_cmpint (mpq_set_str (v, text, 10), ==, 0);
+      mpq_canonicalize (v);
+      return;
+    }
+  g_assert_true (qt_decimal_parse (v, text, strlen (text), NULL));
 }

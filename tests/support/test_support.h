@@ -3,6 +3,9 @@
 #pragma once
 
 #include <glib.h>
+#include <gmp.h>
+
+#include "../../rules/plan.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +30,15 @@ int qt_test_run_env (char **out, char **err, const char *const *env, ...) G_GNUC
 
 /* Number of entries in a directory (0 when missing). */
 guint qt_test_count_entries (const char *dir);
+
+/* Writes `dir`/p.json holding plan "p" version 1 from 2026-01-01 with
+ * eligible status "paid", the commission section `commission` (a JSON
+ * object) and `extra` members appended (e.g. ", \"score\": {...}"; may be
+ * ""), and loads the directory (aborts on an error). (transfer full) */
+QtPlanSet *qt_test_plan_p (const char *dir, const char *commission, const char *extra);
+/* Plan "p" in force on 2026-02-01. (transfer none) */
+const QtPlanVersion *qt_test_plan_p_version (const QtPlanSet *set);
+/* Sets v from a decimal ("-12.5") or an exact fraction ("3001/3"). */
+void qt_test_set_q (mpq_t v, const char *text);
 
 G_END_DECLS
