@@ -535,6 +535,39 @@ test_threads_env (void **state)
     g_unsetenv ("QT_THREADS");
 }
 
+/* The order line `line_no` of `order_id` in the data set. */
+static QtOrderLine *
+order_line (Golden *g, const char *order_id, const char *line_no)
+{
+  for (guint i = 0; i < g->ds->n_lines; i++)
+    if (strcmp (g->ds->lines[i].order_id, order_id) == 0 && strcmp (g->ds->lines[i].line_no, line_no) == 0)
+      return &g->ds->lines[i];
+  fail_msg ("no line %s/%s", order_id, line_no);
+  return NULL;
+}
+
+/* Regression: a line net or order net past 64 bits leaves the integer fast
+ * paths for GMP and still prints exactly (B2's order O307, line 1 given an
+ * 18-digit quantity; only the printed nets are looked at). */
+static void
+test_long_nets (void **state)
+{
+  Golden *g = *state;
+  QtOrderLine *ln = order_line (g, "O307", "1");
+  const QtNum saved = ln->quantity;
+  ln->quantity = (QtNum) { .units = 123456789012345678, .scale = 0, .big = 0 };
+  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (g->res);
+  g_autoptr (GString) text = qt_statement_json (ix, 5); /* B2, sixth in reps.csv */
+  ln->quantity = saved;
+  g_autoptr (cJSON) doc = cJSON_Parse (text->str);
+  assert_non_null (doc);
+  assert_string_equal (str_at (doc, "rep/rep_id"), "B2");
+  assert_string_equal (str_at (doc, "credits/2/line_net"), "123456789012345678000");
+  assert_string_equal (str_at (doc, "credits/2/order_net"), "123456789012345680000");
+  assert_string_equal (str_at (doc, "credits/3/line_net"), "1000");
+  assert_string_equal (str_at (doc, "credits/3/order_net"), "123456789012345680000");
+}
+
 /* Screen column just after `needle` in `line`: CJK characters take two. */
 static glong
 char_col_after (const char *line, const char *needle)
@@ -593,6 +626,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
     cmocka_unit_test (test_threads_env),
+    cmocka_unit_test_setup_teardown (test_long_nets, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
