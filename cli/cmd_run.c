@@ -5,6 +5,7 @@
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "../reports/run_dir.h"
+#include "../reports/statement.h"
 #include "commands.h"
 #include "pipeline.h"
 
@@ -120,7 +121,7 @@ qt_cmd_run (int argc, char **argv)
     }
   else if (!qt_pipeline_run (o.data, o.plans, period, &p, &error)
            || (o.strict && !check_strict (&p, &error))
-           || !qt_run_dir_write (o.out, p.files, o.replace, o.period, &error))
+           || !qt_run_dir_write (o.out, p.files, o.replace, o.period, qt_statement_threads (), &error))
     rc = qt_exit_code_for (error);
   else
     {

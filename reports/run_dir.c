@@ -123,18 +123,20 @@ write_share (gpointer data)
   return NULL;
 }
 
-/* Writes the files on two threads: creating thousands of statement files
- * is kernel work that the second core shares.  What lands on disk does not
- * depend on the order. */
+/* Writes the files, on two threads when allowed: creating thousands of
+ * statement files is kernel work that the second core shares.  What lands on
+ * disk does not depend on the order. */
 static gboolean
-write_all (const char *root, GPtrArray *files, GError **error)
+write_all (const char *root, GPtrArray *files, guint threads, GError **error)
 {
   if (!make_dirs (root, files, error))
     return FALSE;
-  WriteShare shares[2] = { { root, files, 0, 2, NULL }, { root, files, 1, 2, NULL } };
-  GThread *helper = g_thread_new ("qt-write", write_share, &shares[1]);
+  guint step = threads > 1 ? 2 : 1;
+  WriteShare shares[2] = { { root, files, 0, step, NULL }, { root, files, 1, step, NULL } };
+  GThread *helper = step > 1 ? g_thread_new ("qt-write", write_share, &shares[1]) : NULL;
   write_share (&shares[0]);
-  g_thread_join (helper);
+  if (helper != NULL)
+    g_thread_join (helper);
   for (int k = 0; k < 2; k++)
     if (shares[k].error != NULL)
       {
@@ -204,7 +206,7 @@ strip_trailing_slashes (const char *path)
 
 gboolean
 qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const char *period,
-                  GError **error)
+                  guint threads, GError **error)
 {
   g_autofree char *out = strip_trailing_slashes (out_arg);
   gboolean exists = g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK);
@@ -227,7 +229,7 @@ qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const
                    out, g_strerror (errno));
       return FALSE;
     }
-  if (!write_all (tmpl, files, error))
+  if (!write_all (tmpl, files, threads, error))
     {
       qt_rmtree (tmpl);
       return FALSE;

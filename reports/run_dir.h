@@ -12,9 +12,9 @@ G_BEGIN_DECLS
  * manifest.json of the same `period`, e.g. "2026-03") is swapped out
  * atomically and removed; anything else at `out` is refused.  On failure nothing appears at `out` and an existing
  * directory is untouched.  Errors: QT_ERROR_USAGE (exists, not a run,
- * closed run) or QT_ERROR_IO. */
+ * closed run) or QT_ERROR_IO.  `threads` > 1 writes on two threads. */
 gboolean qt_run_dir_write (const char *out, GPtrArray *files, gboolean replace,
-                           const char *period, GError **error);
+                           const char *period, guint threads, GError **error);
 
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
