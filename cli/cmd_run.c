@@ -5,7 +5,6 @@
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "../reports/run_dir.h"
-#include "../reports/statement.h"
 #include "commands.h"
 #include "pipeline.h"
 
@@ -104,6 +103,24 @@ check_strict (const QtPipeline *p, GError **error)
   return FALSE;
 }
 
+/* Renders the run straight into its (temporary) run directory and moves it
+ * into place; nothing appears at --out unless everything was written. */
+static gboolean
+write_run (QtPipeline *p, const RunOptions *o, GError **error)
+{
+  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, o->period, error);
+  if (w == NULL)
+    return FALSE;
+  if (!qt_pipeline_emit (p, qt_run_dir_sink (w), error))
+    {
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
+  gboolean ok = qt_run_dir_commit (w, error);
+  qt_pipeline_phase ("commit");
+  return ok;
+}
+
 int
 qt_cmd_run (int argc, char **argv)
 {
@@ -119,15 +136,11 @@ qt_cmd_run (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", o.period);
       rc = 2;
     }
-  else if (!qt_pipeline_run (o.data, o.plans, period, &p, &error)
-           || (o.strict && !check_strict (&p, &error))
-           || !qt_run_dir_write (o.out, p.files, o.replace, o.period, qt_statement_threads (), &error))
+  else if (!qt_pipeline_compute (o.data, o.plans, period, &p, &error)
+           || (o.strict && !check_strict (&p, &error)) || !write_run (&p, &o, &error))
     rc = qt_exit_code_for (error);
   else
-    {
-      qt_pipeline_phase ("write");
-      print_summary (&p, o.out);
-    }
+    print_summary (&p, o.out);
   if (error != NULL)
     qt_print_error ("quotient run", error);
   qt_pipeline_clear (&p);

@@ -91,18 +91,24 @@ check_hashes (const char *run, const Manifest *m, GHashTable *bad)
     }
 }
 
-/* Files whose recomputed bytes differ from those on disk. */
-static void
-check_recomputed (const char *run, GPtrArray *files, GHashTable *bad)
+/* A sink comparing each recomputed file with the one on disk (one at a
+ * time: the recomputed statements are never all in memory). */
+typedef struct {
+  QtOutputSink sink;
+  const char *run;
+  GHashTable *bad;
+} CompareSink;
+
+static gboolean
+compare_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
 {
-  for (guint i = 0; i < files->len; i++)
-    {
-      const QtOutputFile *f = g_ptr_array_index (files, i);
-      g_autofree char *path = g_build_filename (run, f->name, NULL);
-      g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
-      if (bytes == NULL || !g_bytes_equal (bytes, f->bytes))
-        mismatch (bad, f->name, bytes ? "recomputed bytes differ" : "missing");
-    }
+  (void) error;
+  CompareSink *cs = (CompareSink *) sink;
+  g_autofree char *path = g_build_filename (cs->run, name, NULL);
+  g_autoptr (GBytes) disk = qt_read_bytes (path, NULL);
+  if (disk == NULL || !g_bytes_equal (disk, bytes))
+    mismatch (cs->bad, name, disk ? "recomputed bytes differ" : "missing");
+  return TRUE;
 }
 
 /* Files in the run directory that the run does not produce (CLOSED, the
@@ -172,20 +178,23 @@ verify (const char *run, GError **error)
   QtPeriod period = 0;
   QtPipeline p = { 0 };
   g_autoptr (GError) local = NULL;
+  CompareSink cs = { .run = run, .bad = bad };
+  qt_output_sink_init (&cs.sink, compare_put);
   if (!qt_period_parse (m.period, strlen (m.period), &period))
     mismatch (bad, "manifest.json", "bad period");
-  else if (!qt_pipeline_run (data, plans, period, &p, &local))
+  else if (!qt_pipeline_compute (data, plans, period, &p, &local)
+           || !qt_pipeline_emit (&p, &cs.sink, &local))
     {
       g_autofree char *why = g_strdup_printf ("the snapshot no longer computes: %s", local->message);
       mismatch (bad, "inputs", why);
     }
   else
     {
-      check_recomputed (run, p.files, bad);
-      g_autoptr (GHashTable) known = known_names (p.files);
+      g_autoptr (GHashTable) known = known_names (cs.sink.files);
       check_extra (run, NULL, known, bad);
     }
   qt_pipeline_clear (&p);
+  qt_output_sink_clear (&cs.sink);
   guint n = report (bad);
   if (n == 0)
     printf ("quotient verify: %s: period %s, %u files match their manifest hashes and recompute "

@@ -27,30 +27,33 @@ qt_pipeline_phase (const char *name)
 }
 
 /* The run's own copy of its inputs, so that verify needs nothing else
- * (shared bytes, no copy). */
-static void
-add_snapshot (const QtPipeline *p, GPtrArray *files)
+ * (shared bytes, hashes known from loading). */
+static gboolean
+put_snapshot (const QtPipeline *p, QtOutputSink *sink, GError **error)
 {
   for (guint i = 0; i < p->ds->files->len; i++)
     {
       const QtInputFile *f = g_ptr_array_index (p->ds->files, i);
       g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-      qt_output_add_bytes (files, name, f->bytes, (gint) f->rows, f->sha256);
+      if (!qt_output_sink_put (sink, name, f->bytes, (gint) f->rows, f->sha256, error))
+        return FALSE;
     }
   guint n;
   const QtPlanVersion *const *versions = qt_plan_set_versions (p->plans, &n);
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      qt_output_add_bytes (files, name, versions[i]->bytes, -1, versions[i]->sha256);
+      if (!qt_output_sink_put (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
+        return FALSE;
     }
+  return TRUE;
 }
 
 gboolean
-qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, QtPipeline *out,
-                 GError **error)
+qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
+                     QtPipeline *out, GError **error)
 {
-  QtPipeline p = { 0 };
+  QtPipeline p = { .threads = qt_statement_threads () };
   qt_pipeline_phase (NULL);
   p.plans = qt_plan_set_load_dir (plans_dir, error);
   if (p.plans == NULL)
@@ -64,7 +67,7 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
-  p.res = qt_engine_run_threads (p.ds, p.plans, period, qt_statement_threads (), &local);
+  p.res = qt_engine_run_threads (p.ds, p.plans, period, p.threads, &local);
   if (p.res == NULL)
     {
       /* The engine names the bare file; give it the path the user typed. */
@@ -74,24 +77,33 @@ qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period, Q
       return FALSE;
     }
   qt_pipeline_phase ("calculate");
-  p.files = qt_output_list_new ();
-  add_snapshot (&p, p.files);
-  qt_pipeline_phase ("snapshot");
-  qt_report_tables (p.res, p.files);
-  qt_pipeline_phase ("tables");
-  qt_report_statements (p.res, p.files);
-  qt_pipeline_phase ("statements");
-  qt_output_sort (p.files);
-  qt_report_manifest (p.res, p.files);
-  qt_pipeline_phase ("manifest");
   *out = p;
   return TRUE;
+}
+
+gboolean
+qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
+{
+  if (!put_snapshot (p, sink, error))
+    return FALSE;
+  qt_pipeline_phase ("snapshot");
+  g_autoptr (GPtrArray) tables = qt_output_list_new ();
+  qt_report_tables (p->res, tables);
+  if (!qt_output_sink_put_list (sink, tables, error))
+    return FALSE;
+  qt_pipeline_phase ("tables");
+  if (!qt_report_statements_to (p->res, sink, p->threads, error))
+    return FALSE;
+  qt_pipeline_phase ("statements");
+  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_report_manifest (p->res, sink->files));
+  gboolean ok = qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
+  qt_pipeline_phase ("manifest");
+  return ok;
 }
 
 void
 qt_pipeline_clear (QtPipeline *p)
 {
-  g_clear_pointer (&p->files, g_ptr_array_unref);
   g_clear_pointer (&p->res, qt_run_result_free);
   g_clear_pointer (&p->ds, qt_dataset_free);
   g_clear_pointer (&p->plans, qt_plan_set_free);

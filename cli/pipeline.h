@@ -6,6 +6,7 @@
 
 #include "../calc/result.h"
 #include "../model/dataset.h"
+#include "../reports/output.h"
 #include "../rules/plan.h"
 
 G_BEGIN_DECLS
@@ -14,14 +15,17 @@ typedef struct {
   QtDataset *ds;
   QtPlanSet *plans;
   QtRunResult *res;
-  GPtrArray *files;   /* QtOutputFile*: every file of the run directory, manifest last */
+  guint threads;      /* QT_THREADS / --threads */
 } QtPipeline;
 
-/* Loads, validates, computes and renders.  Errors are those of the loaders
- * and the engine (exit 2).  On success fills *out (clear with
- * qt_pipeline_clear). */
-gboolean qt_pipeline_run (const char *data_dir, const char *plans_dir, QtPeriod period,
-                          QtPipeline *out, GError **error);
+/* Loads, validates and computes.  Errors are those of the loaders and the
+ * engine (exit 2).  On success fills *out (clear with qt_pipeline_clear). */
+gboolean qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
+                              QtPipeline *out, GError **error);
+
+/* Renders every file of the run directory — the input snapshot, the
+ * tables, the statements and, last, manifest.json — into `sink`. */
+gboolean qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error);
 void qt_pipeline_clear (QtPipeline *p);
 
 /* Maps an error to the exit code of SPEC §10 (1 for strict/mismatch, else 2). */

@@ -4,7 +4,6 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#include "../model/sha256.h"
 #include "../calc/amount.h"
 #include "output.h"
 
@@ -87,17 +86,17 @@ file_list (GPtrArray *files, gboolean inputs)
       cJSON_AddStringToObject (o, "file", f->name);
       if (f->rows >= 0)
         cJSON_AddNumberToObject (o, "rows", f->rows);
-      cJSON_AddNumberToObject (o, "bytes", g_bytes_get_size (f->bytes));
-      g_autofree char *sha = f->sha256 ? g_strdup (f->sha256) : qt_sha256_hex_bytes (f->bytes);
-      cJSON_AddStringToObject (o, "sha256", sha);
+      cJSON_AddNumberToObject (o, "bytes", f->size);
+      cJSON_AddStringToObject (o, "sha256", f->sha256);
       cJSON_AddItemToArray (arr, o);
     }
   return arr;
 }
 
-void
+GString *
 qt_report_manifest (const QtRunResult *res, GPtrArray *files)
 {
+  qt_output_sort (files);
   cJSON *m = cJSON_CreateObject ();
   char period[8];
   cJSON_AddStringToObject (m, "engine", "quotient");
@@ -113,5 +112,5 @@ qt_report_manifest (const QtRunResult *res, GPtrArray *files)
   g_string_append_c (s, '\n');
   cJSON_free (text);
   cJSON_Delete (m);
-  qt_output_add (files, "manifest.json", s, -1);
+  return s;
 }

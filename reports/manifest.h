@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* Adds manifest.json to `files`, which must already hold every other file
- * of the run (inputs/ snapshot and outputs), sorted by name. */
-void qt_report_manifest (const QtRunResult *res, GPtrArray *files);
+/* The text of manifest.json.  `files` holds every other file of the run
+ * (inputs/ snapshot and outputs) with sizes and hashes; it is sorted here. */
+GString *qt_report_manifest (const QtRunResult *res, GPtrArray *files);
 
 /* TRUE when the control totals of SPEC §7 balance. */
 gboolean qt_report_totals_balance (const QtRunResult *res);

@@ -1,14 +1,17 @@
-/* reports/output.c — in-memory output files. */
+/* reports/output.c — output files and sinks. */
 #include "output.h"
 
 #include <string.h>
+
+#include "../model/sha256.h"
 
 static void
 output_file_free (gpointer p)
 {
   QtOutputFile *f = p;
   g_free (f->name);
-  g_bytes_unref (f->bytes);
+  if (f->bytes != NULL)
+    g_bytes_unref (f->bytes);
   g_free (f->sha256);
   g_free (f);
 }
@@ -24,20 +27,9 @@ qt_output_add (GPtrArray *list, const char *name, GString *content, gint rows)
 {
   QtOutputFile *f = g_new0 (QtOutputFile, 1);
   f->name = g_strdup (name);
+  f->size = content->len;
   f->bytes = g_string_free_to_bytes (content);
   f->rows = rows;
-  g_ptr_array_add (list, f);
-}
-
-void
-qt_output_add_bytes (GPtrArray *list, const char *name, GBytes *bytes, gint rows,
-                     const char *sha256)
-{
-  QtOutputFile *f = g_new0 (QtOutputFile, 1);
-  f->name = g_strdup (name);
-  f->bytes = g_bytes_ref (bytes);
-  f->rows = rows;
-  f->sha256 = g_strdup (sha256);
   g_ptr_array_add (list, f);
 }
 
@@ -51,4 +43,43 @@ void
 qt_output_sort (GPtrArray *list)
 {
   g_ptr_array_sort (list, name_cmp);
+}
+
+void
+qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put)
+{
+  sink->put = put;
+  sink->files = qt_output_list_new ();
+}
+
+void
+qt_output_sink_clear (QtOutputSink *sink)
+{
+  g_clear_pointer (&sink->files, g_ptr_array_unref);
+}
+
+gboolean
+qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
+                    const char *sha256, GError **error)
+{
+  QtOutputFile *f = g_new0 (QtOutputFile, 1);
+  f->name = g_strdup (name);
+  f->rows = rows;
+  f->size = g_bytes_get_size (bytes);
+  f->sha256 = sha256 ? g_strdup (sha256) : qt_sha256_hex_bytes (bytes);
+  g_ptr_array_add (sink->files, f);
+  return sink->put (sink, name, bytes, error);
+}
+
+gboolean
+qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      QtOutputFile *f = g_ptr_array_index (list, i);
+      if (!qt_output_sink_put (sink, f->name, f->bytes, f->rows, f->sha256, error))
+        return FALSE;
+    }
+  g_ptr_array_set_size (list, 0);
+  return TRUE;
 }

@@ -80,73 +80,6 @@ write_file (const char *path, GBytes *bytes, GError **error)
   return ok;
 }
 
-/* Creates every directory the files need, once. */
-static gboolean
-make_dirs (const char *root, GPtrArray *files, GError **error)
-{
-  g_autoptr (GHashTable) made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < files->len; i++)
-    {
-      const QtOutputFile *f = g_ptr_array_index (files, i);
-      g_autofree char *path = g_build_filename (root, f->name, NULL);
-      char *dir = g_path_get_dirname (path);
-      if (!g_hash_table_add (made, dir))
-        continue;
-      if (g_mkdir_with_parents (dir, 0755) != 0)
-        {
-          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create directory: %s", dir,
-                       g_strerror (errno));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* Every `step`-th file from `first`: one share of the writing. */
-typedef struct {
-  const char *root;
-  GPtrArray *files;
-  guint first, step;
-  GError *error;
-} WriteShare;
-
-static gpointer
-write_share (gpointer data)
-{
-  WriteShare *w = data;
-  for (guint i = w->first; i < w->files->len && w->error == NULL; i += w->step)
-    {
-      const QtOutputFile *f = g_ptr_array_index (w->files, i);
-      g_autofree char *path = g_build_filename (w->root, f->name, NULL);
-      write_file (path, f->bytes, &w->error);
-    }
-  return NULL;
-}
-
-/* Writes the files, on two threads when allowed: creating thousands of
- * statement files is kernel work that the second core shares.  What lands on
- * disk does not depend on the order. */
-static gboolean
-write_all (const char *root, GPtrArray *files, guint threads, GError **error)
-{
-  if (!make_dirs (root, files, error))
-    return FALSE;
-  guint step = threads > 1 ? 2 : 1;
-  WriteShare shares[2] = { { root, files, 0, step, NULL }, { root, files, 1, step, NULL } };
-  GThread *helper = step > 1 ? g_thread_new ("qt-write", write_share, &shares[1]) : NULL;
-  write_share (&shares[0]);
-  if (helper != NULL)
-    g_thread_join (helper);
-  for (int k = 0; k < 2; k++)
-    if (shares[k].error != NULL)
-      {
-        g_propagate_error (error, shares[k].error);
-        g_clear_error (&shares[1 - k].error);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 /* The "period" of a run's manifest.json, or NULL. (transfer full) */
 static char *
 manifest_period (const char *manifest)
@@ -204,9 +137,42 @@ strip_trailing_slashes (const char *path)
   return p;
 }
 
-gboolean
-qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const char *period,
-                  guint threads, GError **error)
+struct QtRunDirWriter {
+  QtOutputSink sink;   /* first: the writer is its own sink */
+  char *out;           /* the target, trailing slashes stripped */
+  char *tmp;           /* the hidden temporary sibling being filled */
+  gboolean exists;     /* --replace of an existing run */
+  GHashTable *dirs;    /* directories made so far (owned strings) */
+};
+
+/* Writes one file below the temporary directory, making its directory. */
+static gboolean
+writer_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
+{
+  QtRunDirWriter *w = (QtRunDirWriter *) sink;
+  g_autofree char *path = g_build_filename (w->tmp, name, NULL);
+  char *dir = g_path_get_dirname (path);
+  if (g_hash_table_add (w->dirs, dir) && g_mkdir_with_parents (dir, 0755) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create directory: %s", dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  return write_file (path, bytes, error);
+}
+
+static void
+writer_free (QtRunDirWriter *w)
+{
+  qt_output_sink_clear (&w->sink);
+  g_hash_table_unref (w->dirs);
+  g_free (w->out);
+  g_free (w->tmp);
+  g_free (w);
+}
+
+QtRunDirWriter *
+qt_run_dir_begin (const char *out_arg, gboolean replace, const char *period, GError **error)
 {
   g_autofree char *out = strip_trailing_slashes (out_arg);
   gboolean exists = g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK);
@@ -215,11 +181,10 @@ qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: output directory already exists (a run never overwrites another; "
                    "use --replace to replace a draft run)", out);
-      return FALSE;
+      return NULL;
     }
   if (exists && !check_replaceable (out, period, error))
-    return FALSE;
-
+    return NULL;
   g_autofree char *parent = g_path_get_dirname (out);
   g_autofree char *base = g_path_get_basename (out);
   g_autofree char *tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
@@ -227,23 +192,46 @@ qt_run_dir_write (const char *out_arg, GPtrArray *files, gboolean replace, const
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create a directory beside it: %s",
                    out, g_strerror (errno));
-      return FALSE;
+      return NULL;
     }
-  if (!write_all (tmpl, files, threads, error))
-    {
-      qt_rmtree (tmpl);
-      return FALSE;
-    }
-  unsigned flags = exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
-  if (renameat2 (AT_FDCWD, tmpl, AT_FDCWD, out, flags) != 0)
+  QtRunDirWriter *w = g_new0 (QtRunDirWriter, 1);
+  qt_output_sink_init (&w->sink, writer_put);
+  w->out = g_steal_pointer (&out);
+  w->tmp = g_steal_pointer (&tmpl);
+  w->exists = exists;
+  w->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return w;
+}
+
+QtOutputSink *
+qt_run_dir_sink (QtRunDirWriter *w)
+{
+  return &w->sink;
+}
+
+void
+qt_run_dir_abort (QtRunDirWriter *w)
+{
+  if (w == NULL)
+    return;
+  qt_rmtree (w->tmp);
+  writer_free (w);
+}
+
+gboolean
+qt_run_dir_commit (QtRunDirWriter *w, GError **error)
+{
+  unsigned flags = w->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
+  if (renameat2 (AT_FDCWD, w->tmp, AT_FDCWD, w->out, flags) != 0)
     {
       int err = errno;
-      qt_rmtree (tmpl);
       g_set_error (error, QT_ERROR, err == EEXIST ? QT_ERROR_USAGE : QT_ERROR_IO,
-                   "%s:1:1: cannot move the finished run into place: %s", out, g_strerror (err));
+                   "%s:1:1: cannot move the finished run into place: %s", w->out, g_strerror (err));
+      qt_run_dir_abort (w);
       return FALSE;
     }
-  if (exists) /* tmpl now holds the replaced run */
-    qt_rmtree (tmpl);
+  if (w->exists) /* tmp now holds the replaced run */
+    qt_rmtree (w->tmp);
+  writer_free (w);
   return TRUE;
 }

@@ -33,6 +33,7 @@
 #include <gmp.h>
 
 #include "../calc/result.h"
+#include "output.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,11 @@ void qt_report_statements (const QtRunResult *res, GPtrArray *out);
 
 /* The same on `n_threads` (>= 1) threads: the bytes never depend on it. */
 void qt_report_statements_threads (const QtRunResult *res, GPtrArray *out, guint n_threads);
+
+/* Renders the statements a batch at a time and hands each file to `sink`
+ * in rep_id order; stops at the first error of the sink. */
+gboolean qt_report_statements_to (const QtRunResult *res, QtOutputSink *sink, guint n_threads,
+                                  GError **error);
 
 /* Rendering threads: the environment variable QT_THREADS (1 .. 64; 1 =
  * render on the calling thread), 2 when unset or not such a number.  The

@@ -1,6 +1,7 @@
 /* reports/statement_run.c — the statements of a run (SPEC §5): rendered on
- * several threads into separate slots, then added to the run's files in
- * rep_id order, so the bytes never depend on the number of threads. */
+ * several threads into separate slots, a batch of reps at a time, then
+ * handed on in rep_id order, so the bytes never depend on the number of
+ * threads and only one batch is ever in memory. */
 #include "statement_internal.h"
 
 #include "output.h"
@@ -13,11 +14,15 @@
  * order until none is left, and fills that position's two slots only. */
 typedef struct {
   const QtStatementIndex *ix;
-  const guint *order;
+  const guint *order;      /* the batch's reps, in rep_id order */
   guint n;
   gint next;               /* next position to take (atomic) */
   GString **json, **text;  /* per position */
 } Work;
+
+/* Reps per thread per batch: big enough to keep the threads busy, small
+ * enough that a batch of statements stays a few MB. */
+#define QT_STATEMENT_BATCH_PER_THREAD 128
 
 /* Rendering threads from QT_THREADS (see statement.h). */
 guint
@@ -69,34 +74,73 @@ render_all (Work *w, guint n_threads)
       g_thread_join (threads[i]);
 }
 
-/* Adds the rendered statement files in rep_id order (taking the strings). */
-static void
-add_files (const QtRunResult *res, const guint *order, GString **json, GString **text, GPtrArray *out)
+/* Hands the rendered batch to the sink in rep_id order (freeing it). */
+static gboolean
+put_batch (const QtRunResult *res, const Work *w, QtOutputSink *sink, GError **error)
 {
-  for (guint k = 0; k < res->n_reps; k++)
+  gboolean ok = TRUE;
+  for (guint k = 0; k < w->n; k++)
     {
-      const QtRep *rep = &res->ds->reps[res->reps[order[k]].rep];
+      const QtRep *rep = &res->ds->reps[res->reps[w->order[k]].rep];
       g_autofree char *stem = qt_statement_file_stem (rep->rep_id);
       g_autofree char *json_name = g_strconcat ("statements/", stem, ".json", NULL);
       g_autofree char *text_name = g_strconcat ("statements/", stem, ".txt", NULL);
-      qt_output_add (out, json_name, json[k], -1);
-      qt_output_add (out, text_name, text[k], -1);
+      g_autoptr (GBytes) json = g_string_free_to_bytes (g_steal_pointer (&w->json[k]));
+      g_autoptr (GBytes) text = g_string_free_to_bytes (g_steal_pointer (&w->text[k]));
+      ok = ok && qt_output_sink_put (sink, json_name, json, -1, NULL, error)
+           && qt_output_sink_put (sink, text_name, text, -1, NULL, error);
     }
+  return ok;
 }
 
-/* Index, render on n_threads, add in rep_id order. */
+gboolean
+qt_report_statements_to (const QtRunResult *res, QtOutputSink *sink, guint n_threads,
+                         GError **error)
+{
+  g_return_val_if_fail (res != NULL && sink != NULL && n_threads >= 1, FALSE);
+  g_return_val_if_fail (res->n_reps <= G_MAXINT, FALSE);
+  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (res);
+  g_autofree guint *order = qt_rep_order (res);
+  guint batch = QT_STATEMENT_BATCH_PER_THREAD * n_threads;
+  g_autofree GString **json = g_new0 (GString *, batch + 1);
+  g_autofree GString **text = g_new0 (GString *, batch + 1);
+  for (guint first = 0; first < res->n_reps; first += batch)
+    {
+      Work w = { ix, order + first, MIN (batch, res->n_reps - first), 0, json, text };
+      render_all (&w, MAX (1, MIN (n_threads, w.n)));
+      if (!put_batch (res, &w, sink, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A sink that collects files into a list (keeping their bytes). */
+typedef struct {
+  QtOutputSink sink;
+  GPtrArray *out;
+} ListSink;
+
+static gboolean
+list_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
+{
+  (void) error;
+  ListSink *ls = (ListSink *) sink;
+  QtOutputFile *f = g_new0 (QtOutputFile, 1);
+  f->name = g_strdup (name);
+  f->bytes = g_bytes_ref (bytes);
+  f->size = g_bytes_get_size (bytes);
+  f->rows = -1;
+  g_ptr_array_add (ls->out, f);
+  return TRUE;
+}
+
 void
 qt_report_statements_threads (const QtRunResult *res, GPtrArray *out, guint n_threads)
 {
-  g_return_if_fail (res != NULL && out != NULL && n_threads >= 1);
-  g_return_if_fail (res->n_reps <= G_MAXINT);
-  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (res);
-  g_autofree guint *order = qt_rep_order (res);
-  g_autofree GString **json = g_new0 (GString *, res->n_reps + 1);
-  g_autofree GString **text = g_new0 (GString *, res->n_reps + 1);
-  Work w = { ix, order, res->n_reps, 0, json, text };
-  render_all (&w, MAX (1, MIN (n_threads, res->n_reps)));
-  add_files (res, order, json, text, out);
+  ListSink ls = { .out = out };
+  qt_output_sink_init (&ls.sink, list_put);
+  qt_report_statements_to (res, &ls.sink, n_threads, NULL);
+  qt_output_sink_clear (&ls.sink);
 }
 
 /* qt_report_statements_threads with qt_statement_threads(). */
