@@ -70,13 +70,15 @@ num_parse_short (const char *text, gsize len, QtNum *out)
   gint64 units = 0;
   guint digits = 0, scale = 0, pending_zeros = 0;
   const gsize int_start = i;
+  /* Every digit is counted before it is multiplied in, so units stays
+   * below 10^18 and never overflows. */
   for (; i < len && is_digit (text[i]); i++)
     {
       if (units != 0 || text[i] != '0')
         digits++;
-      units = units * 10 + (text[i] - '0');
       if (digits > QT_NUM_MAX_SCALE)
         return FALSE;
+      units = units * 10 + (text[i] - '0');
     }
   if (i == int_start)
     return FALSE;
@@ -91,18 +93,15 @@ num_parse_short (const char *text, gsize len, QtNum *out)
               pending_zeros++;
               continue;
             }
-          for (; pending_zeros > 0; pending_zeros--)
-            {
-              units *= 10;
-              scale++;
-              if (units != 0)
-                digits++;
-            }
+          guint zero_digits = units != 0 ? pending_zeros : 0;
+          if (digits + zero_digits + 1 > QT_NUM_MAX_SCALE
+              || scale + pending_zeros + 1 > QT_NUM_MAX_SCALE)
+            return FALSE;
+          for (; pending_zeros > 0; pending_zeros--, scale++)
+            units *= 10;
           units = units * 10 + (text[i] - '0');
           scale++;
-          digits++;
-          if (digits > QT_NUM_MAX_SCALE || scale > QT_NUM_MAX_SCALE)
-            return FALSE;
+          digits += zero_digits + 1;
         }
       if (i == frac_start)
         return FALSE;

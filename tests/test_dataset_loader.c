@@ -138,6 +138,37 @@ test_manager_cycle (void **state)
   assert_string_equal (msg, "reps.csv:2:4: rep 'A' is their own (indirect) manager: manager cycle");
 }
 
+/* Regression (review): a rep whose chain only leads into a cycle is not
+ * blamed; the cycle's rep with the smallest line is. */
+static void
+test_manager_cycle_reported_on_cycle (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->data, "reps.csv", NULL);
+  qt_test_write (path, "rep_id,name,team_id,manager_id,plan_id\n"
+                       "M,Boss,T,,field\nA,Alice,T,B,field\nB,Bob,T,C,field\nC,Cy,T,B,field\n");
+  g_autofree char *msg = load_error (f);
+  assert_string_equal (msg, "reps.csv:4:4: rep 'B' is their own (indirect) manager: manager cycle");
+}
+
+/* A 50,000-deep chain loads (the cycle check is linear). */
+static void
+test_deep_manager_chain (void **state)
+{
+  Fixture *f = *state;
+  GString *s = g_string_new ("rep_id,name,team_id,manager_id,plan_id\nR0,Top,T,,field\n");
+  for (int i = 1; i < 50000; i++)
+    g_string_append_printf (s, "R%d,Rep,T,R%d,field\n", i, i - 1);
+  g_autofree char *path = g_build_filename (f->data, "reps.csv", NULL);
+  qt_test_write (path, s->str);
+  g_string_free (s, TRUE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  assert_null (error);
+  assert_int_equal (ds->n_reps, 50000);
+  assert_int_equal (ds->reps[49999].manager, 49998);
+}
+
 static void
 test_optional_files_absent (void **state)
 {
@@ -162,6 +193,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manager_cycle, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_manager_cycle_reported_on_cycle, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_deep_manager_chain, setup, teardown),
     cmocka_unit_test_setup_teardown (test_optional_files_absent, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
