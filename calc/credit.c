@@ -120,12 +120,20 @@ order_net (Month *m, gint o, mpq_t net)
 }
 
 /* SPEC §4.3, §12.5.1: no other eligible order of the customer inside the
- * look-back window before this one (by signed_on, then order_id). */
+ * look-back window before this one (by signed_on, then order_id).  The
+ * nearest earlier eligible order decides: if it is outside the window, all
+ * earlier ones are. */
 static gboolean
 is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligible)
 {
   const QtOrder *orders = ix->ds->orders;
   gint64 from = (gint64) orders[o].signed_on - lookback;
+  const guint *prev = ix->prev_eligible[eligible];
+  if (prev != NULL)
+    {
+      guint p = prev[ix->cust_pos[o]];
+      return p == G_MAXUINT || orders[ix->by_customer[p]].signed_on < from;
+    }
   for (guint i = ix->cust_pos[o]; i-- > ix->cust_group[o];)
     {
       const QtOrder *other = &orders[ix->by_customer[i]];

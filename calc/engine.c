@@ -485,6 +485,10 @@ qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod per
   if (!check_plans (ds, plans, period, error))
     return NULL;
   g_autoptr (QtIndex) ix = qt_index_new (ds);
+  guint n_versions;
+  const QtPlanVersion *const *versions = qt_plan_set_versions (plans, &n_versions);
+  for (guint i = 0; i < n_versions; i++)
+    qt_index_prepare_eligible (ix, versions[i]->eligible_status);
   g_autoptr (QtRunResult) res = result_new (ds, plans, period);
   Engine e = { ds, plans, ix, res };
 

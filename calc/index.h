@@ -24,6 +24,10 @@ typedef struct {
    * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
    * cust_group[o] = position where its customer's group starts. */
   guint *by_customer, *cust_pos, *cust_group;
+  /* prev_eligible[set][i]: position in by_customer of the nearest earlier
+   * order of the same customer whose status is in `set`, or G_MAXUINT;
+   * built by qt_index_prepare_eligible for the sets the plans use. */
+  guint *prev_eligible[1 << QT_STATUS_COUNT];
   /* Receipts grouped by the month of received_on (file order inside a
    * month): month p holds receipts_by_period[period_start[p - first_period]
    * .. period_start[p - first_period + 1]). */
@@ -55,6 +59,10 @@ qt_index_order (const QtIndex *ix, const char *order_id)
 }
 /* Quota row of (rep, period), or NULL. */
 const QtQuota *qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period);
+/* Builds prev_eligible for `set` (once; not thread-safe: call before
+ * sharing the index between threads). */
+void qt_index_prepare_eligible (QtIndex *ix, QtStatusSet set);
+
 /* Receipts whose received_on falls in `period`: *n indexes into ds->receipts,
  * in receipts.csv order. (transfer none) */
 const guint *qt_index_receipts_in (const QtIndex *ix, QtPeriod period, guint *n);
