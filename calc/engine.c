@@ -210,8 +210,10 @@ bonuses (QtRepResult *r)
         }
       else
         {
+          /* Without min_score the threshold is 0: a bonus never deducts pay. */
           b->paid = v->has_score
-                    && (!b->bonus->has_min_score || mpq_cmp (r->total, b->bonus->min_score) >= 0);
+                    && (b->bonus->has_min_score ? mpq_cmp (r->total, b->bonus->min_score) >= 0
+                                                : mpq_sgn (r->total) >= 0);
           if (b->paid)
             {
               mpq_mul (b->exact, b->bonus->target_amount, r->total);

@@ -52,12 +52,12 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
       return FALSE;
     }
-  if (o->threads < 0 || o->threads > 64)
+  if (o->threads == 0 || o->threads < -1 || o->threads > 64)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--threads must be between 1 and 64");
       return FALSE;
     }
-  if (o->threads > 0)
+  if (o->threads > 0) /* -1: not given */
     {
       /* One setting for every stage that uses threads (read by them). */
       char n[8];
@@ -124,7 +124,7 @@ write_run (QtPipeline *p, const RunOptions *o, GError **error)
 int
 qt_cmd_run (int argc, char **argv)
 {
-  RunOptions o = { 0 };
+  RunOptions o = { .threads = -1 };
   g_autoptr (GError) error = NULL;
   QtPeriod period;
   QtPipeline p = { 0 };

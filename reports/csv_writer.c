@@ -8,7 +8,9 @@ qt_csv_field (GString *out, gboolean first, const char *text)
 {
   if (!first)
     g_string_append_c (out, ',');
-  if (strpbrk (text, ",\"\n\r") == NULL)
+  /* SPEC §12.10: quoted only for a comma, a quote or a newline (a lone CR
+   * is ordinary text to our reader, so it is written as it is). */
+  if (strpbrk (text, ",\"\n") == NULL)
     {
       g_string_append (out, text);
       return;

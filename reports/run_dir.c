@@ -221,6 +221,15 @@ qt_run_dir_abort (QtRunDirWriter *w)
 gboolean
 qt_run_dir_commit (QtRunDirWriter *w, GError **error)
 {
+  /* The run being replaced may have been closed while this one rendered. */
+  g_autofree char *closed = g_build_filename (w->out, "CLOSED", NULL);
+  if (w->exists && g_file_test (closed, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s:1:1: --replace refused: the period is closed and can never change", w->out);
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
   unsigned flags = w->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
   if (renameat2 (AT_FDCWD, w->tmp, AT_FDCWD, w->out, flags) != 0)
     {

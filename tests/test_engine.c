@@ -1147,6 +1147,32 @@ test_score_bonus_adjustments_ranks (void **state)
   assert_int_equal (rep (res, "S5")->team_rank, 3);
 }
 
+/* Regression (review): a score bonus without min_score never deducts pay —
+ * its threshold is 0 (docs/architecture.md #11).  NPS −120 / 60 = −2:
+ * result = 1 × −2; total = 100 × (0 + 1 × −2) = −200 → not paid.  NPS 30:
+ * total = 100 × 0.5 = 50 → 100 × 50 / 100 = 50. */
+static void
+test_score_bonus_without_min_score (void **state)
+{
+  Fx *fx = *state;
+  plan (fx, "p.json", "p", 1, DEFAULT_FROM, NULL, PAID, "", NULL,
+        ", \"score\": {\"process_weight\": \"0\", \"result_weight\": \"1\",\n"
+        "  \"process\": [{\"metric\": \"visits\", \"target\": \"1\", \"weight\": \"1\"}],\n"
+        "  \"result\": [{\"metric\": \"nps\", \"target\": \"60\", \"weight\": \"1\"}]},\n"
+        " \"bonuses\": [{\"id\": \"sb\", \"kind\": \"score\", \"target_amount\": \"100\"}]");
+  data (fx, "reps.csv", H_REPS "R1,a,T1,,p\nR2,b,T1,,p\n");
+  data (fx, "activities.csv", H_ACTIVITIES "R1,2026-02,nps,-120\nR2,2026-02,nps,30\n");
+  QtRunResult *res = run (fx, "2026-02");
+  QtRepResult *r1 = rep (res, "R1");
+  assert_q (r1->total, "-200");
+  assert_false (r1->bonuses[0].paid);
+  assert_q (r1->r_score, "0");
+  QtRepResult *r2 = rep (res, "R2");
+  assert_q (r2->total, "50");
+  assert_true (r2->bonuses[0].paid);
+  assert_q (r2->r_score, "50");
+}
+
 /* Four adjustments of one rep: each rounded on its own (SPEC §12.10),
  * 0.125 → 0.12 four times = 0.48 (0.5 when summed first); −0.005 → −0.00
  * (0 even) = 0. */
@@ -1259,6 +1285,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_override, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sprint, setup, teardown),
     cmocka_unit_test_setup_teardown (test_score_bonus_adjustments_ranks, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_score_bonus_without_min_score, setup, teardown),
     cmocka_unit_test_setup_teardown (test_four_adjustments, setup, teardown),
     cmocka_unit_test_setup_teardown (test_row_exceptions, setup, teardown),
   };
