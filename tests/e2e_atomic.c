@@ -24,14 +24,9 @@ setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
   f->tmp = qt_test_tmpdir ();
-  f->data = g_build_filename (f->tmp, "data", NULL);
-  f->plans = g_build_filename (f->tmp, "plans", NULL);
+  qt_test_copy_golden (f->tmp, &f->data, &f->plans);
   f->runs = g_build_filename (f->tmp, "runs", NULL);
   f->out = g_build_filename (f->runs, "run", NULL);
-  g_autofree char *golden_data = qt_test_source_path ("fixtures/golden/data");
-  g_autofree char *golden_plans = qt_test_source_path ("fixtures/golden/plans");
-  qt_test_copy_dir (golden_data, f->data);
-  qt_test_copy_dir (golden_plans, f->plans);
   assert_int_equal (g_mkdir (f->runs, 0755), 0);
   *state = f;
   return 0;

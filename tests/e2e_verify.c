@@ -25,13 +25,9 @@ setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
   f->tmp = qt_test_tmpdir ();
-  g_autofree char *data = g_build_filename (f->tmp, "data", NULL);
-  g_autofree char *plans = g_build_filename (f->tmp, "plans", NULL);
+  g_autofree char *data = NULL, *plans = NULL;
+  qt_test_copy_golden (f->tmp, &data, &plans);
   g_autofree char *written = g_build_filename (f->tmp, "written", NULL);
-  g_autofree char *golden_data = qt_test_source_path ("fixtures/golden/data");
-  g_autofree char *golden_plans = qt_test_source_path ("fixtures/golden/plans");
-  qt_test_copy_dir (golden_data, data);
-  qt_test_copy_dir (golden_plans, plans);
 
   g_autofree char *out = NULL, *err = NULL;
   int rc = qt_test_run (&out, &err, "run", "--data", data, "--plans", plans, "--period", "2026-03",

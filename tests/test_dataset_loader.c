@@ -24,9 +24,8 @@ setup (void **state)
 {
   Fixture *f = g_new0 (Fixture, 1);
   f->tmp = qt_test_tmpdir ();
-  f->data = g_build_filename (f->tmp, "data", NULL);
-  g_autofree char *golden = qt_test_source_path ("fixtures/golden/data");
-  qt_test_copy_dir (golden, f->data);
+  g_autofree char *plans = NULL;
+  qt_test_copy_golden (f->tmp, &f->data, &plans);
   *state = f;
   return 0;
 }

@@ -50,6 +50,17 @@ qt_test_copy_dir (const char *src, const char *dst)
     }
 }
 
+void
+qt_test_copy_golden (const char *tmp, char **data, char **plans)
+{
+  g_autofree char *golden_data = qt_test_source_path ("fixtures/golden/data");
+  g_autofree char *golden_plans = qt_test_source_path ("fixtures/golden/plans");
+  *data = g_build_filename (tmp, "data", NULL);
+  *plans = g_build_filename (tmp, "plans", NULL);
+  qt_test_copy_dir (golden_data, *data);
+  qt_test_copy_dir (golden_plans, *plans);
+}
+
 char *
 qt_test_read (const char *path)
 {

@@ -15,6 +15,9 @@ char *qt_test_tmpdir (void);
 void qt_test_rmtree (const char *path);
 /* Copies a directory tree (regular files and directories). */
 void qt_test_copy_dir (const char *src, const char *dst);
+/* Copies fixtures/golden/data and fixtures/golden/plans into `tmp`/data
+ * and `tmp`/plans; *data and *plans receive those paths (transfer full). */
+void qt_test_copy_golden (const char *tmp, char **data, char **plans);
 /* Reads a whole file, NULL when missing. (transfer full) */
 char *qt_test_read (const char *path);
 /* Writes a whole file (aborts the test on failure). */
