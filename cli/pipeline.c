@@ -8,7 +8,6 @@
 #include "../model/qt_error.h"
 #include "../reports/manifest.h"
 #include "../reports/output.h"
-#include "../reports/run_dir.h"
 #include "../reports/statement.h"
 
 /* QT_TIMING=1 prints how long each phase took to stderr (for bench/ and
