@@ -6,6 +6,7 @@
 
 #include "../calc/amount.h"
 #include "csv_writer.h"
+#include "statement_internal.h"
 #include "rep_order.h"
 
 static void
@@ -69,27 +70,35 @@ qt_report_multipliers (guint mask)
   return g_string_free (s, FALSE);
 }
 
+/* credits.csv: ids through the CSV writer, exact numbers written straight
+ * into the buffer (they never need quoting) with the statements' integer
+ * fast path — 450,000 rows at a large month. */
 static void
 credits_csv (const QtRunResult *res, GPtrArray *out)
 {
-  GString *s = g_string_new ("receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
-                             "weight,weighted_amount\n");
+  GString *s = g_string_sized_new (64 + 96 * (gsize) res->slices->len);
+  g_string_append (s, "receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
+                      "weight,weighted_amount\n");
   const QtDataset *ds = res->ds;
-  g_auto (mpq_t) share_q;
-  mpq_init (share_q);
   for (guint k = 0; k < res->slices->len; k++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
       const QtReceipt *rc = &ds->receipts[sl->receipt];
-      qt_num_get (ds->nums, sl->share, share_q);
-      g_autofree char *share = qt_exact_format (share_q);
-      g_autofree char *amount = qt_exact_format (sl->amount);
+      qt_csv_field (s, TRUE, rc->receipt_id);
+      qt_csv_field (s, FALSE, rc->order_id);
+      qt_csv_field (s, FALSE, ds->lines[sl->line].line_no);
+      qt_csv_field (s, FALSE, ds->reps[sl->rep].rep_id);
+      g_string_append_c (s, ',');
+      qt_stmt_num (s, ds->nums, sl->share);
+      g_string_append_c (s, ',');
+      qt_stmt_exact (s, sl->amount);
       g_autofree char *mults = qt_report_multipliers (sl->mult_mask);
-      g_autofree char *weight = qt_exact_format (sl->weight);
-      g_autofree char *weighted = qt_exact_format (sl->weighted);
-      const char *fields[] = { rc->receipt_id, rc->order_id, ds->lines[sl->line].line_no,
-                               ds->reps[sl->rep].rep_id, share, amount, mults, weight, weighted };
-      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
+      qt_csv_field (s, FALSE, mults);
+      g_string_append_c (s, ',');
+      qt_stmt_exact (s, sl->weight);
+      g_string_append_c (s, ',');
+      qt_stmt_exact (s, sl->weighted);
+      g_string_append_c (s, '\n');
     }
   qt_output_add (out, "credits.csv", s, (gint) res->slices->len);
 }
