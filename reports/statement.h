@@ -14,19 +14,21 @@
  * "bonuses[q_sprint]") with plan and version; tier indexes ("current_tier")
  * are 0-based like those paths.
  *
- * Layout (format_version 2): two-space indentation; small objects (rep,
- * plan, a payable amount, a tier, a credit, a lookup entry) on one line
- * without blanks.  What repeats across credits is stated once:
+ * Layout (format_version 3): two-space indentation; small objects (rep,
+ * plan, a payable amount, a tier, a lookup entry) on one line without
+ * blanks.  What repeats across credits is stated once:
  * "multiplier_rules" (each multiplier of the plan: id → factor, rule,
  * plan, version and the rule's threshold), "receipts" (id → received_on,
  * receipt_amount), "orders" (id → signed_on, order_status), "customers"
  * (id → name) and "products" (id → name, category; names null when the id
- * is unknown), the last four holding exactly the entries the credits name.
- * A credit (one line each) holds receipt_id, order_id, customer_id,
+ * is unknown), the last four holding exactly the entries the credits name,
+ * and "credit_columns", the names of a credit's members.  Each credit is one
+ * array on its own line, in that order: receipt_id, order_id, customer_id,
  * product_id, line_no, quantity, unit_price, unit_cost, line_net,
- * order_net, share, amount, multipliers (the applied ids), "basis" (only
- * when a multiplier applied: margin_rate for high_margin, timed_by_receipt
- * and days_after_signing for fast_collection), weight and weighted_amount. */
+ * order_net, share, amount, multipliers (the applied ids), basis (null, or
+ * margin_rate for high_margin, timed_by_receipt and days_after_signing for
+ * fast_collection), weight and weighted_amount — a large month's
+ * statements are half the bytes they would be as objects. */
 #pragma once
 
 #include <glib.h>

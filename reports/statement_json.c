@@ -124,6 +124,14 @@ jw_int (JsonW *w, const char *key, gint64 value)
   qt_stmt_int (w->s, value);
 }
 
+/* A member whose value is given as JSON text. */
+static void
+jw_raw_member (JsonW *w, const char *key, const char *json)
+{
+  jw_key (w, key);
+  qt_stmt_puts (w->s, json);
+}
+
 /* An exact number member (SPEC §12.10 string). */
 static void
 jw_exact (JsonW *w, const char *key, mpq_srcptr v)
@@ -443,36 +451,44 @@ products_json (JsonW *w, const Credits *c, const char **ids)
 
 /* ---- credits ------------------------------------------------------------ */
 
+/* The members of a credit row, in order (SPEC §4.2–4.3): stated once as
+ * "credit_columns" so that each of a large month's credits is one short
+ * array on its own line. */
+static const char credit_columns[] =
+  "[\"receipt_id\",\"order_id\",\"customer_id\",\"product_id\",\"line_no\",\"quantity\","
+  "\"unit_price\",\"unit_cost\",\"line_net\",\"order_net\",\"share\",\"amount\","
+  "\"multipliers\",\"basis\",\"weight\",\"weighted_amount\"]";
+
 /* The ids a credit names, then its line's facts. */
 static void
 slice_source (GString *s, const QtNumStore *nums, const QtStatementCredit *cr)
 {
-  PUT_LITERAL (s, "{\"receipt_id\":");
+  qt_stmt_putc (s, '[');
   qt_stmt_json_string (s, cr->rc->receipt_id);
-  PUT_LITERAL (s, ",\"order_id\":");
+  qt_stmt_putc (s, ',');
   qt_stmt_json_string (s, cr->ord->order_id);
-  PUT_LITERAL (s, ",\"customer_id\":");
+  qt_stmt_putc (s, ',');
   qt_stmt_json_string (s, cr->ord->customer_id);
-  PUT_LITERAL (s, ",\"product_id\":");
+  qt_stmt_putc (s, ',');
   qt_stmt_json_string (s, cr->ln->product_id);
-  PUT_LITERAL (s, ",\"line_no\":");
+  qt_stmt_putc (s, ',');
   qt_stmt_json_string (s, cr->ln->line_no);
-  NUM_MEMBER (s, ",\"quantity\":\"", nums, cr->ln->quantity);
-  NUM_MEMBER (s, ",\"unit_price\":\"", nums, cr->ln->unit_price);
-  NUM_MEMBER (s, ",\"unit_cost\":\"", nums, cr->ln->unit_cost);
-  PUT_LITERAL (s, ",\"line_net\":\"");
+  NUM_MEMBER (s, ",\"", nums, cr->ln->quantity);
+  NUM_MEMBER (s, ",\"", nums, cr->ln->unit_price);
+  NUM_MEMBER (s, ",\"", nums, cr->ln->unit_cost);
+  PUT_LITERAL (s, ",\"");
   qt_stmt_line_net (s, nums, cr->ln);
-  PUT_LITERAL (s, "\",\"order_net\":\"");
+  PUT_LITERAL (s, "\",\"");
   qt_stmt_order_net (s, cr->order);
   qt_stmt_putc (s, '"');
 }
 
-/* "multipliers":[ids] and, when any applied, "basis":{its facts}. */
+/* [applied ids] and the basis: {its facts} when any applied, else null. */
 static void
 slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
 {
   const guint mask = cr->sl->mult_mask;
-  PUT_LITERAL (s, ",\"multipliers\":[");
+  PUT_LITERAL (s, ",[");
   for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
     if (mask & (1u << k))
       {
@@ -481,9 +497,12 @@ slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
         qt_stmt_json_string (s, qt_statement_mult_ids[k]);
       }
   qt_stmt_putc (s, ']');
-  if (mask == 0)
-    return;
-  PUT_LITERAL (s, ",\"basis\":{");
+  if ((mask & (1u << QT_MULT_HIGH_MARGIN | 1u << QT_MULT_FAST_COLLECTION)) == 0)
+    {
+      PUT_LITERAL (s, ",null");
+      return;
+    }
+  PUT_LITERAL (s, ",{");
   if (mask & (1u << QT_MULT_HIGH_MARGIN))
     {
       PUT_LITERAL (s, "\"margin_rate\":\"");
@@ -504,7 +523,7 @@ slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
 }
 
 /* SPEC §4.2–4.3: slice = receipt × line_net / order_net × share, × weight;
- * one line of the credits array. */
+ * one line of the credits array, members as in credit_columns. */
 static void
 slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
 {
@@ -512,15 +531,15 @@ slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
   const QtSlice *sl = cr->sl;
   jw_sep (w);
   slice_source (s, c->ds->nums, cr);
-  NUM_MEMBER (s, ",\"share\":\"", c->ds->nums, sl->share);
-  EXACT_MEMBER (s, ",\"amount\":\"", sl->amount);
+  NUM_MEMBER (s, ",\"", c->ds->nums, sl->share);
+  EXACT_MEMBER (s, ",\"", sl->amount);
   slice_multipliers (s, c, cr);
-  EXACT_MEMBER (s, ",\"weight\":\"", sl->weight);
-  EXACT_MEMBER (s, ",\"weighted_amount\":\"", sl->weighted);
-  qt_stmt_putc (s, '}');
+  EXACT_MEMBER (s, ",\"", sl->weight);
+  EXACT_MEMBER (s, ",\"", sl->weighted);
+  qt_stmt_putc (s, ']');
 }
 
-/* The lookups, then one line per credit. */
+/* The lookups, the column names, then one line per credit. */
 static void
 credits_json (JsonW *w, const Credits *credits)
 {
@@ -531,6 +550,7 @@ credits_json (JsonW *w, const Credits *credits)
   orders_json (w, &c, ids);
   customers_json (w, &c, ids);
   products_json (w, &c, ids);
+  jw_raw_member (w, "credit_columns", credit_columns);
   jw_open (w, "credits", '[', FALSE);
   for (guint k = 0; k < c.n; k++)
     slice_json (w, &c, &cr[k]);
@@ -882,7 +902,7 @@ qt_statement_json_of (const QtStatementIndex *ix, guint rep, const QtStatementCr
   JsonW w = { .s = g_string_sized_new (4096 + 640 * (gsize) n_credits), .first = { TRUE } };
   jw_open (&w, NULL, '{', FALSE);
   jw_str (&w, "statement", "quotient commission statement");
-  jw_int (&w, "format_version", 2);
+  jw_int (&w, "format_version", 3);
   rep_json (&w, ix, r);
   plan_json (&w, r->plan);
   jw_str (&w, "period", qt_period_format (ix->res->period, period));

@@ -151,6 +151,30 @@ output_text (const Golden *g, const char *name)
   return NULL;
 }
 
+/* Replaces each credit row (an array, members named once in
+ * "credit_columns") by the object it stands for, so that the tests can name
+ * members ("credits/0/receipt_id"); checks every row has every column. */
+static void
+expand_credits (cJSON *doc)
+{
+  const cJSON *columns = cJSON_GetObjectItemCaseSensitive (doc, "credit_columns");
+  cJSON *credits = cJSON_GetObjectItemCaseSensitive (doc, "credits");
+  assert_true (cJSON_IsArray (columns));
+  assert_true (cJSON_IsArray (credits));
+  int n = cJSON_GetArraySize (credits);
+  for (int k = 0; k < n; k++)
+    {
+      cJSON *row = cJSON_GetArrayItem (credits, k);
+      assert_true (cJSON_IsArray (row));
+      assert_int_equal (cJSON_GetArraySize (row), cJSON_GetArraySize (columns));
+      cJSON *obj = cJSON_CreateObject ();
+      for (int c = 0; c < cJSON_GetArraySize (columns); c++)
+        cJSON_AddItemToObject (obj, cJSON_GetArrayItem (columns, c)->valuestring,
+                               cJSON_Duplicate (cJSON_GetArrayItem (row, c), TRUE));
+      cJSON_ReplaceItemInArray (credits, k, obj);
+    }
+}
+
 static cJSON *
 statement (const Golden *g, const char *rep_id)
 {
@@ -158,6 +182,7 @@ statement (const Golden *g, const char *rep_id)
   g_autofree char *text = output_text (g, name);
   cJSON *doc = cJSON_Parse (text);
   assert_non_null (doc);
+  expand_credits (doc);
   return doc;
 }
 
@@ -455,8 +480,9 @@ assert_lookup_matches (const cJSON *doc, const char *table, const char *credit_k
     }
 }
 
-/* Layout of format_version 2: two-space indentation, no tabs, one credit
- * per line (each line a JSON object on its own), lookups complete. */
+/* Layout of format_version 3: two-space indentation, no tabs, one credit
+ * per line (each line a JSON array on its own, as long as credit_columns),
+ * lookups complete. */
 static void
 test_json_layout (void **state)
 {
@@ -468,14 +494,14 @@ test_json_layout (void **state)
       g_autofree char *text = output_text (g, name);
       g_autoptr (cJSON) doc = statement (g, reps[r]);
       assert_null (strchr (text, '\t'));
-      assert_int_equal (item_at (doc, "format_version")->valueint, 2);
+      assert_int_equal (item_at (doc, "format_version")->valueint, 3);
       g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
       guint i = 0;
       while (lines[i] && !g_str_has_prefix (lines[i], "  \"credits\": ["))
         i++;
       assert_non_null (lines[i]);
       guint n = 0;
-      for (i++; lines[i] && g_str_has_prefix (lines[i], "    {"); i++, n++)
+      for (i++; lines[i] && g_str_has_prefix (lines[i], "    ["); i++, n++)
         {
           g_autofree char *one = g_strdup (lines[i] + 4);
           gsize len = strlen (one);
@@ -483,7 +509,8 @@ test_json_layout (void **state)
             one[len - 1] = '\0';
           g_autoptr (cJSON) credit = cJSON_Parse (one);
           assert_non_null (credit);
-          assert_true (cJSON_IsString (cJSON_GetObjectItemCaseSensitive (credit, "receipt_id")));
+          assert_int_equal (cJSON_GetArraySize (credit), 16);
+          assert_true (cJSON_IsString (cJSON_GetArrayItem (credit, 0)));
         }
       assert_int_equal (n, cJSON_GetArraySize (item_at (doc, "credits")));
       assert_lookup_matches (doc, "receipts", "receipt_id");
@@ -561,6 +588,7 @@ test_long_nets (void **state)
   ln->quantity = saved;
   g_autoptr (cJSON) doc = cJSON_Parse (text->str);
   assert_non_null (doc);
+  expand_credits (doc);
   assert_string_equal (str_at (doc, "rep/rep_id"), "B2");
   assert_string_equal (str_at (doc, "credits/2/line_net"), "123456789012345678000");
   assert_string_equal (str_at (doc, "credits/2/order_net"), "123456789012345680000");
