@@ -13,6 +13,7 @@ typedef struct {
   const QtPlanVersion **rep_plan;
   QtMonthCredit *mc;
   mpq_t t1, t2, t3, amount;
+  GArray *nets;       /* __mpq_struct: line nets of the current order, reused */
 } Month;
 
 static const QtNum num_one = { .units = 1, .scale = 0, .big = 0 };
@@ -107,15 +108,30 @@ line_net (Month *m, const QtOrderLine *l, mpq_t out)
   mpq_mul (out, out, m->t3);
 }
 
-/* Order net N = Σ line nets (SPEC §4.2). */
+/* The k-th line net of the current order (kept by order_net). */
+static mpq_ptr
+net_of (Month *m, guint k)
+{
+  return &g_array_index (m->nets, __mpq_struct, k);
+}
+
+/* Order net N = Σ line nets (SPEC §4.2); keeps each line net for
+ * allocate(). */
 static void
 order_net (Month *m, gint o, mpq_t net)
 {
-  mpq_set_ui (net, 0, 1);
-  for (guint k = m->ix->line_start[o]; k < m->ix->line_start[o + 1]; k++)
+  guint first = m->ix->line_start[o], n = m->ix->line_start[o + 1] - first;
+  while (m->nets->len < n)
     {
-      line_net (m, &m->ds->lines[m->ix->order_lines[k]], m->t2);
-      mpq_add (net, net, m->t2);
+      __mpq_struct fresh;
+      mpq_init (&fresh);
+      g_array_append_val (m->nets, fresh);
+    }
+  mpq_set_ui (net, 0, 1);
+  for (guint k = 0; k < n; k++)
+    {
+      line_net (m, &m->ds->lines[m->ix->order_lines[first + k]], net_of (m, k));
+      mpq_add (net, net, net_of (m, k));
     }
 }
 
@@ -147,11 +163,46 @@ is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligib
 
 /* SPEC §4.3, §12.5.2: (price − cost) / price ≥ min rate, price > 0,
  * i.e. price − cost ≥ min rate × price. */
+/* 10^k for k = 0 .. 18 as 128-bit integers. */
+static __int128
+pow10_i128 (guint k)
+{
+  __int128 p = 1;
+  while (k-- > 0)
+    p *= 10;
+  return p;
+}
+
+/* The high_margin test in integers when everything is small: with price
+ * P/10^a, cost C/10^b and rate r/d, price − cost ≥ rate × price ⇔
+ * (P·10^(s−a) − C·10^(s−b)) · d ≥ r · P·10^(s−a), s = max(a, b).  Sets
+ * *result and returns TRUE, or FALSE (no overflow risked) to use GMP. */
+static gboolean
+high_margin_small (const QtOrderLine *l, const mpq_t min_rate, gboolean *result)
+{
+  if (!qt_num_is_small (l->unit_price) || !qt_num_is_small (l->unit_cost)
+      || !mpz_fits_slong_p (mpq_numref (min_rate)) || !mpz_fits_slong_p (mpq_denref (min_rate)))
+    return FALSE;
+  guint s = MAX (l->unit_price.scale, l->unit_cost.scale);
+  /* |units| < 10^18 and each scale step × 10 ≤ 10^18: both below 10^36. */
+  __int128 price = (__int128) l->unit_price.units * pow10_i128 (s - l->unit_price.scale);
+  __int128 cost = (__int128) l->unit_cost.units * pow10_i128 (s - l->unit_cost.scale);
+  __int128 lhs, rhs;
+  if (__builtin_mul_overflow (price - cost, (__int128) mpz_get_si (mpq_denref (min_rate)), &lhs)
+      || __builtin_mul_overflow (price, (__int128) mpz_get_si (mpq_numref (min_rate)), &rhs))
+    return FALSE;
+  *result = lhs >= rhs;
+  return TRUE;
+}
+
 static gboolean
 is_high_margin (Month *m, const QtOrderLine *l, const mpq_t min_rate)
 {
   if (qt_num_sgn (m->ds->nums, l->unit_price) <= 0)
     return FALSE;
+  gboolean fast;
+  if (high_margin_small (l, min_rate, &fast))
+    return fast;
   qt_num_get (m->ds->nums, l->unit_price, m->t2);
   qt_num_get (m->ds->nums, l->unit_cost, m->t3);
   mpq_sub (m->t3, m->t2, m->t3);
@@ -229,8 +280,7 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
   for (guint k = ix->line_start[o]; k < ix->line_start[o + 1]; k++)
     {
       guint li = ix->order_lines[k];
-      line_net (m, &ds->lines[li], base);
-      mpq_mul (base, base, m->amount);
+      mpq_mul (base, net_of (m, k - ix->line_start[o]), m->amount);
       mpq_div (base, base, net);
       guint n_parts = split ? ix->split_start[o + 1] - ix->split_start[o] : 1;
       for (guint p = 0; p < n_parts; p++)
@@ -324,6 +374,7 @@ qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gbo
     rep_plan[i] = qt_credit_rep_plan (ix, plans, i, period);
   Month m = { .ix = ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
   mpq_inits (m.t1, m.t2, m.t3, m.amount, NULL);
+  m.nets = g_array_new (FALSE, FALSE, sizeof (__mpq_struct));
 
   guint n;
   const guint *receipts = qt_index_receipts_in (ix, period, &n);
@@ -334,6 +385,9 @@ qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gbo
       mpq_add (mc->amount_in_period, mc->amount_in_period, m.amount);
     }
   mpq_clears (m.t1, m.t2, m.t3, m.amount, NULL);
+  for (guint i = 0; i < m.nets->len; i++)
+    mpq_clear (net_of (&m, i));
+  g_array_unref (m.nets);
   return mc;
 }
 
