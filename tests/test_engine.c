@@ -517,6 +517,32 @@ test_high_margin (void **state)
   assert_q (rep (res, "R1")->credit, "730");
 }
 
+/* high_margin is decided in integers for small values and through GMP for
+ * long ones; both must agree with the rule (regression guard for the
+ * 128-bit path). */
+static void
+test_high_margin_integer_and_long_paths (void **state)
+{
+  Fx *fx = *state;
+  plan (fx, "h.json", "h", 1, DEFAULT_FROM, NULL, PAID,
+        "{\"id\": \"high_margin\", \"factor\": \"2\", \"min_margin_rate\": \"0.35\"}", NULL, "");
+  data (fx, "reps.csv", H_REPS "R1,Ann,T1,,h\n");
+  data (fx, "orders.csv", H_ORDERS "O3,C1,R1,2026-01-10,paid\n");
+  data (fx, "order_lines.csv", H_LINES
+        "O3,1,P1,1,10,-5\n"                      /* (10+5)/10 = 1.5 → high */
+        "O3,2,P1,1,1000,0.0000000000000000001\n" /* long cost (GMP path) → high */
+        "O3,3,P1,1,1000,650.0000000000000000001\n" /* long: just below 0.35 → not */
+        "O3,4,P1,1,999999999999999999,649999999999999999.35\n"); /* 0.35 exactly → high */
+  data (fx, "receipts.csv", H_RECEIPTS "X3,O3,2026-02-05,10\n");
+  data (fx, "quotas.csv", H_QUOTAS "R1,2026-02,1000\n");
+  QtRunResult *res = run (fx, "2026-02");
+  assert_exceptions (res, "");
+  assert_int_equal ((slice (res, "X3", "1", "R1")->mult_mask >> QT_MULT_HIGH_MARGIN) & 1, TRUE);
+  assert_int_equal ((slice (res, "X3", "2", "R1")->mult_mask >> QT_MULT_HIGH_MARGIN) & 1, TRUE);
+  assert_int_equal ((slice (res, "X3", "3", "R1")->mult_mask >> QT_MULT_HIGH_MARGIN) & 1, FALSE);
+  assert_int_equal ((slice (res, "X3", "4", "R1")->mult_mask >> QT_MULT_HIGH_MARGIN) & 1, TRUE);
+}
+
 static void
 test_all_multipliers_and_slice_order (void **state)
 {
@@ -1276,6 +1302,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_split_long_shares, setup, teardown),
     cmocka_unit_test_setup_teardown (test_new_customer_window, setup, teardown),
     cmocka_unit_test_setup_teardown (test_high_margin, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_high_margin_integer_and_long_paths, setup, teardown),
     cmocka_unit_test_setup_teardown (test_all_multipliers_and_slice_order, setup, teardown),
     cmocka_unit_test_setup_teardown (test_fast_collection_prepayment, setup, teardown),
     cmocka_unit_test_setup_teardown (test_refunds, setup, teardown),
