@@ -251,7 +251,10 @@ weigh_slice (Month *m, QtSlice *s, guint o, QtDay collected_on, ReceiptMasks *ca
   if (hm->present && is_high_margin (m, &m->ds->lines[s->line], hm->min_margin_rate))
     s->mult_mask |= 1u << QT_MULT_HIGH_MARGIN;
   s->weight = v->weight_by_mask[s->mult_mask];
-  mpq_mul (s->weighted, s->amount, s->weight);
+  if (s->mult_mask == 0) /* weight 1 */
+    mpq_set (s->weighted, s->amount);
+  else
+    mpq_mul (s->weighted, s->amount, s->weight);
 }
 
 /* Adds one slice to the rep's totals (and to the detail list). */
@@ -293,8 +296,13 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
           QtSlice s = { .receipt = r_idx, .line = li, .rep = rep, .plan = v,
                         .share = sp ? sp->share : num_one };
           mpq_inits (s.amount, s.weighted, NULL);
-          qt_num_get (ds->nums, s.share, m->t2);
-          mpq_mul (s.amount, base, m->t2);
+          if (sp == NULL) /* an unsplit order: share 1 */
+            mpq_set (s.amount, base);
+          else
+            {
+              qt_num_get (ds->nums, s.share, m->t2);
+              mpq_mul (s.amount, base, m->t2);
+            }
           weigh_slice (m, &s, o, collected_on, &cache);
           credit_slice (m, &s);
         }
