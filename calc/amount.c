@@ -26,7 +26,7 @@ fail_not_decimal (const char *text, gsize len, GError **error)
 
 /* Loads the ndigits digits of text[0..len), skipping a '.', into z as one
  * integer.  Short runs go through an unsigned long; long ones through mpz_set_str
- * on a copy of the bare digit string, so no value ever passes a double. */
+ * on a copy of the bare digit string, so no value ever passes through floating point. */
 static void
 set_digits (mpz_t z, const char *text, gsize len, gsize ndigits)
 {

@@ -116,7 +116,7 @@ jw_bool (JsonW *w, const char *key, gboolean value)
   qt_stmt_puts (w->s, value ? "true" : "false");
 }
 
-/* Integers as text written by hand: no double ever carries a number. */
+/* Integers as text written by hand: no floating point ever carries a number. */
 static void
 jw_int (JsonW *w, const char *key, gint64 value)
 {

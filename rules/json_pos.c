@@ -136,7 +136,7 @@ scan_string (Scanner *s, GString *out, GError **error)
 }
 
 /* RFC 8259 number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
- * cJSON hands anything to strtod, so `01`, `1.` and `-.5` get through it. */
+ * cJSON hands any number to the C library parser, so `01`, `1.` and `-.5` get through it. */
 static gboolean
 is_json_number (const char *t, gsize n)
 {

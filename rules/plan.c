@@ -220,7 +220,7 @@ get_decimal (const Ctx *c, const cJSON *obj, const char *obj_path, const char *k
   return prefix_at (c, path, error);
 }
 
-/* A required JSON integer literal >= min (read from the text: no double). */
+/* A required JSON integer literal >= min (read from the text, never through floating point). */
 static gboolean
 get_integer (const Ctx *c, const cJSON *obj, const char *obj_path, const char *key,
              gint64 min, gint64 *out, GError **error)
