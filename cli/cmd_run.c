@@ -5,6 +5,7 @@
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "../reports/run_dir.h"
+#include "../reports/statement.h"
 #include "commands.h"
 #include "pipeline.h"
 
@@ -103,15 +104,21 @@ check_strict (const QtPipeline *p, GError **error)
   return FALSE;
 }
 
-/* Renders the run straight into its (temporary) run directory and moves it
- * into place; nothing appears at --out unless everything was written. */
+/* Computes the run straight into its (temporary) run directory and moves
+ * it into place; nothing appears at --out unless everything was written.
+ * With threads to spare, a thread of the sink writes the input snapshot
+ * while the engine computes, and each statement while the next renders. */
 static gboolean
-write_run (QtPipeline *p, const RunOptions *o, GError **error)
+run_into_dir (QtPipeline *p, const RunOptions *o, QtPeriod period, GError **error)
 {
   QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, o->period, error);
   if (w == NULL)
     return FALSE;
-  if (!qt_pipeline_emit (p, qt_run_dir_sink (w), error))
+  QtOutputSink *sink = qt_run_dir_sink (w);
+  if (qt_statement_threads () > 1)
+    qt_output_sink_start (sink);
+  if (!qt_pipeline_compute (o->data, o->plans, period, sink, p, error)
+      || (o->strict && !check_strict (p, error)) || !qt_pipeline_emit (p, sink, error))
     {
       qt_run_dir_abort (w);
       return FALSE;
@@ -136,8 +143,7 @@ qt_cmd_run (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", o.period);
       rc = 2;
     }
-  else if (!qt_pipeline_compute (o.data, o.plans, period, &p, &error)
-           || (o.strict && !check_strict (&p, &error)) || !write_run (&p, &o, &error))
+  else if (!run_into_dir (&p, &o, period, &error))
     rc = qt_exit_code_for (error);
   else
     print_summary (&p, o.out);

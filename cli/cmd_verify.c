@@ -9,6 +9,7 @@
 #include "../model/qt_error.h"
 #include "../reports/output.h"
 #include "../reports/run_dir.h"
+#include "../reports/statement.h"
 #include "commands.h"
 #include "pipeline.h"
 
@@ -107,11 +108,11 @@ typedef struct {
 } CompareSink;
 
 static gboolean
-compare_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
+compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError **error)
 {
   (void) error;
   CompareSink *cs = (CompareSink *) sink;
-  const QtOutputFile *put = g_ptr_array_index (sink->files, sink->files->len - 1);
+  const char *name = put->name;
   g_hash_table_add (cs->checked, put->name);
   g_autofree char *path = g_build_filename (cs->run, name, NULL);
   g_autoptr (GBytes) disk = qt_read_bytes (path, NULL);
@@ -182,6 +183,18 @@ report (GHashTable *bad)
   return names->len;
 }
 
+/* Recomputes the run into the comparing sink; when this returns, the
+ * sink's thread has finished (compare_put itself never fails). */
+static gboolean
+compute_and_compare (const char *data, const char *plans, QtPeriod period, QtOutputSink *sink,
+                     QtPipeline *p, GError **error)
+{
+  gboolean ok = qt_pipeline_compute (data, plans, period, sink, p, error)
+                && qt_pipeline_emit (p, sink, error);
+  qt_output_sink_finish (sink, NULL);
+  return ok;
+}
+
 static int
 verify (const char *run, GError **error)
 {
@@ -203,10 +216,13 @@ verify (const char *run, GError **error)
   g_autoptr (GError) local = NULL;
   CompareSink cs = { .run = run, .manifest = listed, .checked = checked, .bad = bad };
   qt_output_sink_init (&cs.sink, compare_put);
+  /* The sink's thread reads and compares the files already recomputed
+   * while the next ones are. */
+  if (qt_statement_threads () > 1)
+    qt_output_sink_start (&cs.sink);
   if (!qt_period_parse (m.period, strlen (m.period), &period))
     mismatch (bad, "manifest.json", "bad period");
-  else if (!qt_pipeline_compute (data, plans, period, &p, &local)
-           || !qt_pipeline_emit (&p, &cs.sink, &local))
+  else if (!compute_and_compare (data, plans, period, &cs.sink, &p, &local))
     {
       g_autofree char *why = g_strdup_printf ("the snapshot no longer computes: %s", local->message);
       mismatch (bad, "inputs", why);

@@ -28,13 +28,14 @@ qt_pipeline_phase (const char *name)
 /* The run's own copy of its inputs, so that verify needs nothing else
  * (shared bytes, hashes known from loading). */
 static gboolean
-put_snapshot (const QtPipeline *p, QtOutputSink *sink, GError **error)
+put_snapshot (QtPipeline *p, QtOutputSink *sink, GError **error)
 {
+  p->snapshot_put = TRUE;
   for (guint i = 0; i < p->ds->files->len; i++)
     {
       const QtInputFile *f = g_ptr_array_index (p->ds->files, i);
       g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-      if (!qt_output_sink_put (sink, name, f->bytes, (gint) f->rows, f->sha256, error))
+      if (!qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, error))
         return FALSE;
     }
   guint n;
@@ -42,7 +43,7 @@ put_snapshot (const QtPipeline *p, QtOutputSink *sink, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      if (!qt_output_sink_put (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
+      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
         return FALSE;
     }
   return TRUE;
@@ -50,7 +51,7 @@ put_snapshot (const QtPipeline *p, QtOutputSink *sink, GError **error)
 
 gboolean
 qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                     QtPipeline *out, GError **error)
+                     QtOutputSink *snapshot_to, QtPipeline *out, GError **error)
 {
   QtPipeline p = { .threads = qt_statement_threads () };
   qt_pipeline_phase (NULL);
@@ -66,6 +67,12 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
+  /* A sink with a thread writes the snapshot while the engine computes. */
+  if (snapshot_to != NULL && !put_snapshot (&p, snapshot_to, error))
+    {
+      qt_pipeline_clear (&p);
+      return FALSE;
+    }
   p.res = qt_engine_run_threads (p.ds, p.plans, period, p.threads, &local);
   if (p.res == NULL)
     {
@@ -83,9 +90,8 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
 gboolean
 qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
 {
-  if (!put_snapshot (p, sink, error))
+  if (!p->snapshot_put && !put_snapshot (p, sink, error))
     return FALSE;
-  qt_pipeline_phase ("snapshot");
   g_autoptr (GPtrArray) tables = qt_output_list_new ();
   qt_report_tables (p->res, tables);
   if (!qt_output_sink_put_list (sink, tables, error))
@@ -94,6 +100,9 @@ qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
   if (!qt_report_statements_to (p->res, sink, p->threads, error))
     return FALSE;
   qt_pipeline_phase ("statements");
+  if (!qt_output_sink_finish (sink, error))
+    return FALSE;
+  qt_pipeline_phase ("writing");
   g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_report_manifest (p->res, sink->files));
   gboolean ok = qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
   qt_pipeline_phase ("manifest");

@@ -21,6 +21,7 @@ typedef struct {
   gsize n_cols;
   RowParser parse;
   gsize elem_size;
+  gboolean defines_ids; /* each row interns an id of its own (its key) */
 } TableSpec;
 
 struct Loader {
@@ -82,6 +83,30 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
     }
   *out = ld->last_id[col] = qt_intern (ld->ds->ids, s, len);
   return TRUE;
+}
+
+/* An order id of order_lines.csv or splits.csv.  Those files usually list
+ * orders in the order of orders.csv, so after the previous row's order the
+ * next one is tried (a neighbour in memory) before the hash table, which a
+ * million orders spread over memory much larger than the cache. */
+static gboolean
+get_order_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  const char *last = ld->last_id[col];
+  if (len > 0 && last != NULL)
+    {
+      gint32 row = qt_id_row (last, QT_ID_ORDER);
+      const char *next = row >= 0 && (guint) row + 1 < ld->ds->n_orders
+                           ? ld->ds->orders[row + 1].order_id : NULL;
+      if (next != NULL && memcmp (next, s, len) == 0 && next[len] == '\0')
+        {
+          *out = ld->last_id[col] = next;
+          return TRUE;
+        }
+    }
+  return get_id (ld, rec, col, out, error);
 }
 
 static const char *
@@ -282,7 +307,7 @@ parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtOrderLine *l = new_row (ld, rec);
   l->line = rec->line;
-  return get_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
+  return get_order_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
          && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, &l->quantity, error)
          && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error)
          && check_chain_key (ld, rec, (const int[]) { 0, 1 }, l->order_id, l->line_no,
@@ -295,7 +320,7 @@ parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtSplit *s = new_row (ld, rec);
   s->line = rec->line;
-  return get_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
+  return get_order_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
          && get_decimal (ld, rec, 2, &s->share, error)
          && check_chain_key (ld, rec, (const int[]) { 0, 1 }, s->order_id, s->rep_id,
                              QT_ID_SPLITS, G_STRUCT_OFFSET (QtSplit, rep_id), error);
@@ -348,23 +373,23 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
          && check_id_key (ld, rec, 0, a->adjustment_id, QT_ID_ADJUSTMENT, error);
 }
 
-#define SPEC(file, opt, cols, parser, type) \
-  { file, opt, cols, G_N_ELEMENTS (cols), parser, sizeof (type) }
+#define SPEC(file, opt, cols, parser, type, ids) \
+  { file, opt, cols, G_N_ELEMENTS (cols), parser, sizeof (type), ids }
 
 enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
        T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
 
 static const TableSpec tables[T_COUNT] = {
-  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep),
-  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer),
-  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct),
-  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt),
-  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity),
-  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota),
-  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment),
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE),
 };
 
 static char *
@@ -394,6 +419,19 @@ read_file (const char *path, gboolean optional, GError **error)
   return NULL;
 }
 
+/* Line ends in the file: a bound on its rows (capped, for sizing only). */
+static guint
+count_lines (const char *data, gsize len)
+{
+  gsize n = 0;
+  for (const char *p = data, *end = data + len; p != NULL && p < end; n++)
+    {
+      p = memchr (p, '\n', (gsize) (end - p));
+      p = p ? p + 1 : NULL;
+    }
+  return (guint) MIN (n, G_MAXUINT / 2);
+}
+
 /* Parses one table's rows into a freshly allocated array; returns its
  * length in *n.  The row count and bytes are recorded as an input file. */
 static gboolean
@@ -420,11 +458,16 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
 
   ld->path = path;
   ld->spec = spec;
-  ld->rows = g_array_new (FALSE, TRUE, (guint) spec->elem_size);
-  ld->lines = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* Room for every row at once: no array is copied while it grows, and
+   * the ids a table defines cost one rehash at most. */
+  guint hint = count_lines (data, len);
+  if (spec->defines_ids)
+    qt_interner_reserve (ld->ds->ids, hint);
+  ld->rows = g_array_sized_new (FALSE, TRUE, (guint) spec->elem_size, hint);
+  ld->lines = g_array_sized_new (FALSE, FALSE, sizeof (guint), hint);
   ld->keys = qt_key_set_new ();
-  ld->chain = g_array_new (FALSE, FALSE, sizeof (gint32));
-  ld->chain_len = g_array_new (FALSE, FALSE, sizeof (guint));
+  ld->chain = g_array_sized_new (FALSE, FALSE, sizeof (gint32), hint);
+  ld->chain_len = g_array_sized_new (FALSE, FALSE, sizeof (guint), hint);
   memset (ld->last_id, 0, sizeof ld->last_id);
   if (spec->parse == parse_rep)
     {

@@ -8,10 +8,12 @@
 
 #define ARENA_BLOCK (1u << 20)
 
-/* One slot: the id and its full hash side by side (one cache line read). */
+/* One slot: the id, its full hash and its length side by side (one cache
+ * line read), so the id's text is only read for a real match. */
 typedef struct {
   const char *id;     /* NULL = empty */
   guint32 hash;
+  guint32 len;
 } Slot;
 
 struct QtInterner {
@@ -87,13 +89,21 @@ hash_bytes (const char *s, gsize len)
   return h;
 }
 
+/* At most 7 slots in 10 used: linear probes stay short, and the table of a
+ * million-order month stays within a few tens of MB. */
+static gboolean
+too_full (gsize count, gsize capacity)
+{
+  return count * 10 > capacity * 7;
+}
+
 static void
-grow (QtInterner *in)
+rehash (QtInterner *in, gsize capacity)
 {
   gsize old_cap = in->mask + 1;
   Slot *old = in->slots;
-  in->mask = old_cap * 2 - 1;
-  in->slots = g_new0 (Slot, in->mask + 1);
+  in->mask = capacity - 1;
+  in->slots = g_new0 (Slot, capacity);
   for (gsize i = 0; i < old_cap; i++)
     {
       if (old[i].id == NULL)
@@ -106,14 +116,24 @@ grow (QtInterner *in)
   g_free (old);
 }
 
+void
+qt_interner_reserve (QtInterner *in, gsize more)
+{
+  gsize capacity = in->mask + 1;
+  while (too_full (in->count + more, capacity))
+    capacity *= 2;
+  if (capacity != in->mask + 1)
+    rehash (in, capacity);
+}
+
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {
   guint32 h = hash_bytes (s, len);
   gsize j = h & in->mask;
-  for (const char *p; (p = in->slots[j].id) != NULL; j = (j + 1) & in->mask)
-    if (in->slots[j].hash == h && strncmp (p, s, len) == 0 && p[len] == '\0')
-      return p;
+  for (const Slot *slot; (slot = &in->slots[j])->id != NULL; j = (j + 1) & in->mask)
+    if (slot->hash == h && slot->len == len && memcmp (slot->id, s, len) == 0)
+      return slot->id;
   gsize header = sizeof (gint32) * QT_ID_KIND_COUNT;
   char *block = arena_alloc (in, header + len + 1);
   gint32 *rows = (gint32 *) (void *) block;
@@ -122,8 +142,8 @@ qt_intern (QtInterner *in, const char *s, gsize len)
   char *p = block + header;
   memcpy (p, s, len);
   p[len] = '\0';
-  in->slots[j] = (Slot) { p, h };
-  if (++in->count * 2 > in->mask + 1)
-    grow (in);
+  in->slots[j] = (Slot) { p, h, (guint32) len };
+  if (too_full (++in->count, in->mask + 1))
+    rehash (in, (in->mask + 1) * 2);
   return p;
 }

@@ -28,6 +28,10 @@ void qt_interner_free (QtInterner *in);
  * interner). (transfer none) */
 const char *qt_intern (QtInterner *in, const char *s, gsize len);
 
+/* Makes room for `more` new ids at once (one rehash instead of several
+ * while a large table is read). */
+void qt_interner_reserve (QtInterner *in, gsize more);
+
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */
 const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);

@@ -50,25 +50,169 @@ qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put)
 {
   sink->put = put;
   sink->files = qt_output_list_new ();
+  sink->thread = NULL;
 }
 
 void
 qt_output_sink_clear (QtOutputSink *sink)
 {
+  qt_output_sink_finish (sink, NULL);
   g_clear_pointer (&sink->files, g_ptr_array_unref);
+}
+
+/* Hashes the file if needed and hands it on. */
+static gboolean
+deliver (QtOutputSink *sink, QtOutputFile *f, GBytes *bytes, GError **error)
+{
+  if (f->sha256 == NULL)
+    f->sha256 = qt_sha256_hex_bytes (bytes);
+  return sink->put (sink, f, bytes, error);
+}
+
+/* ---- the sink's thread: a queue of files bounded by their bytes ---- */
+
+/* Bytes of rendered files that may wait for the thread before the caller
+ * blocks: enough to keep the thread busy, small beside a month's output. */
+#define QT_SINK_WAITING_MAX (32u << 20)
+
+typedef struct {
+  QtOutputFile *file;  /* in sink->files */
+  GBytes *bytes;       /* owned */
+  gsize counted;       /* bytes counted towards `waiting` */
+} Job;
+
+struct QtSinkThread {
+  GThread *thread;
+  GMutex lock;
+  GCond changed;     /* a job was queued or done, or closing was set */
+  GQueue jobs;       /* Job*, oldest first */
+  gsize waiting;     /* counted bytes of the queued jobs */
+  gboolean closing;  /* no more jobs will come */
+  GError *error;     /* the first failure; later jobs are dropped */
+};
+
+static gpointer
+sink_thread_main (gpointer data)
+{
+  QtOutputSink *sink = data;
+  QtSinkThread *t = sink->thread;
+  for (;;)
+    {
+      g_mutex_lock (&t->lock);
+      while (g_queue_is_empty (&t->jobs) && !t->closing)
+        g_cond_wait (&t->changed, &t->lock);
+      Job *job = g_queue_pop_head (&t->jobs);
+      gboolean failed = t->error != NULL;
+      g_mutex_unlock (&t->lock);
+      if (job == NULL)
+        return NULL;
+      GError *error = NULL;
+      if (!failed)
+        deliver (sink, job->file, job->bytes, &error);
+      g_bytes_unref (job->bytes);
+      g_mutex_lock (&t->lock);
+      t->waiting -= job->counted;
+      if (error != NULL && t->error == NULL)
+        t->error = error;
+      else
+        g_clear_error (&error);
+      g_cond_broadcast (&t->changed);
+      g_mutex_unlock (&t->lock);
+      g_free (job);
+    }
+}
+
+void
+qt_output_sink_start (QtOutputSink *sink)
+{
+  g_return_if_fail (sink->thread == NULL);
+  QtSinkThread *t = g_new0 (QtSinkThread, 1);
+  g_mutex_init (&t->lock);
+  g_cond_init (&t->changed);
+  g_queue_init (&t->jobs);
+  sink->thread = t;
+  g_autoptr (GError) error = NULL;
+  t->thread = g_thread_try_new ("qt-sink", sink_thread_main, sink, &error);
+  if (t->thread == NULL) /* no thread to be had: files are handed on at once */
+    {
+      sink->thread = NULL;
+      g_mutex_clear (&t->lock);
+      g_cond_clear (&t->changed);
+      g_free (t);
+    }
+}
+
+gboolean
+qt_output_sink_finish (QtOutputSink *sink, GError **error)
+{
+  QtSinkThread *t = sink->thread;
+  if (t == NULL)
+    return TRUE;
+  g_mutex_lock (&t->lock);
+  t->closing = TRUE;
+  g_cond_broadcast (&t->changed);
+  g_mutex_unlock (&t->lock);
+  g_thread_join (t->thread);
+  sink->thread = NULL;
+  gboolean ok = t->error == NULL;
+  if (!ok)
+    g_propagate_error (error, t->error);
+  g_mutex_clear (&t->lock);
+  g_cond_clear (&t->changed);
+  g_free (t);
+  return ok;
+}
+
+/* Queues one file for the thread; FALSE (with a copy of the error) once
+ * an earlier one failed. */
+static gboolean
+enqueue (QtSinkThread *t, QtOutputFile *f, GBytes *bytes, gsize counted, GError **error)
+{
+  g_mutex_lock (&t->lock);
+  while (t->error == NULL && t->waiting > 0 && t->waiting + counted > QT_SINK_WAITING_MAX)
+    g_cond_wait (&t->changed, &t->lock);
+  gboolean ok = t->error == NULL;
+  if (ok)
+    {
+      Job *job = g_new (Job, 1);
+      *job = (Job) { f, g_bytes_ref (bytes), counted };
+      g_queue_push_tail (&t->jobs, job);
+      t->waiting += counted;
+      g_cond_broadcast (&t->changed);
+    }
+  else
+    g_propagate_error (error, g_error_copy (t->error));
+  g_mutex_unlock (&t->lock);
+  return ok;
+}
+
+static gboolean
+sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows, const char *sha256,
+          gboolean held, GError **error)
+{
+  QtOutputFile *f = g_new0 (QtOutputFile, 1);
+  f->name = g_strdup (name);
+  f->rows = rows;
+  f->size = g_bytes_get_size (bytes);
+  f->sha256 = g_strdup (sha256);
+  g_ptr_array_add (sink->files, f);
+  if (sink->thread != NULL)
+    return enqueue (sink->thread, f, bytes, held ? 0 : f->size, error);
+  return deliver (sink, f, bytes, error);
 }
 
 gboolean
 qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                     const char *sha256, GError **error)
 {
-  QtOutputFile *f = g_new0 (QtOutputFile, 1);
-  f->name = g_strdup (name);
-  f->rows = rows;
-  f->size = g_bytes_get_size (bytes);
-  f->sha256 = sha256 ? g_strdup (sha256) : qt_sha256_hex_bytes (bytes);
-  g_ptr_array_add (sink->files, f);
-  return sink->put (sink, name, bytes, error);
+  return sink_put (sink, name, bytes, rows, sha256, FALSE, error);
+}
+
+gboolean
+qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
+                         const char *sha256, GError **error)
+{
+  return sink_put (sink, name, bytes, rows, sha256, TRUE, error);
 }
 
 gboolean

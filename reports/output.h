@@ -30,22 +30,44 @@ void qt_output_sort (GPtrArray *list);
 
 typedef struct QtOutputSink QtOutputSink;
 
-/* Takes one complete file (bytes borrowed for the call). */
-typedef gboolean (*QtOutputPutFunc) (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                     GError **error);
+/* Takes one complete file: `file` is its record in sink->files (name, rows,
+ * size, SHA-256), `bytes` its content, borrowed for the call. */
+typedef gboolean (*QtOutputPutFunc) (QtOutputSink *sink, const QtOutputFile *file,
+                                     GBytes *bytes, GError **error);
+
+typedef struct QtSinkThread QtSinkThread;
 
 struct QtOutputSink {
   QtOutputPutFunc put;
-  GPtrArray *files;  /* QtOutputFile* of every file put, without bytes */
+  GPtrArray *files;      /* QtOutputFile* of every file put, without bytes */
+  QtSinkThread *thread;  /* set between qt_output_sink_start and _finish */
 };
 
 void qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put);
+/* Finishes the thread, if any (its error is dropped), and frees the list. */
 void qt_output_sink_clear (QtOutputSink *sink);
 
+/* From now on files are hashed and handed to `put` by a thread of the
+ * sink's own, one at a time and in the order they were put, while the
+ * caller renders the next ones.  Files are recorded in sink->files at once;
+ * their SHA-256 is known after qt_output_sink_finish. */
+void qt_output_sink_start (QtOutputSink *sink);
+
+/* Waits until every file put so far has been handed on and ends the
+ * thread; FALSE with the first error of `put`.  Without a thread, TRUE. */
+gboolean qt_output_sink_finish (QtOutputSink *sink, GError **error);
+
 /* Hands a file to the sink and records it (`sha256` may be NULL: computed
- * here). */
+ * here, or on the sink's thread).  With a thread, FALSE once a file put
+ * earlier has failed (with that error), else TRUE at once; the caller
+ * blocks only while the files waiting hold more than a few MB. */
 gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                              const char *sha256, GError **error);
+
+/* As qt_output_sink_put, for bytes that stay in memory anyway (the input
+ * snapshot): they never count towards what the caller may have waiting. */
+gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
+                                  gint rows, const char *sha256, GError **error);
 
 /* Puts every file of `list` (in its order) and empties it. */
 gboolean qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error);

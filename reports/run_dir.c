@@ -147,10 +147,10 @@ struct QtRunDirWriter {
 
 /* Writes one file below the temporary directory, making its directory. */
 static gboolean
-writer_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
+writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
   QtRunDirWriter *w = (QtRunDirWriter *) sink;
-  g_autofree char *path = g_build_filename (w->tmp, name, NULL);
+  g_autofree char *path = g_build_filename (w->tmp, file->name, NULL);
   char *dir = g_path_get_dirname (path);
   if (g_hash_table_add (w->dirs, dir) && g_mkdir_with_parents (dir, 0755) != 0)
     {
@@ -214,6 +214,7 @@ qt_run_dir_abort (QtRunDirWriter *w)
 {
   if (w == NULL)
     return;
+  qt_output_sink_finish (&w->sink, NULL); /* nothing may still be writing */
   qt_rmtree (w->tmp);
   writer_free (w);
 }
@@ -221,6 +222,11 @@ qt_run_dir_abort (QtRunDirWriter *w)
 gboolean
 qt_run_dir_commit (QtRunDirWriter *w, GError **error)
 {
+  if (!qt_output_sink_finish (&w->sink, error))
+    {
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
   /* The run being replaced may have been closed while this one rendered. */
   g_autofree char *closed = g_build_filename (w->out, "CLOSED", NULL);
   if (w->exists && g_file_test (closed, G_FILE_TEST_EXISTS))

@@ -121,12 +121,12 @@ typedef struct {
 } ListSink;
 
 static gboolean
-list_put (QtOutputSink *sink, const char *name, GBytes *bytes, GError **error)
+list_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
   (void) error;
   ListSink *ls = (ListSink *) sink;
   QtOutputFile *f = g_new0 (QtOutputFile, 1);
-  f->name = g_strdup (name);
+  f->name = g_strdup (file->name);
   f->bytes = g_bytes_ref (bytes);
   f->size = g_bytes_get_size (bytes);
   f->rows = -1;
