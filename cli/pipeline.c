@@ -59,7 +59,7 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
-  p.ds = qt_dataset_load_dir (data_dir, error);
+  p.ds = qt_dataset_load_dir_threads (data_dir, p.threads, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
     {

@@ -8,6 +8,7 @@
 #include "../model/qt_error.h"
 #include "csv_reader.h"
 #include "key_set.h"
+#include "table_stream.h"
 
 typedef struct Loader Loader;
 typedef gboolean (*RowParser) (Loader *ld, const QtCsvRecord *rec, GError **error);
@@ -15,13 +16,11 @@ typedef gboolean (*RowParser) (Loader *ld, const QtCsvRecord *rec, GError **erro
 /* One table of SPEC §2: its file, whether it may be absent, its required
  * columns (in this order in `idx`), and how one row is parsed. */
 typedef struct {
-  const char *file;
-  gboolean optional;
-  const char *const *cols;
-  gsize n_cols;
+  QtTableFile f;      /* file, optional, cols, n_cols */
   RowParser parse;
   gsize elem_size;
   gboolean defines_ids; /* each row interns an id of its own (its key) */
+  int prefetch[2];      /* required columns whose ids are prefetched, or -1 */
 } TableSpec;
 
 struct Loader {
@@ -72,7 +71,7 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   if (len == 0)
-    return field_error (ld, rec, col, error, "%s must not be empty", ld->spec->cols[col]);
+    return field_error (ld, rec, col, error, "%s must not be empty", ld->spec->f.cols[col]);
   /* Rows often repeat the previous row's id (the lines of one order):
    * reuse it without hashing. */
   const char *last = ld->last_id[col];
@@ -125,7 +124,7 @@ get_decimal (Loader *ld, const QtCsvRecord *rec, int col, QtNum *out, GError **e
   g_autoptr (GError) local = NULL;
   if (qt_num_parse (ld->ds->nums, s, len, out, &local))
     return TRUE;
-  return field_error (ld, rec, col, error, "%s: %s", ld->spec->cols[col], local->message);
+  return field_error (ld, rec, col, error, "%s: %s", ld->spec->f.cols[col], local->message);
 }
 
 static gboolean
@@ -136,7 +135,7 @@ get_date (Loader *ld, const QtCsvRecord *rec, int col, QtDay *out, GError **erro
   if (qt_date_parse (s, len, out))
     return TRUE;
   return field_error (ld, rec, col, error, "%s: '%s' is not a calendar date YYYY-MM-DD",
-                      ld->spec->cols[col], s);
+                      ld->spec->f.cols[col], s);
 }
 
 static gboolean
@@ -147,7 +146,7 @@ get_period (Loader *ld, const QtCsvRecord *rec, int col, QtPeriod *out, GError *
   if (qt_period_parse (s, len, out))
     return TRUE;
   return field_error (ld, rec, col, error, "%s: '%s' is not a month YYYY-MM",
-                      ld->spec->cols[col], s);
+                      ld->spec->f.cols[col], s);
 }
 
 /* SPEC §12.1.7: a repeated key is malformed at its second occurrence. */
@@ -157,7 +156,7 @@ duplicate (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, guint fir
 {
   GString *names = g_string_new (NULL);
   for (int i = 0; i < n; i++)
-    g_string_append_printf (names, "%s%s='%s'", i ? ", " : "", ld->spec->cols[cols[i]],
+    g_string_append_printf (names, "%s%s='%s'", i ? ", " : "", ld->spec->f.cols[cols[i]],
                             raw (ld, rec, cols[i], NULL));
   g_autofree char *what = g_string_free (names, FALSE);
   return field_error (ld, rec, cols[0], error, "duplicate key %s (first on line %u)", what,
@@ -373,50 +372,37 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
          && check_id_key (ld, rec, 0, a->adjustment_id, QT_ID_ADJUSTMENT, error);
 }
 
-#define SPEC(file, opt, cols, parser, type, ids) \
-  { file, opt, cols, G_N_ELEMENTS (cols), parser, sizeof (type), ids }
+#define SPEC(file, opt, cols, parser, type, ids, pf0, pf1) \
+  { { file, opt, cols, G_N_ELEMENTS (cols) }, parser, sizeof (type), ids, { pf0, pf1 } }
 
 enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
        T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
 
 static const TableSpec tables[T_COUNT] = {
-  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE),
-  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE),
-  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE),
-  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE),
-  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE),
-  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE),
-  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE),
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1),
 };
 
-static char *
-sha256_hex (GBytes *bytes)
+/* The random lookups of a table (its new keys, the orders and customers
+ * it names) wait on memory; asked for a chunk of records ahead, they
+ * overlap instead (a QtRecordPrefetch). */
+static void
+prefetch_ids (gpointer data, const QtCsvRecord *rec, int stage)
 {
-  return qt_sha256_hex_bytes (bytes);
-}
-
-/* Reads one file whole.  Returns NULL without error for an absent optional
- * file. */
-static GBytes *
-read_file (const char *path, gboolean optional, GError **error)
-{
-  char *data = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (g_file_get_contents (path, &data, &len, &local))
-    return g_bytes_new_take (data, len);
-  if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+  const Loader *ld = data;
+  for (guint c = 0; c < G_N_ELEMENTS (ld->spec->prefetch) && ld->spec->prefetch[c] >= 0; c++)
     {
-      if (!optional)
-        g_set_error (error, QT_ERROR, QT_ERROR_IO,
-                     "%s:1:1: cannot read file: this required file of the data set is missing", path);
-      return NULL;
+      int i = ld->idx[ld->spec->prefetch[c]];
+      qt_intern_prefetch (ld->ds->ids, rec->fields[i], rec->lens[i], stage == 1);
     }
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", path, local->message);
-  return NULL;
 }
 
 /* Line ends in the file: a bound on its rows (capped, for sizing only). */
@@ -435,26 +421,21 @@ count_lines (const char *data, gsize len)
 /* Parses one table's rows into a freshly allocated array; returns its
  * length in *n.  The row count and bytes are recorded as an input file. */
 static gboolean
-load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, guint *n,
-            GError **error)
+load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec *spec,
+            gpointer *out, guint *n, GError **error)
 {
-  g_autofree char *path = g_build_filename (dir, spec->file, NULL);
+  g_autofree char *path = g_build_filename (dir, spec->f.file, NULL);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *sha256 = NULL;
   g_autoptr (GError) local = NULL;
-  g_autoptr (GBytes) bytes = read_file (path, spec->optional, &local);
   *out = NULL;
   *n = 0;
-  if (bytes == NULL)
-    {
-      if (local == NULL)
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
+  if (!qt_table_stream_open (stream, &bytes, &sha256, ld->idx, error))
+    return FALSE;
+  if (bytes == NULL) /* an absent optional file */
+    return TRUE;
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
-  g_autoptr (QtCsvReader) reader = qt_csv_reader_new (path, data ? data : "", len, error);
-  if (reader == NULL || !qt_csv_reader_read_header (reader, spec->cols, spec->n_cols, ld->idx, error))
-    return FALSE;
 
   ld->path = path;
   ld->spec = spec;
@@ -474,9 +455,11 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
       ld->manager_col = ld->idx[3] + 1;
       ld->ds->reps_plan_column = (guint) ld->idx[4] + 1;
     }
+  gboolean prefetch = spec->prefetch[0] >= 0;
+  qt_table_stream_set_prefetch (stream, prefetch ? prefetch_ids : NULL, ld);
   QtCsvRecord rec;
   gboolean ok = TRUE;
-  while (ok && qt_csv_reader_next (reader, &rec, &local))
+  while (ok && qt_table_stream_next (stream, &rec, &local))
     ok = spec->parse (ld, &rec, error);
   if (ok && local != NULL)
     {
@@ -491,9 +474,9 @@ load_table (Loader *ld, const char *dir, const TableSpec *spec, gpointer *out, g
   *out = g_array_free (g_steal_pointer (&ld->rows), FALSE);
 
   QtInputFile *file = g_new0 (QtInputFile, 1);
-  file->name = g_strdup (spec->file);
+  file->name = g_strdup (spec->f.file);
   file->rows = *n;
-  file->sha256 = sha256_hex (bytes);
+  file->sha256 = g_steal_pointer (&sha256);
   file->bytes = g_steal_pointer (&bytes);
   g_ptr_array_add (ld->ds->files, file);
   return ok;
@@ -566,6 +549,12 @@ file_cmp (gconstpointer a, gconstpointer b)
 QtDataset *
 qt_dataset_load_dir (const char *dir, GError **error)
 {
+  return qt_dataset_load_dir_threads (dir, 1, error);
+}
+
+QtDataset *
+qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error)
+{
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: data set directory not found", dir);
@@ -575,9 +564,13 @@ qt_dataset_load_dir (const char *dir, GError **error)
   Loader ld = { .ds = ds };
   gpointer out[T_COUNT];
   guint n[T_COUNT];
+  QtTableFile files[T_COUNT];
+  for (int t = 0; t < T_COUNT; t++)
+    files[t] = tables[t].f;
+  g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, T_COUNT, threads > 1);
   for (int t = 0; t < T_COUNT; t++)
     {
-      gboolean ok = load_table (&ld, dir, &tables[t], &out[t], &n[t], error);
+      gboolean ok = load_table (&ld, stream, dir, &tables[t], &out[t], &n[t], error);
       /* Hand the rows over at once so that a failure frees them. */
       switch (t)
         {

@@ -18,4 +18,8 @@ G_BEGIN_DECLS
  * `PATH:1:1: ...`.  (transfer full) */
 QtDataset *qt_dataset_load_dir (const char *dir, GError **error);
 
+/* The same, with `threads` > 1 reading and splitting the files on a thread
+ * of their own while the rows are built (the result is the same). */
+QtDataset *qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error);
+
 G_END_DECLS

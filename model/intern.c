@@ -126,6 +126,25 @@ qt_interner_reserve (QtInterner *in, gsize more)
     rehash (in, capacity);
 }
 
+void
+qt_intern_prefetch (const QtInterner *in, const char *s, gsize len, gboolean text)
+{
+  guint32 h = hash_bytes (s, len);
+  gsize j = h & in->mask;
+  if (!text)
+    {
+      __builtin_prefetch (&in->slots[j]);
+      return;
+    }
+  /* The slot line is in cache now: fetch the text of the likely match. */
+  for (guint probes = 0; in->slots[j].id != NULL && probes < 4; probes++, j = (j + 1) & in->mask)
+    if (in->slots[j].hash == h)
+      {
+        __builtin_prefetch (in->slots[j].id);
+        return;
+      }
+}
+
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {

@@ -32,6 +32,11 @@ const char *qt_intern (QtInterner *in, const char *s, gsize len);
  * while a large table is read). */
 void qt_interner_reserve (QtInterner *in, gsize more);
 
+/* Asks the CPU to fetch what qt_intern(s, len) will read: the hash slot
+ * (text = FALSE), or, once the slot is in cache, the text of the id it
+ * likely finds there (text = TRUE).  A hint only: nothing changes. */
+void qt_intern_prefetch (const QtInterner *in, const char *s, gsize len, gboolean text);
+
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */
 const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);

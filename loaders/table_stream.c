@@ -1,0 +1,370 @@
+/* loaders/table_stream.c — reading and splitting the data set's files ahead
+ * of the loader (see table_stream.h). */
+#include "table_stream.h"
+
+#include <string.h>
+
+#include "../model/qt_error.h"
+#include "../model/sha256.h"
+
+/* ---- a source: the files read and split in place ---- */
+
+typedef struct {
+  const char *dir;
+  const QtTableFile *tables;
+  guint n_tables;
+  guint next_table;       /* index of the table the next open reads */
+  QtCsvReader *reader;    /* of the current table, NULL when absent */
+  GBytes *bytes;          /* its content (a reference the reader reads) */
+} Source;
+
+/* Reads one file whole.  NULL without error for an absent optional file. */
+static GBytes *
+read_file (const char *path, gboolean optional, GError **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+  g_autoptr (GError) local = NULL;
+  if (g_file_get_contents (path, &data, &len, &local))
+    return g_bytes_new_take (data, len);
+  if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+    {
+      if (!optional)
+        g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                     "%s:1:1: cannot read file: this required file of the data set is missing", path);
+      return NULL;
+    }
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", path, local->message);
+  return NULL;
+}
+
+static void
+source_close_table (Source *src)
+{
+  g_clear_pointer (&src->reader, qt_csv_reader_free);
+  g_clear_pointer (&src->bytes, g_bytes_unref);
+}
+
+static gboolean
+source_open (Source *src, GBytes **bytes, char **sha256, int *idx, GError **error)
+{
+  g_return_val_if_fail (src->next_table < src->n_tables, FALSE);
+  source_close_table (src);
+  const QtTableFile *t = &src->tables[src->next_table++];
+  g_autofree char *path = g_build_filename (src->dir, t->file, NULL);
+  g_autoptr (GError) local = NULL;
+  *bytes = NULL;
+  *sha256 = NULL;
+  src->bytes = read_file (path, t->optional, &local);
+  if (src->bytes == NULL)
+    {
+      if (local == NULL) /* an absent optional file: no records */
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  gsize len;
+  const char *data = g_bytes_get_data (src->bytes, &len);
+  src->reader = qt_csv_reader_new (path, data ? data : "", len, error);
+  if (src->reader == NULL || !qt_csv_reader_read_header (src->reader, t->cols, t->n_cols, idx, error))
+    return FALSE;
+  *bytes = g_bytes_ref (src->bytes);
+  *sha256 = qt_sha256_hex_bytes (src->bytes);
+  return TRUE;
+}
+
+static gboolean
+source_next (Source *src, QtCsvRecord *rec, GError **error)
+{
+  return src->reader != NULL && qt_csv_reader_next (src->reader, rec, error);
+}
+
+/* ---- messages from the thread to the loader ---- */
+
+/* Records per chunk, and chunks in flight: the thread runs at most this
+ * far ahead, a few MB. */
+#define CHUNK_RECORDS 4096
+#define CHUNKS 12
+
+typedef enum { MSG_OPEN, MSG_RECORDS, MSG_STOP } MsgKind;
+
+typedef struct {
+  MsgKind kind;
+  /* MSG_OPEN: the result of source_open */
+  gboolean ok;
+  GBytes *bytes;
+  char *sha256;
+  int idx[16];
+  gsize n_idx;
+  /* MSG_RECORDS: n records, then the table's end when `end` */
+  guint n;
+  gboolean end;
+  GError *error;          /* OPEN failure, or why the records ended early */
+  guint line[CHUNK_RECORDS];
+  guint nfields[CHUNK_RECORDS];
+  guint first[CHUNK_RECORDS]; /* index of the record's first field */
+  GArray *offs, *lens;    /* gsize per field: offset in text, length */
+  char *text;             /* the fields, each followed by a NUL */
+  gsize text_len, text_cap;
+} Msg;
+
+static Msg stop_msg = { .kind = MSG_STOP };
+
+static Msg *
+msg_new (MsgKind kind)
+{
+  Msg *m = g_new0 (Msg, 1);
+  m->kind = kind;
+  if (kind == MSG_RECORDS)
+    {
+      m->offs = g_array_new (FALSE, FALSE, sizeof (gsize));
+      m->lens = g_array_new (FALSE, FALSE, sizeof (gsize));
+    }
+  return m;
+}
+
+static void
+msg_free (Msg *m)
+{
+  if (m == NULL || m == &stop_msg)
+    return;
+  g_clear_pointer (&m->bytes, g_bytes_unref);
+  g_free (m->sha256);
+  g_clear_error (&m->error);
+  if (m->offs != NULL)
+    g_array_unref (m->offs);
+  if (m->lens != NULL)
+    g_array_unref (m->lens);
+  g_free (m->text);
+  g_free (m);
+}
+
+static void
+msg_reset (Msg *m)
+{
+  m->n = 0;
+  m->end = FALSE;
+  g_clear_error (&m->error);
+  g_array_set_size (m->offs, 0);
+  g_array_set_size (m->lens, 0);
+  m->text_len = 0;
+}
+
+/* Appends one record's fields (with their NULs) to the chunk. */
+static void
+msg_add (Msg *m, const QtCsvRecord *rec)
+{
+  gsize need = 0;
+  for (guint i = 0; i < rec->nfields; i++)
+    need += rec->lens[i] + 1;
+  if (m->text_len + need > m->text_cap)
+    {
+      m->text_cap = MAX (MAX (m->text_cap * 2, 1u << 16), m->text_len + need);
+      m->text = g_realloc (m->text, m->text_cap);
+    }
+  m->line[m->n] = rec->line;
+  m->nfields[m->n] = rec->nfields;
+  m->first[m->n] = m->offs->len;
+  for (guint i = 0; i < rec->nfields; i++)
+    {
+      memcpy (m->text + m->text_len, rec->fields[i], rec->lens[i] + 1);
+      g_array_append_val (m->offs, m->text_len);
+      g_array_append_val (m->lens, rec->lens[i]);
+      m->text_len += rec->lens[i] + 1;
+    }
+  m->n++;
+}
+
+struct QtTableStream {
+  Source src;
+  GThread *thread;        /* NULL: everything happens in the caller */
+  GAsyncQueue *full;      /* Msg*: thread → loader, in order */
+  GAsyncQueue *empty;     /* Msg* (MSG_RECORDS) to fill: loader → thread */
+  gint stop;              /* atomic: the loader wants no more */
+  Msg *cur;               /* chunk being served */
+  guint cursor;           /* next record of cur */
+  GPtrArray *ptrs;        /* char* of the record served */
+  QtRecordPrefetch prefetch;
+  gpointer prefetch_data;
+};
+
+void
+qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer data)
+{
+  s->prefetch = hook;
+  s->prefetch_data = data;
+}
+
+/* Record k of a chunk, its field pointers in s->ptrs. */
+static void
+record_at (QtTableStream *s, const Msg *m, guint k, QtCsvRecord *rec)
+{
+  guint first = m->first[k];
+  g_ptr_array_set_size (s->ptrs, m->nfields[k]);
+  for (guint i = 0; i < m->nfields[k]; i++)
+    s->ptrs->pdata[i] = m->text + g_array_index (m->offs, gsize, first + i);
+  rec->line = m->line[k];
+  rec->nfields = m->nfields[k];
+  rec->fields = (char **) s->ptrs->pdata;
+  rec->lens = &g_array_index (m->lens, gsize, first);
+}
+
+static void
+prefetch_chunk (QtTableStream *s, const Msg *m)
+{
+  QtCsvRecord rec;
+  for (int stage = 0; stage < 2; stage++)
+    for (guint k = 0; k < m->n; k++)
+      {
+        record_at (s, m, k, &rec);
+        s->prefetch (s->prefetch_data, &rec, stage);
+      }
+}
+
+/* Fills chunks with the records of one opened table; FALSE when the
+ * thread should stop (asked to, or the table ended in an error). */
+static gboolean
+produce_records (QtTableStream *s)
+{
+  for (;;)
+    {
+      Msg *m = g_async_queue_pop (s->empty);
+      if (m == &stop_msg || g_atomic_int_get (&s->stop))
+        {
+          if (m != &stop_msg)
+            g_async_queue_push (s->empty, m);
+          return FALSE;
+        }
+      msg_reset (m);
+      QtCsvRecord rec;
+      while (m->n < CHUNK_RECORDS && !m->end)
+        {
+          if (source_next (&s->src, &rec, &m->error))
+            msg_add (m, &rec);
+          else
+            m->end = TRUE;
+        }
+      gboolean end = m->end, failed = m->error != NULL;
+      g_async_queue_push (s->full, m);
+      if (end)
+        return !failed;
+    }
+}
+
+/* The thread: every table in turn, as far as the loader will want it. */
+static gpointer
+produce (gpointer data)
+{
+  QtTableStream *s = data;
+  while (s->src.next_table < s->src.n_tables && !g_atomic_int_get (&s->stop))
+    {
+      Msg *open = msg_new (MSG_OPEN);
+      open->n_idx = s->src.tables[s->src.next_table].n_cols;
+      open->ok = source_open (&s->src, &open->bytes, &open->sha256, open->idx, &open->error);
+      g_async_queue_push (s->full, open);
+      if (!open->ok || !produce_records (s))
+        break;
+    }
+  source_close_table (&s->src);
+  return NULL;
+}
+
+QtTableStream *
+qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboolean threaded)
+{
+  QtTableStream *s = g_new0 (QtTableStream, 1);
+  s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n };
+  s->ptrs = g_ptr_array_new ();
+  for (guint i = 0; i < n; i++)
+    g_return_val_if_fail (tables[i].n_cols <= G_N_ELEMENTS (stop_msg.idx), s);
+  if (!threaded)
+    return s;
+  s->full = g_async_queue_new ();
+  s->empty = g_async_queue_new ();
+  for (guint i = 0; i < CHUNKS; i++)
+    g_async_queue_push (s->empty, msg_new (MSG_RECORDS));
+  g_autoptr (GError) error = NULL;
+  s->thread = g_thread_try_new ("qt-tables", produce, s, &error);
+  return s; /* no thread to be had: the calls below work in place */
+}
+
+static void
+drain (GAsyncQueue *q)
+{
+  Msg *m;
+  while ((m = g_async_queue_try_pop (q)) != NULL)
+    msg_free (m);
+  g_async_queue_unref (q);
+}
+
+void
+qt_table_stream_free (QtTableStream *s)
+{
+  if (s == NULL)
+    return;
+  if (s->thread != NULL)
+    {
+      g_atomic_int_set (&s->stop, 1);
+      g_async_queue_push (s->empty, &stop_msg); /* wakes a thread waiting for a chunk */
+      g_thread_join (s->thread);
+    }
+  msg_free (s->cur);
+  if (s->full != NULL)
+    drain (s->full);
+  if (s->empty != NULL)
+    drain (s->empty);
+  source_close_table (&s->src);
+  g_ptr_array_unref (s->ptrs);
+  g_free (s);
+}
+
+gboolean
+qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, int *idx, GError **error)
+{
+  if (s->thread == NULL)
+    return source_open (&s->src, bytes, sha256, idx, error);
+  if (s->cur != NULL) /* the previous table's last chunk */
+    {
+      g_async_queue_push (s->empty, s->cur);
+      s->cur = NULL;
+    }
+  Msg *m;
+  /* Records of the previous table not asked for (an absent file's empty
+   * end) go back unread. */
+  while ((m = g_async_queue_pop (s->full))->kind == MSG_RECORDS)
+    g_async_queue_push (s->empty, m);
+  g_assert (m->kind == MSG_OPEN);
+  gboolean ok = m->ok;
+  *bytes = g_steal_pointer (&m->bytes);
+  *sha256 = g_steal_pointer (&m->sha256);
+  memcpy (idx, m->idx, sizeof (int) * m->n_idx);
+  if (!ok)
+    g_propagate_error (error, g_steal_pointer (&m->error));
+  msg_free (m);
+  return ok;
+}
+
+gboolean
+qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error)
+{
+  if (s->thread == NULL)
+    return source_next (&s->src, rec, error);
+  while (s->cur == NULL || s->cursor == s->cur->n)
+    {
+      if (s->cur != NULL && s->cur->end)
+        {
+          if (s->cur->error != NULL)
+            g_propagate_error (error, g_error_copy (s->cur->error));
+          return FALSE;
+        }
+      if (s->cur != NULL)
+        g_async_queue_push (s->empty, s->cur);
+      s->cur = g_async_queue_pop (s->full);
+      g_assert (s->cur->kind == MSG_RECORDS);
+      s->cursor = 0;
+      if (s->prefetch != NULL)
+        prefetch_chunk (s, s->cur);
+    }
+  record_at (s, s->cur, s->cursor++, rec);
+  return TRUE;
+}

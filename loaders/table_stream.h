@@ -1,0 +1,59 @@
+/* loaders/table_stream.h — the records of a data set's CSV files, in
+ * order, read ahead on a thread of their own.
+ *
+ * The thread reads each file, hashes it (SHA-256), checks its UTF-8 and
+ * header and splits it into records, a chunk of records at a time, while
+ * the loader turns the records already split into rows.  The loader sees
+ * exactly what it would see reading the files itself, errors included, at
+ * the same record: the stream only moves the work to the other core.
+ * Without a thread (threads = 1) the same calls do the work in place. */
+#pragma once
+
+#include <glib.h>
+
+#include "csv_reader.h"
+
+G_BEGIN_DECLS
+
+/* One file of the data set and the columns the loader needs from it. */
+typedef struct {
+  const char *file;           /* bare name, in `dir` */
+  gboolean optional;          /* may be absent: then it has no records */
+  const char *const *cols;    /* required column names */
+  gsize n_cols;
+} QtTableFile;
+
+typedef struct QtTableStream QtTableStream;
+
+/* Starts streaming tables[0..n) of `dir` (tables is borrowed and must
+ * outlive the stream). (transfer full) */
+QtTableStream *qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n,
+                                    gboolean threaded);
+
+/* Stops the thread (if any) wherever it is, and frees everything. */
+void qt_table_stream_free (QtTableStream *s);
+
+/* Moves to the next table (the first on the first call).  On success sets
+ * *bytes to the file's content (NULL for an absent optional file; transfer
+ * full), *sha256 to its hex SHA-256 (transfer full) and idx[i] to the
+ * field index of cols[i].  Fails as the reader would: a missing or
+ * unreadable file, invalid UTF-8, a bad header — `PATH:LINE:COL: ...`. */
+gboolean qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, int *idx,
+                               GError **error);
+
+/* The next record of the current table, valid until the next call: TRUE
+ * with a record, FALSE at the table's end (error unset) or on malformed
+ * input (error set, as qt_csv_reader_next). */
+gboolean qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error);
+
+/* Called for every record of a chunk, all of them with stage 0, then all
+ * with stage 1, before the first is returned by qt_table_stream_next: a
+ * chance to prefetch what the records will look up (threaded only). */
+typedef void (*QtRecordPrefetch) (gpointer data, const QtCsvRecord *rec, int stage);
+
+/* Sets the prefetch hook for the records from now on (NULL: none). */
+void qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer data);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtTableStream, qt_table_stream_free)
+
+G_END_DECLS
