@@ -64,39 +64,76 @@ index_first_positive (QtIndex *ix)
     }
 }
 
+/* Inside one customer's group: by signed_on, then order_id (SPEC §12.5.1). */
 static gint
 customer_order_cmp (gconstpointer a, gconstpointer b, gpointer data)
 {
   const QtOrder *orders = data;
   const QtOrder *x = &orders[*(const guint *) a], *y = &orders[*(const guint *) b];
-  /* Groups need not be in any order (only the order inside one customer
-   * matters), so interned pointers compare faster than the text. */
-  if (x->customer_id != y->customer_id)
-    return (guintptr) x->customer_id < (guintptr) y->customer_id ? -1 : 1;
   if (x->signed_on != y->signed_on)
     return x->signed_on < y->signed_on ? -1 : 1;
   return strcmp (x->order_id, y->order_id);
 }
 
+/* A dense number per customer id: its customers.csv row, or for an id
+ * that names no customer (an exception row, still a customer for the
+ * new-customer rule) a number after those. */
+static guint *
+customer_keys (const QtDataset *ds, guint *n_keys)
+{
+  guint *key = g_new (guint, ds->n_orders + 1);
+  g_autoptr (GHashTable) unknown = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint next = ds->n_customers;
+  for (guint o = 0; o < ds->n_orders; o++)
+    {
+      const char *id = ds->orders[o].customer_id;
+      gint32 row = qt_id_row (id, QT_ID_CUSTOMER);
+      if (row >= 0)
+        key[o] = (guint) row;
+      else
+        {
+          gpointer k = g_hash_table_lookup (unknown, id);
+          if (k == NULL)
+            {
+              k = GUINT_TO_POINTER (++next);
+              g_hash_table_insert (unknown, (gpointer) id, k);
+            }
+          key[o] = GPOINTER_TO_UINT (k) - 1;
+        }
+    }
+  *n_keys = next;
+  return key;
+}
+
+/* Groups the orders by customer (a counting sort: linear), then orders
+ * each group by (signed_on, order_id) — usually already so in the file,
+ * then nothing is sorted at all. */
 static void
 index_customers (QtIndex *ix)
 {
   const QtDataset *ds = ix->ds;
-  guint n = ds->n_orders;
-  ix->by_customer = g_new (guint, n + 1);
+  guint n = ds->n_orders, n_keys;
+  g_autofree guint *key = customer_keys (ds, &n_keys);
+  g_autofree guint *start = NULL;
+  ix->by_customer = NULL;
+  group_by ((const gint *) key, n, n_keys, &start, &ix->by_customer);
   ix->cust_pos = g_new (guint, n + 1);
   ix->cust_group = g_new (guint, n + 1);
-  for (guint o = 0; o < n; o++)
-    ix->by_customer[o] = o;
-  g_qsort_with_data (ix->by_customer, (gint) n, sizeof (guint), customer_order_cmp, ds->orders);
-  guint group = 0;
-  for (guint i = 0; i < n; i++)
+  for (guint c = 0; c < n_keys; c++)
     {
-      guint o = ix->by_customer[i];
-      if (i > 0 && ds->orders[ix->by_customer[i - 1]].customer_id != ds->orders[o].customer_id)
-        group = i;
-      ix->cust_pos[o] = i;
-      ix->cust_group[o] = group;
+      guint *group = ix->by_customer + start[c], len = start[c + 1] - start[c];
+      for (guint i = 1; i < len; i++)
+        if (customer_order_cmp (&group[i - 1], &group[i], (gpointer) ds->orders) > 0)
+          {
+            g_qsort_with_data (group, (gint) len, sizeof (guint), customer_order_cmp,
+                               (gpointer) ds->orders);
+            break;
+          }
+      for (guint i = 0; i < len; i++)
+        {
+          ix->cust_pos[group[i]] = start[c] + i;
+          ix->cust_group[group[i]] = start[c];
+        }
     }
 }
 
