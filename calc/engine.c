@@ -296,17 +296,67 @@ rank_teams (QtRunResult *res)
     }
 }
 
+/* Two slices of one receipt: by line_no, then rep_id (bytewise). */
 static gint
-slice_cmp (gconstpointer a, gconstpointer b, gpointer data)
+slice_in_receipt_cmp (const QtDataset *ds, const QtSlice *x, const QtSlice *y)
 {
-  const QtDataset *ds = data;
-  const QtSlice *x = a, *y = b;
-  int c = strcmp (ds->receipts[x->receipt].receipt_id, ds->receipts[y->receipt].receipt_id);
-  if (c == 0)
-    c = strcmp (ds->lines[x->line].line_no, ds->lines[y->line].line_no);
-  if (c == 0)
-    c = strcmp (ds->reps[x->rep].rep_id, ds->reps[y->rep].rep_id);
-  return c;
+  int c = strcmp (ds->lines[x->line].line_no, ds->lines[y->line].line_no);
+  return c != 0 ? c : strcmp (ds->reps[x->rep].rep_id, ds->reps[y->rep].rep_id);
+}
+
+/* The slices of one receipt: a run of the month's list. */
+typedef struct {
+  const char *receipt_id;
+  guint start, len;
+} SliceRun;
+
+static gint
+run_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (((const SliceRun *) a)->receipt_id, ((const SliceRun *) b)->receipt_id);
+}
+
+/* Puts the slices in credits.csv order (SPEC §5): by receipt_id, line_no,
+ * rep_id.  A month's slices come a receipt at a time (qt_credit_month
+ * credits each receipt once, whole), so only the receipts (ids are unique)
+ * are sorted, then each receipt's few slices. */
+static GArray *
+sort_slices (const QtDataset *ds, GArray *in)
+{
+  g_autoptr (GArray) runs = g_array_new (FALSE, FALSE, sizeof (SliceRun));
+  const QtSlice *sl = (const QtSlice *) (const void *) in->data;
+  for (guint i = 0; i < in->len; i++)
+    if (i == 0 || sl[i].receipt != sl[i - 1].receipt)
+      {
+        SliceRun run = { ds->receipts[sl[i].receipt].receipt_id, i, 0 };
+        g_array_append_val (runs, run);
+      }
+  for (guint r = 0; r < runs->len; r++)
+    {
+      SliceRun *run = &g_array_index (runs, SliceRun, r);
+      run->len = (r + 1 < runs->len ? g_array_index (runs, SliceRun, r + 1).start : in->len) - run->start;
+    }
+  g_array_sort (runs, run_cmp);
+  GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (QtSlice), in->len);
+  g_array_set_clear_func (out, qt_slice_clear);
+  for (guint r = 0; r < runs->len; r++)
+    {
+      const SliceRun *run = &g_array_index (runs, SliceRun, r);
+      guint first = out->len;
+      g_array_append_vals (out, sl + run->start, run->len);
+      /* Insertion sort: a receipt has a handful of slices. */
+      QtSlice *o = &g_array_index (out, QtSlice, first);
+      for (guint i = 1; i < run->len; i++)
+        for (guint j = i; j > 0 && slice_in_receipt_cmp (ds, &o[j - 1], &o[j]) > 0; j--)
+          {
+            QtSlice t = o[j];
+            o[j] = o[j - 1];
+            o[j - 1] = t;
+          }
+    }
+  g_array_set_clear_func (in, NULL); /* the values now belong to `out` */
+  g_array_unref (in);
+  return out;
 }
 
 static gint
@@ -396,8 +446,7 @@ result_new (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period)
 static void
 take_credit (QtRunResult *res, QtMonthCredit *mc)
 {
-  res->slices = g_steal_pointer (&mc->slices);
-  g_array_sort_with_data (res->slices, slice_cmp, (gpointer) res->ds);
+  res->slices = sort_slices (res->ds, g_steal_pointer (&mc->slices));
   g_array_append_vals (res->exceptions, mc->exceptions->data, mc->exceptions->len);
   g_array_set_clear_func (mc->exceptions, NULL); /* messages now owned by res */
   res->receipts_in_period = mc->receipts_in_period;
