@@ -149,7 +149,7 @@ qt_cmd_run (int argc, char **argv)
     print_summary (&p, o.out);
   if (error != NULL)
     qt_print_error ("quotient run", error);
-  qt_pipeline_clear (&p);
+  qt_pipeline_keep_until_exit (&p);
   run_options_clear (&o);
   return rc;
 }

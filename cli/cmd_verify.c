@@ -233,7 +233,7 @@ verify (const char *run, GError **error)
       check_extra (run, NULL, known, bad);
     }
   check_hashes (run, &m, checked, bad);
-  qt_pipeline_clear (&p);
+  qt_pipeline_keep_until_exit (&p);
   g_hash_table_remove_all (checked);
   qt_output_sink_clear (&cs.sink);
   guint n = report (bad);

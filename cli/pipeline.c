@@ -117,6 +117,15 @@ qt_pipeline_clear (QtPipeline *p)
   g_clear_pointer (&p->plans, qt_plan_set_free);
 }
 
+void
+qt_pipeline_keep_until_exit (QtPipeline *p)
+{
+  static QtPipeline kept;
+  qt_pipeline_clear (&kept);
+  kept = *p;
+  *p = (QtPipeline) { 0 };
+}
+
 int
 qt_exit_code_for (const GError *error)
 {

@@ -260,9 +260,10 @@ produce (gpointer data)
     {
       Msg *open = msg_new (MSG_OPEN);
       open->n_idx = s->src.tables[s->src.next_table].n_cols;
-      open->ok = source_open (&s->src, &open->bytes, &open->sha256, open->idx, &open->error);
-      g_async_queue_push (s->full, open);
-      if (!open->ok || !produce_records (s))
+      gboolean ok = source_open (&s->src, &open->bytes, &open->sha256, open->idx, &open->error);
+      open->ok = ok;
+      g_async_queue_push (s->full, open); /* the loader's now: not touched again */
+      if (!ok || !produce_records (s))
         break;
     }
   source_close_table (&s->src);

@@ -184,6 +184,101 @@ test_optional_files_absent (void **state)
   assert_int_equal (ds->files->len, 8);
 }
 
+/* The error of loading with `threads`, or NULL. (transfer full) */
+static char *
+load_message (Fixture *f, guint threads)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir_threads (f->data, threads, &error);
+  assert_true ((ds == NULL) == (error != NULL));
+  return error ? g_strdup (error->message) : NULL;
+}
+
+/* Enough order lines for several chunks of the reading thread. */
+static void
+append_many_lines (Fixture *f, guint n)
+{
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "O101,%u,SW,%u.5,1.00,0.50\n", 100 + i, i % 7);
+  append (f, "order_lines.csv", s->str);
+  g_string_free (s, TRUE);
+}
+
+/* Rows read with the reading thread are the rows read without it. */
+static void
+test_threaded_load_same_rows (void **state)
+{
+  Fixture *f = *state;
+  append_many_lines (f, 20000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) one = qt_dataset_load_dir_threads (f->data, 1, &error);
+  g_autoptr (QtDataset) two = qt_dataset_load_dir_threads (f->data, 2, &error);
+  assert_null (error);
+  assert_int_equal (one->n_lines, 28 + 20000);
+  assert_int_equal (two->n_lines, one->n_lines);
+  for (guint i = 0; i < one->n_lines; i++)
+    {
+      assert_int_equal (two->lines[i].line, one->lines[i].line);
+      assert_string_equal (two->lines[i].line_no, one->lines[i].line_no);
+      assert_string_equal (two->lines[i].order_id, one->lines[i].order_id);
+      assert_true (two->lines[i].quantity.units == one->lines[i].quantity.units);
+      assert_int_equal (two->lines[i].quantity.scale, one->lines[i].quantity.scale);
+    }
+  assert_int_equal (two->files->len, one->files->len);
+  for (guint i = 0; i < one->files->len; i++)
+    {
+      const QtInputFile *a = one->files->pdata[i], *b = two->files->pdata[i];
+      assert_string_equal (b->name, a->name);
+      assert_string_equal (b->sha256, a->sha256);
+      assert_int_equal (b->rows, a->rows);
+    }
+}
+
+/* Every kind of failure, at the start, in a later chunk and in a later
+ * file, is the same message with and without the reading thread; repeated,
+ * so that the sanitizers see the thread stopped at many points. */
+static void
+test_threaded_load_same_errors (void **state)
+{
+  Fixture *f = *state;
+  append_many_lines (f, 9000);
+  g_autofree char *lines = g_build_filename (f->data, "order_lines.csv", NULL);
+  g_autofree char *good = qt_test_read (lines);
+  const char *tails[] = {
+    "O101,99999,SW,1e3,1.00,0.50\n",        /* a bad decimal, chunk 3 */
+    "O101,99999,SW,1,1.00\n",               /* a short record */
+    "O101,\"99999,SW,1,1.00,0.50\n",        /* an unterminated quote */
+    "O101,150,SW,1,1.00,0.50\n",            /* a duplicate key */
+  };
+  for (guint t = 0; t < G_N_ELEMENTS (tails); t++)
+    {
+      g_autofree char *text = g_strconcat (good, tails[t], NULL);
+      qt_test_write (lines, text);
+      g_autofree char *want = load_message (f, 1);
+      assert_non_null (want);
+      for (int k = 0; k < 10; k++)
+        {
+          g_autofree char *got = load_message (f, 2);
+          assert_string_equal (got, want);
+        }
+    }
+  /* A later required file missing; then a bad header of the first file. */
+  qt_test_write (lines, good);
+  g_autofree char *quotas = g_build_filename (f->data, "quotas.csv", NULL);
+  assert_int_equal (g_unlink (quotas), 0);
+  g_autofree char *missing = load_message (f, 1);
+  g_autofree char *missing2 = load_message (f, 2);
+  assert_true (g_str_has_suffix (missing, "quotas.csv:1:1: cannot read file: this required file of the data set is missing"));
+  assert_string_equal (missing2, missing);
+  g_autofree char *reps = g_build_filename (f->data, "reps.csv", NULL);
+  qt_test_write (reps, "rep_id,name\nR1,Ann\n");
+  g_autofree char *header = load_message (f, 1);
+  g_autofree char *header2 = load_message (f, 2);
+  assert_non_null (header);
+  assert_string_equal (header2, header);
+}
+
 int
 main (void)
 {
@@ -195,6 +290,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_manager_cycle_reported_on_cycle, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deep_manager_chain, setup, teardown),
     cmocka_unit_test_setup_teardown (test_optional_files_absent, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_threaded_load_same_rows, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_threaded_load_same_errors, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
