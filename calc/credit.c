@@ -145,12 +145,9 @@ is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligib
 {
   const QtOrder *orders = ix->ds->orders;
   gint64 from = (gint64) orders[o].signed_on - lookback;
-  const guint *prev = ix->prev_eligible[eligible];
+  const QtDay *prev = ix->prev_eligible_day[eligible];
   if (prev != NULL)
-    {
-      guint p = prev[ix->cust_pos[o]];
-      return p == G_MAXUINT || orders[ix->by_customer[p]].signed_on < from;
-    }
+    return prev[o] == QT_INDEX_NO_DAY || prev[o] < from;
   for (guint i = ix->cust_pos[o]; i-- > ix->cust_group[o];)
     {
       const QtOrder *other = &orders[ix->by_customer[i]];

@@ -202,8 +202,8 @@ qt_index_free (QtIndex *ix)
   g_free (ix->split_start);
   g_free (ix->order_splits);
   g_free (ix->first_positive);
-  for (guint k = 0; k < G_N_ELEMENTS (ix->prev_eligible); k++)
-    g_free (ix->prev_eligible[k]);
+  for (guint k = 0; k < G_N_ELEMENTS (ix->prev_eligible_day); k++)
+    g_free (ix->prev_eligible_day[k]);
   g_free (ix->by_customer);
   g_free (ix->cust_pos);
   g_free (ix->cust_group);
@@ -217,23 +217,23 @@ qt_index_free (QtIndex *ix)
 void
 qt_index_prepare_eligible (QtIndex *ix, QtStatusSet set)
 {
-  g_return_if_fail (set < G_N_ELEMENTS (ix->prev_eligible));
-  if (ix->prev_eligible[set] != NULL)
+  g_return_if_fail (set < G_N_ELEMENTS (ix->prev_eligible_day));
+  if (ix->prev_eligible_day[set] != NULL)
     return;
   const QtOrder *orders = ix->ds->orders;
   guint n = ix->ds->n_orders;
-  guint *prev = g_new (guint, n + 1);
-  guint last = G_MAXUINT;
+  QtDay *prev = g_new (QtDay, n + 1);
+  QtDay last = QT_INDEX_NO_DAY;
   for (guint i = 0; i < n; i++)
     {
       guint o = ix->by_customer[i];
       if (ix->cust_group[o] == i)
-        last = G_MAXUINT; /* a new customer's group */
-      prev[i] = last;
+        last = QT_INDEX_NO_DAY; /* a new customer's group */
+      prev[o] = last;
       if (set & (1u << orders[o].status))
-        last = i;
+        last = orders[o].signed_on;
     }
-  ix->prev_eligible[set] = prev;
+  ix->prev_eligible_day[set] = prev;
 }
 
 const QtQuota *

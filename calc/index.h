@@ -24,10 +24,12 @@ typedef struct {
    * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
    * cust_group[o] = position where its customer's group starts. */
   guint *by_customer, *cust_pos, *cust_group;
-  /* prev_eligible[set][i]: position in by_customer of the nearest earlier
-   * order of the same customer whose status is in `set`, or G_MAXUINT;
-   * built by qt_index_prepare_eligible for the sets the plans use. */
-  guint *prev_eligible[1 << QT_STATUS_COUNT];
+  /* prev_eligible_day[set][o]: signed_on of the nearest earlier order (by
+   * signed_on, order_id) of o's customer whose status is in `set`, or
+   * QT_INDEX_NO_DAY; built by qt_index_prepare_eligible for the sets the
+   * plans use.  By order, so the credit loop (orders in row order) reads
+   * it front to back. */
+  QtDay *prev_eligible_day[1 << QT_STATUS_COUNT];
   /* Receipts grouped by the month of received_on (file order inside a
    * month): month p holds receipts_by_period[period_start[p - first_period]
    * .. period_start[p - first_period + 1]). */
@@ -59,7 +61,10 @@ qt_index_order (const QtIndex *ix, const char *order_id)
 }
 /* Quota row of (rep, period), or NULL. */
 const QtQuota *qt_index_quota (const QtIndex *ix, guint rep, QtPeriod period);
-/* Builds prev_eligible for `set` (once; not thread-safe: call before
+/* No earlier eligible order (below every real day). */
+#define QT_INDEX_NO_DAY G_MININT32
+
+/* Builds prev_eligible_day for `set` (once; not thread-safe: call before
  * sharing the index between threads). */
 void qt_index_prepare_eligible (QtIndex *ix, QtStatusSet set);
 
