@@ -9,13 +9,18 @@
 
 /* ---- a source: the files read and split in place ---- */
 
+/* One table opened: its reader over its bytes. */
+typedef struct {
+  QtCsvReader *reader;    /* NULL when the file is absent */
+  GBytes *bytes;          /* its content (a reference the reader reads) */
+} OpenTable;
+
 typedef struct {
   const char *dir;
   const QtTableFile *tables;
   guint n_tables;
   guint next_table;       /* index of the table the next open reads */
-  QtCsvReader *reader;    /* of the current table, NULL when absent */
-  GBytes *bytes;          /* its content (a reference the reader reads) */
+  OpenTable cur;          /* the table being split */
 } Source;
 
 /* Reads one file whole.  NULL without error for an absent optional file. */
@@ -39,24 +44,25 @@ read_file (const char *path, gboolean optional, GError **error)
 }
 
 static void
-source_close_table (Source *src)
+open_table_clear (OpenTable *t)
 {
-  g_clear_pointer (&src->reader, qt_csv_reader_free);
-  g_clear_pointer (&src->bytes, g_bytes_unref);
+  g_clear_pointer (&t->reader, qt_csv_reader_free);
+  g_clear_pointer (&t->bytes, g_bytes_unref);
 }
 
+/* Reads table `i` into *t: its bytes, their SHA-256, its UTF-8 and header
+ * checked (see qt_table_stream_open). */
 static gboolean
-source_open (Source *src, GBytes **bytes, char **sha256, int *idx, GError **error)
+open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha256, int *idx,
+            GError **error)
 {
-  g_return_val_if_fail (src->next_table < src->n_tables, FALSE);
-  source_close_table (src);
-  const QtTableFile *t = &src->tables[src->next_table++];
-  g_autofree char *path = g_build_filename (src->dir, t->file, NULL);
+  const QtTableFile *f = &src->tables[i];
+  g_autofree char *path = g_build_filename (src->dir, f->file, NULL);
   g_autoptr (GError) local = NULL;
   *bytes = NULL;
   *sha256 = NULL;
-  src->bytes = read_file (path, t->optional, &local);
-  if (src->bytes == NULL)
+  t->bytes = read_file (path, f->optional, &local);
+  if (t->bytes == NULL)
     {
       if (local == NULL) /* an absent optional file: no records */
         return TRUE;
@@ -64,19 +70,27 @@ source_open (Source *src, GBytes **bytes, char **sha256, int *idx, GError **erro
       return FALSE;
     }
   gsize len;
-  const char *data = g_bytes_get_data (src->bytes, &len);
-  src->reader = qt_csv_reader_new (path, data ? data : "", len, error);
-  if (src->reader == NULL || !qt_csv_reader_read_header (src->reader, t->cols, t->n_cols, idx, error))
+  const char *data = g_bytes_get_data (t->bytes, &len);
+  t->reader = qt_csv_reader_new (path, data ? data : "", len, error);
+  if (t->reader == NULL || !qt_csv_reader_read_header (t->reader, f->cols, f->n_cols, idx, error))
     return FALSE;
-  *bytes = g_bytes_ref (src->bytes);
-  *sha256 = qt_sha256_hex_bytes (src->bytes);
+  *bytes = g_bytes_ref (t->bytes);
+  *sha256 = qt_sha256_hex_bytes (t->bytes);
   return TRUE;
+}
+
+static gboolean
+source_open (Source *src, GBytes **bytes, char **sha256, int *idx, GError **error)
+{
+  g_return_val_if_fail (src->next_table < src->n_tables, FALSE);
+  open_table_clear (&src->cur);
+  return open_table (src, src->next_table++, &src->cur, bytes, sha256, idx, error);
 }
 
 static gboolean
 source_next (Source *src, QtCsvRecord *rec, GError **error)
 {
-  return src->reader != NULL && qt_csv_reader_next (src->reader, rec, error);
+  return src->cur.reader != NULL && qt_csv_reader_next (src->cur.reader, rec, error);
 }
 
 /* ---- messages from the thread to the loader ---- */
@@ -186,6 +200,9 @@ struct QtTableStream {
   GPtrArray *ptrs;        /* char* of the record served */
   QtRecordPrefetch prefetch;
   gpointer prefetch_data;
+  /* The thread's next table, read while the loader had enough records. */
+  Msg *ahead_msg;         /* its MSG_OPEN, or NULL */
+  OpenTable ahead;
 };
 
 void
@@ -221,6 +238,22 @@ prefetch_chunk (QtTableStream *s, const Msg *m)
       }
 }
 
+/* Reads the table after the current one, if not done yet: the thread does
+ * this while the loader is busy with records already split, so the loader
+ * never waits for a whole file to be read, hashed and checked. */
+static void
+read_ahead (QtTableStream *s)
+{
+  Source *src = &s->src;
+  if (s->ahead_msg != NULL || src->next_table >= src->n_tables)
+    return;
+  Msg *open = msg_new (MSG_OPEN);
+  open->n_idx = src->tables[src->next_table].n_cols;
+  open->ok = open_table (src, src->next_table, &s->ahead, &open->bytes, &open->sha256, open->idx,
+                         &open->error);
+  s->ahead_msg = open;
+}
+
 /* Fills chunks with the records of one opened table; FALSE when the
  * thread should stop (asked to, or the table ended in an error). */
 static gboolean
@@ -228,7 +261,12 @@ produce_records (QtTableStream *s)
 {
   for (;;)
     {
-      Msg *m = g_async_queue_pop (s->empty);
+      Msg *m = g_async_queue_try_pop (s->empty);
+      if (m == NULL) /* the loader has enough: read the next file meanwhile */
+        {
+          read_ahead (s);
+          m = g_async_queue_pop (s->empty);
+        }
       if (m == &stop_msg || g_atomic_int_get (&s->stop))
         {
           if (m != &stop_msg)
@@ -258,15 +296,20 @@ produce (gpointer data)
   QtTableStream *s = data;
   while (s->src.next_table < s->src.n_tables && !g_atomic_int_get (&s->stop))
     {
-      Msg *open = msg_new (MSG_OPEN);
-      open->n_idx = s->src.tables[s->src.next_table].n_cols;
-      gboolean ok = source_open (&s->src, &open->bytes, &open->sha256, open->idx, &open->error);
-      open->ok = ok;
+      read_ahead (s);
+      Msg *open = g_steal_pointer (&s->ahead_msg);
+      open_table_clear (&s->src.cur);
+      s->src.cur = s->ahead;
+      s->ahead = (OpenTable) { NULL, NULL };
+      s->src.next_table++;
+      gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
       if (!ok || !produce_records (s))
         break;
     }
-  source_close_table (&s->src);
+  open_table_clear (&s->src.cur);
+  msg_free (g_steal_pointer (&s->ahead_msg));
+  open_table_clear (&s->ahead);
   return NULL;
 }
 
@@ -314,7 +357,7 @@ qt_table_stream_free (QtTableStream *s)
     drain (s->full);
   if (s->empty != NULL)
     drain (s->empty);
-  source_close_table (&s->src);
+  open_table_clear (&s->src.cur);
   g_ptr_array_unref (s->ptrs);
   g_free (s);
 }
