@@ -405,21 +405,6 @@ prefetch_ids (gpointer data, const QtCsvRecord *rec, int stage)
     }
 }
 
-/* Line ends in the file: a bound on its rows (capped, for sizing only). */
-static guint
-count_lines (const char *data, gsize len)
-{
-  gsize n = 0;
-  for (const char *p = data, *end = data + len; p != NULL && p < end; n++)
-    {
-      p = memchr (p, '\n', (gsize) (end - p));
-      p = p ? p + 1 : NULL;
-    }
-  return (guint) MIN (n, G_MAXUINT / 2);
-}
-
-/* Parses one table's rows into a freshly allocated array; returns its
- * length in *n.  The row count and bytes are recorded as an input file. */
 static gboolean
 load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec *spec,
             gpointer *out, guint *n, GError **error)
@@ -430,18 +415,15 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
   g_autoptr (GError) local = NULL;
   *out = NULL;
   *n = 0;
-  if (!qt_table_stream_open (stream, &bytes, &sha256, ld->idx, error))
+  guint hint;
+  if (!qt_table_stream_open (stream, &bytes, &sha256, &hint, ld->idx, error))
     return FALSE;
   if (bytes == NULL) /* an absent optional file */
     return TRUE;
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-
   ld->path = path;
   ld->spec = spec;
   /* Room for every row at once: no array is copied while it grows, and
    * the ids a table defines cost one rehash at most. */
-  guint hint = count_lines (data, len);
   if (spec->defines_ids)
     qt_interner_reserve (ld->ds->ids, hint);
   ld->rows = g_array_sized_new (FALSE, TRUE, (guint) spec->elem_size, hint);

@@ -50,17 +50,31 @@ open_table_clear (OpenTable *t)
   g_clear_pointer (&t->bytes, g_bytes_unref);
 }
 
+/* Line ends in data[0..len) (capped, for sizing only). */
+static guint
+count_lines (const char *data, gsize len)
+{
+  gsize n = 0;
+  for (const char *p = data, *end = data + len; p != NULL && p < end; n++)
+    {
+      p = memchr (p, '\n', (gsize) (end - p));
+      p = p ? p + 1 : NULL;
+    }
+  return (guint) MIN (n, G_MAXUINT / 2);
+}
+
 /* Reads table `i` into *t: its bytes, their SHA-256, its UTF-8 and header
  * checked (see qt_table_stream_open). */
 static gboolean
-open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha256, int *idx,
-            GError **error)
+open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha256,
+            guint *n_lines, int *idx, GError **error)
 {
   const QtTableFile *f = &src->tables[i];
   g_autofree char *path = g_build_filename (src->dir, f->file, NULL);
   g_autoptr (GError) local = NULL;
   *bytes = NULL;
   *sha256 = NULL;
+  *n_lines = 0;
   t->bytes = read_file (path, f->optional, &local);
   if (t->bytes == NULL)
     {
@@ -76,15 +90,17 @@ open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha
     return FALSE;
   *bytes = g_bytes_ref (t->bytes);
   *sha256 = qt_sha256_hex_bytes (t->bytes);
+  *n_lines = count_lines (data, len);
   return TRUE;
 }
 
 static gboolean
-source_open (Source *src, GBytes **bytes, char **sha256, int *idx, GError **error)
+source_open (Source *src, GBytes **bytes, char **sha256, guint *n_lines, int *idx,
+             GError **error)
 {
   g_return_val_if_fail (src->next_table < src->n_tables, FALSE);
   open_table_clear (&src->cur);
-  return open_table (src, src->next_table++, &src->cur, bytes, sha256, idx, error);
+  return open_table (src, src->next_table++, &src->cur, bytes, sha256, n_lines, idx, error);
 }
 
 static gboolean
@@ -97,8 +113,8 @@ source_next (Source *src, QtCsvRecord *rec, GError **error)
 
 /* Records per chunk, and chunks in flight: the thread runs at most this
  * far ahead, a few MB. */
-#define CHUNK_RECORDS 4096
-#define CHUNKS 12
+#define CHUNK_RECORDS 1024
+#define CHUNKS 48
 
 typedef enum { MSG_OPEN, MSG_RECORDS, MSG_STOP } MsgKind;
 
@@ -108,6 +124,7 @@ typedef struct {
   gboolean ok;
   GBytes *bytes;
   char *sha256;
+  guint n_lines;
   int idx[16];
   gsize n_idx;
   /* MSG_RECORDS: n records, then the table's end when `end` */
@@ -249,8 +266,8 @@ read_ahead (QtTableStream *s)
     return;
   Msg *open = msg_new (MSG_OPEN);
   open->n_idx = src->tables[src->next_table].n_cols;
-  open->ok = open_table (src, src->next_table, &s->ahead, &open->bytes, &open->sha256, open->idx,
-                         &open->error);
+  open->ok = open_table (src, src->next_table, &s->ahead, &open->bytes, &open->sha256,
+                         &open->n_lines, open->idx, &open->error);
   s->ahead_msg = open;
 }
 
@@ -363,10 +380,11 @@ qt_table_stream_free (QtTableStream *s)
 }
 
 gboolean
-qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, int *idx, GError **error)
+qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_lines, int *idx,
+                      GError **error)
 {
   if (s->thread == NULL)
-    return source_open (&s->src, bytes, sha256, idx, error);
+    return source_open (&s->src, bytes, sha256, n_lines, idx, error);
   if (s->cur != NULL) /* the previous table's last chunk */
     {
       g_async_queue_push (s->empty, s->cur);
@@ -381,6 +399,7 @@ qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, int *idx,
   gboolean ok = m->ok;
   *bytes = g_steal_pointer (&m->bytes);
   *sha256 = g_steal_pointer (&m->sha256);
+  *n_lines = m->n_lines;
   memcpy (idx, m->idx, sizeof (int) * m->n_idx);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&m->error));

@@ -35,11 +35,12 @@ void qt_table_stream_free (QtTableStream *s);
 
 /* Moves to the next table (the first on the first call).  On success sets
  * *bytes to the file's content (NULL for an absent optional file; transfer
- * full), *sha256 to its hex SHA-256 (transfer full) and idx[i] to the
- * field index of cols[i].  Fails as the reader would: a missing or
+ * full), *sha256 to its hex SHA-256 (transfer full), *n_lines to its
+ * number of line ends (a bound on its records, for sizing) and idx[i] to
+ * the field index of cols[i].  Fails as the reader would: a missing or
  * unreadable file, invalid UTF-8, a bad header — `PATH:LINE:COL: ...`. */
-gboolean qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, int *idx,
-                               GError **error);
+gboolean qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_lines,
+                               int *idx, GError **error);
 
 /* The next record of the current table, valid until the next call: TRUE
  * with a record, FALSE at the table's end (error unset) or on malformed
