@@ -302,6 +302,30 @@ check_control_totals (const QtRunResult *res)
     mpq_add (sum, sum, g_array_index (res->slices, QtSlice, i).amount);
   assert_true (mpq_equal (sum, res->amount_credited));
   assert_true (mpq_equal (res->sum_components, res->sum_totals));
+  /* Each rep's C and W (summed per receipt by the engine) are the sums of
+   * its slices' amounts and weighted amounts, one by one. */
+  mpq_t *credit = g_new (mpq_t, res->ds->n_reps + 1), *weighted = g_new (mpq_t, res->ds->n_reps + 1);
+  g_autofree guint *count = g_new0 (guint, res->ds->n_reps + 1);
+  for (guint r = 0; r < res->ds->n_reps; r++)
+    mpq_inits (credit[r], weighted[r], NULL);
+  for (guint i = 0; i < res->slices->len; i++)
+    {
+      const QtSlice *sl = &g_array_index (res->slices, QtSlice, i);
+      mpq_add (credit[sl->rep], credit[sl->rep], sl->amount);
+      mpq_add (weighted[sl->rep], weighted[sl->rep], sl->weighted);
+      count[sl->rep]++;
+    }
+  for (guint i = 0; i < res->n_reps; i++)
+    {
+      const QtRepResult *r = &res->reps[i];
+      assert_true (mpq_equal (r->credit, credit[r->rep]));
+      assert_true (mpq_equal (r->weighted, weighted[r->rep]));
+      assert_int_equal (r->n_slices, count[r->rep]);
+    }
+  for (guint r = 0; r < res->ds->n_reps; r++)
+    mpq_clears (credit[r], weighted[r], NULL);
+  g_free (credit);
+  g_free (weighted);
   /* exceptions sorted by (file, line numeric, code, message) */
   for (guint i = 1; i < res->exceptions->len; i++)
     {
