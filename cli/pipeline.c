@@ -25,19 +25,20 @@ qt_pipeline_phase (const char *name)
   last = now;
 }
 
-/* The run's own copy of its inputs, so that verify needs nothing else
- * (shared bytes, hashes known from loading). */
+/* The run's own copy of one input file (shared bytes, hash known from
+ * loading). */
 static gboolean
-put_snapshot (QtPipeline *p, QtOutputSink *sink, GError **error)
+put_input (QtOutputSink *sink, const QtInputFile *f, GError **error)
 {
-  p->snapshot_put = TRUE;
-  for (guint i = 0; i < p->ds->files->len; i++)
-    {
-      const QtInputFile *f = g_ptr_array_index (p->ds->files, i);
-      g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-      if (!qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, error))
-        return FALSE;
-    }
+  g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
+  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, error);
+}
+
+/* The run's own copy of its plan versions, so that verify needs nothing
+ * else. */
+static gboolean
+put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
+{
   guint n;
   const QtPlanVersion *const *versions = qt_plan_set_versions (p->plans, &n);
   for (guint i = 0; i < n; i++)
@@ -47,6 +48,31 @@ put_snapshot (QtPipeline *p, QtOutputSink *sink, GError **error)
         return FALSE;
     }
   return TRUE;
+}
+
+static gboolean
+put_snapshot (QtPipeline *p, QtOutputSink *sink, GError **error)
+{
+  p->snapshot_put = TRUE;
+  for (guint i = 0; i < p->ds->files->len; i++)
+    if (!put_input (sink, g_ptr_array_index (p->ds->files, i), error))
+      return FALSE;
+  return put_plans (p, sink, error);
+}
+
+/* Each data file goes to the sink as soon as it is loaded (a QtFileLoaded):
+ * a sink with a thread writes it while the next files load. */
+typedef struct {
+  QtOutputSink *sink;
+  GError *error;   /* the first failure */
+} EarlyInputs;
+
+static void
+put_loaded (const QtInputFile *file, gpointer data)
+{
+  EarlyInputs *early = data;
+  if (early->error == NULL)
+    put_input (early->sink, file, &early->error);
 }
 
 gboolean
@@ -59,19 +85,27 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
-  p.ds = qt_dataset_load_dir_threads (data_dir, p.threads, error);
+  EarlyInputs early = { snapshot_to, NULL };
+  p.ds = qt_dataset_load_dir_full (data_dir, p.threads, snapshot_to ? put_loaded : NULL, &early,
+                                   error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
     {
+      g_clear_error (&early.error); /* the load's own error comes first */
       qt_pipeline_clear (&p);
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
-  /* A sink with a thread writes the snapshot while the engine computes. */
-  if (snapshot_to != NULL && !put_snapshot (&p, snapshot_to, error))
+  if (snapshot_to != NULL)
     {
-      qt_pipeline_clear (&p);
-      return FALSE;
+      p.snapshot_put = TRUE;
+      if (early.error != NULL || !put_plans (&p, snapshot_to, error))
+        {
+          if (early.error != NULL)
+            g_propagate_error (error, early.error);
+          qt_pipeline_clear (&p);
+          return FALSE;
+        }
     }
   p.res = qt_engine_run_threads (p.ds, p.plans, period, p.threads, &local);
   if (p.res == NULL)
@@ -109,7 +143,7 @@ qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
    * render; both only read the result, and files may reach the sink in
    * any order (the manifest sorts them). */
   TablesJob job = { p->res, qt_output_list_new () };
-  GThread *tables = p->threads > 1 ? g_thread_try_new ("qt-tables", render_tables, &job, NULL) : NULL;
+  GThread *tables = p->threads > 1 ? g_thread_try_new ("qt-report", render_tables, &job, NULL) : NULL;
   if (tables == NULL)
     render_tables (&job);
   gboolean ok = qt_report_statements_to (p->res, sink, p->threads, error);

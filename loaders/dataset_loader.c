@@ -35,6 +35,8 @@ struct Loader {
   GArray *chain_len;  /* guint per row: length of its parent's chain up to it */
   const char *last_id[8]; /* per column: the id interned for the previous row */
   int manager_col;    /* 1-based field number of reps.csv manager_id */
+  QtFileLoaded loaded;
+  gpointer loaded_data;
 };
 
 /* ---- field helpers: each fails with PATH:LINE:COL: message ---- */
@@ -461,6 +463,8 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
   file->sha256 = g_steal_pointer (&sha256);
   file->bytes = g_steal_pointer (&bytes);
   g_ptr_array_add (ld->ds->files, file);
+  if (ok && ld->loaded != NULL)
+    ld->loaded (file, ld->loaded_data);
   return ok;
 }
 
@@ -537,13 +541,20 @@ qt_dataset_load_dir (const char *dir, GError **error)
 QtDataset *
 qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error)
 {
+  return qt_dataset_load_dir_full (dir, threads, NULL, NULL, error);
+}
+
+QtDataset *
+qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
+                          gpointer loaded_data, GError **error)
+{
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: data set directory not found", dir);
       return NULL;
     }
   g_autoptr (QtDataset) ds = qt_dataset_new ();
-  Loader ld = { .ds = ds };
+  Loader ld = { .ds = ds, .loaded = loaded, .loaded_data = loaded_data };
   gpointer out[T_COUNT];
   guint n[T_COUNT];
   QtTableFile files[T_COUNT];

@@ -22,4 +22,13 @@ QtDataset *qt_dataset_load_dir (const char *dir, GError **error);
  * of their own while the rows are built (the result is the same). */
 QtDataset *qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error);
 
+/* Called as soon as one file of the data set is loaded (rows counted,
+ * bytes and SHA-256 known), in the order of loading. */
+typedef void (*QtFileLoaded) (const QtInputFile *file, gpointer data);
+
+/* qt_dataset_load_dir_threads, telling `loaded` (if not NULL) of each file
+ * loaded: the input snapshot can be written while the rest loads. */
+QtDataset *qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
+                                     gpointer loaded_data, GError **error);
+
 G_END_DECLS
