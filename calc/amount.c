@@ -61,8 +61,8 @@ static const gint64 pow10_i64[QT_NUM_MAX_SCALE + 1] = {
  * digits accumulate in an int64 (|units| < 10^18, so no overflow); returns
  * FALSE when the text is not a plain short decimal (then the full parser
  * decides: long value or malformed). */
-static gboolean
-num_parse_short (const char *text, gsize len, QtNum *out)
+gboolean
+qt_num_parse_short (const char *text, gsize len, QtNum *out)
 {
   gsize i = 0;
   gboolean negative = len > 0 && text[0] == '-';
@@ -115,7 +115,7 @@ num_parse_short (const char *text, gsize len, QtNum *out)
 gboolean
 qt_num_parse (QtNumStore *store, const char *text, gsize len, QtNum *out, GError **error)
 {
-  if (num_parse_short (text, len, out))
+  if (qt_num_parse_short (text, len, out))
     return TRUE;
   g_auto (mpq_t) v;
   mpq_init (v);

@@ -26,6 +26,11 @@ gboolean qt_decimal_parse (mpq_t out, const char *text, gsize len, GError **erro
 
 /* The same syntax into the compact QtNum: inline when it has at most 18
  * significant digits, else stored in `store`. */
+/* qt_num_parse without a store (safe on any thread): TRUE with the same
+ * value for a short decimal, FALSE for anything else (a long value or
+ * malformed text: then qt_num_parse decides). */
+gboolean qt_num_parse_short (const char *text, gsize len, QtNum *out);
+
 gboolean qt_num_parse (QtNumStore *store, const char *text, gsize len, QtNum *out,
                        GError **error);
 

@@ -37,6 +37,7 @@ struct Loader {
   int manager_col;    /* 1-based field number of reps.csv manager_id */
   QtFileLoaded loaded;
   gpointer loaded_data;
+  QtTableStream *stream; /* the records' source */
 };
 
 /* ---- field helpers: each fails with PATH:LINE:COL: message ---- */
@@ -121,6 +122,12 @@ get_text (Loader *ld, const QtCsvRecord *rec, int col)
 static gboolean
 get_decimal (Loader *ld, const QtCsvRecord *rec, int col, QtNum *out, GError **error)
 {
+  const QtTypedField *typed = qt_table_stream_typed (ld->stream, (guint) col);
+  if (typed != NULL) /* parsed by the reading thread */
+    {
+      *out = typed->num;
+      return TRUE;
+    }
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   g_autoptr (GError) local = NULL;
@@ -132,6 +139,12 @@ get_decimal (Loader *ld, const QtCsvRecord *rec, int col, QtNum *out, GError **e
 static gboolean
 get_date (Loader *ld, const QtCsvRecord *rec, int col, QtDay *out, GError **error)
 {
+  const QtTypedField *typed = qt_table_stream_typed (ld->stream, (guint) col);
+  if (typed != NULL) /* parsed by the reading thread */
+    {
+      *out = typed->day;
+      return TRUE;
+    }
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   if (qt_date_parse (s, len, out))
@@ -374,23 +387,28 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
          && check_id_key (ld, rec, 0, a->adjustment_id, QT_ID_ADJUSTMENT, error);
 }
 
-#define SPEC(file, opt, cols, parser, type, ids, pf0, pf1) \
-  { { file, opt, cols, G_N_ELEMENTS (cols) }, parser, sizeof (type), ids, { pf0, pf1 } }
+#define SPEC(file, opt, cols, parser, type, ids, pf0, pf1, ...) \
+  { { file, opt, cols, G_N_ELEMENTS (cols), { __VA_ARGS__ } }, parser, sizeof (type), ids, \
+    { pf0, pf1 } }
+/* Field kinds of the required columns, in their order (see QtFieldKind). */
+#define TXT QT_FIELD_TEXT
+#define DEC QT_FIELD_DECIMAL
+#define DAY QT_FIELD_DATE
 
 enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
        T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
 
 static const TableSpec tables[T_COUNT] = {
-  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1),
-  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1),
-  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1),
-  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1),
-  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1),
-  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1),
-  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1),
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1, TXT),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, TXT),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, TXT),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, TXT, TXT, TXT, DAY),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, TXT, TXT, TXT, DEC, DEC, DEC),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, TXT, TXT, DEC),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, TXT, TXT, DAY, DEC),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, TXT, TXT, TXT, DEC),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, TXT, TXT, DEC),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, TXT, TXT, TXT, DEC),
 };
 
 /* The random lookups of a table (its new keys, the orders and customers
@@ -561,6 +579,7 @@ qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
   for (int t = 0; t < T_COUNT; t++)
     files[t] = tables[t].f;
   g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, T_COUNT, threads > 1);
+  ld.stream = stream;
   for (int t = 0; t < T_COUNT; t++)
     {
       gboolean ok = load_table (&ld, stream, dir, &tables[t], &out[t], &n[t], error);

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 
@@ -135,6 +136,8 @@ typedef struct {
   guint nfields[CHUNK_RECORDS];
   guint first[CHUNK_RECORDS]; /* index of the record's first field */
   GArray *offs, *lens;    /* gsize per field: offset in text, length */
+  QtTypedField *typed;    /* per record, QT_TABLE_MAX_COLS required fields */
+  guint8 *typed_ok;       /* whether typed[] holds the field's value */
   char *text;             /* the fields, each followed by a NUL */
   gsize text_len, text_cap;
 } Msg;
@@ -167,6 +170,8 @@ msg_free (Msg *m)
   if (m->lens != NULL)
     g_array_unref (m->lens);
   g_free (m->text);
+  g_free (m->typed);
+  g_free (m->typed_ok);
   g_free (m);
 }
 
@@ -179,6 +184,30 @@ msg_reset (Msg *m)
   g_array_set_size (m->offs, 0);
   g_array_set_size (m->lens, 0);
   m->text_len = 0;
+  if (m->typed_ok != NULL)
+    memset (m->typed_ok, 0, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+}
+
+/* Parses the record's decimal and date fields ahead of the loader. */
+static void
+msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
+{
+  if (m->typed == NULL)
+    {
+      m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+      m->typed_ok = g_new0 (guint8, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+    }
+  gsize base = (gsize) m->n * QT_TABLE_MAX_COLS;
+  for (guint c = 0; c < t->n_cols; c++)
+    {
+      const char *f = rec->fields[idx[c]];
+      gsize len = rec->lens[idx[c]];
+      QtTypedField *out = &m->typed[base + c];
+      if (t->kinds[c] == QT_FIELD_DECIMAL)
+        m->typed_ok[base + c] = qt_num_parse_short (f, len, &out->num);
+      else if (t->kinds[c] == QT_FIELD_DATE)
+        m->typed_ok[base + c] = qt_date_parse (f, len, &out->day);
+    }
 }
 
 /* Appends one record's fields (with their NULs) to the chunk. */
@@ -220,6 +249,9 @@ struct QtTableStream {
   /* The thread's next table, read while the loader had enough records. */
   Msg *ahead_msg;         /* its MSG_OPEN, or NULL */
   OpenTable ahead;
+  const QtTableFile *producing; /* the thread's current table, and its */
+  int producing_idx[16];        /* required columns' field indexes */
+  gboolean producing_typed;     /* any decimal or date column */
 };
 
 void
@@ -295,7 +327,11 @@ produce_records (QtTableStream *s)
       while (m->n < CHUNK_RECORDS && !m->end)
         {
           if (source_next (&s->src, &rec, &m->error))
-            msg_add (m, &rec);
+            {
+              if (s->producing_typed)
+                msg_type (m, &rec, s->producing, s->producing_idx);
+              msg_add (m, &rec);
+            }
           else
             m->end = TRUE;
         }
@@ -318,6 +354,11 @@ produce (gpointer data)
       open_table_clear (&s->src.cur);
       s->src.cur = s->ahead;
       s->ahead = (OpenTable) { NULL, NULL };
+      s->producing = &s->src.tables[s->src.next_table];
+      memcpy (s->producing_idx, open->idx, sizeof open->idx);
+      s->producing_typed = FALSE;
+      for (guint c = 0; c < s->producing->n_cols; c++)
+        s->producing_typed |= s->producing->kinds[c] != QT_FIELD_TEXT;
       s->src.next_table++;
       gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
@@ -337,7 +378,7 @@ qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboole
   s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n };
   s->ptrs = g_ptr_array_new ();
   for (guint i = 0; i < n; i++)
-    g_return_val_if_fail (tables[i].n_cols <= G_N_ELEMENTS (stop_msg.idx), s);
+    g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLS, s);
   if (!threaded)
     return s;
   s->full = g_async_queue_new ();
@@ -405,6 +446,16 @@ qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_
     g_propagate_error (error, g_steal_pointer (&m->error));
   msg_free (m);
   return ok;
+}
+
+const QtTypedField *
+qt_table_stream_typed (const QtTableStream *s, guint col)
+{
+  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
+      || col >= QT_TABLE_MAX_COLS)
+    return NULL;
+  gsize k = (gsize) (s->cursor - 1) * QT_TABLE_MAX_COLS + col;
+  return s->cur->typed_ok[k] ? &s->cur->typed[k] : NULL;
 }
 
 gboolean

@@ -11,17 +11,32 @@
 
 #include <glib.h>
 
+#include "../model/date.h"
+#include "../model/num.h"
 #include "csv_reader.h"
 
 G_BEGIN_DECLS
+
+/* What a required column holds: the thread parses decimals and dates
+ * ahead too (the loader still parses, and reports, what it could not). */
+typedef enum { QT_FIELD_TEXT, QT_FIELD_DECIMAL, QT_FIELD_DATE } QtFieldKind;
+
+#define QT_TABLE_MAX_COLS 8
 
 /* One file of the data set and the columns the loader needs from it. */
 typedef struct {
   const char *file;           /* bare name, in `dir` */
   gboolean optional;          /* may be absent: then it has no records */
-  const char *const *cols;    /* required column names */
+  const char *const *cols;    /* required column names (at most QT_TABLE_MAX_COLS) */
   gsize n_cols;
+  QtFieldKind kinds[QT_TABLE_MAX_COLS]; /* of each required column */
 } QtTableFile;
+
+/* A required field of the current record, parsed by the thread. */
+typedef struct {
+  QtNum num;   /* QT_FIELD_DECIMAL: a short decimal (qt_num_parse_short) */
+  QtDay day;   /* QT_FIELD_DATE */
+} QtTypedField;
 
 typedef struct QtTableStream QtTableStream;
 
@@ -46,6 +61,11 @@ gboolean qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, 
  * with a record, FALSE at the table's end (error unset) or on malformed
  * input (error set, as qt_csv_reader_next). */
 gboolean qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error);
+
+/* Required column `col` of the record last returned by
+ * qt_table_stream_next, as parsed by the thread; NULL when it did not (no
+ * thread, a text column, or text the loader must parse and judge). */
+const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
 
 /* Called for every record of a chunk, all of them with stage 0, then all
  * with stage 1, before the first is returned by qt_table_stream_next: a
