@@ -307,6 +307,7 @@ slice_in_receipt_cmp (const QtDataset *ds, const QtSlice *x, const QtSlice *y)
 /* The slices of one receipt: a run of the month's list. */
 typedef struct {
   const char *receipt_id;
+  guint receipt;      /* its row */
   guint start, len;
 } SliceRun;
 
@@ -314,6 +315,32 @@ static gint
 run_cmp (gconstpointer a, gconstpointer b)
 {
   return strcmp (((const SliceRun *) a)->receipt_id, ((const SliceRun *) b)->receipt_id);
+}
+
+/* Sorts the runs by receipt_id.  Receipts are most often listed in id
+ * order, so the runs are first put in file order (a linear pass) and
+ * checked; only when that is not id order are the ids compared to sort. */
+static void
+order_runs (const QtDataset *ds, GArray *runs)
+{
+  g_autofree guint *run_of = g_new (guint, ds->n_receipts + 1);
+  memset (run_of, 0xff, sizeof (guint) * (ds->n_receipts + 1));
+  for (guint r = 0; r < runs->len; r++)
+    run_of[g_array_index (runs, SliceRun, r).receipt] = r;
+  g_autoptr (GArray) by_row = g_array_sized_new (FALSE, FALSE, sizeof (SliceRun), runs->len);
+  gboolean sorted = TRUE;
+  for (guint i = 0; i < ds->n_receipts; i++)
+    if (run_of[i] != G_MAXUINT)
+      {
+        const SliceRun *run = &g_array_index (runs, SliceRun, run_of[i]);
+        if (by_row->len > 0 && sorted)
+          sorted = strcmp (g_array_index (by_row, SliceRun, by_row->len - 1).receipt_id,
+                           run->receipt_id) < 0;
+        g_array_append_val (by_row, *run);
+      }
+  memcpy (runs->data, by_row->data, sizeof (SliceRun) * runs->len);
+  if (!sorted)
+    g_array_sort (runs, run_cmp);
 }
 
 /* Puts the slices in credits.csv order (SPEC §5): by receipt_id, line_no,
@@ -328,7 +355,7 @@ sort_slices (const QtDataset *ds, GArray *in)
   for (guint i = 0; i < in->len; i++)
     if (i == 0 || sl[i].receipt != sl[i - 1].receipt)
       {
-        SliceRun run = { ds->receipts[sl[i].receipt].receipt_id, i, 0 };
+        SliceRun run = { ds->receipts[sl[i].receipt].receipt_id, sl[i].receipt, i, 0 };
         g_array_append_val (runs, run);
       }
   for (guint r = 0; r < runs->len; r++)
@@ -336,7 +363,7 @@ sort_slices (const QtDataset *ds, GArray *in)
       SliceRun *run = &g_array_index (runs, SliceRun, r);
       run->len = (r + 1 < runs->len ? g_array_index (runs, SliceRun, r + 1).start : in->len) - run->start;
     }
-  g_array_sort (runs, run_cmp);
+  order_runs (ds, runs);
   GArray *out = g_array_sized_new (FALSE, FALSE, sizeof (QtSlice), in->len);
   g_array_set_clear_func (out, qt_slice_clear);
   for (guint r = 0; r < runs->len; r++)
