@@ -1,6 +1,6 @@
 /* model/intern.c — an arena of id strings with an open-addressing hash
  * table over them.  Each interned id is laid out as
- *   gint32 rows[QT_ID_KIND_COUNT] | bytes | NUL
+ *   gint32 rows[QT_ID_KIND_COUNT] | guint32 length | bytes | NUL
  * so that qt_id_row() reads the row indexes just before the text. */
 #include "intern.h"
 
@@ -8,13 +8,17 @@
 
 #define ARENA_BLOCK (1u << 20)
 
-/* One slot: the id, its full hash and its length side by side (one cache
- * line read), so the id's text is only read for a real match. */
+/* One slot, 8 bytes (a million-order month's table stays 32 MB): where
+ * the id is in the arena and its full hash, so the id's text is only read
+ * for a likely match. */
 typedef struct {
-  const char *id;     /* NULL = empty */
+  guint32 ref;        /* 0 = empty; else 1 + (block << 17 | offset / 8) */
   guint32 hash;
-  guint32 len;
 } Slot;
+
+#define HEADER (sizeof (gint32) * QT_ID_KIND_COUNT + sizeof (guint32))
+#define OFFSET_BITS 17   /* 8-byte units in a block of ARENA_BLOCK bytes */
+#define MAX_BLOCKS (1u << (32 - OFFSET_BITS))
 
 struct QtInterner {
   GPtrArray *blocks;  /* owned arena blocks */
@@ -43,6 +47,21 @@ qt_interner_free (QtInterner *in)
   g_ptr_array_unref (in->blocks);
   g_free (in->slots);
   g_free (in);
+}
+
+/* The text of the id a slot refers to. */
+static inline const char *
+slot_id (const QtInterner *in, guint32 ref)
+{
+  ref--;
+  return (const char *) in->blocks->pdata[ref >> OFFSET_BITS]
+         + ((gsize) (ref & ((1u << OFFSET_BITS) - 1)) << 3) + HEADER;
+}
+
+static inline guint32
+id_len (const char *id)
+{
+  return ((const guint32 *) (const void *) id)[-1];
 }
 
 /* 8-byte aligned space from the arena. */
@@ -106,10 +125,10 @@ rehash (QtInterner *in, gsize capacity)
   in->slots = g_new0 (Slot, capacity);
   for (gsize i = 0; i < old_cap; i++)
     {
-      if (old[i].id == NULL)
+      if (old[i].ref == 0)
         continue;
       gsize j = old[i].hash & in->mask;
-      while (in->slots[j].id != NULL)
+      while (in->slots[j].ref != 0)
         j = (j + 1) & in->mask;
       in->slots[j] = old[i];
     }
@@ -137,10 +156,10 @@ qt_intern_prefetch (const QtInterner *in, const char *s, gsize len, gboolean tex
       return;
     }
   /* The slot line is in cache now: fetch the text of the likely match. */
-  for (guint probes = 0; in->slots[j].id != NULL && probes < 4; probes++, j = (j + 1) & in->mask)
+  for (guint probes = 0; in->slots[j].ref != 0 && probes < 4; probes++, j = (j + 1) & in->mask)
     if (in->slots[j].hash == h)
       {
-        __builtin_prefetch (in->slots[j].id);
+        __builtin_prefetch (slot_id (in, in->slots[j].ref) - sizeof (guint32));
         return;
       }
 }
@@ -150,18 +169,28 @@ qt_intern (QtInterner *in, const char *s, gsize len)
 {
   guint32 h = hash_bytes (s, len);
   gsize j = h & in->mask;
-  for (const Slot *slot; (slot = &in->slots[j])->id != NULL; j = (j + 1) & in->mask)
-    if (slot->hash == h && slot->len == len && memcmp (slot->id, s, len) == 0)
-      return slot->id;
-  gsize header = sizeof (gint32) * QT_ID_KIND_COUNT;
-  char *block = arena_alloc (in, header + len + 1);
+  for (const Slot *slot; (slot = &in->slots[j])->ref != 0; j = (j + 1) & in->mask)
+    if (slot->hash == h)
+      {
+        const char *p = slot_id (in, slot->ref);
+        if (id_len (p) == len && memcmp (p, s, len) == 0)
+          return p;
+      }
+  if (len > G_MAXUINT32 - HEADER - 8)
+    g_error ("quotient: an id of %" G_GSIZE_FORMAT " bytes is too long to intern", len);
+  char *block = arena_alloc (in, HEADER + len + 1);
+  guint b = in->blocks->len - 1;
+  gsize off = (gsize) (block - (char *) in->blocks->pdata[b]);
+  if (b >= MAX_BLOCKS)
+    g_error ("quotient: more than %u MB of distinct ids", MAX_BLOCKS);
   gint32 *rows = (gint32 *) (void *) block;
   for (int k = 0; k < QT_ID_KIND_COUNT; k++)
     rows[k] = -1;
-  char *p = block + header;
+  char *p = block + HEADER;
+  ((guint32 *) (void *) p)[-1] = (guint32) len;
   memcpy (p, s, len);
   p[len] = '\0';
-  in->slots[j] = (Slot) { p, h, (guint32) len };
+  in->slots[j] = (Slot) { 1 + ((guint32) b << OFFSET_BITS | (guint32) (off >> 3)), h };
   if (too_full (++in->count, in->mask + 1))
     rehash (in, (in->mask + 1) * 2);
   return p;

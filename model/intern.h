@@ -46,14 +46,14 @@ const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);
 static inline gint32
 qt_id_row (const char *id, QtIdKind kind)
 {
-  return ((const gint32 *) (const void *) id)[(int) kind - QT_ID_KIND_COUNT];
+  return ((const gint32 *) (const void *) id)[(int) kind - QT_ID_KIND_COUNT - 1];
 }
 
 /* Records that the interned id names row `row` of table `kind`. */
 static inline void
 qt_id_set_row (const char *id, QtIdKind kind, gint32 row)
 {
-  ((gint32 *) (void *) id)[(int) kind - QT_ID_KIND_COUNT] = row;
+  ((gint32 *) (void *) id)[(int) kind - QT_ID_KIND_COUNT - 1] = row;
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtInterner, qt_interner_free)
