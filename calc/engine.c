@@ -323,6 +323,8 @@ run_cmp (gconstpointer a, gconstpointer b)
 static void
 order_runs (const QtDataset *ds, GArray *runs)
 {
+  if (runs->len == 0)
+    return;
   g_autofree guint *run_of = g_new (guint, ds->n_receipts + 1);
   memset (run_of, 0xff, sizeof (guint) * (ds->n_receipts + 1));
   for (guint r = 0; r < runs->len; r++)
