@@ -20,7 +20,7 @@ typedef struct {
   RowParser parse;
   gsize elem_size;
   gboolean defines_ids; /* each row interns an id of its own (its key) */
-  int prefetch[2];      /* required columns whose ids are prefetched, or -1 */
+  int prefetch[3];      /* required columns whose ids are prefetched, or -1 */
 } TableSpec;
 
 struct Loader {
@@ -387,9 +387,9 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
          && check_id_key (ld, rec, 0, a->adjustment_id, QT_ID_ADJUSTMENT, error);
 }
 
-#define SPEC(file, opt, cols, parser, type, ids, pf0, pf1, ...) \
+#define SPEC(file, opt, cols, parser, type, ids, pf0, pf1, pf2, ...) \
   { { file, opt, cols, G_N_ELEMENTS (cols), { __VA_ARGS__ } }, parser, sizeof (type), ids, \
-    { pf0, pf1 } }
+    { pf0, pf1, pf2 } }
 /* Field kinds of the required columns, in their order (see QtFieldKind). */
 #define TXT QT_FIELD_TEXT
 #define DEC QT_FIELD_DECIMAL
@@ -399,16 +399,16 @@ enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
        T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
 
 static const TableSpec tables[T_COUNT] = {
-  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1, TXT),
-  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, TXT),
-  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, TXT),
-  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, TXT, TXT, TXT, DAY),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, TXT, TXT, TXT, DEC, DEC, DEC),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, TXT, TXT, DEC),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, TXT, TXT, DAY, DEC),
-  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, TXT, TXT, TXT, DEC),
-  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, TXT, TXT, DEC),
-  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, TXT, TXT, TXT, DEC),
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1, -1, TXT),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, -1, TXT),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, -1, TXT),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, 2, TXT, TXT, TXT, DAY),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, TXT, TXT, TXT, DEC, DEC, DEC),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, TXT, TXT, DEC),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, -1, TXT, TXT, DAY, DEC),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, -1, TXT, TXT, TXT, DEC),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, -1, TXT, TXT, DEC),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, -1, TXT, TXT, TXT, DEC),
 };
 
 /* The random lookups of a table (its new keys, the orders and customers
