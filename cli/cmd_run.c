@@ -34,7 +34,7 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Run directory to create (must not exist)", "DIR" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &o->replace, "Atomically replace an existing draft run directory", NULL },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads for rendering and writing (default 2; the output bytes never depend on it)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— compute one period's commissions");
