@@ -471,11 +471,25 @@ result_new (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period)
   return res;
 }
 
-/* Moves the month's slices and receipt exceptions into the result. */
+/* Sorting P's slices into credits.csv order, on a thread of its own while
+ * the per-rep figures are computed (they read only the month's sums). */
+typedef struct {
+  const QtDataset *ds;
+  GArray *slices;   /* in: the month's; out: sorted */
+} SliceSort;
+
+static gpointer
+sort_job (gpointer data)
+{
+  SliceSort *job = data;
+  job->slices = sort_slices (job->ds, job->slices);
+  return NULL;
+}
+
+/* Moves the month's counts, sums and receipt exceptions into the result. */
 static void
 take_credit (QtRunResult *res, QtMonthCredit *mc)
 {
-  res->slices = sort_slices (res->ds, g_steal_pointer (&mc->slices));
   g_array_append_vals (res->exceptions, mc->exceptions->data, mc->exceptions->len);
   g_array_set_clear_func (mc->exceptions, NULL); /* messages now owned by res */
   res->receipts_in_period = mc->receipts_in_period;
@@ -564,7 +578,7 @@ qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod per
 {
   if (!check_plans (ds, plans, period, error))
     return NULL;
-  g_autoptr (QtIndex) ix = qt_index_new (ds);
+  g_autoptr (QtIndex) ix = qt_index_new_threads (ds, threads);
   guint n_versions;
   const QtPlanVersion *const *versions = qt_plan_set_versions (plans, &n_versions);
   for (guint i = 0; i < n_versions; i++)
@@ -576,6 +590,10 @@ qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod per
   gboolean quarter_end = qt_period_closes_quarter (period);
   QtMonthCredit *months[3] = { NULL, NULL, NULL };
   credit_months (ix, plans, period, threads, months);
+  SliceSort sort = { ds, g_steal_pointer (&months[2]->slices) };
+  GThread *sorter = threads > 1 ? g_thread_try_new ("qt-sort", sort_job, &sort, NULL) : NULL;
+  if (sorter == NULL)
+    sort_job (&sort);
   take_credit (res, months[2]);
   row_exceptions (&e);
   per_rep (&e, months, quarter_end);
@@ -584,6 +602,9 @@ qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod per
   else
     collect_plans (&e, months + 2, 1);
   g_array_sort (res->exceptions, exception_cmp);
+  if (sorter != NULL)
+    g_thread_join (sorter);
+  res->slices = sort.slices;
   for (int m = 0; m < 3; m++)
     qt_month_credit_free (months[m]);
   return g_steal_pointer (&res);

@@ -171,8 +171,21 @@ quota_key (guint rep, QtPeriod period)
   return GSIZE_TO_POINTER (((gsize) rep << 20 | (gsize) period) + 1);
 }
 
+static gpointer
+index_customers_job (gpointer ix)
+{
+  index_customers (ix);
+  return NULL;
+}
+
 QtIndex *
 qt_index_new (const QtDataset *ds)
+{
+  return qt_index_new_threads (ds, 1);
+}
+
+QtIndex *
+qt_index_new_threads (const QtDataset *ds, guint threads)
 {
   QtIndex *ix = g_new0 (QtIndex, 1);
   ix->ds = ds;
@@ -184,10 +197,16 @@ qt_index_new (const QtDataset *ds)
         g_hash_table_insert (ix->quota_by_key, quota_key ((guint) rep, ds->quotas[i].period),
                              GUINT_TO_POINTER (i + 1));
     }
+  /* The customer groups on a second thread: they share nothing with the
+   * rest but the read-only data set. */
+  GThread *helper = threads > 1 ? g_thread_try_new ("qt-index", index_customers_job, ix, NULL) : NULL;
+  if (helper == NULL)
+    index_customers (ix);
   index_children (ix);
   index_first_positive (ix);
-  index_customers (ix);
   index_receipt_months (ix);
+  if (helper != NULL)
+    g_thread_join (helper);
   return ix;
 }
 

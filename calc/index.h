@@ -43,6 +43,8 @@ typedef struct {
 
 /* (transfer full) */
 QtIndex *qt_index_new (const QtDataset *ds);
+/* The same, building independent parts on a second thread when threads > 1. */
+QtIndex *qt_index_new_threads (const QtDataset *ds, guint threads);
 void qt_index_free (QtIndex *ix);
 
 /* Index of the rep / order with that (interned) id, or -1. */
