@@ -451,7 +451,7 @@ qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_
 const QtTypedField *
 qt_table_stream_typed (const QtTableStream *s, guint col)
 {
-  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
+  if (s == NULL || s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
       || col >= QT_TABLE_MAX_COLS)
     return NULL;
   gsize k = (gsize) (s->cursor - 1) * QT_TABLE_MAX_COLS + col;

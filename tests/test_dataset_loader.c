@@ -182,6 +182,13 @@ test_optional_files_absent (void **state)
   assert_int_equal (ds->n_splits, 0);
   assert_int_equal (ds->n_adjustments, 0);
   assert_int_equal (ds->files->len, 8);
+  /* The same with the reading thread (an absent file between two present). */
+  g_autoptr (QtDataset) two = qt_dataset_load_dir_threads (f->data, 2, &error);
+  assert_null (error);
+  assert_int_equal (two->n_splits, 0);
+  assert_int_equal (two->n_receipts, ds->n_receipts);
+  assert_int_equal (two->n_adjustments, 0);
+  assert_int_equal (two->files->len, 8);
 }
 
 /* The error of loading with `threads`, or NULL. (transfer full) */
