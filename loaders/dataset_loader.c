@@ -83,7 +83,9 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
       *out = last;
       return TRUE;
     }
-  *out = ld->last_id[col] = qt_intern (ld->ds->ids, s, len);
+  const QtTypedField *typed = qt_table_stream_typed (ld->stream, (guint) col);
+  *out = ld->last_id[col] = typed != NULL ? qt_intern_hashed (ld->ds->ids, s, len, typed->hash)
+                                          : qt_intern (ld->ds->ids, s, len);
   return TRUE;
 }
 
@@ -394,34 +396,36 @@ parse_adjustment (Loader *ld, const QtCsvRecord *rec, GError **error)
 #define TXT QT_FIELD_TEXT
 #define DEC QT_FIELD_DECIMAL
 #define DAY QT_FIELD_DATE
+#define ID QT_FIELD_ID
 
 enum { T_REPS, T_CUSTOMERS, T_PRODUCTS, T_ORDERS, T_LINES, T_SPLITS, T_RECEIPTS,
        T_ACTIVITIES, T_QUOTAS, T_ADJUSTMENTS, T_COUNT };
 
 static const TableSpec tables[T_COUNT] = {
-  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1, -1, TXT),
-  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, -1, TXT),
-  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, -1, TXT),
-  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, 2, TXT, TXT, TXT, DAY),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, TXT, TXT, TXT, DEC, DEC, DEC),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, TXT, TXT, DEC),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, -1, TXT, TXT, DAY, DEC),
-  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, -1, TXT, TXT, TXT, DEC),
-  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, -1, TXT, TXT, DEC),
-  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, -1, TXT, TXT, TXT, DEC),
+  [T_REPS] = SPEC ("reps.csv", FALSE, rep_cols, parse_rep, QtRep, TRUE, -1, -1, -1, ID, TXT, ID, TXT, ID),
+  [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, -1, ID),
+  [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, -1, ID),
+  [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, 2, ID, ID, ID, DAY),
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, ID, ID, ID, DEC, DEC, DEC),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, ID, ID, DEC),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, -1, ID, ID, DAY, DEC),
+  [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, -1, ID, TXT, ID, DEC),
+  [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, -1, ID, TXT, DEC),
+  [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, -1, ID, ID, TXT, DEC),
 };
 
 /* The random lookups of a table (its new keys, the orders and customers
  * it names) wait on memory; asked for a chunk of records ahead, they
  * overlap instead (a QtRecordPrefetch). */
 static void
-prefetch_ids (gpointer data, const QtCsvRecord *rec, int stage)
+prefetch_ids (gpointer data, const QtRecordAhead *rec, int stage)
 {
   const Loader *ld = data;
   for (guint c = 0; c < G_N_ELEMENTS (ld->spec->prefetch) && ld->spec->prefetch[c] >= 0; c++)
     {
-      int i = ld->idx[ld->spec->prefetch[c]];
-      qt_intern_prefetch (ld->ds->ids, rec->fields[i], rec->lens[i], stage == 1);
+      const QtTypedField *typed = qt_record_ahead_typed (rec, (guint) ld->spec->prefetch[c]);
+      if (typed != NULL)
+        qt_intern_prefetch (ld->ds->ids, typed->hash, stage == 1);
     }
 }
 

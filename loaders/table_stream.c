@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../calc/amount.h"
+#include "../model/intern.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 
@@ -207,6 +208,11 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
         m->typed_ok[base + c] = qt_num_parse_short (f, len, &out->num);
       else if (t->kinds[c] == QT_FIELD_DATE)
         m->typed_ok[base + c] = qt_date_parse (f, len, &out->day);
+      else if (t->kinds[c] == QT_FIELD_ID && len > 0)
+        {
+          out->hash = qt_intern_hash (f, len);
+          m->typed_ok[base + c] = TRUE;
+        }
     }
 }
 
@@ -275,14 +281,27 @@ record_at (QtTableStream *s, const Msg *m, guint k, QtCsvRecord *rec)
   rec->lens = &g_array_index (m->lens, gsize, first);
 }
 
+struct QtRecordAhead {
+  const QtTypedField *typed;  /* QT_TABLE_MAX_COLS of them */
+  const guint8 *ok;
+};
+
+const QtTypedField *
+qt_record_ahead_typed (const QtRecordAhead *rec, guint col)
+{
+  return col < QT_TABLE_MAX_COLS && rec->ok[col] ? &rec->typed[col] : NULL;
+}
+
 static void
 prefetch_chunk (QtTableStream *s, const Msg *m)
 {
-  QtCsvRecord rec;
+  if (m->typed_ok == NULL)
+    return;
   for (int stage = 0; stage < 2; stage++)
     for (guint k = 0; k < m->n; k++)
       {
-        record_at (s, m, k, &rec);
+        QtRecordAhead rec = { &m->typed[(gsize) k * QT_TABLE_MAX_COLS],
+                              &m->typed_ok[(gsize) k * QT_TABLE_MAX_COLS] };
         s->prefetch (s->prefetch_data, &rec, stage);
       }
 }

@@ -17,9 +17,10 @@
 
 G_BEGIN_DECLS
 
-/* What a required column holds: the thread parses decimals and dates
- * ahead too (the loader still parses, and reports, what it could not). */
-typedef enum { QT_FIELD_TEXT, QT_FIELD_DECIMAL, QT_FIELD_DATE } QtFieldKind;
+/* What a required column holds: the thread parses decimals and dates and
+ * hashes ids ahead too (the loader still parses, and reports, what it
+ * could not). */
+typedef enum { QT_FIELD_TEXT, QT_FIELD_DECIMAL, QT_FIELD_DATE, QT_FIELD_ID } QtFieldKind;
 
 #define QT_TABLE_MAX_COLS 8
 
@@ -34,8 +35,9 @@ typedef struct {
 
 /* A required field of the current record, parsed by the thread. */
 typedef struct {
-  QtNum num;   /* QT_FIELD_DECIMAL: a short decimal (qt_num_parse_short) */
-  QtDay day;   /* QT_FIELD_DATE */
+  QtNum num;     /* QT_FIELD_DECIMAL: a short decimal (qt_num_parse_short) */
+  QtDay day;     /* QT_FIELD_DATE */
+  guint32 hash;  /* QT_FIELD_ID: qt_intern_hash of a non-empty id */
 } QtTypedField;
 
 typedef struct QtTableStream QtTableStream;
@@ -69,8 +71,14 @@ const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
 
 /* Called for every record of a chunk, all of them with stage 0, then all
  * with stage 1, before the first is returned by qt_table_stream_next: a
- * chance to prefetch what the records will look up (threaded only). */
-typedef void (*QtRecordPrefetch) (gpointer data, const QtCsvRecord *rec, int stage);
+ * chance to prefetch what the records will look up (threaded only).
+ * typed(col) is what qt_table_stream_typed would give for that record. */
+typedef struct QtRecordAhead QtRecordAhead;
+typedef void (*QtRecordPrefetch) (gpointer data, const QtRecordAhead *rec, int stage);
+
+/* Required column `col` of a record given to a QtRecordPrefetch, as
+ * parsed by the thread, or NULL. */
+const QtTypedField *qt_record_ahead_typed (const QtRecordAhead *rec, guint col);
 
 /* Sets the prefetch hook for the records from now on (NULL: none). */
 void qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer data);

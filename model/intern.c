@@ -94,8 +94,8 @@ qt_interner_copy (QtInterner *in, const char *s, gsize len)
 /* FNV-1a over the bytes, then a murmur3 finaliser: FNV's low bits mix
  * poorly for ids that differ only in their last digits, and the table
  * indexes by the low bits. */
-static guint32
-hash_bytes (const char *s, gsize len)
+guint32
+qt_intern_hash (const char *s, gsize len)
 {
   guint32 h = 2166136261u;
   for (gsize i = 0; i < len; i++)
@@ -146,9 +146,8 @@ qt_interner_reserve (QtInterner *in, gsize more)
 }
 
 void
-qt_intern_prefetch (const QtInterner *in, const char *s, gsize len, gboolean text)
+qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text)
 {
-  guint32 h = hash_bytes (s, len);
   gsize j = h & in->mask;
   if (!text)
     {
@@ -167,7 +166,12 @@ qt_intern_prefetch (const QtInterner *in, const char *s, gsize len, gboolean tex
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {
-  guint32 h = hash_bytes (s, len);
+  return qt_intern_hashed (in, s, len, qt_intern_hash (s, len));
+}
+
+const char *
+qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h)
+{
   gsize j = h & in->mask;
   for (const Slot *slot; (slot = &in->slots[j])->ref != 0; j = (j + 1) & in->mask)
     if (slot->hash == h)
