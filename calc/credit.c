@@ -496,12 +496,47 @@ prefetch_lines (const Month *m, const ByOrder *b)
     __builtin_prefetch (&m->ds->splits[ix->order_splits[first]]);
 }
 
-QtMonthCredit *
-qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
+/* Receipts per share of a month's work: small enough to balance two
+ * threads, large enough to keep the prefetching loop streaming. */
+#define WORK_CHUNK 2048
+
+struct QtMonthWork {
+  const QtIndex *ix;
+  const QtPlanSet *plans;
+  QtPeriod period;
+  gboolean detailed;
+  ByOrder *receipts;    /* the month's receipts in their orders' row order */
+  guint n;
+  guint slice_bound;
+  gint next_chunk;      /* atomic */
+};
+
+QtMonthWork *
+qt_month_work_new (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
 {
-  const QtDataset *ds = ix->ds;
+  QtMonthWork *w = g_new0 (QtMonthWork, 1);
+  *w = (QtMonthWork) { ix, plans, period, detailed, NULL, 0, 0, 0 };
+  w->receipts = receipts_by_order (ix, period, &w->n);
+  if (detailed)
+    w->slice_bound = slice_bound (ix, w->receipts, w->n);
+  return w;
+}
+
+void
+qt_month_work_free (QtMonthWork *w)
+{
+  if (w == NULL)
+    return;
+  g_free (w->receipts);
+  g_free (w);
+}
+
+static QtMonthCredit *
+month_credit_new (const QtMonthWork *w)
+{
+  const QtDataset *ds = w->ix->ds;
   QtMonthCredit *mc = g_new0 (QtMonthCredit, 1);
-  mc->period = period;
+  mc->period = w->period;
   mc->n_reps = ds->n_reps;
   mc->credit = g_new (mpq_t, ds->n_reps + 1);
   mc->weighted = g_new (mpq_t, ds->n_reps + 1);
@@ -509,41 +544,98 @@ qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gbo
   for (guint i = 0; i < ds->n_reps; i++)
     mpq_inits (mc->credit[i], mc->weighted[i], NULL);
   mpq_inits (mc->amount_in_period, mc->amount_credited, mc->amount_excepted, NULL);
-  if (detailed)
+  if (w->detailed)
     {
       mc->exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
       g_array_set_clear_func (mc->exceptions, qt_exception_clear);
+      /* room for every slice at once: never copied while growing */
+      mc->slices = g_array_sized_new (FALSE, FALSE, sizeof (QtSlice), w->slice_bound);
+      g_array_set_clear_func (mc->slices, qt_slice_clear);
     }
+  return mc;
+}
+
+/* Credits w->receipts[from .. to) into m->mc. */
+static void
+credit_range (Month *m, const QtMonthWork *w, guint from, guint to)
+{
+  QtMonthCredit *mc = m->mc;
+  for (guint k = from; k < to; k++)
+    {
+      mc->receipts_in_period++;
+      if (k + PREFETCH_AHEAD < to)
+        prefetch_receipt (m, &w->receipts[k + PREFETCH_AHEAD]);
+      if (k + PREFETCH_AHEAD / 2 < to)
+        prefetch_lines (m, &w->receipts[k + PREFETCH_AHEAD / 2]);
+      credit_receipt (m, w->receipts[k].receipt);
+      mpq_add (mc->amount_in_period, mc->amount_in_period, m->amount);
+    }
+}
+
+QtMonthCredit *
+qt_month_work_run (QtMonthWork *w)
+{
+  const QtDataset *ds = w->ix->ds;
+  QtMonthCredit *mc = month_credit_new (w);
   g_autofree const QtPlanVersion **rep_plan = g_new0 (const QtPlanVersion *, ds->n_reps + 1);
   for (guint i = 0; i < ds->n_reps; i++)
-    rep_plan[i] = qt_credit_rep_plan (ix, plans, i, period);
-  Month m = { .ix = ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
+    rep_plan[i] = qt_credit_rep_plan (w->ix, w->plans, i, w->period);
+  Month m = { .ix = w->ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
   mpq_inits (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
              NULL);
   m.nets = g_array_new (FALSE, FALSE, sizeof (__mpq_struct));
-
-  guint n;
-  g_autofree ByOrder *receipts = receipts_by_order (ix, period, &n);
-  if (detailed) /* room for every slice at once: never copied while growing */
+  for (;;)
     {
-      mc->slices = g_array_sized_new (FALSE, FALSE, sizeof (QtSlice), slice_bound (ix, receipts, n));
-      g_array_set_clear_func (mc->slices, qt_slice_clear);
-    }
-  for (guint k = 0; k < n; k++)
-    {
-      mc->receipts_in_period++;
-      if (k + PREFETCH_AHEAD < n)
-        prefetch_receipt (&m, &receipts[k + PREFETCH_AHEAD]);
-      if (k + PREFETCH_AHEAD / 2 < n)
-        prefetch_lines (&m, &receipts[k + PREFETCH_AHEAD / 2]);
-      credit_receipt (&m, receipts[k].receipt);
-      mpq_add (mc->amount_in_period, mc->amount_in_period, m.amount);
+      gint c = g_atomic_int_add (&w->next_chunk, 1);
+      guint from = (guint) c * WORK_CHUNK;
+      if (c < 0 || from >= w->n)
+        break;
+      credit_range (&m, w, from, MIN (w->n, from + WORK_CHUNK));
     }
   mpq_clears (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
               NULL);
   for (guint i = 0; i < m.nets->len; i++)
     mpq_clear (net_of (&m, i));
   g_array_unref (m.nets);
+  return mc;
+}
+
+void
+qt_month_credit_merge (QtMonthCredit *into, QtMonthCredit *from)
+{
+  g_return_if_fail (into->n_reps == from->n_reps && into->period == from->period);
+  for (guint i = 0; i < into->n_reps; i++)
+    {
+      mpq_add (into->credit[i], into->credit[i], from->credit[i]);
+      mpq_add (into->weighted[i], into->weighted[i], from->weighted[i]);
+      into->n_slices[i] += from->n_slices[i];
+    }
+  into->receipts_in_period += from->receipts_in_period;
+  into->receipts_credited += from->receipts_credited;
+  into->receipts_excepted += from->receipts_excepted;
+  mpq_add (into->amount_in_period, into->amount_in_period, from->amount_in_period);
+  mpq_add (into->amount_credited, into->amount_credited, from->amount_credited);
+  mpq_add (into->amount_excepted, into->amount_excepted, from->amount_excepted);
+  /* The values move: `from` gives up its slices and messages. */
+  if (into->slices != NULL && from->slices != NULL)
+    {
+      g_array_append_vals (into->slices, from->slices->data, from->slices->len);
+      g_array_set_clear_func (from->slices, NULL);
+    }
+  if (into->exceptions != NULL && from->exceptions != NULL)
+    {
+      g_array_append_vals (into->exceptions, from->exceptions->data, from->exceptions->len);
+      g_array_set_clear_func (from->exceptions, NULL);
+    }
+  qt_month_credit_free (from);
+}
+
+QtMonthCredit *
+qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
+{
+  QtMonthWork *w = qt_month_work_new (ix, plans, period, detailed);
+  QtMonthCredit *mc = qt_month_work_run (w);
+  qt_month_work_free (w);
   return mc;
 }
 

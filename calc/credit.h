@@ -32,6 +32,18 @@ QtMonthCredit *qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPer
                                 gboolean detailed);
 void qt_month_credit_free (QtMonthCredit *mc);
 
+/* One month's credit shared by several threads: each qt_month_work_run
+ * takes chunks of the month's receipts until none is left and returns the
+ * credit of the chunks it took; qt_month_credit_merge adds them up (exact
+ * sums: the same result however the chunks fell). */
+typedef struct QtMonthWork QtMonthWork;
+QtMonthWork *qt_month_work_new (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period,
+                                gboolean detailed);
+QtMonthCredit *qt_month_work_run (QtMonthWork *w);
+void qt_month_work_free (QtMonthWork *w);
+/* Adds `from` into `into` (moving its slices and exceptions) and frees it. */
+void qt_month_credit_merge (QtMonthCredit *into, QtMonthCredit *from);
+
 /* Frees the owned members of a slice / exception (for GArray clear funcs). */
 void qt_slice_clear (gpointer slice);
 void qt_exception_clear (gpointer exception);

@@ -531,39 +531,47 @@ per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
   rank_teams (res);
 }
 
-/* The quarter's two earlier months, for the sprint (SPEC §12.7). */
+/* The second thread's share: at a quarter's end the two earlier months
+ * (for the sprint, SPEC §12.7), then whatever of P is left. */
 typedef struct {
   const QtIndex *ix;
   const QtPlanSet *plans;
-  QtPeriod first;
-  QtMonthCredit **out;
-} EarlierMonths;
+  QtPeriod first;          /* the quarter's first month */
+  gboolean quarter_end;
+  QtMonthCredit **out;     /* out[0..1]: the earlier months */
+  QtMonthWork *p;          /* P, shared with the main thread */
+  QtMonthCredit *p_part;   /* the part of P this thread credited */
+} HelperJob;
 
 static gpointer
-credit_earlier_months (gpointer data)
+helper_job (gpointer data)
 {
-  EarlierMonths *job = data;
-  for (int m = 0; m < 2; m++)
+  HelperJob *job = data;
+  for (int m = 0; m < 2 && job->quarter_end; m++)
     job->out[m] = qt_credit_month (job->ix, job->plans, job->first + m, FALSE);
+  job->p_part = qt_month_work_run (job->p);
   return NULL;
 }
 
 /* Credits P (in full) and, at a quarter end, its two earlier months (W
- * only) — on a second thread when allowed: the months share nothing but
- * read-only data, and each sum is exact, so the result cannot differ. */
+ * only).  With a second thread, it credits the earlier months and then
+ * joins the main thread on P, both taking chunks of P's receipts: the
+ * months share nothing but read-only data, and every sum is exact, so the
+ * result cannot differ (P's slices are sorted afterwards). */
 static void
 credit_months (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, guint threads,
                QtMonthCredit **months)
 {
-  EarlierMonths job = { ix, plans, period - 2, months };
-  GThread *helper = NULL;
-  if (qt_period_closes_quarter (period) && threads > 1)
-    helper = g_thread_new ("qt-sprint", credit_earlier_months, &job);
-  else if (qt_period_closes_quarter (period))
-    credit_earlier_months (&job);
-  months[2] = qt_credit_month (ix, plans, period, TRUE);
+  QtMonthWork *p = qt_month_work_new (ix, plans, period, TRUE);
+  HelperJob job = { ix, plans, period - 2, qt_period_closes_quarter (period), months, p, NULL };
+  GThread *helper = threads > 1 ? g_thread_try_new ("qt-sprint", helper_job, &job, NULL) : NULL;
+  if (helper == NULL)
+    helper_job (&job);
+  months[2] = qt_month_work_run (p);
   if (helper != NULL)
     g_thread_join (helper);
+  qt_month_credit_merge (months[2], job.p_part);
+  qt_month_work_free (p);
 }
 
 QtRunResult *
