@@ -28,11 +28,15 @@ struct Loader {
   const char *path;   /* path of the file being read, for messages */
   const TableSpec *spec;
   int idx[8];         /* field index of each required column */
-  GArray *rows;       /* rows of the table being read */
-  GArray *lines;      /* guint: source line of each row of that table */
+  /* The table being read, row by row (plain arrays grown together: GArray
+   * divides by the element size on every append, a measurable cost at
+   * millions of rows). */
+  char *rows;         /* n_rows rows of spec->elem_size bytes */
+  guint *lines;       /* source line of each row */
+  gint32 *chain;      /* per row: previous row of the same parent, or -1 */
+  guint *chain_len;   /* per row: length of its parent's chain up to it */
+  guint n_rows, cap_rows;
   QtKeySet *keys;     /* composite keys of that table → row */
-  GArray *chain;      /* gint32 per row: previous row of the same parent, or -1 */
-  GArray *chain_len;  /* guint per row: length of its parent's chain up to it */
   const char *last_id[8]; /* per column: the id interned for the previous row */
   int manager_col;    /* 1-based field number of reps.csv manager_id */
   QtFileLoaded loaded;
@@ -177,7 +181,7 @@ duplicate (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, guint fir
                             raw (ld, rec, cols[i], NULL));
   g_autofree char *what = g_string_free (names, FALSE);
   return field_error (ld, rec, cols[0], error, "duplicate key %s (first on line %u)", what,
-                      g_array_index (ld->lines, guint, first_row));
+                      ld->lines[first_row]);
 }
 
 /* A one-column key: the interned id remembers the row that defines it. */
@@ -188,7 +192,7 @@ check_id_key (Loader *ld, const QtCsvRecord *rec, int col, const char *id, QtIdK
   gint32 first = qt_id_row (id, kind);
   if (first >= 0)
     return duplicate (ld, rec, (const int[]) { col }, 1, (guint) first, error);
-  qt_id_set_row (id, kind, (gint32) ld->rows->len - 1);
+  qt_id_set_row (id, kind, (gint32) ld->n_rows - 1);
   return TRUE;
 }
 
@@ -198,7 +202,7 @@ check_tuple_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, gui
                  guintptr b, guintptr c, GError **error)
 {
   guint first;
-  if (qt_key_set_insert (ld->keys, a, b, c, ld->rows->len - 1, &first))
+  if (qt_key_set_insert (ld->keys, a, b, c, ld->n_rows - 1, &first))
     return TRUE;
   return duplicate (ld, rec, cols, n, first, error);
 }
@@ -211,11 +215,11 @@ check_tuple_key (Loader *ld, const QtCsvRecord *rec, const int *cols, int n, gui
 static void
 migrate_chain (Loader *ld, gint32 row, gsize child_offset)
 {
-  for (; row >= 0; row = g_array_index (ld->chain, gint32, row))
+  for (; row >= 0; row = ld->chain[row])
     {
-      const char *const *child = (const void *) (ld->rows->data + (gsize) row * ld->spec->elem_size
+      const char *const *child = (const void *) (ld->rows + (gsize) row * ld->spec->elem_size
                                                  + child_offset);
-      const char *const *parent = (const void *) (ld->rows->data + (gsize) row * ld->spec->elem_size);
+      const char *const *parent = (const void *) (ld->rows + (gsize) row * ld->spec->elem_size);
       guint unused;
       qt_key_set_insert (ld->keys, (guintptr) *parent, (guintptr) *child, 0, (guint) row, &unused);
     }
@@ -229,11 +233,11 @@ static gboolean
 check_chain_key (Loader *ld, const QtCsvRecord *rec, const int *cols, const char *parent,
                  const char *child, QtIdKind chain, gsize child_offset, GError **error)
 {
-  gint32 row = (gint32) ld->rows->len - 1;
+  gint32 row = (gint32) ld->n_rows - 1;
   gint32 prev = qt_id_row (parent, chain);
-  guint len = prev < 0 ? 1 : g_array_index (ld->chain_len, guint, prev) + 1;
-  g_array_append_val (ld->chain, prev);
-  g_array_append_val (ld->chain_len, len);
+  guint len = prev < 0 ? 1 : ld->chain_len[prev] + 1;
+  ld->chain[row] = prev;
+  ld->chain_len[row] = len;
   qt_id_set_row (parent, chain, row);
   if (len > CHAIN_WALK_MAX)
     {
@@ -241,9 +245,9 @@ check_chain_key (Loader *ld, const QtCsvRecord *rec, const int *cols, const char
         migrate_chain (ld, prev, child_offset);
       return check_tuple_key (ld, rec, cols, 2, (guintptr) parent, (guintptr) child, 0, error);
     }
-  for (gint32 r = prev; r >= 0; r = g_array_index (ld->chain, gint32, r))
+  for (gint32 r = prev; r >= 0; r = ld->chain[r])
     {
-      const char *const *other = (const void *) (ld->rows->data + (gsize) r * ld->spec->elem_size
+      const char *const *other = (const void *) (ld->rows + (gsize) r * ld->spec->elem_size
                                                  + child_offset);
       if (*other == child)
         return duplicate (ld, rec, cols, 2, (guint) r, error);
@@ -251,12 +255,27 @@ check_chain_key (Loader *ld, const QtCsvRecord *rec, const int *cols, const char
   return TRUE;
 }
 
+/* Room for `cap` rows (and their lines and chain links). */
+static void
+rows_reserve (Loader *ld, guint cap)
+{
+  ld->rows = g_realloc_n (ld->rows, cap, ld->spec->elem_size);
+  ld->lines = g_renew (guint, ld->lines, cap);
+  ld->chain = g_renew (gint32, ld->chain, cap);
+  ld->chain_len = g_renew (guint, ld->chain_len, cap);
+  ld->cap_rows = cap;
+}
+
 static gpointer
 new_row (Loader *ld, const QtCsvRecord *rec)
 {
-  g_array_append_val (ld->lines, rec->line);
-  g_array_set_size (ld->rows, ld->rows->len + 1);
-  return ld->rows->data + (gsize) (ld->rows->len - 1) * ld->spec->elem_size;
+  if (ld->n_rows == ld->cap_rows)
+    rows_reserve (ld, MAX (16u, ld->cap_rows * 2));
+  guint k = ld->n_rows++;
+  ld->lines[k] = rec->line;
+  char *row = ld->rows + (gsize) k * ld->spec->elem_size;
+  memset (row, 0, ld->spec->elem_size);
+  return row;
 }
 
 /* ---- one parser per table ---- */
@@ -450,11 +469,9 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
    * the ids a table defines cost one rehash at most. */
   if (spec->defines_ids)
     qt_interner_reserve (ld->ds->ids, hint);
-  ld->rows = g_array_sized_new (FALSE, TRUE, (guint) spec->elem_size, hint);
-  ld->lines = g_array_sized_new (FALSE, FALSE, sizeof (guint), hint);
+  ld->n_rows = ld->cap_rows = 0;
+  rows_reserve (ld, MAX (hint, 16u));
   ld->keys = qt_key_set_new ();
-  ld->chain = g_array_sized_new (FALSE, FALSE, sizeof (gint32), hint);
-  ld->chain_len = g_array_sized_new (FALSE, FALSE, sizeof (guint), hint);
   memset (ld->last_id, 0, sizeof ld->last_id);
   if (spec->parse == parse_rep)
     {
@@ -473,11 +490,11 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
       ok = FALSE;
     }
   g_clear_pointer (&ld->keys, qt_key_set_free);
-  g_clear_pointer (&ld->lines, g_array_unref);
-  g_clear_pointer (&ld->chain, g_array_unref);
-  g_clear_pointer (&ld->chain_len, g_array_unref);
-  *n = ld->rows->len;
-  *out = g_array_free (g_steal_pointer (&ld->rows), FALSE);
+  g_clear_pointer (&ld->lines, g_free);
+  g_clear_pointer (&ld->chain, g_free);
+  g_clear_pointer (&ld->chain_len, g_free);
+  *n = ld->n_rows;
+  *out = g_steal_pointer (&ld->rows);
 
   QtInputFile *file = g_new0 (QtInputFile, 1);
   file->name = g_strdup (spec->f.file);
