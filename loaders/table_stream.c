@@ -136,7 +136,8 @@ typedef struct {
   guint line[CHUNK_RECORDS];
   guint nfields[CHUNK_RECORDS];
   guint first[CHUNK_RECORDS]; /* index of the record's first field */
-  GArray *offs, *lens;    /* gsize per field: offset in text, length */
+  gsize *offs, *lens;     /* per field: offset in text, length */
+  guint n_fields, cap_fields;
   QtTypedField *typed;    /* per record, QT_TABLE_MAX_COLS required fields */
   guint8 *typed_ok;       /* whether typed[] holds the field's value */
   char *text;             /* the fields, each followed by a NUL */
@@ -152,8 +153,6 @@ msg_new (MsgKind kind)
   m->kind = kind;
   if (kind == MSG_RECORDS)
     {
-      m->offs = g_array_new (FALSE, FALSE, sizeof (gsize));
-      m->lens = g_array_new (FALSE, FALSE, sizeof (gsize));
     }
   return m;
 }
@@ -166,10 +165,8 @@ msg_free (Msg *m)
   g_clear_pointer (&m->bytes, g_bytes_unref);
   g_free (m->sha256);
   g_clear_error (&m->error);
-  if (m->offs != NULL)
-    g_array_unref (m->offs);
-  if (m->lens != NULL)
-    g_array_unref (m->lens);
+  g_free (m->offs);
+  g_free (m->lens);
   g_free (m->text);
   g_free (m->typed);
   g_free (m->typed_ok);
@@ -182,8 +179,7 @@ msg_reset (Msg *m)
   m->n = 0;
   m->end = FALSE;
   g_clear_error (&m->error);
-  g_array_set_size (m->offs, 0);
-  g_array_set_size (m->lens, 0);
+  m->n_fields = 0;
   m->text_len = 0;
   if (m->typed_ok != NULL)
     memset (m->typed_ok, 0, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
@@ -228,14 +224,20 @@ msg_add (Msg *m, const QtCsvRecord *rec)
       m->text_cap = MAX (MAX (m->text_cap * 2, 1u << 16), m->text_len + need);
       m->text = g_realloc (m->text, m->text_cap);
     }
+  if (m->n_fields + rec->nfields > m->cap_fields)
+    {
+      m->cap_fields = MAX (MAX (m->cap_fields * 2, 8u * CHUNK_RECORDS), m->n_fields + rec->nfields);
+      m->offs = g_renew (gsize, m->offs, m->cap_fields);
+      m->lens = g_renew (gsize, m->lens, m->cap_fields);
+    }
   m->line[m->n] = rec->line;
   m->nfields[m->n] = rec->nfields;
-  m->first[m->n] = m->offs->len;
+  m->first[m->n] = m->n_fields;
   for (guint i = 0; i < rec->nfields; i++)
     {
       memcpy (m->text + m->text_len, rec->fields[i], rec->lens[i] + 1);
-      g_array_append_val (m->offs, m->text_len);
-      g_array_append_val (m->lens, rec->lens[i]);
+      m->offs[m->n_fields] = m->text_len;
+      m->lens[m->n_fields++] = rec->lens[i];
       m->text_len += rec->lens[i] + 1;
     }
   m->n++;
@@ -249,7 +251,8 @@ struct QtTableStream {
   gint stop;              /* atomic: the loader wants no more */
   Msg *cur;               /* chunk being served */
   guint cursor;           /* next record of cur */
-  GPtrArray *ptrs;        /* char* of the record served */
+  char **ptrs;            /* fields of the record served */
+  guint cap_ptrs;
   QtRecordPrefetch prefetch;
   gpointer prefetch_data;
   /* The thread's next table, read while the loader had enough records. */
@@ -271,14 +274,18 @@ qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer 
 static void
 record_at (QtTableStream *s, const Msg *m, guint k, QtCsvRecord *rec)
 {
-  guint first = m->first[k];
-  g_ptr_array_set_size (s->ptrs, m->nfields[k]);
-  for (guint i = 0; i < m->nfields[k]; i++)
-    s->ptrs->pdata[i] = m->text + g_array_index (m->offs, gsize, first + i);
+  guint first = m->first[k], n = m->nfields[k];
+  if (n > s->cap_ptrs)
+    {
+      s->cap_ptrs = MAX (n, 2 * s->cap_ptrs);
+      s->ptrs = g_renew (char *, s->ptrs, s->cap_ptrs);
+    }
+  for (guint i = 0; i < n; i++)
+    s->ptrs[i] = m->text + m->offs[first + i];
   rec->line = m->line[k];
-  rec->nfields = m->nfields[k];
-  rec->fields = (char **) s->ptrs->pdata;
-  rec->lens = &g_array_index (m->lens, gsize, first);
+  rec->nfields = n;
+  rec->fields = s->ptrs;
+  rec->lens = m->lens + first;
 }
 
 struct QtRecordAhead {
@@ -395,7 +402,6 @@ qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboole
 {
   QtTableStream *s = g_new0 (QtTableStream, 1);
   s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n };
-  s->ptrs = g_ptr_array_new ();
   for (guint i = 0; i < n; i++)
     g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLS, s);
   if (!threaded)
@@ -435,7 +441,7 @@ qt_table_stream_free (QtTableStream *s)
   if (s->empty != NULL)
     drain (s->empty);
   open_table_clear (&s->src.cur);
-  g_ptr_array_unref (s->ptrs);
+  g_free (s->ptrs);
   g_free (s);
 }
 
