@@ -45,6 +45,32 @@ read_year_month (const char *text, unsigned *year, unsigned *month)
          && read_digits (text + 5, 2, month) && *month >= 1 && *month <= 12;
 }
 
+static gboolean
+is_leap (unsigned y)
+{
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/* Days of the proleptic Gregorian calendar before the first of month m of
+ * year y, so that day 1 is 0001-01-01 (GDate's Julian day numbers; this
+ * is the arithmetic GDate does, without its per-call validation). */
+static guint32
+days_before (unsigned y, unsigned m)
+{
+  static const unsigned short before_month[12] = { 0, 31, 59, 90, 120, 151,
+                                                   181, 212, 243, 273, 304, 334 };
+  unsigned py = y - 1;
+  return py * 365u + py / 4 - py / 100 + py / 400 + before_month[m - 1]
+         + (m > 2 && is_leap (y) ? 1u : 0u);
+}
+
+static unsigned
+days_in_month (unsigned y, unsigned m)
+{
+  static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  return days[m - 1] + (m == 2 && is_leap (y) ? 1u : 0u);
+}
+
 /* SPEC §2, §12.1.5: exactly `YYYY-MM-DD`, a real calendar day. */
 gboolean
 qt_date_parse (const char *text, gsize len, QtDay *out)
@@ -58,13 +84,9 @@ qt_date_parse (const char *text, gsize len, QtDay *out)
       || !read_digits (text + 8, 2, &d))
     return FALSE;
   /* Rejects day 00 and days past the month's end, leap years included. */
-  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+  if (d < 1 || d > days_in_month (y, m))
     return FALSE;
-
-  GDate date;
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
-  *out = (QtDay) g_date_get_julian (&date);
+  *out = (QtDay) (days_before (y, m) + d);
   return TRUE;
 }
 

@@ -297,6 +297,38 @@ test_format_round_trip (void **state)
     }
 }
 
+/* Every day of years 1–9999 parses to GDate's Julian day number, and the
+ * day after each month's last (and day 00) is rejected: the arithmetic
+ * of qt_date_parse against GLib's calendar. */
+static void
+test_every_day_matches_gdate (void **state)
+{
+  (void) state;
+  for (unsigned y = 1; y <= 9999; y++)
+    for (unsigned m = 1; m <= 12; m++)
+      {
+        unsigned last = g_date_get_days_in_month ((GDateMonth) m, (GDateYear) y);
+        for (unsigned d = 0; d <= last + 1; d++)
+          {
+            char text[16];
+            g_snprintf (text, sizeof text, "%04u-%02u-%02u", y, m, d);
+            QtDay day = 0;
+            gboolean ok = qt_date_parse (text, 10, &day);
+            if (d == 0 || d > last)
+              {
+                if (ok)
+                  fail_msg ("%s parsed", text);
+                continue;
+              }
+            GDate date;
+            g_date_clear (&date, 1);
+            g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
+            if (!ok || day != (QtDay) g_date_get_julian (&date))
+              fail_msg ("%s: %d, GDate %u", text, day, g_date_get_julian (&date));
+          }
+      }
+}
+
 int
 main (void)
 {
@@ -311,6 +343,7 @@ main (void)
     cmocka_unit_test (test_quarters_of_periods),
     cmocka_unit_test (test_format),
     cmocka_unit_test (test_format_round_trip),
+    cmocka_unit_test (test_every_day_matches_gdate),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
