@@ -477,17 +477,19 @@ prefetch_receipt (const Month *m, const ByOrder *b)
   __builtin_prefetch (&m->ds->orders[b->order]);
   __builtin_prefetch (&ix->line_start[b->order]);
   __builtin_prefetch (&ix->split_start[b->order]);
-  __builtin_prefetch (m->ds->orders[b->order].order_id - sizeof (gint32) * QT_ID_KIND_COUNT);
 }
 
 /* The second step, nearer: the order's first line and split rows, whose
- * positions the first step brought in. */
+ * positions the first step brought in, and the row indexes before its id's
+ * text (model/intern.c). */
 static void
 prefetch_lines (const Month *m, const ByOrder *b)
 {
   const QtIndex *ix = m->ix;
   if (b->order < 0)
     return;
+  __builtin_prefetch (m->ds->orders[b->order].order_id
+                      - sizeof (gint32) * (QT_ID_KIND_COUNT + 1));
   guint first = ix->line_start[b->order];
   if (first < ix->line_start[b->order + 1])
     __builtin_prefetch (&m->ds->lines[ix->order_lines[first]]);
