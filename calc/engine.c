@@ -346,9 +346,10 @@ order_runs (const QtDataset *ds, GArray *runs)
 }
 
 /* Puts the slices in credits.csv order (SPEC §5): by receipt_id, line_no,
- * rep_id.  A month's slices come a receipt at a time (qt_credit_month
- * credits each receipt once, whole), so only the receipts (ids are unique)
- * are sorted, then each receipt's few slices. */
+ * rep_id.  A month's slices come a receipt at a time (each receipt is
+ * credited whole by one thread, and the threads' lists are appended whole:
+ * qt_month_credit_merge), so only the receipts (ids are unique) are
+ * sorted, then each receipt's few slices. */
 static GArray *
 sort_slices (const QtDataset *ds, GArray *in)
 {
