@@ -103,12 +103,19 @@ get_order_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GEr
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   const char *last = ld->last_id[col];
+  /* The previous row's order, or else the next one (strncmp: never reads
+   * past the end of the id compared). */
   if (len > 0 && last != NULL)
     {
+      if (strncmp (last, s, len) == 0 && last[len] == '\0')
+        {
+          *out = last;
+          return TRUE;
+        }
       gint32 row = qt_id_row (last, QT_ID_ORDER);
       const char *next = row >= 0 && (guint) row + 1 < ld->ds->n_orders
                            ? ld->ds->orders[row + 1].order_id : NULL;
-      if (next != NULL && memcmp (next, s, len) == 0 && next[len] == '\0')
+      if (next != NULL && strncmp (next, s, len) == 0 && next[len] == '\0')
         {
           *out = ld->last_id[col] = next;
           return TRUE;
