@@ -480,16 +480,14 @@ prefetch_receipt (const Month *m, const ByOrder *b)
 }
 
 /* The second step, nearer: the order's first line and split rows, whose
- * positions the first step brought in, and the row indexes before its id's
- * text (model/intern.c). */
+ * positions the first step brought in, and the row indexes of its id. */
 static void
 prefetch_lines (const Month *m, const ByOrder *b)
 {
   const QtIndex *ix = m->ix;
   if (b->order < 0)
     return;
-  __builtin_prefetch (m->ds->orders[b->order].order_id
-                      - sizeof (gint32) * (QT_ID_KIND_COUNT + 1));
+  qt_id_prefetch_rows (m->ds->orders[b->order].order_id);
   guint first = ix->line_start[b->order];
   if (first < ix->line_start[b->order + 1])
     __builtin_prefetch (&m->ds->lines[ix->order_lines[first]]);

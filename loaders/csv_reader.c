@@ -209,9 +209,8 @@ field_end (QtCsvReader *reader)
   reader->n_fields++;
 }
 
-/* Counts the LFs in data[from..to) (line numbers of later records). */
-static guint
-count_newlines (const char *from, const char *to)
+guint
+qt_csv_count_newlines (const char *from, const char *to)
 {
   guint n = 0;
   while (from < to)
@@ -295,7 +294,7 @@ parse_quoted (QtCsvReader *reader, guint rec_line, guint column,
           return FALSE;
         }
       buf_append (reader, p, (gsize) (q - p));
-      reader->line += count_newlines (p, q);
+      reader->line += qt_csv_count_newlines (p, q);
       p = q + 1;
       if (p < end && *p == '"')
         {

@@ -50,6 +50,10 @@ gboolean qt_csv_reader_read_header (QtCsvReader *reader,
                                     int *idx,
                                     GError **error);
 
+/* The LFs in from[0..to - from): line numbers of later records, and (plus
+ * one) a bound on a buffer's records. */
+guint qt_csv_count_newlines (const char *from, const char *to);
+
 /* The name given at creation. (transfer none) */
 const char *qt_csv_reader_get_name (QtCsvReader *reader);
 

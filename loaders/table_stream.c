@@ -98,19 +98,6 @@ open_table_clear (OpenTable *t)
   g_clear_pointer (&t->bytes, g_bytes_unref);
 }
 
-/* Line ends in data[0..len) (capped, for sizing only). */
-static guint
-count_lines (const char *data, gsize len)
-{
-  gsize n = 0;
-  for (const char *p = data, *end = data + len; p != NULL && p < end; n++)
-    {
-      p = memchr (p, '\n', (gsize) (end - p));
-      p = p ? p + 1 : NULL;
-    }
-  return (guint) MIN (n, G_MAXUINT / 2);
-}
-
 /* Reads table `i` into *t: its bytes, their SHA-256, its UTF-8 and header
  * checked (see qt_table_stream_open). */
 static gboolean
@@ -138,7 +125,7 @@ open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha
     return FALSE;
   *bytes = g_bytes_ref (t->bytes);
   *sha256 = qt_sha256_hex_bytes (t->bytes);
-  *n_lines = count_lines (data, len);
+  *n_lines = MIN (qt_csv_count_newlines (data, data + len), G_MAXUINT / 2) + 1;
   return TRUE;
 }
 
