@@ -50,16 +50,6 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
   return TRUE;
 }
 
-static gboolean
-put_snapshot (QtPipeline *p, QtOutputSink *sink, GError **error)
-{
-  p->snapshot_put = TRUE;
-  for (guint i = 0; i < p->ds->files->len; i++)
-    if (!put_input (sink, g_ptr_array_index (p->ds->files, i), error))
-      return FALSE;
-  return put_plans (p, sink, error);
-}
-
 /* Each data file goes to the sink as soon as it is loaded (a QtFileLoaded):
  * a sink with a thread writes it while the next files load. */
 typedef struct {
@@ -77,17 +67,17 @@ put_loaded (const QtInputFile *file, gpointer data)
 
 gboolean
 qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                     QtOutputSink *snapshot_to, QtPipeline *out, GError **error)
+                     QtOutputSink *sink, QtPipeline *out, GError **error)
 {
+  g_return_val_if_fail (sink != NULL, FALSE);
   QtPipeline p = { .threads = qt_statement_threads () };
   qt_pipeline_phase (NULL);
   p.plans = qt_plan_set_load_dir (plans_dir, error);
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
-  EarlyInputs early = { snapshot_to, NULL };
-  p.ds = qt_dataset_load_dir_full (data_dir, p.threads, snapshot_to ? put_loaded : NULL, &early,
-                                   error);
+  EarlyInputs early = { sink, NULL };
+  p.ds = qt_dataset_load_dir_full (data_dir, p.threads, put_loaded, &early, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
     {
@@ -96,16 +86,12 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
-  if (snapshot_to != NULL)
+  if (early.error != NULL || !put_plans (&p, sink, error))
     {
-      p.snapshot_put = TRUE;
-      if (early.error != NULL || !put_plans (&p, snapshot_to, error))
-        {
-          if (early.error != NULL)
-            g_propagate_error (error, early.error);
-          qt_pipeline_clear (&p);
-          return FALSE;
-        }
+      if (early.error != NULL)
+        g_propagate_error (error, early.error);
+      qt_pipeline_clear (&p);
+      return FALSE;
     }
   p.res = qt_engine_run_threads (p.ds, p.plans, period, p.threads, &local);
   if (p.res == NULL)
@@ -137,8 +123,6 @@ render_tables (gpointer data)
 gboolean
 qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
 {
-  if (!p->snapshot_put && !put_snapshot (p, sink, error))
-    return FALSE;
   /* The four tables render on a thread of their own while the statements
    * render; both only read the result, and files may reach the sink in
    * any order (the manifest sorts them). */

@@ -16,20 +16,19 @@ typedef struct {
   QtPlanSet *plans;
   QtRunResult *res;
   guint threads;      /* QT_THREADS / --threads */
-  gboolean snapshot_put; /* the input snapshot went to a sink already */
 } QtPipeline;
 
 /* Loads, validates and computes.  Errors are those of the loaders and the
  * engine (exit 2).  On success fills *out (clear with qt_pipeline_clear).
- * With `snapshot_to`, the input snapshot is put there as soon as the data
- * set is loaded (a sink with a thread then writes it during the
- * calculation), not by qt_pipeline_emit. */
+ * The input snapshot goes to `sink` as the data set loads, each file as
+ * soon as it is read (a sink with a thread then writes it during the rest
+ * of the load and the calculation). */
 gboolean qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                              QtOutputSink *snapshot_to, QtPipeline *out, GError **error);
+                              QtOutputSink *sink, QtPipeline *out, GError **error);
 
-/* Renders every file of the run directory — the input snapshot (unless
- * put already), the tables, the statements and, last, manifest.json — into
- * `sink`, finishing its thread, if any, before the manifest. */
+/* Renders the rest of the run directory — the tables, the statements and,
+ * last, manifest.json — into the sink given to qt_pipeline_compute,
+ * finishing its thread, if any, before the manifest. */
 gboolean qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error);
 void qt_pipeline_clear (QtPipeline *p);
 
