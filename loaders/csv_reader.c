@@ -9,12 +9,25 @@
 struct QtCsvReader
 {
   char *name;
-  const char *data; /* borrowed */
-  gsize len;
+  const char *data; /* borrowed (the supplier's buffer when streaming) */
+  gsize len;        /* data[0..len) is checked UTF-8 and may be parsed */
   gsize pos;        /* next unread byte */
   guint line;       /* physical line of data[pos] */
   gsize eol;        /* offset of the first LF at or after pos (or len) */
   gboolean eol_known;
+
+  /* Where the bytes come from: data[0..avail) so far, all of it at eof.
+   * `len` grows to the last line end supplied (to avail at eof), or stops
+   * at the first invalid byte (`bad`). */
+  QtCsvMore more;   /* NULL: one buffer given whole */
+  gpointer more_data;
+  gsize avail;
+  gboolean eof;
+  gboolean started; /* the BOM has been looked for */
+  gsize start;      /* first byte after the BOM */
+  gsize bad;        /* offset of the first invalid byte, when bad_known */
+  gboolean bad_known;
+  gboolean hit_limit; /* the record being parsed needed data[len] */
 
   /* Unescaped text of the current record: every field NUL-terminated, one
    * after the other.  Reused for every record, grown by doubling. */
@@ -93,27 +106,123 @@ locate_offset (const char *data, gsize start, gsize target,
   *field_out = field;
 }
 
-/* Checks that data[start..len) is UTF-8 without NUL bytes (a NUL would cut
- * the NUL-terminated field text short). */
-static gboolean
-validate_utf8 (const char *name, const char *data, gsize start, gsize len,
-               GError **error)
+/* Whether the 8 bytes of w are all ASCII and none is NUL. */
+static inline gboolean
+plain_ascii (guint64 w)
 {
-  const char *end = NULL;
+  const guint64 high = 0x8080808080808080u, ones = 0x0101010101010101u;
+  return ((w | ((w - ones) & ~w)) & high) == 0;
+}
+
+/* The offset of the first byte of data[from..to) that is not UTF-8 (or is
+ * NUL), or `to`.  ASCII runs are skipped a word at a time; a line holding
+ * other characters is left to g_utf8_validate_len (a character never
+ * spans a line end). */
+static gsize
+utf8_valid_up_to (const char *data, gsize from, gsize to)
+{
+  gsize i = from;
+  while (i < to)
+    {
+      guint64 w;
+      while (i + 8 <= to && (memcpy (&w, data + i, 8), plain_ascii (w)))
+        i += 8;
+      while (i < to && (guchar) data[i] < 0x80 && data[i] != '\0')
+        i++;
+      if (i == to)
+        break;
+      const char *nl = memchr (data + i, '\n', to - i);
+      gsize stop = nl != NULL ? (gsize) (nl - data) : to;
+      const char *end = NULL;
+      if (!g_utf8_validate_len (data + i, stop - i, &end))
+        return (gsize) (end - data);
+      i = stop;
+    }
+  return to;
+}
+
+/* Sets the error for the invalid byte at reader->bad. */
+static void
+set_bad_byte (QtCsvReader *reader, GError **error)
+{
   guint line, field;
-
-  if (start == len)
-    return TRUE; /* also keeps NULL data (an empty buffer) out of pointer math */
-  if (g_utf8_validate_len (data + start, len - start, &end))
-    return TRUE;
-
-  locate_offset (data, start, (gsize) (end - data), &line, &field);
-  if (*end == '\0')
-    set_malformed (error, name, line, field, "NUL byte in the text");
+  locate_offset (reader->data, reader->start, reader->bad, &line, &field);
+  if (reader->data[reader->bad] == '\0')
+    set_malformed (error, reader->name, line, field, "NUL byte in the text");
   else
-    set_malformed (error, name, line, field,
+    set_malformed (error, reader->name, line, field,
                    "invalid UTF-8 text (the file must be saved as UTF-8)");
-  return FALSE;
+}
+
+/* Makes more of the data parseable: asks the supplier for more (all of it
+ * when `all`), skips a leading BOM, and checks the new bytes' UTF-8 up to
+ * the last line end (or the end of the data).  Fails at a bad byte that
+ * the parser has reached, or when the supplier fails. */
+static gboolean
+extend (QtCsvReader *reader, gboolean all, GError **error)
+{
+  if (reader->bad_known)
+    {
+      set_bad_byte (reader, error);
+      return FALSE;
+    }
+  gsize limit = reader->len;
+  for (;;)
+    {
+      if (!reader->eof
+          && !reader->more (reader->more_data, all, &reader->data, &reader->avail, &reader->eof,
+                            error))
+        return FALSE;
+      if (!reader->started && reader->avail < 3 && !reader->eof)
+        continue; /* not enough to tell a BOM yet */
+      if (reader->eof)
+        limit = reader->avail;
+      else
+        {
+          limit = reader->avail;
+          while (limit > reader->len && reader->data[limit - 1] != '\n')
+            limit--; /* back to the last line end */
+        }
+      if (limit > reader->len || reader->eof)
+        break;
+    }
+  if (!reader->started)
+    {
+      reader->started = TRUE;
+      if (reader->avail >= 3 && memcmp (reader->data, utf8_bom, 3) == 0)
+        reader->start = reader->pos = reader->len = 3; /* SPEC §12.1.1: a BOM is skipped */
+      limit = MAX (limit, reader->len);
+    }
+  gsize valid = utf8_valid_up_to (reader->data, reader->len, limit);
+  if (valid < limit)
+    {
+      reader->bad = valid;
+      reader->bad_known = TRUE;
+    }
+  reader->len = valid;
+  reader->eol_known = FALSE;
+  return TRUE;
+}
+
+/* The supplier of a reader over one whole buffer: it has everything. */
+static gboolean
+whole_buffer (gpointer data, gboolean all, const char **bytes, gsize *avail, gboolean *eof,
+              GError **error)
+{
+  (void) data, (void) all, (void) bytes, (void) avail, (void) error;
+  *eof = TRUE;
+  return TRUE;
+}
+
+static QtCsvReader *
+reader_new (const char *name, QtCsvMore more, gpointer more_data)
+{
+  QtCsvReader *reader = g_new0 (QtCsvReader, 1);
+  reader->name = g_strdup (name);
+  reader->more = more;
+  reader->more_data = more_data;
+  reader->line = 1;
+  return reader;
 }
 
 QtCsvReader *
@@ -124,19 +233,18 @@ qt_csv_reader_new (const char *name, const char *data, gsize len,
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  gsize start = 0;
-  if (len >= 3 && memcmp (data, utf8_bom, 3) == 0)
-    start = 3; /* SPEC §12.1.1: a leading BOM is skipped */
+  QtCsvReader *reader = reader_new (name, whole_buffer, NULL);
+  reader->data = data != NULL ? data : "";
+  reader->avail = len;
+  return reader;
+}
 
-  if (!validate_utf8 (name, data, start, len, error))
-    return NULL;
-
-  QtCsvReader *reader = g_new0 (QtCsvReader, 1);
-  reader->name = g_strdup (name);
-  reader->data = data;
-  reader->len = len;
-  reader->pos = start;
-  reader->line = 1;
+QtCsvReader *
+qt_csv_reader_new_stream (const char *name, QtCsvMore more, gpointer more_data)
+{
+  g_return_val_if_fail (name != NULL && more != NULL, NULL);
+  QtCsvReader *reader = reader_new (name, more, more_data);
+  reader->data = "";
   return reader;
 }
 
@@ -263,6 +371,8 @@ parse_unquoted (QtCsvReader *reader)
     }
 
   const char *text_end = stop;
+  if (eol == NULL)
+    reader->hit_limit = TRUE; /* the record may go on past len */
   if (eol != NULL && text_end > p && text_end[-1] == '\r')
     text_end--; /* CRLF ends the record; a lone CR is text */
   buf_append (reader, p, (gsize) (text_end - p));
@@ -289,6 +399,7 @@ parse_quoted (QtCsvReader *reader, guint rec_line, guint column,
       const char *q = p < end ? memchr (p, '"', (gsize) (end - p)) : NULL;
       if (q == NULL)
         {
+          reader->hit_limit = TRUE;
           set_malformed (error, reader->name, rec_line, column,
                          "unterminated quoted field");
           return FALSE;
@@ -307,6 +418,7 @@ parse_quoted (QtCsvReader *reader, guint rec_line, guint column,
 
   /* SPEC §12.1.1: the closing quote must be followed by a comma, a line
    * end or the end of the data. */
+  reader->hit_limit |= p == end || (*p == '\r' && p + 1 == end);
   if (p == end)
     *stop = FIELD_LAST;
   else if (*p == ',')
@@ -348,18 +460,76 @@ skip_blank_lines (QtCsvReader *reader)
     }
 }
 
-/* Parses one record into the reader's buffers; FALSE at end of data (error
- * unset) or on malformed input. */
+/* The byte positions in the 8 bytes of w that equal c, one high bit each
+ * (exact: no false positives from borrows). */
+static inline guint64
+bytes_equal (guint64 w, guchar c)
+{
+  const guint64 low7 = 0x7F7F7F7F7F7F7F7Fu;
+  guint64 x = w ^ (0x0101010101010101u * c);
+  return ~(((x & low7) + low7) | x | low7);
+}
+
+/* The fast path for a record on one line without any quote (nearly every
+ * record): the line is copied once and its commas found a word at a time.
+ * FALSE (nothing consumed) when the general parser must judge it. */
 static gboolean
-parse_record (QtCsvReader *reader, guint *rec_line, GError **error)
+parse_plain_line (QtCsvReader *reader)
+{
+  const char *p = reader->data + reader->pos;
+  const char *eol = find_eol (reader);
+  if (eol == NULL)
+    return FALSE;
+  gsize n = (gsize) (eol - p);
+  if (memchr (p, '"', n) != NULL)
+    return FALSE;
+  gsize text = n > 0 && p[n - 1] == '\r' ? n - 1 : n; /* CRLF ends it; a CR is text elsewhere */
+  buf_reserve (reader, text + 8);
+  char *b = reader->buf;
+  memcpy (b, p, text);
+  memset (b + text, 0, 8);
+  gsize field = 0;
+  for (gsize i = 0; i < text; i += 8)
+    {
+      guint64 w;
+      memcpy (&w, b + i, 8);
+      for (guint64 m = bytes_equal (w, ','); m != 0; m &= m - 1)
+        {
+          gsize at = i + (gsize) (__builtin_ctzll (m) >> 3);
+          field_begin (reader);
+          reader->offs[reader->n_fields] = field;
+          reader->lens[reader->n_fields++] = at - field;
+          b[at] = '\0';
+          field = at + 1;
+        }
+    }
+  field_begin (reader);
+  reader->offs[reader->n_fields] = field;
+  reader->lens[reader->n_fields++] = text - field;
+  reader->buf_len = text + 1;
+  reader->pos += n + 1;
+  reader->line++;
+  return TRUE;
+}
+
+/* Parses one record of data[pos..len) into the reader's buffers; FALSE at
+ * the end of that data (error unset) or on malformed input.  Sets
+ * hit_limit when the outcome might change with data past len. */
+static gboolean
+parse_record_once (QtCsvReader *reader, guint *rec_line, GError **error)
 {
   skip_blank_lines (reader);
   if (reader->pos >= reader->len)
-    return FALSE;
+    {
+      reader->hit_limit = TRUE;
+      return FALSE;
+    }
 
   *rec_line = reader->line;
   reader->buf_len = 0;
   reader->n_fields = 0;
+  if (parse_plain_line (reader))
+    return TRUE;
 
   FieldStop stop;
   do
@@ -376,6 +546,42 @@ parse_record (QtCsvReader *reader, guint *rec_line, GError **error)
     }
   while (stop == FIELD_COMMA);
   return TRUE;
+}
+
+/* Every byte supplied, and all of it valid: len is the end of the data. */
+static gboolean
+at_true_end (const QtCsvReader *reader)
+{
+  return reader->started && reader->eof && reader->len == reader->avail && !reader->bad_known;
+}
+
+/* Parses the next record; when its outcome depended on bytes not yet
+ * parseable, makes more parseable and parses it again from its start
+ * (after an error: all the rest at once, errors being rare).  So records
+ * and errors come in file order, whatever the supplier's block size. */
+static gboolean
+parse_record (QtCsvReader *reader, guint *rec_line, GError **error)
+{
+  for (;;)
+    {
+      gsize pos = reader->pos;
+      guint line = reader->line;
+      GError *local = NULL;
+      reader->hit_limit = FALSE;
+      gboolean ok = reader->started && parse_record_once (reader, rec_line, &local);
+      if (reader->started && (!reader->hit_limit || at_true_end (reader)))
+        {
+          if (local != NULL)
+            g_propagate_error (error, local);
+          return ok;
+        }
+      gboolean failed = local != NULL;
+      g_clear_error (&local);
+      reader->pos = pos;
+      reader->line = line;
+      if (!extend (reader, failed, error))
+        return FALSE;
+    }
 }
 
 /* Remembers `local` as the reader's failure and hands it to the caller;

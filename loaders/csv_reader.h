@@ -18,7 +18,9 @@ G_BEGIN_DECLS
 typedef struct QtCsvReader QtCsvReader;
 
 /* One record.  fields[i] is NUL-terminated (the unescaped text) and lens[i]
- * its length in bytes; both stay valid until the next call on the reader. */
+ * its length in bytes; both stay valid until the next call on the reader.
+ * The fields lie one after the other in one buffer (fields[i + 1] =
+ * fields[i] + lens[i] + 1), and a record has at least one field. */
 typedef struct {
   guint line;     /* physical line where the record starts (1-based) */
   guint nfields;
@@ -28,10 +30,27 @@ typedef struct {
 
 /* Creates a reader over data[0..len) (the buffer is borrowed and must
  * outlive the reader).  `name` is used in error messages (a path or bare
- * file name).  The whole buffer is checked for valid UTF-8 here; the error
- * points at the line and field of the first bad byte.  (transfer full) */
+ * file name).  Invalid UTF-8 (or a NUL byte) is malformed: it is reported
+ * when the reader reaches the record that holds it, at that record's line
+ * and field, so records and errors come in file order.  Never fails now;
+ * `error` is kept for callers.  (transfer full) */
 QtCsvReader *qt_csv_reader_new (const char *name, const char *data, gsize len,
                                 GError **error);
+
+/* Supplies a streaming reader: makes more of the data available (at least
+ * one more byte, or all the rest when `all`), setting *data to the buffer
+ * (which may move), *avail to the bytes in it and *eof once that is all of
+ * them.  FALSE with error set when the bytes cannot be had. */
+typedef gboolean (*QtCsvMore) (gpointer more_data, gboolean all, const char **data,
+                               gsize *avail, gboolean *eof, GError **error);
+
+/* A reader over data that arrives a block at a time from `more`: the same
+ * records and errors as qt_csv_reader_new over all of it at once, whatever
+ * the blocks.  A record is parsed once the bytes it needs are there, so a
+ * caller can work on the first records while the rest is still being
+ * read.  (transfer full) */
+QtCsvReader *qt_csv_reader_new_stream (const char *name, QtCsvMore more, gpointer more_data);
+
 void qt_csv_reader_free (QtCsvReader *reader);
 
 /* Reads the next record into *rec.  Returns TRUE with a record, FALSE at the

@@ -466,9 +466,10 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
   *out = NULL;
   *n = 0;
   guint hint;
-  if (!qt_table_stream_open (stream, &bytes, &sha256, &hint, ld->idx, error))
+  gboolean present;
+  if (!qt_table_stream_open (stream, &present, &hint, ld->idx, error))
     return FALSE;
-  if (bytes == NULL) /* an absent optional file */
+  if (!present) /* an absent optional file */
     return TRUE;
   ld->path = path;
   ld->spec = spec;
@@ -496,6 +497,8 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
       g_propagate_error (error, g_steal_pointer (&local));
       ok = FALSE;
     }
+  if (ok)
+    qt_table_stream_finish (stream, &bytes, &sha256);
   g_clear_pointer (&ld->keys, qt_key_set_free);
   g_clear_pointer (&ld->lines, g_free);
   g_clear_pointer (&ld->chain, g_free);

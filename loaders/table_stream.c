@@ -16,10 +16,19 @@
 
 /* ---- a source: the files read and split in place ---- */
 
-/* One table opened: its reader over its bytes. */
+/* One table opened.  Its file is read a block at a time into one buffer
+ * (kept whole for the input snapshot), hashed as it comes, and its reader
+ * splits records as soon as their bytes are there: the loader starts on a
+ * file's first records while the rest is still being read, and each block
+ * is hashed, checked and split while it is in cache. */
 typedef struct {
   QtCsvReader *reader;    /* NULL when the file is absent */
-  GBytes *bytes;          /* its content (a reference the reader reads) */
+  char *path;
+  int fd;                 /* -1 once the whole file is read */
+  char *buf;              /* page-aligned, cap bytes */
+  gsize cap, avail;       /* avail < cap: room for a final NUL */
+  gsize size;             /* the file's size when opened (for sizing) */
+  QtSha256 *sha;          /* of buf[0..avail) */
 } OpenTable;
 
 typedef struct {
@@ -30,112 +39,144 @@ typedef struct {
   OpenTable cur;          /* the table being split */
 } Source;
 
-/* Page-aligned copies of the files: the run directory can then write its
- * input snapshot with direct I/O (reports/run_dir.c), without the page
- * cache's per-page cost.  Reads a regular file into such a buffer, or
- * returns NULL (any failure: the caller then reads it the usual way). */
+/* Page-aligned buffers: the run directory can then write the input
+ * snapshot with direct I/O (reports/run_dir.c), without the page cache's
+ * per-page cost. */
 #define QT_FILE_ALIGN 4096
+/* Bytes read at a time: a block is hashed, checked and split while it is
+ * still in the core's cache. */
+#define READ_BLOCK (512u << 10)
 
-static GBytes *
-read_aligned (const char *path)
+static char *
+aligned_alloc_or_die (gsize size)
 {
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
-  struct stat st;
-  if (fd < 0)
-    return NULL;
-  char *buf = NULL;
-  gsize len = 0;
-  gboolean ok = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_size > 0
-                && posix_memalign ((void **) &buf, QT_FILE_ALIGN, (gsize) st.st_size + 1) == 0;
-  while (ok && len < (gsize) st.st_size)
-    {
-      gssize n = read (fd, buf + len, (gsize) st.st_size - len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      ok = n > 0;
-      len += ok ? (gsize) n : 0;
-    }
-  /* A file that grew while read is left to the usual reader. */
-  char extra;
-  ok = ok && read (fd, &extra, 1) == 0;
-  close (fd);
-  if (!ok)
-    {
-      free (buf);
-      return NULL;
-    }
-  buf[len] = '\0';
-  return g_bytes_new_with_free_func (buf, len, free, buf);
-}
-
-/* Reads one file whole.  NULL without error for an absent optional file. */
-static GBytes *
-read_file (const char *path, gboolean optional, GError **error)
-{
-  GBytes *aligned = read_aligned (path);
-  if (aligned != NULL)
-    return aligned;
-  char *data = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (g_file_get_contents (path, &data, &len, &local))
-    return g_bytes_new_take (data, len);
-  if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-    {
-      if (!optional)
-        g_set_error (error, QT_ERROR, QT_ERROR_IO,
-                     "%s:1:1: cannot read file: this required file of the data set is missing", path);
-      return NULL;
-    }
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", path, local->message);
-  return NULL;
+  void *p = NULL;
+  if (posix_memalign (&p, QT_FILE_ALIGN, size) != 0)
+    g_error ("quotient: out of memory reading a %" G_GSIZE_FORMAT "-byte file", size);
+  return p;
 }
 
 static void
 open_table_clear (OpenTable *t)
 {
   g_clear_pointer (&t->reader, qt_csv_reader_free);
-  g_clear_pointer (&t->bytes, g_bytes_unref);
+  if (t->path != NULL && t->fd >= 0)
+    close (t->fd);
+  g_clear_pointer (&t->path, g_free);
+  t->fd = -1;
+  free (t->buf);
+  t->buf = NULL;
+  t->cap = t->avail = t->size = 0;
+  g_clear_pointer (&t->sha, qt_sha256_free);
 }
 
-/* Reads table `i` into *t: its bytes, their SHA-256, its UTF-8 and header
- * checked (see qt_table_stream_open). */
 static gboolean
-open_table (const Source *src, guint i, OpenTable *t, GBytes **bytes, char **sha256,
-            guint *n_lines, int *idx, GError **error)
+read_failed (const OpenTable *t, int err, GError **error)
 {
-  const QtTableFile *f = &src->tables[i];
-  g_autofree char *path = g_build_filename (src->dir, f->file, NULL);
-  g_autoptr (GError) local = NULL;
-  *bytes = NULL;
-  *sha256 = NULL;
-  *n_lines = 0;
-  t->bytes = read_file (path, f->optional, &local);
-  if (t->bytes == NULL)
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot read file: %s", t->path,
+               g_strerror (err));
+  return FALSE;
+}
+
+/* The reader's supplier (a QtCsvMore): one more block, or all the rest. */
+static gboolean
+table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gboolean *eof,
+            GError **error)
+{
+  OpenTable *t = data;
+  gsize got = 0;
+  while (t->fd >= 0 && (all || got < READ_BLOCK))
     {
-      if (local == NULL) /* an absent optional file: no records */
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
+      if (t->avail + 1 >= t->cap) /* the file grew since it was opened */
+        {
+          gsize cap = MAX (2 * t->cap, (gsize) READ_BLOCK);
+          char *buf = aligned_alloc_or_die (cap);
+          memcpy (buf, t->buf, t->avail);
+          free (t->buf);
+          t->buf = buf;
+          t->cap = cap;
+        }
+      gsize want = t->cap - 1 - t->avail;
+      gssize n = read (t->fd, t->buf + t->avail, all ? want : MIN (want, READ_BLOCK - got));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return read_failed (t, errno, error);
+      if (n == 0)
+        {
+          close (t->fd);
+          t->fd = -1;
+          break;
+        }
+      qt_sha256_update (t->sha, t->buf + t->avail, (gsize) n);
+      t->avail += (gsize) n;
+      got += (gsize) n;
     }
-  gsize len;
-  const char *data = g_bytes_get_data (t->bytes, &len);
-  t->reader = qt_csv_reader_new (path, data ? data : "", len, error);
-  if (t->reader == NULL || !qt_csv_reader_read_header (t->reader, f->cols, f->n_cols, idx, error))
-    return FALSE;
-  *bytes = g_bytes_ref (t->bytes);
-  *sha256 = qt_sha256_hex_bytes (t->bytes);
-  *n_lines = MIN (qt_csv_count_newlines (data, data + len), G_MAXUINT / 2) + 1;
+  t->buf[t->avail] = '\0';
+  *bytes = t->buf;
+  *avail = t->avail;
+  *eof = t->fd < 0;
   return TRUE;
 }
 
+/* Opens table `i` into *t and reads its header (see qt_table_stream_open):
+ * `present` is FALSE for an absent optional file. */
 static gboolean
-source_open (Source *src, GBytes **bytes, char **sha256, guint *n_lines, int *idx,
-             GError **error)
+open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *n_lines,
+            int *idx, GError **error)
+{
+  const QtTableFile *f = &src->tables[i];
+  *present = FALSE;
+  *n_lines = 0;
+  t->fd = -1;
+  t->path = g_build_filename (src->dir, f->file, NULL);
+  t->fd = open (t->path, O_RDONLY | O_CLOEXEC);
+  if (t->fd < 0 && errno == ENOENT)
+    {
+      if (f->optional) /* an absent optional file: no records */
+        return TRUE;
+      g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                   "%s:1:1: cannot read file: this required file of the data set is missing", t->path);
+      return FALSE;
+    }
+  if (t->fd < 0)
+    return read_failed (t, errno, error);
+  struct stat st;
+  t->size = fstat (t->fd, &st) == 0 && S_ISREG (st.st_mode) ? (gsize) st.st_size : 0;
+  t->cap = t->size + 1;
+  t->buf = aligned_alloc_or_die (t->cap);
+  t->sha = qt_sha256_new ();
+  *present = TRUE;
+  t->reader = qt_csv_reader_new_stream (t->path, table_more, t);
+  if (!qt_csv_reader_read_header (t->reader, f->cols, f->n_cols, idx, error))
+    return FALSE;
+  /* Rows to make room for: the lines read so far, scaled to the file. */
+  guint64 lines = qt_csv_count_newlines (t->buf, t->buf + t->avail) + 1;
+  if (t->fd >= 0 && t->avail > 0 && t->size > t->avail)
+    lines = lines * t->size / t->avail + 16;
+  *n_lines = (guint) MIN (lines, G_MAXUINT / 2);
+  return TRUE;
+}
+
+/* The whole file of a table read to its end: its bytes and their SHA-256. */
+static void
+table_finish (OpenTable *t, GBytes **bytes, char **sha256)
+{
+  *bytes = NULL;
+  *sha256 = NULL;
+  if (t->buf == NULL || t->fd >= 0)
+    return;
+  *bytes = g_bytes_new_with_free_func (t->buf, t->avail, free, t->buf);
+  t->buf = NULL;
+  *sha256 = qt_sha256_finish_hex (g_steal_pointer (&t->sha));
+}
+
+static gboolean
+source_open (Source *src, gboolean *present, guint *n_lines, int *idx, GError **error)
 {
   g_return_val_if_fail (src->next_table < src->n_tables, FALSE);
   open_table_clear (&src->cur);
-  return open_table (src, src->next_table++, &src->cur, bytes, sha256, n_lines, idx, error);
+  return open_table (src, src->next_table++, &src->cur, present, n_lines, idx, error);
 }
 
 static gboolean
@@ -157,14 +198,16 @@ typedef struct {
   MsgKind kind;
   /* MSG_OPEN: the result of source_open */
   gboolean ok;
-  GBytes *bytes;
-  char *sha256;
+  gboolean present;
   guint n_lines;
   int idx[16];
   gsize n_idx;
-  /* MSG_RECORDS: n records, then the table's end when `end` */
+  /* MSG_RECORDS: n records, then the table's end when `end`, with the
+   * file's bytes and SHA-256 when it ended well */
   guint n;
   gboolean end;
+  GBytes *bytes;
+  char *sha256;
   GError *error;          /* OPEN failure, or why the records ended early */
   guint line[CHUNK_RECORDS];
   guint nfields[CHUNK_RECORDS];
@@ -184,9 +227,6 @@ msg_new (MsgKind kind)
 {
   Msg *m = g_new0 (Msg, 1);
   m->kind = kind;
-  if (kind == MSG_RECORDS)
-    {
-    }
   return m;
 }
 
@@ -211,6 +251,8 @@ msg_reset (Msg *m)
 {
   m->n = 0;
   m->end = FALSE;
+  g_clear_pointer (&m->bytes, g_bytes_unref);
+  g_clear_pointer (&m->sha256, g_free);
   g_clear_error (&m->error);
   m->n_fields = 0;
   m->text_len = 0;
@@ -245,34 +287,35 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
     }
 }
 
-/* Appends one record's fields (with their NULs) to the chunk. */
+/* Appends one record's fields (with their NULs) to the chunk.  The reader
+ * keeps a record's fields one after the other, so they are copied at once. */
 static void
 msg_add (Msg *m, const QtCsvRecord *rec)
 {
-  gsize need = 0;
-  for (guint i = 0; i < rec->nfields; i++)
-    need += rec->lens[i] + 1;
+  guint nf = rec->nfields;
+  const char *text = rec->fields[0];
+  gsize need = (gsize) (rec->fields[nf - 1] - text) + rec->lens[nf - 1] + 1;
   if (m->text_len + need > m->text_cap)
     {
       m->text_cap = MAX (MAX (m->text_cap * 2, 1u << 16), m->text_len + need);
       m->text = g_realloc (m->text, m->text_cap);
     }
-  if (m->n_fields + rec->nfields > m->cap_fields)
+  if (m->n_fields + nf > m->cap_fields)
     {
-      m->cap_fields = MAX (MAX (m->cap_fields * 2, 8u * CHUNK_RECORDS), m->n_fields + rec->nfields);
+      m->cap_fields = MAX (MAX (m->cap_fields * 2, 8u * CHUNK_RECORDS), m->n_fields + nf);
       m->offs = g_renew (gsize, m->offs, m->cap_fields);
       m->lens = g_renew (gsize, m->lens, m->cap_fields);
     }
   m->line[m->n] = rec->line;
-  m->nfields[m->n] = rec->nfields;
+  m->nfields[m->n] = nf;
   m->first[m->n] = m->n_fields;
-  for (guint i = 0; i < rec->nfields; i++)
+  memcpy (m->text + m->text_len, text, need);
+  for (guint i = 0; i < nf; i++)
     {
-      memcpy (m->text + m->text_len, rec->fields[i], rec->lens[i] + 1);
-      m->offs[m->n_fields] = m->text_len;
+      m->offs[m->n_fields] = m->text_len + (gsize) (rec->fields[i] - text);
       m->lens[m->n_fields++] = rec->lens[i];
-      m->text_len += rec->lens[i] + 1;
     }
+  m->text_len += need;
   m->n++;
 }
 
@@ -288,9 +331,6 @@ struct QtTableStream {
   guint cap_ptrs;
   QtRecordPrefetch prefetch;
   gpointer prefetch_data;
-  /* The thread's next table, read while the loader had enough records. */
-  Msg *ahead_msg;         /* its MSG_OPEN, or NULL */
-  OpenTable ahead;
   const QtTableFile *producing; /* the thread's current table, and its */
   int producing_idx[16];        /* required columns' field indexes */
   gboolean producing_typed;     /* any decimal or date column */
@@ -346,35 +386,15 @@ prefetch_chunk (QtTableStream *s, const Msg *m)
       }
 }
 
-/* Reads the table after the current one, if not done yet: the thread does
- * this while the loader is busy with records already split, so the loader
- * never waits for a whole file to be read, hashed and checked. */
-static void
-read_ahead (QtTableStream *s)
-{
-  Source *src = &s->src;
-  if (s->ahead_msg != NULL || src->next_table >= src->n_tables)
-    return;
-  Msg *open = msg_new (MSG_OPEN);
-  open->n_idx = src->tables[src->next_table].n_cols;
-  open->ok = open_table (src, src->next_table, &s->ahead, &open->bytes, &open->sha256,
-                         &open->n_lines, open->idx, &open->error);
-  s->ahead_msg = open;
-}
-
 /* Fills chunks with the records of one opened table; FALSE when the
- * thread should stop (asked to, or the table ended in an error). */
+ * thread should stop (asked to, or the table ended in an error).  The
+ * table's last chunk carries its bytes and SHA-256. */
 static gboolean
 produce_records (QtTableStream *s)
 {
   for (;;)
     {
-      Msg *m = g_async_queue_try_pop (s->empty);
-      if (m == NULL) /* the loader has enough: read the next file meanwhile */
-        {
-          read_ahead (s);
-          m = g_async_queue_pop (s->empty);
-        }
+      Msg *m = g_async_queue_pop (s->empty);
       if (m == &stop_msg || g_atomic_int_get (&s->stop))
         {
           if (m != &stop_msg)
@@ -395,6 +415,8 @@ produce_records (QtTableStream *s)
             m->end = TRUE;
         }
       gboolean end = m->end, failed = m->error != NULL;
+      if (end && !failed)
+        table_finish (&s->src.cur, &m->bytes, &m->sha256);
       g_async_queue_push (s->full, m);
       if (end)
         return !failed;
@@ -408,25 +430,20 @@ produce (gpointer data)
   QtTableStream *s = data;
   while (s->src.next_table < s->src.n_tables && !g_atomic_int_get (&s->stop))
     {
-      read_ahead (s);
-      Msg *open = g_steal_pointer (&s->ahead_msg);
-      open_table_clear (&s->src.cur);
-      s->src.cur = s->ahead;
-      s->ahead = (OpenTable) { NULL, NULL };
+      Msg *open = msg_new (MSG_OPEN);
       s->producing = &s->src.tables[s->src.next_table];
+      open->n_idx = s->producing->n_cols;
+      open->ok = source_open (&s->src, &open->present, &open->n_lines, open->idx, &open->error);
       memcpy (s->producing_idx, open->idx, sizeof open->idx);
       s->producing_typed = FALSE;
       for (guint c = 0; c < s->producing->n_cols; c++)
         s->producing_typed |= s->producing->kinds[c] != QT_FIELD_TEXT;
-      s->src.next_table++;
       gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
       if (!ok || !produce_records (s))
         break;
     }
   open_table_clear (&s->src.cur);
-  msg_free (g_steal_pointer (&s->ahead_msg));
-  open_table_clear (&s->ahead);
   return NULL;
 }
 
@@ -434,7 +451,7 @@ QtTableStream *
 qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboolean threaded)
 {
   QtTableStream *s = g_new0 (QtTableStream, 1);
-  s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n };
+  s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n, .cur = { .fd = -1 } };
   for (guint i = 0; i < n; i++)
     g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLS, s);
   if (!threaded)
@@ -479,11 +496,11 @@ qt_table_stream_free (QtTableStream *s)
 }
 
 gboolean
-qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_lines, int *idx,
+qt_table_stream_open (QtTableStream *s, gboolean *present, guint *n_lines, int *idx,
                       GError **error)
 {
   if (s->thread == NULL)
-    return source_open (&s->src, bytes, sha256, n_lines, idx, error);
+    return source_open (&s->src, present, n_lines, idx, error);
   if (s->cur != NULL) /* the previous table's last chunk */
     {
       g_async_queue_push (s->empty, s->cur);
@@ -496,14 +513,26 @@ qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_
     g_async_queue_push (s->empty, m);
   g_assert (m->kind == MSG_OPEN);
   gboolean ok = m->ok;
-  *bytes = g_steal_pointer (&m->bytes);
-  *sha256 = g_steal_pointer (&m->sha256);
+  *present = m->present;
   *n_lines = m->n_lines;
   memcpy (idx, m->idx, sizeof (int) * m->n_idx);
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&m->error));
   msg_free (m);
   return ok;
+}
+
+void
+qt_table_stream_finish (QtTableStream *s, GBytes **bytes, char **sha256)
+{
+  if (s->thread == NULL)
+    {
+      table_finish (&s->src.cur, bytes, sha256);
+      return;
+    }
+  g_return_if_fail (s->cur != NULL && s->cur->end && s->cur->error == NULL);
+  *bytes = g_steal_pointer (&s->cur->bytes);
+  *sha256 = g_steal_pointer (&s->cur->sha256);
 }
 
 const QtTypedField *

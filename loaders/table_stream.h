@@ -1,9 +1,9 @@
 /* loaders/table_stream.h — the records of a data set's CSV files, in
  * order, read ahead on a thread of their own.
  *
- * The thread reads each file, hashes it (SHA-256), checks its UTF-8 and
- * header and splits it into records, a chunk of records at a time, while
- * the loader turns the records already split into rows.  The loader sees
+ * The thread reads each file a block at a time, hashes it (SHA-256),
+ * checks its UTF-8 and splits it into records, a chunk of records at a
+ * time, while the loader turns the records already split into rows.  The loader sees
  * exactly what it would see reading the files itself, errors included, at
  * the same record: the stream only moves the work to the other core.
  * Without a thread (threads = 1) the same calls do the work in place. */
@@ -50,14 +50,19 @@ QtTableStream *qt_table_stream_new (const char *dir, const QtTableFile *tables, 
 /* Stops the thread (if any) wherever it is, and frees everything. */
 void qt_table_stream_free (QtTableStream *s);
 
-/* Moves to the next table (the first on the first call).  On success sets
- * *bytes to the file's content (NULL for an absent optional file; transfer
- * full), *sha256 to its hex SHA-256 (transfer full), *n_lines to its
- * number of line ends (a bound on its records, for sizing) and idx[i] to
- * the field index of cols[i].  Fails as the reader would: a missing or
- * unreadable file, invalid UTF-8, a bad header — `PATH:LINE:COL: ...`. */
-gboolean qt_table_stream_open (QtTableStream *s, GBytes **bytes, char **sha256, guint *n_lines,
-                               int *idx, GError **error);
+/* Moves to the next table (the first on the first call) and reads its
+ * header.  On success sets *present (FALSE for an absent optional file,
+ * which has no records), *n_lines to an estimate of its lines (for sizing
+ * only: from the part read so far) and idx[i] to the field index of
+ * cols[i].  Fails as the reader would: a missing or unreadable file, a bad
+ * header — `PATH:LINE:COL: ...`. */
+gboolean qt_table_stream_open (QtTableStream *s, gboolean *present, guint *n_lines, int *idx,
+                               GError **error);
+
+/* After qt_table_stream_next returned FALSE without an error: the whole
+ * file's content (transfer full; NULL for an absent file) and its hex
+ * SHA-256 (transfer full). */
+void qt_table_stream_finish (QtTableStream *s, GBytes **bytes, char **sha256);
 
 /* The next record of the current table, valid until the next call: TRUE
  * with a record, FALSE at the table's end (error unset) or on malformed

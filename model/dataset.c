@@ -8,7 +8,7 @@ input_file_free (gpointer p)
 {
   QtInputFile *f = p;
   g_free (f->name);
-  g_bytes_unref (f->bytes);
+  g_clear_pointer (&f->bytes, g_bytes_unref);
   g_free (f->sha256);
   g_free (f);
 }

@@ -3,14 +3,9 @@
 
 #include <openssl/evp.h>
 
-char *
-qt_sha256_hex (const void *data, gsize len)
+static char *
+hex_of (const unsigned char *md, unsigned int md_len)
 {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int md_len = 0;
-  /* EVP_Digest only fails on allocation failure inside libcrypto. */
-  if (!EVP_Digest (data, len, md, &md_len, EVP_sha256 (), NULL))
-    g_error ("libcrypto SHA-256 failed");
   static const char hex[] = "0123456789abcdef";
   char *out = g_malloc (md_len * 2 + 1);
   for (unsigned int i = 0; i < md_len; i++)
@@ -20,6 +15,58 @@ qt_sha256_hex (const void *data, gsize len)
     }
   out[md_len * 2] = '\0';
   return out;
+}
+
+char *
+qt_sha256_hex (const void *data, gsize len)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  /* EVP_Digest only fails on allocation failure inside libcrypto. */
+  if (!EVP_Digest (data, len, md, &md_len, EVP_sha256 (), NULL))
+    g_error ("libcrypto SHA-256 failed");
+  return hex_of (md, md_len);
+}
+
+struct QtSha256 {
+  EVP_MD_CTX *ctx;
+};
+
+QtSha256 *
+qt_sha256_new (void)
+{
+  QtSha256 *sha = g_new0 (QtSha256, 1);
+  sha->ctx = EVP_MD_CTX_new ();
+  if (sha->ctx == NULL || !EVP_DigestInit_ex (sha->ctx, EVP_sha256 (), NULL))
+    g_error ("libcrypto SHA-256 failed");
+  return sha;
+}
+
+void
+qt_sha256_update (QtSha256 *sha, const void *data, gsize len)
+{
+  if (len > 0 && !EVP_DigestUpdate (sha->ctx, data, len))
+    g_error ("libcrypto SHA-256 failed");
+}
+
+char *
+qt_sha256_finish_hex (QtSha256 *sha)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int md_len = 0;
+  if (!EVP_DigestFinal_ex (sha->ctx, md, &md_len))
+    g_error ("libcrypto SHA-256 failed");
+  qt_sha256_free (sha);
+  return hex_of (md, md_len);
+}
+
+void
+qt_sha256_free (QtSha256 *sha)
+{
+  if (sha == NULL)
+    return;
+  EVP_MD_CTX_free (sha->ctx);
+  g_free (sha);
 }
 
 char *

@@ -52,11 +52,60 @@ render_all (QtCsvReader *reader, gboolean with_header,
   while (qt_csv_reader_next (reader, &rec, error))
     {
       g_string_append_printf (out, "%u: ", rec.line);
+      assert_true (rec.nfields >= 1);
       for (guint i = 0; i < rec.nfields; i++)
-        append_field (out, rec.fields[i], rec.lens[i]);
+        {
+          /* The fields lie one after the other (csv_reader.h). */
+          if (i > 0)
+            assert_ptr_equal (rec.fields[i], rec.fields[i - 1] + rec.lens[i - 1] + 1);
+          append_field (out, rec.fields[i], rec.lens[i]);
+        }
       g_string_append_c (out, '\n');
     }
   return *error == NULL;
+}
+
+/* Renders what a reader gives (see run_csv). */
+static char *
+render_reader (QtCsvReader *reader, gboolean with_header,
+               const char *const *required, gsize n_required)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  if (render_all (reader, with_header, required, n_required, out, &error))
+    return g_string_free (g_steal_pointer (&out), FALSE);
+
+  assert_non_null (error);
+  assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_MALFORMED));
+  g_string_append_printf (out, "ERROR: %s", error->message);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* A streaming reader's supplier: `block` more bytes of `text` per call, in
+ * a buffer that moves every time (so a stale pointer shows under ASan). */
+typedef struct {
+  const char *text;
+  gsize len, given, block;
+  char *buf;
+  guint calls;
+} Blocks;
+
+static gboolean
+next_block (gpointer data, gboolean all, const char **bytes, gsize *avail, gboolean *eof,
+            GError **error)
+{
+  (void) error;
+  Blocks *b = data;
+  assert_true (b->given < b->len || b->len == 0);
+  b->given = all ? b->len : MIN (b->len, b->given + b->block);
+  g_free (b->buf);
+  b->buf = g_malloc (MAX (b->given, 1));
+  memcpy (b->buf, b->text, b->given);
+  b->calls++;
+  *bytes = b->buf;
+  *avail = b->given;
+  *eof = b->given == b->len;
+  return TRUE;
 }
 
 /* Reads text[0..len) as "orders.csv" and renders the outcome:
@@ -64,7 +113,9 @@ render_all (QtCsvReader *reader, gboolean with_header,
  *   `LINE: [f1][f2]` per record,
  *   `ERROR: message` for the first error (which must be QT_ERROR_MALFORMED).
  * The text is copied into an exactly-sized block without a final NUL, so
- * ASan flags any read past len.  (transfer full) */
+ * ASan flags any read past len.  Every text is also read by streaming
+ * readers fed 1, 2, 3, 5 and 64 bytes at a time, which must give exactly
+ * the same outcome.  (transfer full) */
 static char *
 run_csv (const char *text, gsize len, gboolean with_header,
          const char *const *required, gsize n_required)
@@ -73,17 +124,21 @@ run_csv (const char *text, gsize len, gboolean with_header,
   if (len > 0)
     memcpy (data, text, len);
 
-  g_autoptr (GString) out = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
   g_autoptr (QtCsvReader) reader = qt_csv_reader_new ("orders.csv", data, len, &error);
-  if (reader != NULL
-      && render_all (reader, with_header, required, n_required, out, &error))
-    return g_string_free (g_steal_pointer (&out), FALSE);
+  assert_non_null (reader);
+  char *whole = render_reader (reader, with_header, required, n_required);
 
-  assert_non_null (error);
-  assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_MALFORMED));
-  g_string_append_printf (out, "ERROR: %s", error->message);
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  static const gsize blocks[] = { 1, 2, 3, 5, 64 };
+  for (gsize i = 0; i < G_N_ELEMENTS (blocks); i++)
+    {
+      Blocks b = { .text = text, .len = len, .block = blocks[i] };
+      g_autoptr (QtCsvReader) stream = qt_csv_reader_new_stream ("orders.csv", next_block, &b);
+      g_autofree char *streamed = render_reader (stream, with_header, required, n_required);
+      assert_string_equal (streamed, whole);
+      g_free (b.buf);
+    }
+  return whole;
 }
 
 /* Literal text (may hold NUL bytes), no header: every record as read. */
@@ -427,14 +482,14 @@ test_unterminated_quote (void **state)
   assert_string_equal (e, "idx: 2\nERROR: orders.csv:4:3: unterminated quoted field");
 }
 
-/* ---- invalid UTF-8 (checked when the reader is created) ---- */
+/* ---- invalid UTF-8 (reported at the record holding it, in file order) ---- */
 
 static void
 test_invalid_utf8_in_field (void **state)
 {
   (void) state;
   g_autofree char *got = CSV ("id,name\n1,Ab\xFF" "c\n");
-  assert_string_equal (got, "ERROR: orders.csv:2:2: invalid UTF-8 text (the file must be saved as UTF-8)");
+  assert_string_equal (got, "1: [id][name]\nERROR: orders.csv:2:2: invalid UTF-8 text (the file must be saved as UTF-8)");
 }
 
 static void
@@ -463,9 +518,9 @@ test_invalid_utf8_line_is_record_start (void **state)
   /* Blank lines count; a bad byte in a multi-line field is reported at the
    * line where its record starts (SPEC §12.1.10). */
   g_autofree char *got = CSV ("a,b\n\n\"x\ny\",\"p\nq\xE9\"\n");
-  assert_string_equal (got, "ERROR: orders.csv:3:2: invalid UTF-8 text (the file must be saved as UTF-8)");
+  assert_string_equal (got, "1: [a][b]\nERROR: orders.csv:3:2: invalid UTF-8 text (the file must be saved as UTF-8)");
   g_autofree char *crlf = CSV ("a\r\n\r\nb\r\nc,d,\xC0\r\n");
-  assert_string_equal (crlf, "ERROR: orders.csv:4:3: invalid UTF-8 text (the file must be saved as UTF-8)");
+  assert_string_equal (crlf, "1: [a]\n3: [b]\nERROR: orders.csv:4:3: invalid UTF-8 text (the file must be saved as UTF-8)");
 }
 
 static void
@@ -487,7 +542,7 @@ test_invalid_utf8_kinds (void **state)
   g_autofree char *after_bom = CSV ("\xEF\xBB\xBF\xFF");
   assert_string_equal (after_bom, expected);
   g_autofree char *truncated = CSV ("x\nabc\xE2\x82");
-  assert_string_equal (truncated, "ERROR: orders.csv:2:1: invalid UTF-8 text (the file must be saved as UTF-8)");
+  assert_string_equal (truncated, "1: [x]\nERROR: orders.csv:2:1: invalid UTF-8 text (the file must be saved as UTF-8)");
 }
 
 static void
@@ -495,7 +550,25 @@ test_nul_byte (void **state)
 {
   (void) state;
   g_autofree char *got = CSV ("a,b\nc,\0d\n");
-  assert_string_equal (got, "ERROR: orders.csv:2:2: NUL byte in the text");
+  assert_string_equal (got, "1: [a][b]\nERROR: orders.csv:2:2: NUL byte in the text");
+}
+
+/* Errors come in file order: a syntax error before a bad byte is reported,
+ * unless the bad byte lies in what the broken record spans. */
+static void
+test_errors_in_file_order (void **state)
+{
+  (void) state;
+  g_autofree char *quote_first = CSV ("a,b\n\"x\"y,1\nc,\xFF\n");
+  assert_string_equal (quote_first, "1: [a][b]\nERROR: orders.csv:2:1: quote inside a quoted field must be doubled");
+  g_autofree char *count_first = CSV_H ("id,name\n1\n2,\xFF\n", req_id);
+  assert_string_equal (count_first, "idx: 0\nERROR: orders.csv:2:2: expected 2 fields, found 1");
+  /* An unterminated quote runs to the end, over the bad byte. */
+  g_autofree char *spans = CSV ("a,\"b\nc\xFF\n");
+  assert_string_equal (spans, "ERROR: orders.csv:1:2: invalid UTF-8 text (the file must be saved as UTF-8)");
+  /* A header that lacks a column is reported before a bad byte below it. */
+  g_autofree char *header_first = CSV_H ("name\n\xFF\n", req_id);
+  assert_string_equal (header_first, "ERROR: orders.csv:1:1: missing column 'id'");
 }
 
 /* ---- field counts ---- */
@@ -803,6 +876,7 @@ main (void)
     cmocka_unit_test (test_invalid_utf8_line_is_record_start),
     cmocka_unit_test (test_invalid_utf8_kinds),
     cmocka_unit_test (test_nul_byte),
+    cmocka_unit_test (test_errors_in_file_order),
     cmocka_unit_test (test_too_many_fields),
     cmocka_unit_test (test_too_few_fields),
     cmocka_unit_test (test_quoted_comma_does_not_count),
