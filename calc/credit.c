@@ -5,18 +5,47 @@
 #include <string.h>
 
 #include "amount.h"
+#include "dec.h"
+
+/* A plan version's weights as decimals (calc/dec.h), when they are: w[m]
+ * for every multiplier mask m, and dw[m] = w[m | high_margin] − w[m]. */
+typedef struct {
+  const QtPlanVersion *plan;
+  gboolean ok;
+  QtDec w[1 << QT_MULT_COUNT], dw[1 << QT_MULT_COUNT];
+} PlanWeights;
 
 /* Per-month context: the plan version of each rep for the month, and
- * scratch values reused for every receipt (no allocation per slice). */
+ * scratch values reused for every receipt (no allocation per slice).
+ *
+ * Two paths compute the same exact numbers.  The fast one holds the
+ * receipt's amount, its order's line nets and the month's sums as 128-bit
+ * decimals; a rep's weighted credit from a receipt whose order mixes
+ * high-margin and other lines is the only quotient, added as a rational.
+ * A sum that would overflow spills into its mpq_t and starts again; a
+ * receipt with a value that does not fit takes the GMP path whole.  Sums
+ * are exact either way, so the result does not depend on the path. */
 typedef struct {
   const QtIndex *ix;
   const QtDataset *ds;
   const QtPlanVersion **rep_plan;
+  const PlanWeights **rep_weights; /* per rep: its plan's weights, NULL when not decimals */
+  PlanWeights *weights;            /* one per plan version in force */
   QtMonthCredit *mc;
   mpq_t t1, t2, t3, amount;   /* scratch of classify, order_net; the amount a */
   mpq_t hm_a, hm_b;           /* scratch of is_high_margin only */
   mpq_t share, part, f, s_hm, wsum; /* credit_rep's and detail_slices' values */
   GArray *nets;       /* __mpq_struct: line nets of the current order, reused */
+  /* The current receipt: `fast` when amount_d, net_d and nets_d hold its
+   * values; amount_q and net_q once m->amount and the mpq nets do. */
+  gboolean fast, amount_q, net_q;
+  QtDec amount_d, net_d;
+  QtDec *nets_d;
+  guint nets_d_cap;
+  /* The month's sums in decimals, added to mc's mpq_t at the end. */
+  QtDec *credit_d, *weighted_d;
+  QtDec in_period_d, credited_d, excepted_d;
+  mpq_t spill;
 } Month;
 
 static const QtNum num_one = { .units = 1, .scale = 0, .big = 0 };
@@ -138,6 +167,66 @@ order_net (Month *m, gint o, mpq_t net)
     }
 }
 
+/* The order's line nets and net N in decimals; FALSE when one does not
+ * fit (then the GMP path computes them). */
+static gboolean
+order_net_dec (Month *m, gint o)
+{
+  guint first = m->ix->line_start[o], n = m->ix->line_start[o + 1] - first;
+  if (n > m->nets_d_cap)
+    {
+      m->nets_d_cap = MAX (n, 2 * m->nets_d_cap);
+      m->nets_d = g_renew (QtDec, m->nets_d, m->nets_d_cap);
+    }
+  QtDec net = qt_dec_zero ();
+  for (guint k = 0; k < n; k++)
+    {
+      const QtOrderLine *l = &m->ds->lines[m->ix->order_lines[first + k]];
+      QtDec q, p;
+      if (!qt_dec_of_num (l->quantity, &q) || !qt_dec_of_num (l->unit_price, &p)
+          || !qt_dec_mul (q, p, &m->nets_d[k]) || !qt_dec_add (net, m->nets_d[k], &net))
+        return FALSE;
+    }
+  m->net_d = net;
+  return TRUE;
+}
+
+/* *acc += x in decimals; on overflow *acc goes into `exact` first. */
+static void
+sum_dec (Month *m, QtDec *acc, mpq_ptr exact, QtDec x)
+{
+  QtDec sum;
+  if (qt_dec_add (*acc, x, &sum))
+    {
+      *acc = sum;
+      return;
+    }
+  qt_dec_get (*acc, m->spill);
+  mpq_add (exact, exact, m->spill);
+  *acc = x;
+}
+
+/* Adds the receipt's amount a to a month total. */
+static void
+sum_amount (Month *m, QtDec *acc, mpq_ptr exact)
+{
+  if (m->fast)
+    sum_dec (m, acc, exact, m->amount_d);
+  else
+    mpq_add (exact, exact, m->amount);
+}
+
+/* Moves a decimal sum into its mpq_t. */
+static void
+fold_dec (Month *m, QtDec *acc, mpq_ptr exact)
+{
+  if (acc->units == 0)
+    return;
+  qt_dec_get (*acc, m->spill);
+  mpq_add (exact, exact, m->spill);
+  *acc = qt_dec_zero ();
+}
+
 /* SPEC §4.3, §12.5.1: no other eligible order of the customer inside the
  * look-back window before this one (by signed_on, then order_id).  The
  * nearest earlier eligible order decides: if it is outside the window, all
@@ -250,11 +339,32 @@ receipt_mask (Month *m, ReceiptMasks *cache, const QtPlanVersion *v, guint o,
  * the work; the slices themselves are made only for the detail list. */
 typedef struct {
   guint receipt, order;
-  const mpq_srcptr *nets;   /* line nets of the order, by position */
-  mpq_srcptr net;           /* N */
+  mpq_srcptr *nets;         /* line nets of the order, by position (once net_q) */
+  mpq_ptr net;              /* N (once net_q) */
   QtDay collected_on;
   ReceiptMasks cache;
 } Allocation;
+
+/* Makes the receipt's GMP values ready: its amount, and its order's line
+ * nets and net in al (the fast path may not have needed them). */
+static void order_net (Month *m, gint o, mpq_t net);
+static void
+need_mpq (Month *m, Allocation *al)
+{
+  if (!m->amount_q)
+    {
+      qt_num_get (m->ds->nums, m->ds->receipts[al->receipt].amount, m->amount);
+      m->amount_q = TRUE;
+    }
+  if (!m->net_q)
+    {
+      order_net (m, (gint) al->order, al->net);
+      m->net_q = TRUE;
+    }
+  guint n_lines = m->ix->line_start[al->order + 1] - m->ix->line_start[al->order];
+  for (guint k = 0; k < n_lines; k++)
+    al->nets[k] = net_of (m, k);
+}
 
 /* Whether line k of the order has a high margin under v (SPEC §12.5.2). */
 static gboolean
@@ -290,23 +400,60 @@ detail_slices (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guin
     }
 }
 
-/* Credits one receiving rep with its slices of the receipt. */
-static void
-credit_rep (Month *m, Allocation *al, guint rep, QtNum share)
+/* The rep's share as a rational, or NULL for share 1. */
+static mpq_srcptr
+share_mpq (Month *m, QtNum share)
 {
-  const QtPlanVersion *v = m->rep_plan[rep];
-  if (v == NULL) /* SPEC §12.3: no version in force, not credited */
-    return;
+  if (share.big == 0 && share.units == 1 && share.scale == 0)
+    return NULL;
+  qt_num_get (m->ds->nums, share, m->share);
+  return m->share;
+}
+
+/* credit_rep's sums on the fast path: FALSE, with nothing added, when a
+ * value does not fit. */
+static gboolean
+credit_rep_dec (Month *m, const Allocation *al, guint rep, const QtPlanVersion *v, guint mask,
+                QtNum share)
+{
+  const PlanWeights *pw = m->rep_weights[rep];
+  QtDec share_d, part, wpart, extra = qt_dec_zero ();
+  if (pw == NULL || !qt_dec_of_num (share, &share_d) || !qt_dec_mul (m->amount_d, share_d, &part))
+    return FALSE;
+  const guint hm_bit = 1u << QT_MULT_HIGH_MARGIN;
+  QtDec s_hm = qt_dec_zero ();
+  guint first = m->ix->line_start[al->order], n_lines = m->ix->line_start[al->order + 1] - first;
+  for (guint k = 0; k < n_lines && v->mult[QT_MULT_HIGH_MARGIN].present; k++)
+    if (line_high_margin (m, v, m->ix->order_lines[first + k])
+        && !qt_dec_add (s_hm, m->nets_d[k], &s_hm))
+      return FALSE;
+  /* weighted: part × w + part × (w_hm − w) × S_hm / N */
+  QtDec diff;
+  gboolean all_hm = s_hm.units != 0 && qt_dec_sub (m->net_d, s_hm, &diff) && diff.units == 0;
+  if (!qt_dec_mul (part, pw->w[all_hm ? mask | hm_bit : mask], &wpart))
+    return FALSE;
+  if (!all_hm && s_hm.units != 0
+      && (!qt_dec_mul (part, pw->dw[mask], &extra) || !qt_dec_mul (extra, s_hm, &extra)))
+    return FALSE;
+  QtMonthCredit *mc = m->mc;
+  sum_dec (m, &m->credit_d[rep], mc->credit[rep], part);
+  sum_dec (m, &m->weighted_d[rep], mc->weighted[rep], wpart);
+  if (extra.units != 0)
+    {
+      qt_dec_div_get (extra, m->net_d, m->spill);
+      mpq_add (mc->weighted[rep], mc->weighted[rep], m->spill);
+    }
+  return TRUE;
+}
+
+/* credit_rep's sums on the GMP path. */
+static void
+credit_rep_mpq (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guint mask,
+                mpq_srcptr share_q)
+{
   const QtIndex *ix = m->ix;
   QtMonthCredit *mc = m->mc;
   guint first = ix->line_start[al->order], n_lines = ix->line_start[al->order + 1] - first;
-  guint mask = receipt_mask (m, &al->cache, v, al->order, al->collected_on);
-  mpq_srcptr share_q = NULL;
-  if (share.big != 0 || share.units != 1 || share.scale != 0)
-    {
-      qt_num_get (m->ds->nums, share, m->share);
-      share_q = m->share;
-    }
   /* part = a × share: the rep's credit from this receipt */
   mpq_ptr part = m->part;
   if (share_q != NULL)
@@ -339,23 +486,44 @@ credit_rep (Month *m, Allocation *al, guint rep, QtNum share)
       mpq_mul (wsum, wsum, part);
     }
   mpq_add (mc->weighted[rep], mc->weighted[rep], wsum);
-  mc->n_slices[rep] += n_lines;
-  if (mc->slices != NULL)
-    detail_slices (m, al, rep, v, mask, share, share_q);
 }
 
-/* SPEC §4.2: the receipt's amount a (in m->amount) to every line and rep. */
+/* Credits one receiving rep with its slices of the receipt. */
 static void
-allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
+credit_rep (Month *m, Allocation *al, guint rep, QtNum share)
+{
+  const QtPlanVersion *v = m->rep_plan[rep];
+  if (v == NULL) /* SPEC §12.3: no version in force, not credited */
+    return;
+  const QtIndex *ix = m->ix;
+  QtMonthCredit *mc = m->mc;
+  guint mask = receipt_mask (m, &al->cache, v, al->order, al->collected_on);
+  if (!m->fast || !credit_rep_dec (m, al, rep, v, mask, share))
+    {
+      need_mpq (m, al);
+      credit_rep_mpq (m, al, rep, v, mask, share_mpq (m, share));
+    }
+  mc->n_slices[rep] += ix->line_start[al->order + 1] - ix->line_start[al->order];
+  if (mc->slices != NULL)
+    {
+      need_mpq (m, al);
+      detail_slices (m, al, rep, v, mask, share, share_mpq (m, share));
+    }
+}
+
+/* SPEC §4.2: the receipt's amount a to every line and rep (its order's
+ * values in m: decimals when m->fast, else in `net` and m->nets). */
+static void
+allocate (Month *m, guint r_idx, guint o, mpq_ptr net, QtDay collected_on)
 {
   const QtIndex *ix = m->ix;
   const QtDataset *ds = m->ds;
   guint n_lines = ix->line_start[o + 1] - ix->line_start[o];
   g_autofree mpq_srcptr *nets = g_new (mpq_srcptr, n_lines + 1);
-  for (guint k = 0; k < n_lines; k++)
-    nets[k] = net_of (m, k);
   Allocation al = { .receipt = r_idx, .order = o, .nets = nets, .net = net,
                     .collected_on = collected_on, .cache = { .n = 0 } };
+  if (m->net_q)
+    need_mpq (m, &al);
   if (ix->split_start[o] == ix->split_start[o + 1]) /* unsplit: the owner, share 1 */
     {
       credit_rep (m, &al, (guint) qt_index_rep (ix, ds->orders[o].rep_id), num_one);
@@ -366,6 +534,24 @@ allocate (Month *m, guint r_idx, guint o, const mpq_t net, QtDay collected_on)
       const QtSplit *sp = &ds->splits[ix->order_splits[p]];
       credit_rep (m, &al, (guint) qt_index_rep (ix, sp->rep_id), sp->share);
     }
+}
+
+/* The order's net, for the check and message of NET_NOT_POSITIVE: its
+ * sign, computing the values the receipt's path needs. */
+static int
+order_net_sign (Month *m, gint o, mpq_ptr net)
+{
+  if (m->fast && order_net_dec (m, o))
+    return qt_dec_sgn (m->net_d);
+  if (m->fast) /* the amount fits, the net does not: the GMP path */
+    {
+      m->fast = FALSE;
+      qt_dec_get (m->amount_d, m->amount);
+      m->amount_q = TRUE;
+    }
+  order_net (m, o, net);
+  m->net_q = TRUE;
+  return mpq_sgn (net);
 }
 
 /* One receipt of the month: credited whole or excepted whole (SPEC §12.4). */
@@ -379,20 +565,27 @@ credit_receipt (Month *m, guint r_idx)
   const char *code = classify (m, r, o, &message);
   g_auto (mpq_t) net;
   mpq_init (net);
-  qt_num_get (m->ds->nums, r->amount, m->amount);
+  m->fast = qt_dec_of_num (r->amount, &m->amount_d);
+  m->amount_q = m->net_q = FALSE;
+  if (!m->fast)
+    {
+      qt_num_get (m->ds->nums, r->amount, m->amount);
+      m->amount_q = TRUE;
+    }
   QtDay collected_on = r->received_on;
   if (code == NULL)
     {
-      order_net (m, o, net);
       gboolean no_lines = m->ix->line_start[o] == m->ix->line_start[o + 1];
-      if (no_lines || mpq_sgn (net) <= 0)
+      if (order_net_sign (m, o, net) <= 0 || no_lines)
         {
+          if (m->fast)
+            qt_dec_get (m->net_d, net);
           g_autofree char *txt = qt_exact_format (net);
           message = no_lines ? g_strdup_printf ("order '%s' has no lines", r->order_id)
                              : g_strdup_printf ("order '%s' has net %s, not positive", r->order_id, txt);
           code = "NET_NOT_POSITIVE";
         }
-      else if (mpq_sgn (m->amount) < 0)
+      else if ((m->fast ? qt_dec_sgn (m->amount_d) : mpq_sgn (m->amount)) < 0)
         {
           gint first = m->ix->first_positive[o];
           if (first < 0)
@@ -407,12 +600,12 @@ credit_receipt (Month *m, guint r_idx)
   if (code != NULL)
     {
       mc->receipts_excepted++;
-      mpq_add (mc->amount_excepted, mc->amount_excepted, m->amount);
+      sum_amount (m, &m->excepted_d, mc->amount_excepted);
       add_exception (m, r, code, message);
       return;
     }
   mc->receipts_credited++;
-  mpq_add (mc->amount_credited, mc->amount_credited, m->amount);
+  sum_amount (m, &m->credited_d, mc->amount_credited);
   allocate (m, r_idx, (guint) o, net, collected_on);
 }
 
@@ -568,7 +761,38 @@ credit_range (Month *m, const QtMonthWork *w, guint from, guint to)
       if (k + PREFETCH_AHEAD / 2 < to)
         prefetch_lines (m, &w->receipts[k + PREFETCH_AHEAD / 2]);
       credit_receipt (m, w->receipts[k].receipt);
-      mpq_add (mc->amount_in_period, mc->amount_in_period, m->amount);
+      sum_amount (m, &m->in_period_d, mc->amount_in_period);
+    }
+}
+
+/* The weights of each rep's plan version as decimals. */
+static void
+month_weights (Month *m, guint n_reps)
+{
+  m->weights = g_new0 (PlanWeights, n_reps + 1);
+  m->rep_weights = g_new0 (const PlanWeights *, n_reps + 1);
+  guint n = 0;
+  const guint hm_bit = 1u << QT_MULT_HIGH_MARGIN;
+  for (guint r = 0; r < n_reps; r++)
+    {
+      const QtPlanVersion *v = m->rep_plan[r];
+      if (v == NULL)
+        continue;
+      guint i = 0;
+      while (i < n && m->weights[i].plan != v)
+        i++;
+      PlanWeights *pw = &m->weights[i];
+      if (i == n) /* first seen */
+        {
+          n++;
+          pw->plan = v;
+          pw->ok = TRUE;
+          for (guint k = 0; k < G_N_ELEMENTS (pw->w); k++)
+            pw->ok = pw->ok && qt_dec_of_mpq (v->weight_by_mask[k], &pw->w[k]);
+          for (guint k = 0; k < G_N_ELEMENTS (pw->w) && pw->ok; k++)
+            pw->ok = (k & hm_bit) != 0 || qt_dec_sub (pw->w[k | hm_bit], pw->w[k], &pw->dw[k]);
+        }
+      m->rep_weights[r] = pw->ok ? pw : NULL;
     }
 }
 
@@ -582,8 +806,11 @@ qt_month_work_run (QtMonthWork *w)
     rep_plan[i] = qt_credit_rep_plan (w->ix, w->plans, i, w->period);
   Month m = { .ix = w->ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
   mpq_inits (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
-             NULL);
+             m.spill, NULL);
   m.nets = g_array_new (FALSE, FALSE, sizeof (__mpq_struct));
+  month_weights (&m, ds->n_reps);
+  m.credit_d = g_new0 (QtDec, ds->n_reps + 1);
+  m.weighted_d = g_new0 (QtDec, ds->n_reps + 1);
   for (;;)
     {
       gint c = g_atomic_int_add (&w->next_chunk, 1);
@@ -592,11 +819,24 @@ qt_month_work_run (QtMonthWork *w)
         break;
       credit_range (&m, w, from, MIN (w->n, from + WORK_CHUNK));
     }
+  for (guint i = 0; i < ds->n_reps; i++)
+    {
+      fold_dec (&m, &m.credit_d[i], mc->credit[i]);
+      fold_dec (&m, &m.weighted_d[i], mc->weighted[i]);
+    }
+  fold_dec (&m, &m.in_period_d, mc->amount_in_period);
+  fold_dec (&m, &m.credited_d, mc->amount_credited);
+  fold_dec (&m, &m.excepted_d, mc->amount_excepted);
   mpq_clears (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
-              NULL);
+              m.spill, NULL);
   for (guint i = 0; i < m.nets->len; i++)
     mpq_clear (net_of (&m, i));
   g_array_unref (m.nets);
+  g_free (m.credit_d);
+  g_free (m.weighted_d);
+  g_free (m.nets_d);
+  g_free (m.weights);
+  g_free (m.rep_weights);
   return mc;
 }
 
