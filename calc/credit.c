@@ -374,25 +374,55 @@ line_high_margin (Month *m, const QtPlanVersion *v, guint line)
   return hm->present && is_high_margin (m, &m->ds->lines[line], hm->min_margin_rate);
 }
 
-/* Appends rep's slice of every line to the detail list. */
+static mpq_srcptr share_mpq (Month *m, QtNum share);
+
+/* Appends rep's slice of every line to the detail list: slice_k =
+ * a × share × line_net_k / N, weighted by the line's multipliers.  In
+ * decimals the numerator is exact and only the quotient by N is a
+ * rational (calc/dec.h); a slice whose values do not fit takes GMP. */
 static void
 detail_slices (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guint mask,
-               QtNum share, mpq_srcptr share_q)
+               QtNum share)
 {
   const QtIndex *ix = m->ix;
-  mpq_ptr f = m->f; /* a / N, once per rep */
-  mpq_div (f, m->amount, al->net);
-  for (guint k = ix->line_start[al->order]; k < ix->line_start[al->order + 1]; k++)
+  const PlanWeights *pw = m->fast ? m->rep_weights[rep] : NULL;
+  QtDec share_d, part;
+  gboolean fast = pw != NULL && qt_dec_of_num (share, &share_d)
+                  && qt_dec_mul (m->amount_d, share_d, &part);
+  gboolean have_f = FALSE;
+  mpq_srcptr share_q = NULL;
+  guint first = ix->line_start[al->order];
+  for (guint k = first; k < ix->line_start[al->order + 1]; k++)
     {
       guint li = ix->order_lines[k];
       QtSlice s = { .receipt = al->receipt, .line = li, .rep = rep, .plan = v, .share = share };
       s.mult_mask = mask | (line_high_margin (m, v, li) ? 1u << QT_MULT_HIGH_MARGIN : 0);
       s.weight = v->weight_by_mask[s.mult_mask];
       mpq_inits (s.amount, s.weighted, NULL);
-      mpq_mul (s.amount, al->nets[k - ix->line_start[al->order]], f);
+      QtDec x, y;
+      if (fast && qt_dec_mul (m->nets_d[k - first], part, &x))
+        {
+          qt_dec_div_get (x, m->net_d, s.amount);
+          if (s.mult_mask == 0) /* weight 1 */
+            mpq_set (s.weighted, s.amount);
+          else if (qt_dec_mul (x, pw->w[s.mult_mask], &y))
+            qt_dec_div_get (y, m->net_d, s.weighted);
+          else
+            mpq_mul (s.weighted, s.amount, s.weight);
+          g_array_append_val (m->mc->slices, s);
+          continue;
+        }
+      if (!have_f)
+        {
+          need_mpq (m, al);
+          share_q = share_mpq (m, share);
+          mpq_div (m->f, m->amount, al->net); /* a / N, once per rep */
+          have_f = TRUE;
+        }
+      mpq_mul (s.amount, al->nets[k - first], m->f);
       if (share_q != NULL)
         mpq_mul (s.amount, s.amount, share_q);
-      if (s.mult_mask == 0) /* weight 1 */
+      if (s.mult_mask == 0)
         mpq_set (s.weighted, s.amount);
       else
         mpq_mul (s.weighted, s.amount, s.weight);
@@ -505,10 +535,7 @@ credit_rep (Month *m, Allocation *al, guint rep, QtNum share)
     }
   mc->n_slices[rep] += ix->line_start[al->order + 1] - ix->line_start[al->order];
   if (mc->slices != NULL)
-    {
-      need_mpq (m, al);
-      detail_slices (m, al, rep, v, mask, share, share_mpq (m, share));
-    }
+    detail_slices (m, al, rep, v, mask, share);
 }
 
 /* SPEC §4.2: the receipt's amount a to every line and rep (its order's

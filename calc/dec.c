@@ -39,36 +39,112 @@ qt_dec_get (QtDec d, mpq_t out)
   mpq_canonicalize (out);
 }
 
-void
-qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
+static guint64
+gcd_u64 (guint64 a, guint64 b)
 {
-  g_return_if_fail (b.units != 0);
-  /* (a.units / 10^a.scale) / (b.units / 10^b.scale) */
+  if (a == 0 || b == 0)
+    return a | b;
+  int shift = __builtin_ctzll (a | b);
+  a >>= __builtin_ctzll (a);
+  do
+    {
+      b >>= __builtin_ctzll (b);
+      if (a > b)
+        {
+          guint64 t = a;
+          a = b;
+          b = t;
+        }
+      b -= a;
+    }
+  while (b != 0);
+  return a << shift;
+}
+
+static int
+ctz_u128 (unsigned __int128 v)
+{
+  guint64 lo = (guint64) v;
+  return lo != 0 ? __builtin_ctzll (lo) : 64 + __builtin_ctzll ((guint64) (v >> 64));
+}
+
+/* Binary GCD; 64-bit when both fit. */
+static unsigned __int128
+gcd_u128 (unsigned __int128 a, unsigned __int128 b)
+{
+  if ((a >> 64) == 0 && (b >> 64) == 0)
+    return gcd_u64 ((guint64) a, (guint64) b);
+  if (a == 0 || b == 0)
+    return a | b;
+  int shift = ctz_u128 (a | b);
+  a >>= ctz_u128 (a);
+  do
+    {
+      b >>= ctz_u128 (b);
+      if (a > b)
+        {
+          unsigned __int128 t = a;
+          a = b;
+          b = t;
+        }
+      b -= a;
+    }
+  while (b != 0);
+  return a << shift;
+}
+
+/* a / b through GMP (any size). */
+static void
+div_get_mpz (QtDec a, QtDec b, mpq_t out)
+{
   mpz_ptr num = mpq_numref (out), den = mpq_denref (out);
   mpz_set_i128 (num, a.units);
   mpz_set_i128 (den, b.units);
-  if (a.scale > b.scale)
-    {
-      mpz_t p;
-      mpz_init (p);
-      mpz_ui_pow_ui (p, 10, a.scale - b.scale);
-      mpz_mul (den, den, p);
-      mpz_clear (p);
-    }
-  else if (b.scale > a.scale)
-    {
-      mpz_t p;
-      mpz_init (p);
-      mpz_ui_pow_ui (p, 10, b.scale - a.scale);
-      mpz_mul (num, num, p);
-      mpz_clear (p);
-    }
+  mpz_t p;
+  mpz_init (p);
+  mpz_ui_pow_ui (p, 10, a.scale > b.scale ? a.scale - b.scale : b.scale - a.scale);
+  mpz_mul (a.scale > b.scale ? den : num, a.scale > b.scale ? den : num, p);
+  mpz_clear (p);
   if (mpz_sgn (den) < 0)
     {
       mpz_neg (den, den);
       mpz_neg (num, num);
     }
   mpq_canonicalize (out);
+}
+
+void
+qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
+{
+  g_return_if_fail (b.units != 0);
+  /* (a.units / 10^a.scale) / (b.units / 10^b.scale), the power of ten on
+   * one side only, reduced in 128 bits when everything fits there. */
+  __int128 num = a.units, den = b.units;
+  gboolean fits = a.scale >= b.scale
+                    ? !__builtin_mul_overflow (den, qt_dec_pow10[a.scale - b.scale], &den)
+                    : !__builtin_mul_overflow (num, qt_dec_pow10[b.scale - a.scale], &num);
+  /* Negating needs both away from the most negative value. */
+  const __int128 min = (__int128) ((unsigned __int128) 1 << 127);
+  if (!fits || num == min || den == min)
+    {
+      div_get_mpz (a, b, out);
+      return;
+    }
+  if (den < 0)
+    {
+      den = -den;
+      num = -num;
+    }
+  unsigned __int128 g = gcd_u128 (num < 0 ? (unsigned __int128) -num : (unsigned __int128) num,
+                                  (unsigned __int128) den);
+  if (g > 1)
+    {
+      num /= (__int128) g;
+      den /= (__int128) g;
+    }
+  /* Lowest terms with a positive denominator: canonical as it is. */
+  mpz_set_i128 (mpq_numref (out), num);
+  mpz_set_i128 (mpq_denref (out), den);
 }
 
 gboolean

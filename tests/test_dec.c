@@ -149,6 +149,58 @@ test_div_get (void **state)
   mpq_clear (v);
 }
 
+/* Zero, a negative divisor, and sizes past 128 bits (the GMP path). */
+static void
+test_div_get_edges (void **state)
+{
+  (void) state;
+  mpq_t v;
+  mpq_init (v);
+  qt_dec_div_get (qt_dec_zero (), dec (-7, 3), v);
+  assert_int_equal (mpq_sgn (v), 0);
+  assert_int_equal (mpz_cmp_ui (mpq_denref (v), 1), 0);
+  QtDec huge = { qt_dec_pow10[38] - 1, 0 };
+  qt_dec_div_get (huge, (QtDec) { 3, 20 }, v); /* 10^20 × (10^38 − 1) / 3 */
+  g_autofree char *a = qt_exact_format (v);
+  assert_string_equal (a, "3333333333333333333333333333333333333300000000000000000000");
+  qt_dec_div_get ((QtDec) { -huge.units - 1, 0 }, dec (-2, 0), v); /* the most negative units */
+  g_autofree char *b = qt_exact_format (v);
+  assert_true (mpq_sgn (v) > 0);
+  assert_int_equal (strlen (b), 38);
+  mpq_clear (v);
+}
+
+/* qt_dec_div_get against GMP's own division on many values. */
+static void
+test_div_get_matches_gmp (void **state)
+{
+  (void) state;
+  GRand *rand = g_rand_new_with_seed (20261125);
+  mpq_t got, x, y, want;
+  mpq_inits (got, x, y, want, NULL);
+  for (int i = 0; i < 20000; i++)
+    {
+      gint64 xu = (gint64) g_rand_int (rand) << 31 ^ g_rand_int (rand);
+      gint64 yu = (gint64) g_rand_int_range (rand, 1, G_MAXINT32) * (i % 3 == 0 ? -1 : 1);
+      QtDec a = { (__int128) xu * (i % 5 == 0 ? qt_dec_pow10[18] : 1), (guint) g_rand_int_range (rand, 0, 19) };
+      QtDec b = { (__int128) yu * (__int128) g_rand_int_range (rand, 1, 1000), (guint) g_rand_int_range (rand, 0, 19) };
+      qt_dec_div_get (a, b, got);
+      qt_dec_get (a, x);
+      qt_dec_get (b, y);
+      mpq_div (want, x, y);
+      assert_true (mpq_equal (got, want));
+      /* canonical: lowest terms, positive denominator */
+      mpz_t g;
+      mpz_init (g);
+      mpz_gcd (g, mpq_numref (got), mpq_denref (got));
+      assert_int_equal (mpz_cmp_ui (g, 1), 0);
+      assert_true (mpz_sgn (mpq_denref (got)) > 0);
+      mpz_clear (g);
+    }
+  mpq_clears (got, x, y, want, NULL);
+  g_rand_free (rand);
+}
+
 int
 main (void)
 {
@@ -159,6 +211,8 @@ main (void)
     cmocka_unit_test (test_of_num),
     cmocka_unit_test (test_of_mpq),
     cmocka_unit_test (test_div_get),
+    cmocka_unit_test (test_div_get_edges),
+    cmocka_unit_test (test_div_get_matches_gmp),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
