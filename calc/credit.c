@@ -587,7 +587,7 @@ credit_receipt (Month *m, guint r_idx)
 {
   const QtReceipt *r = &m->ds->receipts[r_idx];
   QtMonthCredit *mc = m->mc;
-  gint o = qt_index_order (m->ix, r->order_id);
+  gint o = r->order_row;
   char *message = NULL;
   const char *code = classify (m, r, o, &message);
   g_auto (mpq_t) net;
@@ -660,7 +660,7 @@ receipts_by_order (const QtIndex *ix, QtPeriod period, guint *n)
   const guint *in_month = qt_index_receipts_in (ix, period, n);
   ByOrder *keyed = g_new (ByOrder, *n + 1);
   for (guint k = 0; k < *n; k++)
-    keyed[k] = (ByOrder) { qt_index_order (ix, ix->ds->receipts[in_month[k]].order_id), in_month[k] };
+    keyed[k] = (ByOrder) { ix->ds->receipts[in_month[k]].order_row, in_month[k] };
   qsort (keyed, *n, sizeof (ByOrder), by_order_cmp);
   return keyed;
 }

@@ -68,7 +68,7 @@ row_exceptions (Engine *e)
   for (guint i = 0; i < ds->n_lines; i++)
     {
       const QtOrderLine *l = &ds->lines[i];
-      if (qt_index_order (ix, l->order_id) < 0)
+      if (l->order_row < 0)
         add_exception (e, "order_lines.csv", l->line, "UNKNOWN_ORDER",
                        g_strdup_printf ("line '%s' names unknown order '%s'", l->line_no, l->order_id));
       if (qt_id_row (l->product_id, QT_ID_PRODUCT) < 0)
@@ -77,7 +77,7 @@ row_exceptions (Engine *e)
                                         l->line_no, l->order_id, l->product_id));
     }
   for (guint i = 0; i < ds->n_splits; i++)
-    if (qt_index_order (ix, ds->splits[i].order_id) < 0)
+    if (ds->splits[i].order_row < 0)
       add_exception (e, "splits.csv", ds->splits[i].line, "UNKNOWN_ORDER",
                      g_strdup_printf ("split names unknown order '%s'", ds->splits[i].order_id));
   for (guint i = 0; i < ds->n_activities; i++)

@@ -33,10 +33,10 @@ index_children (QtIndex *ix)
   const QtDataset *ds = ix->ds;
   g_autofree gint *parent = g_new (gint, MAX (MAX (ds->n_lines, ds->n_splits), ds->n_reps) + 1);
   for (guint i = 0; i < ds->n_lines; i++)
-    parent[i] = qt_index_order (ix, ds->lines[i].order_id);
+    parent[i] = ds->lines[i].order_row;
   group_by (parent, ds->n_lines, ds->n_orders, &ix->line_start, &ix->order_lines);
   for (guint i = 0; i < ds->n_splits; i++)
-    parent[i] = qt_index_order (ix, ds->splits[i].order_id);
+    parent[i] = ds->splits[i].order_row;
   group_by (parent, ds->n_splits, ds->n_orders, &ix->split_start, &ix->order_splits);
   for (guint i = 0; i < ds->n_reps; i++)
     parent[i] = ds->reps[i].manager;
@@ -53,7 +53,7 @@ index_first_positive (QtIndex *ix)
   for (guint i = 0; i < ds->n_receipts; i++)
     {
       const QtReceipt *r = &ds->receipts[i];
-      gint o = qt_index_order (ix, r->order_id);
+      gint o = r->order_row;
       if (o < 0 || qt_num_sgn (ds->nums, r->amount) <= 0)
         continue;
       gint best = ix->first_positive[o];

@@ -93,35 +93,43 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
   return TRUE;
 }
 
-/* An order id of order_lines.csv or splits.csv.  Those files usually list
- * orders in the order of orders.csv, so after the previous row's order the
- * next one is tried (a neighbour in memory) before the hash table, which a
- * million orders spread over memory much larger than the cache. */
+/* An order id of order_lines.csv, splits.csv or receipts.csv, and the row
+ * of orders.csv it names (-1 for none).  The first two usually list orders
+ * in the order of orders.csv (`in_order`), so after the previous row's
+ * order the next one is tried (a neighbour in memory) before the hash
+ * table, which a million orders spread over memory much larger than the
+ * cache. */
 static gboolean
-get_order_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **error)
+get_order_id (Loader *ld, const QtCsvRecord *rec, int col, gboolean in_order, const char **out,
+              gint32 *row, GError **error)
 {
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   const char *last = ld->last_id[col];
   /* The previous row's order, or else the next one (strncmp: never reads
    * past the end of the id compared). */
-  if (len > 0 && last != NULL)
+  if (in_order && len > 0 && last != NULL)
     {
+      gint32 last_row = qt_id_row (last, QT_ID_ORDER);
       if (strncmp (last, s, len) == 0 && last[len] == '\0')
         {
           *out = last;
+          *row = last_row;
           return TRUE;
         }
-      gint32 row = qt_id_row (last, QT_ID_ORDER);
-      const char *next = row >= 0 && (guint) row + 1 < ld->ds->n_orders
-                           ? ld->ds->orders[row + 1].order_id : NULL;
+      const char *next = last_row >= 0 && (guint) last_row + 1 < ld->ds->n_orders
+                           ? ld->ds->orders[last_row + 1].order_id : NULL;
       if (next != NULL && strncmp (next, s, len) == 0 && next[len] == '\0')
         {
           *out = ld->last_id[col] = next;
+          *row = last_row + 1;
           return TRUE;
         }
     }
-  return get_id (ld, rec, col, out, error);
+  if (!get_id (ld, rec, col, out, error))
+    return FALSE;
+  *row = qt_id_row (*out, QT_ID_ORDER);
+  return TRUE;
 }
 
 static const char *
@@ -349,7 +357,8 @@ parse_line (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtOrderLine *l = new_row (ld, rec);
   l->line = rec->line;
-  return get_order_id (ld, rec, 0, &l->order_id, error) && get_id (ld, rec, 1, &l->line_no, error)
+  return get_order_id (ld, rec, 0, TRUE, &l->order_id, &l->order_row, error)
+         && get_id (ld, rec, 1, &l->line_no, error)
          && get_id (ld, rec, 2, &l->product_id, error) && get_decimal (ld, rec, 3, &l->quantity, error)
          && get_decimal (ld, rec, 4, &l->unit_price, error) && get_decimal (ld, rec, 5, &l->unit_cost, error)
          && check_chain_key (ld, rec, (const int[]) { 0, 1 }, l->order_id, l->line_no,
@@ -362,7 +371,8 @@ parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtSplit *s = new_row (ld, rec);
   s->line = rec->line;
-  return get_order_id (ld, rec, 0, &s->order_id, error) && get_id (ld, rec, 1, &s->rep_id, error)
+  return get_order_id (ld, rec, 0, TRUE, &s->order_id, &s->order_row, error)
+         && get_id (ld, rec, 1, &s->rep_id, error)
          && get_decimal (ld, rec, 2, &s->share, error)
          && check_chain_key (ld, rec, (const int[]) { 0, 1 }, s->order_id, s->rep_id,
                              QT_ID_SPLITS, G_STRUCT_OFFSET (QtSplit, rep_id), error);
@@ -374,7 +384,8 @@ parse_receipt (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtReceipt *r = new_row (ld, rec);
   r->line = rec->line;
-  return get_id (ld, rec, 0, &r->receipt_id, error) && get_id (ld, rec, 1, &r->order_id, error)
+  return get_id (ld, rec, 0, &r->receipt_id, error)
+         && get_order_id (ld, rec, 1, FALSE, &r->order_id, &r->order_row, error)
          && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, &r->amount, error)
          && check_id_key (ld, rec, 0, r->receipt_id, QT_ID_RECEIPT, error);
 }

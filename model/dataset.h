@@ -44,21 +44,28 @@ typedef struct {
   guint line;
 } QtOrder;
 
+/* order_row in the three tables below: the row of orders.csv that
+ * order_id names, or -1 — qt_id_row (order_id, QT_ID_ORDER), kept by the
+ * loader (orders.csv is read first) so that the calculation does not look
+ * it up again at random. */
 typedef struct {
   const char *order_id, *line_no, *product_id;
   QtNum quantity, unit_price, unit_cost;
   guint line;
+  gint32 order_row;
 } QtOrderLine;
 
 typedef struct {
   const char *order_id, *rep_id;
   QtNum share;
   guint line;
+  gint32 order_row;
 } QtSplit;
 
 typedef struct {
   const char *receipt_id, *order_id;
   QtDay received_on;
+  gint32 order_row;
   QtNum amount;
   guint line;
 } QtReceipt;

@@ -170,7 +170,11 @@ qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text)
   for (guint probes = 0; in->slots[j].ref != 0 && probes < 4; probes++, j = (j + 1) & in->mask)
     if (in->slots[j].hash == h)
       {
-        __builtin_prefetch (slot_id (in, in->slots[j].ref) - sizeof (guint32));
+        /* its length and text, and the row indexes before them (a callers
+         * reads them next: qt_id_row) */
+        const char *id = slot_id (in, in->slots[j].ref);
+        __builtin_prefetch (id - sizeof (guint32));
+        __builtin_prefetch (id - HEADER);
         return;
       }
 }

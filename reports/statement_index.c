@@ -67,7 +67,7 @@ index_slices (QtStatementIndex *ix)
 guint
 qt_statement_order_row (const QtReceipt *rc)
 {
-  return (guint) qt_id_row (rc->order_id, QT_ID_ORDER); /* a credited receipt has an order */
+  return (guint) rc->order_row; /* a credited receipt has an order */
 }
 
 /* Whether sl is a refund whose fast_collection timing uses its order's
