@@ -19,7 +19,7 @@ typedef struct {
   QtTableFile f;      /* file, optional, cols, n_cols */
   RowParser parse;
   gsize elem_size;
-  gboolean defines_ids; /* each row interns an id of its own (its key) */
+  gboolean defines_ids; /* each row interns an id of its own (its key): room is made at once */
   int prefetch[3];      /* required columns whose ids are prefetched, or -1 */
 } TableSpec;
 
@@ -38,6 +38,10 @@ struct Loader {
   guint n_rows, cap_rows;
   QtKeySet *keys;     /* composite keys of that table → row */
   const char *last_id[8]; /* per column: the id interned for the previous row */
+  /* receipts.csv: TRUE while its receipt_ids come in ascending order (each
+   * then only copied, see get_receipt_id); the previous one. */
+  gboolean ids_ascending;
+  const char *prev_receipt_id;
   int manager_col;    /* 1-based field number of reps.csv manager_id */
   QtFileLoaded loaded;
   gpointer loaded_data;
@@ -378,16 +382,46 @@ parse_split (Loader *ld, const QtCsvRecord *rec, GError **error)
                              QT_ID_SPLITS, G_STRUCT_OFFSET (QtSplit, rep_id), error);
 }
 
+/* A receipt_id.  No other table names receipts, so the id is only a key
+ * to check and text to print: while the file lists receipt_ids in
+ * ascending bytewise order — as exports usually do — no two can be equal,
+ * and each is only copied, without a million entries in the id table.
+ * The first id out of order puts those read so far into the interner, and
+ * from there on every id is interned and checked like any other key. */
+static gboolean
+get_receipt_id (Loader *ld, const QtCsvRecord *rec, int col, QtReceipt *r, GError **error)
+{
+  gsize len;
+  const char *s = raw (ld, rec, col, &len);
+  if (ld->ids_ascending && len > 0
+      && (ld->prev_receipt_id == NULL || strcmp (ld->prev_receipt_id, s) < 0))
+    {
+      r->receipt_id = ld->prev_receipt_id = qt_interner_copy (ld->ds->ids, s, len);
+      return TRUE;
+    }
+  if (ld->ids_ascending) /* the rows before this one, unique: into the table */
+    {
+      ld->ids_ascending = FALSE;
+      for (guint k = 0; k + 1 < ld->n_rows; k++)
+        {
+          QtReceipt *prev = (QtReceipt *) (void *) (ld->rows + (gsize) k * sizeof (QtReceipt));
+          prev->receipt_id = qt_intern (ld->ds->ids, prev->receipt_id, strlen (prev->receipt_id));
+          qt_id_set_row (prev->receipt_id, QT_ID_RECEIPT, (gint32) k);
+        }
+    }
+  return get_id (ld, rec, col, &r->receipt_id, error);
+}
+
 static const char *const receipt_cols[] = { "receipt_id", "order_id", "received_on", "amount" };
 static gboolean
 parse_receipt (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
   QtReceipt *r = new_row (ld, rec);
   r->line = rec->line;
-  return get_id (ld, rec, 0, &r->receipt_id, error)
+  return get_receipt_id (ld, rec, 0, r, error)
          && get_order_id (ld, rec, 1, FALSE, &r->order_id, &r->order_row, error)
          && get_date (ld, rec, 2, &r->received_on, error) && get_decimal (ld, rec, 3, &r->amount, error)
-         && check_id_key (ld, rec, 0, r->receipt_id, QT_ID_RECEIPT, error);
+         && (ld->ids_ascending || check_id_key (ld, rec, 0, r->receipt_id, QT_ID_RECEIPT, error));
 }
 
 static const char *const activity_cols[] = { "rep_id", "period", "metric", "value" };
@@ -445,7 +479,7 @@ static const TableSpec tables[T_COUNT] = {
   [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, 2, ID, ID, ID, DAY),
   [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, ID, ID, ID, DEC, DEC, DEC),
   [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, ID, ID, DEC),
-  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, TRUE, 0, 1, -1, ID, ID, DAY, DEC),
+  [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, FALSE, 1, -1, -1, ID, ID, DAY, DEC),
   [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, -1, ID, TXT, ID, DEC),
   [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, -1, ID, TXT, DEC),
   [T_ADJUSTMENTS] = SPEC ("adjustments.csv", TRUE, adjustment_cols, parse_adjustment, QtAdjustment, TRUE, -1, -1, -1, ID, ID, TXT, DEC),
@@ -492,6 +526,8 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
   rows_reserve (ld, MAX (hint, 16u));
   ld->keys = qt_key_set_new ();
   memset (ld->last_id, 0, sizeof ld->last_id);
+  ld->ids_ascending = TRUE;
+  ld->prev_receipt_id = NULL;
   if (spec->parse == parse_rep)
     {
       ld->manager_col = ld->idx[3] + 1;

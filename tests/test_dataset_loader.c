@@ -126,6 +126,55 @@ test_line_key_early_duplicate (void **state)
                             "(first on line 25)");
 }
 
+/* receipts.csv's own key: copied while the ids ascend, checked in the id
+ * table once one does not; a repeat is reported at its second line either
+ * way, naming the first. */
+static void
+test_receipt_key_ascending_then_not (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->data, "receipts.csv", NULL);
+  const char *head = "receipt_id,order_id,received_on,amount\n";
+  /* ascending throughout: loads, in file order */
+  g_autofree char *up = g_strconcat (head, "A1,O101,2026-01-20,1.00\nA2,O101,2026-01-21,2.00\n"
+                                           "B1,O102,2026-01-22,3.00\n", NULL);
+  qt_test_write (path, up);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  assert_null (error);
+  assert_int_equal (ds->n_receipts, 3);
+  assert_string_equal (ds->receipts[2].receipt_id, "B1");
+  assert_int_equal (ds->receipts[2].order_row, qt_id_row (ds->receipts[2].order_id, QT_ID_ORDER));
+  /* a repeat right after an ascending run */
+  g_autofree char *again = g_strconcat (head, "A1,O101,2026-01-20,1.00\nA2,O101,2026-01-21,2.00\n"
+                                              "A2,O102,2026-01-22,3.00\n", NULL);
+  qt_test_write (path, again);
+  g_autofree char *a = load_error (f);
+  assert_string_equal (a, "receipts.csv:4:1: duplicate key receipt_id='A2' (first on line 3)");
+  /* out of order, then a repeat of an id read while they still ascended */
+  g_autofree char *late = g_strconcat (head, "A1,O101,2026-01-20,1.00\nA3,O101,2026-01-21,2.00\n"
+                                             "A2,O102,2026-01-22,3.00\nA1,O102,2026-01-23,4.00\n", NULL);
+  qt_test_write (path, late);
+  g_autofree char *b = load_error (f);
+  assert_string_equal (b, "receipts.csv:5:1: duplicate key receipt_id='A1' (first on line 2)");
+  /* out of order and unique: loads, the ids unchanged and in file order */
+  g_autofree char *mixed = g_strconcat (head, "A3,O101,2026-01-20,1.00\nA1,O101,2026-01-21,2.00\n"
+                                              "A2,O102,2026-01-22,3.00\n", NULL);
+  qt_test_write (path, mixed);
+  g_autoptr (GError) error2 = NULL;
+  g_autoptr (QtDataset) ds2 = qt_dataset_load_dir (f->data, &error2);
+  assert_null (error2);
+  assert_string_equal (ds2->receipts[0].receipt_id, "A3");
+  assert_string_equal (ds2->receipts[1].receipt_id, "A1");
+  assert_int_equal (qt_id_row (ds2->receipts[0].receipt_id, QT_ID_RECEIPT), 0);
+  assert_int_equal (qt_id_row (ds2->receipts[2].receipt_id, QT_ID_RECEIPT), 2);
+  /* an empty id is still malformed in either mode */
+  g_autofree char *empty = g_strconcat (head, "A1,O101,2026-01-20,1.00\n,O101,2026-01-21,2.00\n", NULL);
+  qt_test_write (path, empty);
+  g_autofree char *c = load_error (f);
+  assert_string_equal (c, "receipts.csv:3:1: receipt_id must not be empty");
+}
+
 static void
 test_manager_cycle (void **state)
 {
@@ -293,6 +342,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_golden_tables, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_receipt_key_ascending_then_not, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manager_cycle, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manager_cycle_reported_on_cycle, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deep_manager_chain, setup, teardown),
