@@ -6,6 +6,7 @@
 #include "../calc/engine.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
+#include "../model/sha256.h"
 #include "../reports/manifest.h"
 #include "../reports/output.h"
 #include "../reports/statement.h"
@@ -117,6 +118,13 @@ render_tables (gpointer data)
 {
   TablesJob *job = data;
   qt_report_tables (job->res, job->list);
+  /* Hashed on this thread too: the sink's thread then only writes. */
+  for (guint i = 0; i < job->list->len; i++)
+    {
+      QtOutputFile *f = g_ptr_array_index (job->list, i);
+      if (f->sha256 == NULL)
+        f->sha256 = qt_sha256_hex_bytes (f->bytes);
+    }
   return NULL;
 }
 

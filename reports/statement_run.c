@@ -4,6 +4,7 @@
  * threads and only one batch is ever in memory. */
 #include "statement_internal.h"
 
+#include "../model/sha256.h"
 #include "output.h"
 #include "rep_order.h"
 
@@ -18,6 +19,7 @@ typedef struct {
   guint n;
   gint next;               /* next position to take (atomic) */
   GString **json, **text;  /* per position */
+  char **json_sha, **text_sha; /* their SHA-256, per position */
 } Work;
 
 /* Reps per thread per batch: big enough to keep the threads busy, small
@@ -54,6 +56,10 @@ render_work (gpointer data)
       g_autofree QtStatementCredit *credits = qt_statement_credits (w->ix, w->ix->res->reps[rep].rep, &n);
       w->json[k] = qt_statement_json_of (w->ix, rep, credits, n);
       w->text[k] = qt_statement_text_of (w->ix, rep, credits, n);
+      /* Hashed here, while the bytes are in this core's cache, so the
+       * sink's thread only writes them. */
+      w->json_sha[k] = qt_sha256_hex (w->json[k]->str, w->json[k]->len);
+      w->text_sha[k] = qt_sha256_hex (w->text[k]->str, w->text[k]->len);
     }
 }
 
@@ -87,8 +93,10 @@ put_batch (const QtRunResult *res, const Work *w, QtOutputSink *sink, GError **e
       g_autofree char *text_name = g_strconcat ("statements/", stem, ".txt", NULL);
       g_autoptr (GBytes) json = g_string_free_to_bytes (g_steal_pointer (&w->json[k]));
       g_autoptr (GBytes) text = g_string_free_to_bytes (g_steal_pointer (&w->text[k]));
-      ok = ok && qt_output_sink_put (sink, json_name, json, -1, NULL, error)
-           && qt_output_sink_put (sink, text_name, text, -1, NULL, error);
+      g_autofree char *json_sha = g_steal_pointer (&w->json_sha[k]);
+      g_autofree char *text_sha = g_steal_pointer (&w->text_sha[k]);
+      ok = ok && qt_output_sink_put (sink, json_name, json, -1, json_sha, error)
+           && qt_output_sink_put (sink, text_name, text, -1, text_sha, error);
     }
   return ok;
 }
@@ -104,9 +112,12 @@ qt_report_statements_to (const QtRunResult *res, QtOutputSink *sink, guint n_thr
   guint batch = QT_STATEMENT_BATCH_PER_THREAD * n_threads;
   g_autofree GString **json = g_new0 (GString *, batch + 1);
   g_autofree GString **text = g_new0 (GString *, batch + 1);
+  g_autofree char **json_sha = g_new0 (char *, batch + 1);
+  g_autofree char **text_sha = g_new0 (char *, batch + 1);
   for (guint first = 0; first < res->n_reps; first += batch)
     {
-      Work w = { ix, order + first, MIN (batch, res->n_reps - first), 0, json, text };
+      Work w = { ix, order + first, MIN (batch, res->n_reps - first), 0, json, text, json_sha,
+                 text_sha };
       render_all (&w, MAX (1, MIN (n_threads, w.n)));
       if (!put_batch (res, &w, sink, error))
         return FALSE;
