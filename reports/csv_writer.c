@@ -9,10 +9,15 @@ qt_csv_field (GString *out, gboolean first, const char *text)
   if (!first)
     g_string_append_c (out, ',');
   /* SPEC §12.10: quoted only for a comma, a quote or a newline (a lone CR
-   * is ordinary text to our reader, so it is written as it is). */
-  if (strpbrk (text, ",\"\n") == NULL)
+   * is ordinary text to our reader, so it is written as it is).  One pass
+   * finds both the length and whether quoting is needed. */
+  gsize n = 0;
+  gboolean quote = FALSE;
+  for (; text[n] != '\0'; n++)
+    quote |= text[n] == ',' || text[n] == '"' || text[n] == '\n';
+  if (!quote)
     {
-      g_string_append (out, text);
+      g_string_append_len (out, text, (gssize) n);
       return;
     }
   g_string_append_c (out, '"');

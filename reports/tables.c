@@ -57,17 +57,21 @@ scores_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
   qt_output_add (out, "scores.csv", s, (gint) res->n_reps);
 }
 
-static const char *const mult_ids[QT_MULT_COUNT] = { "new_customer", "high_margin", "fast_collection" };
+/* The applied multiplier ids joined by '+', in SPEC §5 order, for every
+ * mask of the three (bit k = QtMultKind k). */
+static const char *const mult_texts[1 << QT_MULT_COUNT] = {
+  "", "new_customer", "high_margin", "new_customer+high_margin", "fast_collection",
+  "new_customer+fast_collection", "high_margin+fast_collection",
+  "new_customer+high_margin+fast_collection",
+};
+G_STATIC_ASSERT (QT_MULT_NEW_CUSTOMER == 0 && QT_MULT_HIGH_MARGIN == 1
+                 && QT_MULT_FAST_COLLECTION == 2 && QT_MULT_COUNT == 3);
 
-/* The applied multiplier ids joined by '+', in SPEC §5 order. (transfer full) */
-char *
+const char *
 qt_report_multipliers (guint mask)
 {
-  GString *s = g_string_new (NULL);
-  for (int k = 0; k < QT_MULT_COUNT; k++)
-    if (mask & (1u << k))
-      g_string_append_printf (s, "%s%s", s->len ? "+" : "", mult_ids[k]);
-  return g_string_free (s, FALSE);
+  g_return_val_if_fail (mask < G_N_ELEMENTS (mult_texts), "");
+  return mult_texts[mask];
 }
 
 /* credits.csv: ids through the CSV writer, exact numbers written straight
@@ -92,8 +96,7 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
       qt_stmt_num (s, ds->nums, sl->share);
       g_string_append_c (s, ',');
       qt_stmt_exact (s, sl->amount);
-      g_autofree char *mults = qt_report_multipliers (sl->mult_mask);
-      qt_csv_field (s, FALSE, mults);
+      qt_csv_field (s, FALSE, qt_report_multipliers (sl->mult_mask));
       g_string_append_c (s, ',');
       qt_stmt_exact (s, sl->weight);
       g_string_append_c (s, ',');
