@@ -477,8 +477,10 @@ static const TableSpec tables[T_COUNT] = {
   [T_CUSTOMERS] = SPEC ("customers.csv", FALSE, customer_cols, parse_customer, QtCustomer, TRUE, 0, -1, -1, ID),
   [T_PRODUCTS] = SPEC ("products.csv", FALSE, product_cols, parse_product, QtProduct, TRUE, -1, -1, -1, ID),
   [T_ORDERS] = SPEC ("orders.csv", FALSE, order_cols, parse_order, QtOrder, TRUE, 0, 1, 2, ID, ID, ID, DAY),
-  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, ID, ID, ID, DEC, DEC, DEC),
-  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, ID, ID, DEC),
+  /* (The order_id of lines and splits is not hashed ahead: get_order_id
+   * finds it beside the previous row's order without hashing.) */
+  [T_LINES] = SPEC ("order_lines.csv", FALSE, line_cols, parse_line, QtOrderLine, FALSE, -1, -1, -1, TXT, ID, ID, DEC, DEC, DEC),
+  [T_SPLITS] = SPEC ("splits.csv", TRUE, split_cols, parse_split, QtSplit, FALSE, -1, -1, -1, TXT, ID, DEC),
   [T_RECEIPTS] = SPEC ("receipts.csv", FALSE, receipt_cols, parse_receipt, QtReceipt, FALSE, 1, -1, -1, ID, ID, DAY, DEC),
   [T_ACTIVITIES] = SPEC ("activities.csv", FALSE, activity_cols, parse_activity, QtActivity, FALSE, -1, -1, -1, ID, TXT, ID, DEC),
   [T_QUOTAS] = SPEC ("quotas.csv", FALSE, quota_cols, parse_quota, QtQuota, FALSE, -1, -1, -1, ID, TXT, DEC),
