@@ -81,10 +81,15 @@ typedef struct {
   gsize counted;       /* bytes counted towards `waiting` */
 } Job;
 
+/* Each side signals the other only when it sleeps: a wake-up is a system
+ * call, and a month puts some 20,000 files. */
 struct QtSinkThread {
   GThread *thread;
   GMutex lock;
-  GCond changed;     /* a job was queued or done, or closing was set */
+  GCond work;        /* a job was queued, or closing was set */
+  GCond room;        /* a job was done (its bytes no longer wait), or one failed */
+  guint thread_sleeps;   /* the thread waits on `work` */
+  guint callers_sleep;   /* callers waiting on `room` */
   GQueue jobs;       /* Job*, oldest first */
   gsize waiting;     /* counted bytes of the queued jobs */
   gboolean closing;  /* no more jobs will come */
@@ -100,7 +105,11 @@ sink_thread_main (gpointer data)
     {
       g_mutex_lock (&t->lock);
       while (g_queue_is_empty (&t->jobs) && !t->closing)
-        g_cond_wait (&t->changed, &t->lock);
+        {
+          t->thread_sleeps++;
+          g_cond_wait (&t->work, &t->lock);
+          t->thread_sleeps--;
+        }
       Job *job = g_queue_pop_head (&t->jobs);
       gboolean failed = t->error != NULL;
       g_mutex_unlock (&t->lock);
@@ -116,7 +125,9 @@ sink_thread_main (gpointer data)
         t->error = error;
       else
         g_clear_error (&error);
-      g_cond_broadcast (&t->changed);
+      /* Callers wait for half the room at once, not for each file. */
+      if (t->callers_sleep > 0 && (t->waiting <= QT_SINK_WAITING_MAX / 2 || t->error != NULL))
+        g_cond_broadcast (&t->room);
       g_mutex_unlock (&t->lock);
       g_free (job);
     }
@@ -128,7 +139,8 @@ qt_output_sink_start (QtOutputSink *sink)
   g_return_if_fail (sink->thread == NULL);
   QtSinkThread *t = g_new0 (QtSinkThread, 1);
   g_mutex_init (&t->lock);
-  g_cond_init (&t->changed);
+  g_cond_init (&t->work);
+  g_cond_init (&t->room);
   g_queue_init (&t->jobs);
   sink->thread = t;
   g_autoptr (GError) error = NULL;
@@ -137,7 +149,8 @@ qt_output_sink_start (QtOutputSink *sink)
     {
       sink->thread = NULL;
       g_mutex_clear (&t->lock);
-      g_cond_clear (&t->changed);
+      g_cond_clear (&t->work);
+      g_cond_clear (&t->room);
       g_free (t);
     }
 }
@@ -150,7 +163,7 @@ qt_output_sink_finish (QtOutputSink *sink, GError **error)
     return TRUE;
   g_mutex_lock (&t->lock);
   t->closing = TRUE;
-  g_cond_broadcast (&t->changed);
+  g_cond_signal (&t->work);
   g_mutex_unlock (&t->lock);
   g_thread_join (t->thread);
   sink->thread = NULL;
@@ -158,7 +171,8 @@ qt_output_sink_finish (QtOutputSink *sink, GError **error)
   if (!ok)
     g_propagate_error (error, t->error);
   g_mutex_clear (&t->lock);
-  g_cond_clear (&t->changed);
+  g_cond_clear (&t->work);
+  g_cond_clear (&t->room);
   g_free (t);
   return ok;
 }
@@ -170,7 +184,11 @@ enqueue (QtSinkThread *t, QtOutputFile *f, GBytes *bytes, gsize counted, GError 
 {
   g_mutex_lock (&t->lock);
   while (t->error == NULL && t->waiting > 0 && t->waiting + counted > QT_SINK_WAITING_MAX)
-    g_cond_wait (&t->changed, &t->lock);
+    {
+      t->callers_sleep++;
+      g_cond_wait (&t->room, &t->lock);
+      t->callers_sleep--;
+    }
   gboolean ok = t->error == NULL;
   if (ok)
     {
@@ -178,7 +196,8 @@ enqueue (QtSinkThread *t, QtOutputFile *f, GBytes *bytes, gsize counted, GError 
       *job = (Job) { f, g_bytes_ref (bytes), counted };
       g_queue_push_tail (&t->jobs, job);
       t->waiting += counted;
-      g_cond_broadcast (&t->changed);
+      if (t->thread_sleeps > 0)
+        g_cond_signal (&t->work);
     }
   else
     g_propagate_error (error, g_error_copy (t->error));
