@@ -179,10 +179,29 @@ source_open (Source *src, gboolean *present, guint *n_lines, int *idx, GError **
   return open_table (src, src->next_table++, &src->cur, present, n_lines, idx, error);
 }
 
+#define RECORD_TEXT_MAX (1u << 31)
+
+/* A record of 2 GB or more is refused, with or without the thread (whose
+ * chunks hold 32-bit offsets): malformed — no data set of SPEC §2 comes
+ * near. */
+static gboolean
+record_too_large (const QtCsvRecord *rec, const char *path, GError **error)
+{
+  gsize total = 0;
+  for (guint i = 0; i < rec->nfields; i++)
+    total += rec->lens[i] + 1;
+  if (total < RECORD_TEXT_MAX)
+    return FALSE;
+  g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED, "%s:%u:1: a record of more than 2 GB",
+               path, rec->line);
+  return TRUE;
+}
+
 static gboolean
 source_next (Source *src, QtCsvRecord *rec, GError **error)
 {
-  return src->cur.reader != NULL && qt_csv_reader_next (src->cur.reader, rec, error);
+  return src->cur.reader != NULL && qt_csv_reader_next (src->cur.reader, rec, error)
+         && !record_too_large (rec, src->cur.path, error);
 }
 
 /* ---- messages from the thread to the loader ---- */
@@ -212,10 +231,13 @@ typedef struct {
   guint line[CHUNK_RECORDS];
   guint nfields[CHUNK_RECORDS];
   guint first[CHUNK_RECORDS]; /* index of the record's first field */
-  gsize *offs, *lens;     /* per field: offset in text, length */
+  /* Kept small: the loader reads it on the other core, a cache line at a
+   * time, so every byte here is memory traffic between the two. */
+  guint32 *offs, *lens;   /* per field: offset in text, length */
   guint n_fields, cap_fields;
-  QtTypedField *typed;    /* per record, QT_TABLE_MAX_COLS required fields */
-  guint8 *typed_ok;       /* whether typed[] holds the field's value */
+  guint stride;           /* required fields per record (the table's columns) */
+  QtTypedField *typed;    /* per record, `stride` required fields */
+  guint8 *typed_ok;       /* per record: bit c set when typed[] holds field c */
   char *text;             /* the fields, each followed by a NUL */
   gsize text_len, text_cap;
 } Msg;
@@ -257,7 +279,7 @@ msg_reset (Msg *m)
   m->n_fields = 0;
   m->text_len = 0;
   if (m->typed_ok != NULL)
-    memset (m->typed_ok, 0, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+    memset (m->typed_ok, 0, CHUNK_RECORDS);
 }
 
 /* Parses the record's decimal and date fields ahead of the loader. */
@@ -267,25 +289,32 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
   if (m->typed == NULL)
     {
       m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
-      m->typed_ok = g_new0 (guint8, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+      m->typed_ok = g_new0 (guint8, CHUNK_RECORDS);
     }
-  gsize base = (gsize) m->n * QT_TABLE_MAX_COLS;
+  G_STATIC_ASSERT (QT_TABLE_MAX_COLS <= 8); /* one bit each in typed_ok */
+  gsize base = (gsize) m->n * m->stride;
+  guint ok = 0;
   for (guint c = 0; c < t->n_cols; c++)
     {
       const char *f = rec->fields[idx[c]];
       gsize len = rec->lens[idx[c]];
       QtTypedField *out = &m->typed[base + c];
+      gboolean parsed = FALSE;
       if (t->kinds[c] == QT_FIELD_DECIMAL)
-        m->typed_ok[base + c] = qt_num_parse_short (f, len, &out->num);
+        parsed = qt_num_parse_short (f, len, &out->num);
       else if (t->kinds[c] == QT_FIELD_DATE)
-        m->typed_ok[base + c] = qt_date_parse (f, len, &out->day);
+        parsed = qt_date_parse (f, len, &out->day);
       else if (t->kinds[c] == QT_FIELD_ID && len > 0)
         {
           out->hash = qt_intern_hash (f, len);
-          m->typed_ok[base + c] = TRUE;
+          parsed = TRUE;
         }
+      ok |= (guint) parsed << c;
     }
+  m->typed_ok[m->n] = (guint8) ok;
 }
+
+#define CHUNK_TEXT_MAX (1u << 30)
 
 /* Appends one record's fields (with their NULs) to the chunk.  The reader
  * keeps a record's fields one after the other, so they are copied at once. */
@@ -303,8 +332,8 @@ msg_add (Msg *m, const QtCsvRecord *rec)
   if (m->n_fields + nf > m->cap_fields)
     {
       m->cap_fields = MAX (MAX (m->cap_fields * 2, 8u * CHUNK_RECORDS), m->n_fields + nf);
-      m->offs = g_renew (gsize, m->offs, m->cap_fields);
-      m->lens = g_renew (gsize, m->lens, m->cap_fields);
+      m->offs = g_renew (guint32, m->offs, m->cap_fields);
+      m->lens = g_renew (guint32, m->lens, m->cap_fields);
     }
   m->line[m->n] = rec->line;
   m->nfields[m->n] = nf;
@@ -312,8 +341,8 @@ msg_add (Msg *m, const QtCsvRecord *rec)
   memcpy (m->text + m->text_len, text, need);
   for (guint i = 0; i < nf; i++)
     {
-      m->offs[m->n_fields] = m->text_len + (gsize) (rec->fields[i] - text);
-      m->lens[m->n_fields++] = rec->lens[i];
+      m->offs[m->n_fields] = (guint32) (m->text_len + (gsize) (rec->fields[i] - text));
+      m->lens[m->n_fields++] = (guint32) rec->lens[i];
     }
   m->text_len += need;
   m->n++;
@@ -328,6 +357,7 @@ struct QtTableStream {
   Msg *cur;               /* chunk being served */
   guint cursor;           /* next record of cur */
   char **ptrs;            /* fields of the record served */
+  gsize *lens;            /* and their lengths */
   guint cap_ptrs;
   QtRecordPrefetch prefetch;
   gpointer prefetch_data;
@@ -352,24 +382,29 @@ record_at (QtTableStream *s, const Msg *m, guint k, QtCsvRecord *rec)
     {
       s->cap_ptrs = MAX (n, 2 * s->cap_ptrs);
       s->ptrs = g_renew (char *, s->ptrs, s->cap_ptrs);
+      s->lens = g_renew (gsize, s->lens, s->cap_ptrs);
     }
   for (guint i = 0; i < n; i++)
-    s->ptrs[i] = m->text + m->offs[first + i];
+    {
+      s->ptrs[i] = m->text + m->offs[first + i];
+      s->lens[i] = m->lens[first + i];
+    }
   rec->line = m->line[k];
   rec->nfields = n;
   rec->fields = s->ptrs;
-  rec->lens = m->lens + first;
+  rec->lens = s->lens;
 }
 
 struct QtRecordAhead {
-  const QtTypedField *typed;  /* QT_TABLE_MAX_COLS of them */
-  const guint8 *ok;
+  const QtTypedField *typed;  /* `stride` of them */
+  guint ok;                   /* bit c: typed[c] holds field c */
+  guint stride;
 };
 
 const QtTypedField *
 qt_record_ahead_typed (const QtRecordAhead *rec, guint col)
 {
-  return col < QT_TABLE_MAX_COLS && rec->ok[col] ? &rec->typed[col] : NULL;
+  return col < rec->stride && (rec->ok >> col & 1) ? &rec->typed[col] : NULL;
 }
 
 static void
@@ -380,8 +415,7 @@ prefetch_chunk (QtTableStream *s, const Msg *m)
   for (int stage = 0; stage < 2; stage++)
     for (guint k = 0; k < m->n; k++)
       {
-        QtRecordAhead rec = { &m->typed[(gsize) k * QT_TABLE_MAX_COLS],
-                              &m->typed_ok[(gsize) k * QT_TABLE_MAX_COLS] };
+        QtRecordAhead rec = { &m->typed[(gsize) k * m->stride], m->typed_ok[k], m->stride };
         s->prefetch (s->prefetch_data, &rec, stage);
       }
 }
@@ -402,17 +436,19 @@ produce_records (QtTableStream *s)
           return FALSE;
         }
       msg_reset (m);
+      m->stride = s->producing->n_cols;
       QtCsvRecord rec;
-      while (m->n < CHUNK_RECORDS && !m->end)
+      /* A chunk's text stays below 2 GB + 1 GB (its offsets are 32-bit). */
+      while (m->n < CHUNK_RECORDS && !m->end && m->text_len < CHUNK_TEXT_MAX)
         {
-          if (source_next (&s->src, &rec, &m->error))
+          if (!source_next (&s->src, &rec, &m->error))
+            m->end = TRUE;
+          else
             {
               if (s->producing_typed)
                 msg_type (m, &rec, s->producing, s->producing_idx);
               msg_add (m, &rec);
             }
-          else
-            m->end = TRUE;
         }
       gboolean end = m->end, failed = m->error != NULL;
       if (end && !failed)
@@ -492,6 +528,7 @@ qt_table_stream_free (QtTableStream *s)
     drain (s->empty);
   open_table_clear (&s->src.cur);
   g_free (s->ptrs);
+  g_free (s->lens);
   g_free (s);
 }
 
@@ -539,10 +576,9 @@ const QtTypedField *
 qt_table_stream_typed (const QtTableStream *s, guint col)
 {
   if (s == NULL || s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
-      || col >= QT_TABLE_MAX_COLS)
+      || col >= s->cur->stride || !(s->cur->typed_ok[s->cursor - 1] >> col & 1))
     return NULL;
-  gsize k = (gsize) (s->cursor - 1) * QT_TABLE_MAX_COLS + col;
-  return s->cur->typed_ok[k] ? &s->cur->typed[k] : NULL;
+  return &s->cur->typed[(gsize) (s->cursor - 1) * s->cur->stride + col];
 }
 
 gboolean

@@ -33,8 +33,9 @@ typedef struct {
   QtFieldKind kinds[QT_TABLE_MAX_COLS]; /* of each required column */
 } QtTableFile;
 
-/* A required field of the current record, parsed by the thread. */
-typedef struct {
+/* A required field of the current record, parsed by the thread (one
+ * member, by the column's kind). */
+typedef union {
   QtNum num;     /* QT_FIELD_DECIMAL: a short decimal (qt_num_parse_short) */
   QtDay day;     /* QT_FIELD_DATE */
   guint32 hash;  /* QT_FIELD_ID: qt_intern_hash of a non-empty id */
