@@ -292,18 +292,23 @@ buf_append (QtCsvReader *reader, const char *text, gsize n)
   reader->buf_len += n;
 }
 
+/* Doubles the per-field arrays (rarely: they are reused). */
+G_GNUC_NO_INLINE static void
+fields_grow (QtCsvReader *reader)
+{
+  guint cap = MAX (reader->fields_cap * 2, 16);
+  reader->offs = g_renew (gsize, reader->offs, cap);
+  reader->lens = g_renew (gsize, reader->lens, cap);
+  reader->ptrs = g_renew (char *, reader->ptrs, cap);
+  reader->fields_cap = cap;
+}
+
 /* Starts a new field at the current end of the text buffer. */
-static void
+static inline void
 field_begin (QtCsvReader *reader)
 {
   if (reader->n_fields == reader->fields_cap)
-    {
-      guint cap = MAX (reader->fields_cap * 2, 16);
-      reader->offs = g_renew (gsize, reader->offs, cap);
-      reader->lens = g_renew (gsize, reader->lens, cap);
-      reader->ptrs = g_renew (char *, reader->ptrs, cap);
-      reader->fields_cap = cap;
-    }
+    fields_grow (reader);
   reader->offs[reader->n_fields] = reader->buf_len;
 }
 
