@@ -3,8 +3,9 @@
  * The credit loop's fast path.  The data set's amounts, quantities, prices
  * and shares are decimals, and so are their sums and products; in 128 bits
  * (38 digits) nearly all of them fit, and then no GMP call is needed.
- * Every operation checks for overflow and reports it (FALSE) instead of
- * wrapping: the caller then takes the exact GMP path for that value.  Only
+ * Every operation checks for overflow and reports it (FALSE, leaving its
+ * result unspecified) instead of wrapping: the caller then takes the exact
+ * GMP path for that value.  Only
  * a quotient (by an order net, say) leaves the decimals; qt_dec_div_get
  * gives it exactly as a rational. */
 #pragma once
@@ -51,30 +52,28 @@ qt_dec_units_at (QtDec d, guint scale, __int128 *out)
   return !__builtin_mul_overflow (d.units, qt_dec_pow10[scale - d.scale], out);
 }
 
+/* The units of a and b at their larger scale; FALSE on overflow. */
+static inline gboolean
+qt_dec_align (QtDec a, QtDec b, __int128 *x, __int128 *y, guint *scale)
+{
+  *scale = MAX (a.scale, b.scale);
+  return qt_dec_units_at (a, *scale, x) && qt_dec_units_at (b, *scale, y);
+}
+
 /* a + b at the larger scale; FALSE on overflow. */
 static inline gboolean
 qt_dec_add (QtDec a, QtDec b, QtDec *out)
 {
-  guint scale = MAX (a.scale, b.scale);
   __int128 x, y;
-  if (!qt_dec_units_at (a, scale, &x) || !qt_dec_units_at (b, scale, &y)
-      || __builtin_add_overflow (x, y, &out->units))
-    return FALSE;
-  out->scale = scale;
-  return TRUE;
+  return qt_dec_align (a, b, &x, &y, &out->scale) && !__builtin_add_overflow (x, y, &out->units);
 }
 
 /* a − b; FALSE on overflow. */
 static inline gboolean
 qt_dec_sub (QtDec a, QtDec b, QtDec *out)
 {
-  guint scale = MAX (a.scale, b.scale);
   __int128 x, y;
-  if (!qt_dec_units_at (a, scale, &x) || !qt_dec_units_at (b, scale, &y)
-      || __builtin_sub_overflow (x, y, &out->units))
-    return FALSE;
-  out->scale = scale;
-  return TRUE;
+  return qt_dec_align (a, b, &x, &y, &out->scale) && !__builtin_sub_overflow (x, y, &out->units);
 }
 
 /* a × b; FALSE on overflow. */
