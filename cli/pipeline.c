@@ -26,8 +26,8 @@ qt_pipeline_phase (const char *name)
   last = now;
 }
 
-/* The run's own copy of one input file (shared bytes, hash known from
- * loading). */
+/* The run's own copy of one input file (its bytes shared with the sink,
+ * hash known from loading). */
 static gboolean
 put_input (QtOutputSink *sink, const QtInputFile *f, GError **error)
 {
@@ -59,11 +59,14 @@ typedef struct {
 } EarlyInputs;
 
 static void
-put_loaded (const QtInputFile *file, gpointer data)
+put_loaded (QtInputFile *file, gpointer data)
 {
   EarlyInputs *early = data;
   if (early->error == NULL)
     put_input (early->sink, file, &early->error);
+  /* The sink keeps its own reference until the file is written: the
+   * memory is then free for the rest of the run (185 MB at M). */
+  g_clear_pointer (&file->bytes, g_bytes_unref);
 }
 
 gboolean

@@ -23,8 +23,10 @@ QtDataset *qt_dataset_load_dir (const char *dir, GError **error);
 QtDataset *qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error);
 
 /* Called as soon as one file of the data set is loaded (rows counted,
- * bytes and SHA-256 known), in the order of loading. */
-typedef void (*QtFileLoaded) (const QtInputFile *file, gpointer data);
+ * bytes and SHA-256 known), in the order of loading.  The callee may take
+ * the file's bytes (leaving file->bytes NULL): the data set does not need
+ * them. */
+typedef void (*QtFileLoaded) (QtInputFile *file, gpointer data);
 
 /* qt_dataset_load_dir_threads, telling `loaded` (if not NULL) of each file
  * loaded: the input snapshot can be written while the rest loads. */

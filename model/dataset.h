@@ -92,7 +92,8 @@ typedef struct {
 } QtAdjustment;
 
 /* One input file as read: its bare name, bytes (for the run's snapshot and
- * manifest), data-row count and SHA-256. */
+ * manifest; NULL once handed on, see QtFileLoaded), data-row count and
+ * SHA-256. */
 typedef struct {
   char *name;
   GBytes *bytes;
