@@ -169,6 +169,10 @@ extend (QtCsvReader *reader, gboolean all, GError **error)
   gsize limit = reader->len;
   for (;;)
     {
+      /* No line end in data[len .. avail) (else the last pass would have
+       * stopped): only the bytes that arrive now are looked at, so a long
+       * line costs linear time. */
+      gsize seen = MAX (reader->avail, reader->len);
       if (!reader->eof
           && !reader->more (reader->more_data, all, &reader->data, &reader->avail, &reader->eof,
                             error))
@@ -180,8 +184,10 @@ extend (QtCsvReader *reader, gboolean all, GError **error)
       else
         {
           limit = reader->avail;
-          while (limit > reader->len && reader->data[limit - 1] != '\n')
+          while (limit > seen && reader->data[limit - 1] != '\n')
             limit--; /* back to the last line end */
+          if (limit == seen)
+            limit = reader->len;
         }
       if (limit > reader->len || reader->eof)
         break;

@@ -78,6 +78,20 @@ read_failed (const OpenTable *t, int err, GError **error)
   return FALSE;
 }
 
+/* Reads up to `want` bytes into the buffer at avail (hashing them): the
+ * count, 0 at the end of the file, or -1 with errno. */
+static gssize
+read_more (OpenTable *t, char *into, gsize want)
+{
+  gssize n;
+  do
+    n = read (t->fd, into, want);
+  while (n < 0 && errno == EINTR);
+  if (n > 0)
+    qt_sha256_update (t->sha, into, (gsize) n);
+  return n;
+}
+
 /* The reader's supplier (a QtCsvMore): one more block, or all the rest. */
 static gboolean
 table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gboolean *eof,
@@ -87,19 +101,27 @@ table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gbool
   gsize got = 0;
   while (t->fd >= 0 && (all || got < READ_BLOCK))
     {
-      if (t->avail + 1 >= t->cap) /* the file grew since it was opened */
+      gssize n;
+      if (t->avail + 1 < t->cap)
         {
-          gsize cap = MAX (2 * t->cap, (gsize) READ_BLOCK);
-          char *buf = aligned_alloc_or_die (cap);
-          memcpy (buf, t->buf, t->avail);
-          free (t->buf);
-          t->buf = buf;
-          t->cap = cap;
+          gsize want = t->cap - 1 - t->avail;
+          n = read_more (t, t->buf + t->avail, all ? want : MIN (want, READ_BLOCK - got));
         }
-      gsize want = t->cap - 1 - t->avail;
-      gssize n = read (t->fd, t->buf + t->avail, all ? want : MIN (want, READ_BLOCK - got));
-      if (n < 0 && errno == EINTR)
-        continue;
+      else /* the buffer holds the file's size: at its end, unless it grew */
+        {
+          char extra;
+          n = read_more (t, &extra, 1);
+          if (n > 0)
+            {
+              gsize cap = MAX (2 * t->cap, (gsize) READ_BLOCK);
+              char *buf = aligned_alloc_or_die (cap);
+              memcpy (buf, t->buf, t->avail);
+              free (t->buf);
+              t->buf = buf;
+              t->cap = cap;
+              t->buf[t->avail] = extra;
+            }
+        }
       if (n < 0)
         return read_failed (t, errno, error);
       if (n == 0)
@@ -108,7 +130,6 @@ table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gbool
           t->fd = -1;
           break;
         }
-      qt_sha256_update (t->sha, t->buf + t->avail, (gsize) n);
       t->avail += (gsize) n;
       got += (gsize) n;
     }
@@ -117,6 +138,21 @@ table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gbool
   *avail = t->avail;
   *eof = t->fd < 0;
   return TRUE;
+}
+
+/* The lines of data[0..len) that end with LF and are not blank (nothing,
+ * or only a CR, before the LF). */
+static guint64
+count_filled_lines (const char *data, gsize len)
+{
+  guint64 n = 0;
+  const char *p = data, *end = data + len, *nl;
+  while (p < end && (nl = memchr (p, '\n', (gsize) (end - p))) != NULL)
+    {
+      n += nl > p && !(nl == p + 1 && *p == '\r');
+      p = nl + 1;
+    }
+  return n;
 }
 
 /* Opens table `i` into *t and reads its header (see qt_table_stream_open):
@@ -150,11 +186,14 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
   t->reader = qt_csv_reader_new_stream (t->path, table_more, t);
   if (!qt_csv_reader_read_header (t->reader, f->cols, f->n_cols, idx, error))
     return FALSE;
-  /* Rows to make room for: the lines read so far, scaled to the file. */
-  guint64 lines = qt_csv_count_newlines (t->buf, t->buf + t->avail) + 1;
+  /* Rows to make room for: the lines with something on them read so far,
+   * scaled to the file (blank lines are skipped, and a file that starts
+   * with many must not ask for room for millions), and never more than a
+   * record of two bytes each could fill. */
+  guint64 lines = count_filled_lines (t->buf, t->avail) + 1;
   if (t->fd >= 0 && t->avail > 0 && t->size > t->avail)
     lines = lines * t->size / t->avail + 16;
-  *n_lines = (guint) MIN (lines, G_MAXUINT / 2);
+  *n_lines = (guint) MIN (MIN (lines, t->size / 2 + 16), G_MAXUINT / 2);
   return TRUE;
 }
 
