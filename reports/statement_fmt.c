@@ -273,8 +273,8 @@ qt_stmt_brief (GString *s, mpq_srcptr v)
 }
 
 /* d with its trailing fraction zeros dropped. */
-static QtStmtDec
-dec_trim (QtStmtDec d)
+static QtDec
+dec_trim (QtDec d)
 {
   while (d.scale > 0 && d.units % 10 == 0)
     {
@@ -284,12 +284,21 @@ dec_trim (QtStmtDec d)
   return d;
 }
 
-/* The exact form of a short decimal. */
+/* The exact form of a decimal: on 64-bit integers when it fits them (as
+ * every short one does), else through GMP — the same text either way. */
 void
-qt_stmt_dec (GString *s, QtStmtDec d)
+qt_stmt_dec (GString *s, QtDec d)
 {
   d = dec_trim (d);
-  put_scaled (s, d.units < 0, magnitude (d.units), d.scale);
+  if (d.units >= -G_MAXINT64 && d.units <= G_MAXINT64 && d.scale <= QT_NUM_MAX_SCALE)
+    {
+      put_scaled (s, d.units < 0, magnitude ((gint64) d.units), d.scale);
+      return;
+    }
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_dec_get (d, v);
+  qt_stmt_exact (s, v);
 }
 
 /* The exact form of a data set number (stored long values via GMP). */
@@ -301,7 +310,7 @@ qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n)
       qt_stmt_exact (s, qt_num_store_get (nums, n));
       return;
     }
-  qt_stmt_dec (s, (QtStmtDec) { n.units, n.scale });
+  qt_stmt_dec (s, (QtDec) { n.units, n.scale });
 }
 
 /* qt_stmt_brief of a data set number, on its integers when short. */
@@ -313,14 +322,15 @@ qt_stmt_brief_num (GString *s, const QtNumStore *nums, QtNum n)
       qt_stmt_brief (s, qt_num_store_get (nums, n));
       return;
     }
-  QtStmtDec d = dec_trim ((QtStmtDec) { n.units, n.scale });
+  QtDec d = dec_trim ((QtDec) { n.units, n.scale });
   if (d.scale <= 4)
     {
       qt_stmt_dec (s, d);
       return;
     }
   qt_stmt_putc (s, '~');
-  put_scaled (s, d.units < 0, half_even (magnitude (d.units), pow10_u64[d.scale - 4]), 4);
+  /* a short value: its units fit 64 bits */
+  put_scaled (s, d.units < 0, half_even (magnitude ((gint64) d.units), pow10_u64[d.scale - 4]), 4);
 }
 
 /* qt_stmt_fixed of a data set number, on its integers when short. */
@@ -343,62 +353,6 @@ qt_stmt_fixed_num (GString *s, const QtNumStore *nums, QtNum n, guint decimals)
   mpq_init (v);
   qt_num_get (nums, n, v);
   qt_stmt_fixed (s, v, decimals);
-}
-
-/* A data set number as a short decimal, when it is one. */
-gboolean
-qt_stmt_dec_of_num (QtNum n, QtStmtDec *out)
-{
-  if (!qt_num_is_small (n))
-    return FALSE;
-  *out = (QtStmtDec) { n.units, n.scale };
-  return TRUE;
-}
-
-/* ±mag as an int64, FALSE when it does not fit. */
-static gboolean
-signed_of (gboolean negative, guint64 mag, gint64 *out)
-{
-  if (mag > (guint64) G_MAXINT64)
-    return FALSE;
-  *out = negative ? -(gint64) mag : (gint64) mag;
-  return TRUE;
-}
-
-/* Checked product of two short decimals. */
-gboolean
-qt_stmt_dec_mul (QtStmtDec a, QtStmtDec b, QtStmtDec *out)
-{
-  guint64 mag;
-  if (a.scale + b.scale > QT_NUM_MAX_SCALE
-      || !g_uint64_checked_mul (&mag, magnitude (a.units), magnitude (b.units)))
-    return FALSE;
-  out->scale = a.scale + b.scale;
-  return signed_of ((a.units < 0) != (b.units < 0), mag, &out->units);
-}
-
-/* d at a larger scale (same value); FALSE on overflow. */
-static gboolean
-dec_rescale (QtStmtDec d, guint scale, gint64 *units)
-{
-  guint64 mag;
-  if (!g_uint64_checked_mul (&mag, magnitude (d.units), pow10_u64[scale - d.scale]))
-    return FALSE;
-  return signed_of (d.units < 0, mag, units);
-}
-
-/* Checked sum of two short decimals (at the larger scale). */
-gboolean
-qt_stmt_dec_add (QtStmtDec a, QtStmtDec b, QtStmtDec *out)
-{
-  const guint scale = MAX (a.scale, b.scale);
-  gint64 x, y;
-  if (!dec_rescale (a, scale, &x) || !dec_rescale (b, scale, &y))
-    return FALSE;
-  if ((y > 0 && x > G_MAXINT64 - y) || (y < 0 && x < G_MININT64 - y))
-    return FALSE;
-  *out = (QtStmtDec) { x + y, scale };
-  return TRUE;
 }
 
 /* The escape of one byte that may not appear raw in a JSON string. */
@@ -496,9 +450,9 @@ qt_stmt_percent (GString *s, mpq_srcptr v)
 void
 qt_stmt_line_net (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
 {
-  QtStmtDec q, p, net;
-  if (qt_stmt_dec_of_num (ln->quantity, &q) && qt_stmt_dec_of_num (ln->unit_price, &p)
-      && qt_stmt_dec_mul (q, p, &net))
+  QtDec q, p, net;
+  if (qt_dec_of_num (ln->quantity, &q) && qt_dec_of_num (ln->unit_price, &p)
+      && qt_dec_mul (q, p, &net))
     {
       qt_stmt_dec (s, net);
       return;
@@ -525,19 +479,20 @@ gcd_u64 (guint64 a, guint64 b)
   return a;
 }
 
-/* (price − cost) / price on short decimals; FALSE when it does not fit. */
+/* (price − cost) / price on decimals of 64-bit integers; FALSE when they
+ * do not fit. */
 static gboolean
 margin_fast (GString *s, QtNum price, QtNum cost)
 {
-  QtStmtDec p, c, diff;
-  if (!qt_stmt_dec_of_num (price, &p) || !qt_stmt_dec_of_num (cost, &c) || p.units <= 0)
+  QtDec p, c, diff;
+  __int128 den;
+  if (!qt_dec_of_num (price, &p) || !qt_dec_of_num (cost, &c) || p.units <= 0
+      || !qt_dec_sub (p, c, &diff) || !qt_dec_units_at (p, diff.scale, &den)
+      || diff.units < -G_MAXINT64 || diff.units > G_MAXINT64 || den > G_MAXINT64)
     return FALSE;
-  c.units = -c.units;
-  gint64 den;
-  if (!qt_stmt_dec_add (p, c, &diff) || !dec_rescale (p, diff.scale, &den))
-    return FALSE;
-  const guint64 g = gcd_u64 (magnitude (diff.units), (guint64) den);
-  return frac_exact (s, diff.units < 0, magnitude (diff.units) / g, (guint64) den / g);
+  const guint64 mag = magnitude ((gint64) diff.units);
+  const guint64 g = gcd_u64 (mag, (guint64) den);
+  return frac_exact (s, diff.units < 0, mag / g, (guint64) den / g);
 }
 
 /* (unit_price − unit_cost) / unit_price, exact. */

@@ -115,14 +115,14 @@ slot_of (const QtStatementIndex *ix, const char *order_id)
   return o >= 0 ? ix->order_slot[o] : 0;
 }
 
-/* Adds one line's net to its order's short decimal; FALSE when it no
- * longer fits one. */
+/* Adds one line's net to its order's decimal; FALSE when it no longer
+ * fits one. */
 static gboolean
 add_line_net (QtStatementOrder *o, const QtOrderLine *ln)
 {
-  QtStmtDec q, p, net;
-  return qt_stmt_dec_of_num (ln->quantity, &q) && qt_stmt_dec_of_num (ln->unit_price, &p)
-         && qt_stmt_dec_mul (q, p, &net) && qt_stmt_dec_add (o->net, net, &o->net);
+  QtDec q, p, net;
+  return qt_dec_of_num (ln->quantity, &q) && qt_dec_of_num (ln->unit_price, &p)
+         && qt_dec_mul (q, p, &net) && qt_dec_add (o->net, net, &o->net);
 }
 
 /* The orders marked in `slow` summed again, exactly, with GMP. */

@@ -11,6 +11,7 @@
 #include <gmp.h>
 #include <string.h>
 
+#include "../calc/dec.h"
 #include "../calc/result.h"
 #include "../model/date.h"
 #include "../model/num.h"
@@ -18,18 +19,12 @@
 
 G_BEGIN_DECLS
 
-/* A short decimal held in integers: units / 10^scale, scale <= 18. */
-typedef struct {
-  gint64 units;
-  guint scale;
-} QtStmtDec;
-
 /* ---- the index -------------------------------------------------------- */
 
 /* One order that a slice of the run names. */
 typedef struct {
-  QtStmtDec net;        /* SPEC §4.2 order net, Σ quantity × unit_price, when big is NULL */
-  mpq_ptr big;          /* the net when it does not fit a QtStmtDec (owned), else NULL */
+  QtDec net;            /* SPEC §4.2 order net, Σ quantity × unit_price, when big is NULL */
+  mpq_ptr big;          /* the net when it does not fit a QtDec (owned), else NULL */
   gint first_positive;  /* SPEC §12.5.3 earliest positive receipt, -1 when none; only
                          * looked up for orders with a refund timed by it */
 } QtStatementOrder;
@@ -179,8 +174,8 @@ void qt_stmt_day (GString *s, QtDay day);
 void qt_stmt_exact (GString *s, mpq_srcptr v);
 /* The exact form of a data set number. */
 void qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n);
-/* The exact form of a short decimal (trailing zeros dropped). */
-void qt_stmt_dec (GString *s, QtStmtDec d);
+/* The exact form of a decimal (calc/dec.h). */
+void qt_stmt_dec (GString *s, QtDec d);
 /* v rounded half-even to `decimals` places, exactly as qt_fixed_format. */
 void qt_stmt_fixed (GString *s, mpq_srcptr v, guint decimals);
 /* A data set number rounded half-even to `decimals` places. */
@@ -192,11 +187,6 @@ void qt_stmt_brief_num (GString *s, const QtNumStore *nums, QtNum n);
 /* TRUE when the 2-decimal display of v is v itself. */
 gboolean qt_stmt_is_cents (mpq_srcptr v);
 
-/* n as a short decimal; FALSE for a long (stored) value. */
-gboolean qt_stmt_dec_of_num (QtNum n, QtStmtDec *out);
-/* a × b and a + b; FALSE when the result does not fit a short decimal. */
-gboolean qt_stmt_dec_mul (QtStmtDec a, QtStmtDec b, QtStmtDec *out);
-gboolean qt_stmt_dec_add (QtStmtDec a, QtStmtDec b, QtStmtDec *out);
 
 /* v × 100 rounded half-even to 2 decimals ("109.24"). */
 void qt_stmt_percent (GString *s, mpq_srcptr v);
