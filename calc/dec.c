@@ -39,8 +39,8 @@ qt_dec_get (QtDec d, mpq_t out)
   mpq_canonicalize (out);
 }
 
-static guint64
-gcd_u64 (guint64 a, guint64 b)
+guint64
+qt_gcd_u64 (guint64 a, guint64 b)
 {
   if (a == 0 || b == 0)
     return a | b;
@@ -73,7 +73,7 @@ static unsigned __int128
 gcd_u128 (unsigned __int128 a, unsigned __int128 b)
 {
   if ((a >> 64) == 0 && (b >> 64) == 0)
-    return gcd_u64 ((guint64) a, (guint64) b);
+    return qt_gcd_u64 ((guint64) a, (guint64) b);
   if (a == 0 || b == 0)
     return a | b;
   int shift = ctz_u128 (a | b);

@@ -99,6 +99,9 @@ gboolean qt_dec_of_mpq (mpq_srcptr v, QtDec *out);
 /* The exact value of d. */
 void qt_dec_get (QtDec d, mpq_t out);
 
+/* The greatest common divisor (binary GCD; gcd (0, b) = b). */
+guint64 qt_gcd_u64 (guint64 a, guint64 b);
+
 /* a / b exactly (b must not be zero). */
 void qt_dec_div_get (QtDec a, QtDec b, mpq_t out);
 

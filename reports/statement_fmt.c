@@ -466,19 +466,6 @@ qt_stmt_line_net (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
   qt_stmt_exact (s, a);
 }
 
-/* Greatest common divisor (Euclid). */
-static guint64
-gcd_u64 (guint64 a, guint64 b)
-{
-  while (b != 0)
-    {
-      const guint64 t = a % b;
-      a = b;
-      b = t;
-    }
-  return a;
-}
-
 /* (price − cost) / price on decimals of 64-bit integers; FALSE when they
  * do not fit. */
 static gboolean
@@ -491,7 +478,7 @@ margin_fast (GString *s, QtNum price, QtNum cost)
       || diff.units < -G_MAXINT64 || diff.units > G_MAXINT64 || den > G_MAXINT64)
     return FALSE;
   const guint64 mag = magnitude ((gint64) diff.units);
-  const guint64 g = gcd_u64 (mag, (guint64) den);
+  const guint64 g = qt_gcd_u64 (mag, (guint64) den);
   return frac_exact (s, diff.units < 0, mag / g, (guint64) den / g);
 }
 
