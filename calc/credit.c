@@ -339,14 +339,13 @@ receipt_mask (Month *m, ReceiptMasks *cache, const QtPlanVersion *v, guint o,
  * the work; the slices themselves are made only for the detail list. */
 typedef struct {
   guint receipt, order;
-  mpq_srcptr *nets;         /* line nets of the order, by position (once net_q) */
-  mpq_ptr net;              /* N (once net_q) */
+  mpq_ptr net;              /* N (once net_q; the line nets are net_of (m, k)) */
   QtDay collected_on;
   ReceiptMasks cache;
 } Allocation;
 
-/* Makes the receipt's GMP values ready: its amount, and its order's line
- * nets and net in al (the fast path may not have needed them). */
+/* Makes the receipt's GMP values ready: its amount, its order's net in
+ * al and its line nets (net_of); the fast path may not have needed them. */
 static void order_net (Month *m, gint o, mpq_t net);
 static void
 need_mpq (Month *m, Allocation *al)
@@ -361,9 +360,6 @@ need_mpq (Month *m, Allocation *al)
       order_net (m, (gint) al->order, al->net);
       m->net_q = TRUE;
     }
-  guint n_lines = m->ix->line_start[al->order + 1] - m->ix->line_start[al->order];
-  for (guint k = 0; k < n_lines; k++)
-    al->nets[k] = net_of (m, k);
 }
 
 /* Whether line k of the order has a high margin under v (SPEC §12.5.2). */
@@ -419,7 +415,7 @@ detail_slices (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guin
           mpq_div (m->f, m->amount, al->net); /* a / N, once per rep */
           have_f = TRUE;
         }
-      mpq_mul (s.amount, al->nets[k - first], m->f);
+      mpq_mul (s.amount, net_of (m, k - first), m->f);
       if (share_q != NULL)
         mpq_mul (s.amount, s.amount, share_q);
       if (s.mult_mask == 0)
@@ -500,7 +496,7 @@ credit_rep_mpq (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, gui
   for (guint k = 0; k < n_lines && v->mult[QT_MULT_HIGH_MARGIN].present; k++)
     if (line_high_margin (m, v, ix->order_lines[first + k]))
       {
-        mpq_add (s_hm, s_hm, al->nets[k]);
+        mpq_add (s_hm, s_hm, net_of (m, k));
         any_hm = TRUE;
       }
   mpq_ptr wsum = m->wsum;
@@ -545,12 +541,8 @@ allocate (Month *m, guint r_idx, guint o, mpq_ptr net, QtDay collected_on)
 {
   const QtIndex *ix = m->ix;
   const QtDataset *ds = m->ds;
-  guint n_lines = ix->line_start[o + 1] - ix->line_start[o];
-  g_autofree mpq_srcptr *nets = g_new (mpq_srcptr, n_lines + 1);
-  Allocation al = { .receipt = r_idx, .order = o, .nets = nets, .net = net,
+  Allocation al = { .receipt = r_idx, .order = o, .net = net,
                     .collected_on = collected_on, .cache = { .n = 0 } };
-  if (m->net_q)
-    need_mpq (m, &al);
   if (ix->split_start[o] == ix->split_start[o + 1]) /* unsplit: the owner, share 1 */
     {
       credit_rep (m, &al, (guint) qt_index_rep (ix, ds->orders[o].rep_id), num_one);
