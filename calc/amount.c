@@ -57,8 +57,9 @@ static const gint64 pow10_i64[QT_NUM_MAX_SCALE + 1] = {
   1000000000000000, 10000000000000000, 100000000000000000, 1000000000000000000,
 };
 
-/* Fast path of SPEC §2 decimals for the data set: at most 18 significant
- * digits accumulate in an int64 (|units| < 10^18, so no overflow); returns
+/* Fast path of SPEC §2 decimals for the data set: at most 17 significant
+ * digits accumulate in an int64 (|units| < 10^17, so no overflow, and it
+ * fits QtNum's 58 bits) and at most 18 decimals; returns
  * FALSE when the text is not a plain short decimal (then the full parser
  * decides: long value or malformed). */
 gboolean
@@ -71,12 +72,12 @@ qt_num_parse_short (const char *text, gsize len, QtNum *out)
   guint digits = 0, scale = 0, pending_zeros = 0;
   const gsize int_start = i;
   /* Every digit is counted before it is multiplied in, so units stays
-   * below 10^18 and never overflows. */
+   * below 10^17 and never overflows. */
   for (; i < len && is_digit (text[i]); i++)
     {
       if (units != 0 || text[i] != '0')
         digits++;
-      if (digits > QT_NUM_MAX_SCALE)
+      if (digits > QT_NUM_MAX_DIGITS)
         return FALSE;
       units = units * 10 + (text[i] - '0');
     }
@@ -94,7 +95,7 @@ qt_num_parse_short (const char *text, gsize len, QtNum *out)
               continue;
             }
           guint zero_digits = units != 0 ? pending_zeros : 0;
-          if (digits + zero_digits + 1 > QT_NUM_MAX_SCALE
+          if (digits + zero_digits + 1 > QT_NUM_MAX_DIGITS
               || scale + pending_zeros + 1 > QT_NUM_MAX_SCALE)
             return FALSE;
           for (; pending_zeros > 0; pending_zeros--, scale++)

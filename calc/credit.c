@@ -273,7 +273,7 @@ high_margin_small (const QtOrderLine *l, const mpq_t min_rate, gboolean *result)
       || !mpz_fits_slong_p (mpq_numref (min_rate)) || !mpz_fits_slong_p (mpq_denref (min_rate)))
     return FALSE;
   guint s = MAX (l->unit_price.scale, l->unit_cost.scale);
-  /* |units| < 10^18 and each scale step × 10 ≤ 10^18: both below 10^36. */
+  /* |units| < 10^17 and each scale step × 10 ≤ 10^18: both below 10^35. */
   __int128 price = (__int128) l->unit_price.units * pow10_i128 (s - l->unit_price.scale);
   __int128 cost = (__int128) l->unit_cost.units * pow10_i128 (s - l->unit_cost.scale);
   __int128 lhs, rhs;

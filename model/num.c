@@ -27,12 +27,12 @@ qt_num_store_take (QtNumStore *store, mpq_t v)
   mpq_init (&slot);
   mpq_swap (&slot, v);
   g_array_append_val (store->values, slot);
-  return (QtNum) { .units = 0, .scale = 0, .big = store->values->len };
+  return (QtNum) { .units = store->values->len, .scale = 0, .big = 1 };
 }
 
 mpq_srcptr
 qt_num_store_get (const QtNumStore *store, QtNum n)
 {
-  g_return_val_if_fail (n.big > 0 && n.big <= store->values->len, NULL);
-  return &g_array_index (store->values, __mpq_struct, n.big - 1);
+  g_return_val_if_fail (n.big && n.units > 0 && n.units <= store->values->len, NULL);
+  return &g_array_index (store->values, __mpq_struct, n.units - 1);
 }
