@@ -246,9 +246,13 @@ source_next (Source *src, QtCsvRecord *rec, GError **error)
 /* ---- messages from the thread to the loader ---- */
 
 /* Records per chunk, and chunks in flight: the thread runs at most this
- * far ahead, a few MB. */
+ * far ahead (~150 KB a chunk).  Far enough to bank the time it has to spare
+ * while the loader is the slower of the two (orders.csv: an id defined and
+ * two looked up per row) and spend it where it is the slower one
+ * (order_lines.csv: three decimals per row) — at M, 512 chunks make the load
+ * ~0.05 s shorter than 48 for ~70 MB more memory. */
 #define CHUNK_RECORDS 1024
-#define CHUNKS 48
+#define CHUNKS 512
 
 typedef enum { MSG_OPEN, MSG_RECORDS, MSG_STOP } MsgKind;
 
