@@ -86,7 +86,7 @@ get_id (Loader *ld, const QtCsvRecord *rec, int col, const char **out, GError **
   /* Rows often repeat the previous row's id (the lines of one order):
    * reuse it without hashing. */
   const char *last = ld->last_id[col];
-  if (last != NULL && strncmp (last, s, len) == 0 && last[len] == '\0')
+  if (last != NULL && qt_id_equals (last, s, len))
     {
       *out = last;
       return TRUE;
@@ -110,12 +110,11 @@ get_order_id (Loader *ld, const QtCsvRecord *rec, int col, gboolean in_order, co
   gsize len;
   const char *s = raw (ld, rec, col, &len);
   const char *last = ld->last_id[col];
-  /* The previous row's order, or else the next one (strncmp: never reads
-   * past the end of the id compared). */
+  /* The previous row's order, or else the next one. */
   if (in_order && len > 0 && last != NULL)
     {
       gint32 last_row = qt_id_row (last, QT_ID_ORDER);
-      if (strncmp (last, s, len) == 0 && last[len] == '\0')
+      if (qt_id_equals (last, s, len))
         {
           *out = last;
           *row = last_row;
@@ -123,7 +122,7 @@ get_order_id (Loader *ld, const QtCsvRecord *rec, int col, gboolean in_order, co
         }
       const char *next = last_row >= 0 && (guint) last_row + 1 < ld->ds->n_orders
                            ? ld->ds->orders[last_row + 1].order_id : NULL;
-      if (next != NULL && strncmp (next, s, len) == 0 && next[len] == '\0')
+      if (next != NULL && qt_id_equals (next, s, len))
         {
           *out = ld->last_id[col] = next;
           *row = last_row + 1;

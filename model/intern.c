@@ -60,12 +60,6 @@ slot_id (const QtInterner *in, guint32 ref)
          + ((gsize) (ref & ((1u << OFFSET_BITS) - 1)) << 3) + HEADER;
 }
 
-static inline guint32
-id_len (const char *id)
-{
-  return ((const guint32 *) (const void *) id)[-1];
-}
-
 /* 8-byte aligned space from the arena. */
 static char *
 arena_alloc (QtInterner *in, gsize n)
@@ -213,7 +207,7 @@ qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h)
     if (slot->hash == h)
       {
         const char *p = slot_id (in, slot->ref);
-        if (id_len (p) == len && memcmp (p, s, len) == 0)
+        if (qt_id_equals (p, s, len))
           return p;
       }
   if (len > G_MAXUINT32 - HEADER - 8)
