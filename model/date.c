@@ -117,11 +117,22 @@ qt_quarter_parse (const char *text, gsize len, QtQuarter *out)
   return TRUE;
 }
 
-static void
-date_from_day (GDate *date, QtDay day)
+/* Proleptic Gregorian year, month and day of a day, by H. Hinnant's
+ * civil_from_days: z counts days from 0000-03-01, so leap days end each
+ * 400/100/4-year cycle (the inverse of days_before; checked against GDate
+ * on every day of years 1–9999 in tests/test_date.c). */
+void
+qt_day_civil (QtDay day, guint *y, guint *m, guint *d)
 {
-  g_date_clear (date, 1);
-  g_date_set_julian (date, (guint32) day);
+  const guint z = (guint) day + 305;
+  const guint era = z / 146097;
+  const guint doe = z - era * 146097;
+  const guint yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const guint doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const guint mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
 }
 
 QtPeriod
@@ -129,30 +140,24 @@ qt_period_of_day (QtDay day)
 {
   g_return_val_if_fail (day >= QT_DAY_MIN && day <= QT_DAY_MAX, 0);
 
-  GDate date;
-  date_from_day (&date, day);
-  return (QtPeriod) (g_date_get_year (&date) * 12 + (g_date_get_month (&date) - 1));
+  guint y, m, d;
+  qt_day_civil (day, &y, &m, &d);
+  return (QtPeriod) (y * 12 + (m - 1));
 }
 
 QtDay
 qt_period_first_day (QtPeriod p)
 {
   g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, 0);
-
-  GDate date;
-  g_date_clear (&date, 1);
-  g_date_set_dmy (&date, 1, (GDateMonth) (p % 12 + 1), (GDateYear) (p / 12));
-  return (QtDay) g_date_get_julian (&date);
+  return (QtDay) days_before ((unsigned) (p / 12), (unsigned) (p % 12 + 1)) + 1;
 }
 
 QtDay
 qt_period_last_day (QtPeriod p)
 {
   g_return_val_if_fail (p >= QT_PERIOD_MIN && p <= QT_PERIOD_MAX, 0);
-
-  const GDateMonth month = (GDateMonth) (p % 12 + 1);
-  const GDateYear year = (GDateYear) (p / 12);
-  return qt_period_first_day (p) + g_date_get_days_in_month (month, year) - 1;
+  return qt_period_first_day (p)
+         + (QtDay) days_in_month ((unsigned) (p / 12), (unsigned) (p % 12 + 1)) - 1;
 }
 
 /* p = 12y + m0 with m0 in 0..11, so p / 3 = 4y + m0 / 3: the quarter. */
@@ -182,13 +187,13 @@ qt_date_format (QtDay day, char buf[static 11])
 {
   g_return_val_if_fail (day >= QT_DAY_MIN && day <= QT_DAY_MAX, NULL);
 
-  GDate date;
-  date_from_day (&date, day);
-  char *w = put_digits (buf, g_date_get_year (&date), 4);
+  guint y, m, d;
+  qt_day_civil (day, &y, &m, &d);
+  char *w = put_digits (buf, y, 4);
   *w++ = '-';
-  w = put_digits (w, g_date_get_month (&date), 2);
+  w = put_digits (w, m, 2);
   *w++ = '-';
-  w = put_digits (w, g_date_get_day (&date), 2);
+  w = put_digits (w, d, 2);
   *w = '\0';
   return buf;
 }

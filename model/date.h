@@ -1,7 +1,8 @@
 /* model/date.h — calendar days, months (periods) and quarters as small integers.
  *
  * A day is a GDate Julian day number (1 = 0001-01-01), so differences are
- * plain subtraction.  A period (calendar month) is year * 12 + (month - 1).
+ * plain subtraction; the calendar arithmetic is done here (GDate checks
+ * every argument on each call, which shows at millions of rows).  A period (calendar month) is year * 12 + (month - 1).
  * A quarter is year * 4 + (q - 1).  No time zone is involved anywhere. */
 #pragma once
 
@@ -22,6 +23,9 @@ gboolean qt_period_parse (const char *text, gsize len, QtPeriod *out);
 
 /* Parses exactly `YYYY-Qn` with n 1–4. Returns FALSE when invalid. */
 gboolean qt_quarter_parse (const char *text, gsize len, QtQuarter *out);
+
+/* Year, month (1–12) and day (1–31) of a day in 0001-01-01 .. 9999-12-31. */
+void qt_day_civil (QtDay day, guint *y, guint *m, guint *d);
 
 QtPeriod qt_period_of_day (QtDay day);
 QtDay qt_period_first_day (QtPeriod p);

@@ -103,23 +103,6 @@ qt_stmt_int (GString *s, gint64 v)
   put_scaled (s, v < 0, magnitude (v), 0);
 }
 
-/* Proleptic Gregorian year, month and day of a QtDay (GDate Julian day,
- * 1 = 0001-01-01), by H. Hinnant's civil_from_days: z counts days from
- * 0000-03-01, so leap days end each 400/100/4-year cycle. */
-static void
-civil_from_day (QtDay day, guint *y, guint *m, guint *d)
-{
-  const guint z = (guint) day + 305;
-  const guint era = z / 146097;
-  const guint doe = z - era * 146097;
-  const guint yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const guint doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const guint mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
 /* n as `width` decimal digits (zero-padded). */
 static char *
 put_digits (char *w, guint n, guint width)
@@ -143,7 +126,7 @@ qt_stmt_day (GString *s, QtDay day)
       return;
     }
   guint y, m, d;
-  civil_from_day (day, &y, &m, &d);
+  qt_day_civil (day, &y, &m, &d);
   char buf[10];
   char *w = put_digits (buf, y, 4);
   *w++ = '-';

@@ -325,6 +325,16 @@ test_every_day_matches_gdate (void **state)
             g_date_set_dmy (&date, (GDateDay) d, (GDateMonth) m, (GDateYear) y);
             if (!ok || day != (QtDay) g_date_get_julian (&date))
               fail_msg ("%s: %d, GDate %u", text, day, g_date_get_julian (&date));
+            /* and back: civil date, text, month, the month's bounds */
+            guint cy, cm, cd;
+            qt_day_civil (day, &cy, &cm, &cd);
+            char back[11];
+            QtPeriod p = (QtPeriod) (y * 12 + m - 1);
+            if (cy != y || cm != m || cd != d || strcmp (qt_date_format (day, back), text) != 0
+                || qt_period_of_day (day) != p
+                || qt_period_first_day (p) != day - (QtDay) d + 1
+                || qt_period_last_day (p) != day - (QtDay) d + (QtDay) last)
+              fail_msg ("%s: civil %u-%u-%u, formatted %s", text, cy, cm, cd, back);
           }
       }
 }
