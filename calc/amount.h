@@ -24,8 +24,8 @@ typedef enum {
  * file/line prefix: the caller adds it with g_prefix_error). */
 gboolean qt_decimal_parse (mpq_t out, const char *text, gsize len, GError **error);
 
-/* The same syntax into the compact QtNum: inline when it has at most 18
- * significant digits, else stored in `store`. */
+/* The same syntax into the compact QtNum: inline when it has at most 17
+ * significant digits and 18 decimals, else stored in `store`. */
 /* qt_num_parse without a store (safe on any thread): TRUE with the same
  * value for a short decimal, FALSE for anything else (a long value or
  * malformed text: then qt_num_parse decides). */
