@@ -357,7 +357,11 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
   m->typed_ok[m->n] = (guint8) ok;
 }
 
-#define CHUNK_TEXT_MAX (1u << 30)
+/* A chunk takes no more records once its text reaches this: with wide
+ * records, the chunks in flight (CHUNKS of them) still hold a bounded
+ * amount of text, and a chunk's text stays below 256 KB + one record
+ * (< 2 GB, see RECORD_TEXT_MAX), which its 32-bit offsets can address. */
+#define CHUNK_TEXT_MAX (256u << 10)
 
 /* Appends one record's fields (with their NULs) to the chunk.  The reader
  * keeps a record's fields one after the other, so they are copied at once. */
@@ -481,7 +485,6 @@ produce_records (QtTableStream *s)
       msg_reset (m);
       m->stride = s->producing->n_cols;
       QtCsvRecord rec;
-      /* A chunk's text stays below 2 GB + 1 GB (its offsets are 32-bit). */
       while (m->n < CHUNK_RECORDS && !m->end && m->text_len < CHUNK_TEXT_MAX)
         {
           if (!source_next (&s->src, &rec, &m->error))
