@@ -87,7 +87,7 @@ customer_keys (const QtDataset *ds, guint *n_keys)
   for (guint o = 0; o < ds->n_orders; o++)
     {
       const char *id = ds->orders[o].customer_id;
-      gint32 row = qt_id_row (id, QT_ID_CUSTOMER);
+      gint32 row = ds->orders[o].customer_row;
       if (row >= 0)
         key[o] = (guint) row;
       else
@@ -105,34 +105,77 @@ customer_keys (const QtDataset *ds, guint *n_keys)
   return key;
 }
 
-/* Groups the orders by customer (a counting sort: linear), then orders
- * each group by (signed_on, order_id) — usually already so in the file,
- * then nothing is sorted at all. */
+/* A counting sort of the orders by customer key (stable: file order
+ * kept), each order's signed_on and status copied beside it: the orders
+ * are read in order, and only the writes are scattered. */
+static void
+scatter_by_customer (QtIndex *ix, const guint *key, guint n_keys)
+{
+  const QtOrder *orders = ix->ds->orders;
+  const guint n = ix->ds->n_orders;
+  guint *start = g_new0 (guint, n_keys + 1);
+  for (guint o = 0; o < n; o++)
+    start[key[o] + 1]++;
+  for (guint c = 0; c < n_keys; c++)
+    start[c + 1] += start[c];
+  g_autofree guint *fill = g_memdup2 (start, sizeof (guint) * (n_keys + 1));
+  ix->by_customer = g_new (guint, n + 1);
+  ix->pos_day = g_new (QtDay, n + 1);
+  ix->pos_status = g_new (guint8, n + 1);
+  for (guint o = 0; o < n; o++)
+    {
+      const guint at = fill[key[o]]++;
+      ix->by_customer[at] = o;
+      ix->pos_day[at] = orders[o].signed_on;
+      ix->pos_status[at] = (guint8) orders[o].status;
+    }
+  ix->cust_start = start;
+  ix->n_cust_groups = n_keys;
+}
+
+/* Whether positions from .. to of by_customer are in (signed_on,
+ * order_id) order (order ids are only read for equal days). */
+static gboolean
+group_sorted (const QtIndex *ix, guint from, guint to)
+{
+  const QtOrder *orders = ix->ds->orders;
+  for (guint i = from + 1; i < to; i++)
+    if (ix->pos_day[i - 1] > ix->pos_day[i]
+        || (ix->pos_day[i - 1] == ix->pos_day[i]
+            && strcmp (orders[ix->by_customer[i - 1]].order_id, orders[ix->by_customer[i]].order_id) > 0))
+      return FALSE;
+  return TRUE;
+}
+
+/* Groups the orders by customer, then orders each group by (signed_on,
+ * order_id) — usually already so in the file, then nothing is sorted at
+ * all. */
 static void
 index_customers (QtIndex *ix)
 {
   const QtDataset *ds = ix->ds;
   guint n = ds->n_orders, n_keys;
   g_autofree guint *key = customer_keys (ds, &n_keys);
-  g_autofree guint *start = NULL;
-  ix->by_customer = NULL;
-  group_by ((const gint *) key, n, n_keys, &start, &ix->by_customer);
+  scatter_by_customer (ix, key, n_keys);
   ix->cust_pos = g_new (guint, n + 1);
   ix->cust_group = g_new (guint, n + 1);
   for (guint c = 0; c < n_keys; c++)
     {
-      guint *group = ix->by_customer + start[c], len = start[c + 1] - start[c];
-      for (guint i = 1; i < len; i++)
-        if (customer_order_cmp (&group[i - 1], &group[i], (gpointer) ds->orders) > 0)
-          {
-            g_qsort_with_data (group, (gint) len, sizeof (guint), customer_order_cmp,
-                               (gpointer) ds->orders);
-            break;
-          }
-      for (guint i = 0; i < len; i++)
+      const guint from = ix->cust_start[c], to = ix->cust_start[c + 1];
+      if (!group_sorted (ix, from, to))
         {
-          ix->cust_pos[group[i]] = start[c] + i;
-          ix->cust_group[group[i]] = start[c];
+          g_qsort_with_data (ix->by_customer + from, (gint) (to - from), sizeof (guint),
+                             customer_order_cmp, (gpointer) ds->orders);
+          for (guint i = from; i < to; i++)
+            {
+              ix->pos_day[i] = ds->orders[ix->by_customer[i]].signed_on;
+              ix->pos_status[i] = (guint8) ds->orders[ix->by_customer[i]].status;
+            }
+        }
+      for (guint i = from; i < to; i++)
+        {
+          ix->cust_pos[ix->by_customer[i]] = i;
+          ix->cust_group[ix->by_customer[i]] = from;
         }
     }
 }
@@ -224,6 +267,9 @@ qt_index_free (QtIndex *ix)
   for (guint k = 0; k < G_N_ELEMENTS (ix->prev_eligible_day); k++)
     g_free (ix->prev_eligible_day[k]);
   g_free (ix->by_customer);
+  g_free (ix->cust_start);
+  g_free (ix->pos_day);
+  g_free (ix->pos_status);
   g_free (ix->cust_pos);
   g_free (ix->cust_group);
   g_free (ix->receipts_by_period);
@@ -239,18 +285,17 @@ qt_index_prepare_eligible (QtIndex *ix, QtStatusSet set)
   g_return_if_fail (set < G_N_ELEMENTS (ix->prev_eligible_day));
   if (ix->prev_eligible_day[set] != NULL)
     return;
-  const QtOrder *orders = ix->ds->orders;
-  guint n = ix->ds->n_orders;
-  QtDay *prev = g_new (QtDay, n + 1);
-  QtDay last = QT_INDEX_NO_DAY;
-  for (guint i = 0; i < n; i++)
+  QtDay *prev = g_new (QtDay, ix->ds->n_orders + 1);
+  /* Group by group over the dense copies: only the writes are scattered. */
+  for (guint c = 0; c < ix->n_cust_groups; c++)
     {
-      guint o = ix->by_customer[i];
-      if (ix->cust_group[o] == i)
-        last = QT_INDEX_NO_DAY; /* a new customer's group */
-      prev[o] = last;
-      if (set & (1u << orders[o].status))
-        last = orders[o].signed_on;
+      QtDay last = QT_INDEX_NO_DAY;
+      for (guint i = ix->cust_start[c]; i < ix->cust_start[c + 1]; i++)
+        {
+          prev[ix->by_customer[i]] = last;
+          if (set & (1u << ix->pos_status[i]))
+            last = ix->pos_day[i];
+        }
     }
   ix->prev_eligible_day[set] = prev;
 }

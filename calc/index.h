@@ -24,6 +24,12 @@ typedef struct {
    * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
    * cust_group[o] = position where its customer's group starts. */
   guint *by_customer, *cust_pos, *cust_group;
+  /* The groups: customer c's orders are by_customer[cust_start[c] ..
+   * cust_start[c + 1]), c < n_cust_groups; pos_day[i] and pos_status[i]
+   * are the signed_on and status of order by_customer[i]. */
+  guint *cust_start, n_cust_groups;
+  QtDay *pos_day;
+  guint8 *pos_status;
   /* prev_eligible_day[set][o]: signed_on of the nearest earlier order (by
    * signed_on, order_id) of o's customer whose status is in `set`, or
    * QT_INDEX_NO_DAY; built by qt_index_prepare_eligible for the sets the

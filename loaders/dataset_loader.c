@@ -351,6 +351,7 @@ parse_order (Loader *ld, const QtCsvRecord *rec, GError **error)
     return field_error (ld, rec, 4, error,
                         "status '%s' is not one of draft, in_approval, signed, paid, completed, cancelled",
                         status);
+  o->customer_row = qt_id_row (o->customer_id, QT_ID_CUSTOMER);
   return check_id_key (ld, rec, 0, o->order_id, QT_ID_ORDER, error);
 }
 

@@ -37,11 +37,16 @@ typedef struct {
   guint line;
 } QtProduct;
 
+/* customer_row: the row of customers.csv that customer_id names, or -1 —
+ * qt_id_row (customer_id, QT_ID_CUSTOMER), kept by the loader (customers.csv
+ * is read first) so that grouping a million orders by customer reads them
+ * in order instead of a million ids at random. */
 typedef struct {
   const char *order_id, *customer_id, *rep_id;
   QtDay signed_on;
   QtStatus status;
   guint line;
+  gint32 customer_row;
 } QtOrder;
 
 /* order_row in the three tables below: the row of orders.csv that

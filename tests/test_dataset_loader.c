@@ -82,6 +82,11 @@ test_golden_tables (void **state)
   assert_int_equal (qt_id_row (ds->receipts[0].order_id, QT_ID_ORDER), 0);
   assert_int_equal (ds->reps[1].manager, 0);  /* A1 → M1 */
   assert_int_equal (ds->reps[0].manager, -1);
+  /* Each order knows its customer's row (H1 names K01, the first). */
+  assert_int_equal (ds->orders[0].customer_row, 0);
+  for (guint o = 0; o < ds->n_orders; o++)
+    assert_int_equal (ds->orders[o].customer_row,
+                      qt_id_row (ds->orders[o].customer_id, QT_ID_CUSTOMER));
   /* ADJ3 -40.005, exactly. */
   g_auto (mpq_t) v;
   mpq_init (v);
@@ -92,6 +97,22 @@ test_golden_tables (void **state)
   const QtInputFile *first = g_ptr_array_index (ds->files, 0);
   assert_string_equal (first->name, "activities.csv");
   assert_int_equal (first->rows, 26);
+}
+
+/* An order naming no customer of customers.csv keeps row -1 (the
+ * calculation reports it), as does one naming a rep's id. */
+static void
+test_order_unknown_customer (void **state)
+{
+  Fixture *f = *state;
+  append (f, "orders.csv", "O901,K99,A1,2026-03-01,paid\nO902,A1,A1,2026-03-02,paid\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  assert_null (error);
+  assert_int_equal (ds->orders[ds->n_orders - 2].customer_row, -1);
+  assert_int_equal (ds->orders[ds->n_orders - 1].customer_row, -1);
+  assert_int_equal (ds->orders[ds->n_orders - 3].customer_row,
+                    qt_id_row (ds->orders[ds->n_orders - 3].customer_id, QT_ID_CUSTOMER));
 }
 
 /* Line keys are checked through a per-order chain up to 32 lines and a key
@@ -340,6 +361,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_golden_tables, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_order_unknown_customer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
     cmocka_unit_test_setup_teardown (test_receipt_key_ascending_then_not, setup, teardown),
