@@ -23,10 +23,8 @@ typedef struct {
 } Work;
 
 /* Reps per thread per batch: big enough to keep the threads busy, small
- * enough that a batch of statements (~2 MB at M) is still in the cache
- * when the sink's thread copies it out (128: ~3 k more page faults and
- * ~0.01 s more at M; 1,024: +0.1 s). */
-#define QT_STATEMENT_BATCH_PER_THREAD 32
+ * enough that a batch of statements stays a few MB. */
+#define QT_STATEMENT_BATCH_PER_THREAD 128
 
 /* Rendering threads from QT_THREADS (see statement.h). */
 guint
