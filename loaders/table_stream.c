@@ -253,10 +253,11 @@ source_next (Source *src, QtCsvRecord *rec, GError **error)
  * ~0.05 s shorter than 48 for ~70 MB more memory. */
 #define CHUNK_RECORDS 1024
 #define CHUNKS 512
-/* ... for a file this large or larger; a smaller one gains nothing from
- * running as far ahead, and every chunk first used costs fresh memory (at
- * S, 512 chunks made the load 25 % slower): one chunk in flight per
- * CHUNK_FILE_BYTES of the file being read, at least CHUNKS_MIN. */
+/* That many only for a file of CHUNKS × CHUNK_FILE_BYTES (96 MB) or more:
+ * a smaller one gains nothing from running as far ahead, and every chunk
+ * first used costs fresh memory (with 512 for every file, S's load was 25 %
+ * slower).  One chunk in flight per CHUNK_FILE_BYTES of the file being
+ * read, at least CHUNKS_MIN. */
 #define CHUNKS_MIN 48
 #define CHUNK_FILE_BYTES ((gsize) 192 << 10)
 
@@ -512,9 +513,10 @@ produce_records (QtTableStream *s)
     }
 }
 
-/* Keeps CHUNKS - chunks_for (size) chunks out of use while a file of
- * `size` bytes is read (taking them as the loader returns them); FALSE
- * when the loader asked to stop meanwhile. */
+/* Keeps all but size / CHUNK_FILE_BYTES chunks (CHUNKS_MIN .. CHUNKS) out
+ * of use while a file of `size` bytes is read, taking them as the loader
+ * returns them (it holds at most one while it waits for records, so this
+ * never waits on it); FALSE when the loader asked to stop meanwhile. */
 static gboolean
 limit_chunks (QtTableStream *s, gsize size)
 {
