@@ -79,8 +79,18 @@ put_scaled (GString *s, gboolean negative, guint64 mag, guint k)
   const gboolean zero = mag == 0;
   if (k > 0)
     {
-      for (guint i = 0; i < k; i++, mag /= 10)
-        *--p = (char) ('0' + mag % 10);
+      guint i = k;
+      for (; i >= 2; i -= 2, mag /= 100) /* two digits per division */
+        {
+          const guint pair = (guint) (mag % 100) * 2;
+          *--p = digit_pairs[pair + 1];
+          *--p = digit_pairs[pair];
+        }
+      if (i == 1)
+        {
+          *--p = (char) ('0' + mag % 10);
+          mag /= 10;
+        }
       *--p = '.';
     }
   p = digits_backwards (p, mag);
@@ -155,10 +165,9 @@ small_frac (mpq_srcptr v, gboolean *negative, guint64 *mag, guint64 *den)
 static gboolean
 frac_exact (GString *s, gboolean negative, guint64 mag, guint64 den)
 {
-  guint64 rest = den;
-  guint twos = 0, fives = 0;
-  while ((rest & 1) == 0)
-    rest >>= 1, twos++;
+  const guint twos = (guint) __builtin_ctzll (den); /* den >= 1 */
+  guint64 rest = den >> twos;
+  guint fives = 0;
   while (rest % 5 == 0)
     rest /= 5, fives++;
   if (rest != 1)
@@ -170,11 +179,16 @@ frac_exact (GString *s, gboolean negative, guint64 mag, guint64 den)
       qt_stmt_uint (s, den);
       return TRUE;
     }
-  /* den = 2^a 5^b divides 10^k, k = max(a, b); lowest terms leave no
-   * trailing zero in mag × 10^k / den. */
+  /* den = 2^a 5^b divides 10^k, k = max(a, b), and 10^k / den is
+   * 2^(b-a) or 5^(a-b) (no division); lowest terms leave no trailing zero
+   * in mag × 10^k / den. */
   const guint k = MAX (twos, fives);
+  if (k > 19)
+    return FALSE;
+  const guint64 factor = twos < fives ? (guint64) 1 << (fives - twos)
+                                      : pow10_u64[twos - fives] >> (twos - fives);
   guint64 scaled;
-  if (k > 19 || !g_uint64_checked_mul (&scaled, mag, pow10_u64[k] / den))
+  if (!g_uint64_checked_mul (&scaled, mag, factor))
     return FALSE;
   put_scaled (s, negative, scaled, k);
   return TRUE;
