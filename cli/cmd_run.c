@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "../calc/amount.h"
+#include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
 #include "../reports/run_dir.h"
 #include "../reports/statement.h"
@@ -118,7 +119,8 @@ run_into_dir (QtPipeline *p, const RunOptions *o, QtPeriod period, GError **erro
   if (qt_statement_threads () > 1)
     qt_output_sink_start (sink);
   if (!qt_pipeline_compute (o->data, o->plans, period, sink, p, error)
-      || (o->strict && !check_strict (p, error)) || !qt_pipeline_emit (p, sink, error))
+      || (o->strict && !check_strict (p, error)) || !qt_pipeline_emit (p, sink, error)
+      || !qt_dataset_inputs_unchanged (o->data, p->ds, error))
     {
       qt_run_dir_abort (w);
       return FALSE;

@@ -7,6 +7,7 @@
 #include "../calc/amount.h"
 #include "../model/qt_error.h"
 #include "csv_reader.h"
+#include "file_stamp.h"
 #include "key_set.h"
 #include "table_stream.h"
 
@@ -507,8 +508,6 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
             gpointer *out, guint *n, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, spec->f.file, NULL);
-  g_autoptr (GBytes) bytes = NULL;
-  g_autofree char *sha256 = NULL;
   g_autoptr (GError) local = NULL;
   *out = NULL;
   *n = 0;
@@ -546,8 +545,9 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
       g_propagate_error (error, g_steal_pointer (&local));
       ok = FALSE;
     }
+  QtInputFile *file = g_new0 (QtInputFile, 1);
   if (ok)
-    qt_table_stream_finish (stream, &bytes, &sha256);
+    qt_table_stream_finish (stream, file);
   g_clear_pointer (&ld->keys, qt_key_set_free);
   g_clear_pointer (&ld->lines, g_free);
   g_clear_pointer (&ld->chain, g_free);
@@ -555,11 +555,8 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
   *n = ld->n_rows;
   *out = g_steal_pointer (&ld->rows);
 
-  QtInputFile *file = g_new0 (QtInputFile, 1);
   file->name = g_strdup (spec->f.file);
   file->rows = *n;
-  file->sha256 = g_steal_pointer (&sha256);
-  file->bytes = g_steal_pointer (&bytes);
   g_ptr_array_add (ld->ds->files, file);
   if (ok && ld->loaded != NULL)
     ld->loaded (file, ld->loaded_data);
@@ -685,4 +682,18 @@ qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
     return NULL;
   g_ptr_array_sort (ds->files, file_cmp);
   return g_steal_pointer (&ds);
+}
+
+gboolean
+qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **error)
+{
+  for (guint i = 0; i < ds->files->len; i++)
+    {
+      const QtInputFile *f = g_ptr_array_index (ds->files, i);
+      g_autofree char *path = g_build_filename (dir, f->name, NULL);
+      QtFileStamp now;
+      if (f->stamped && !(qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, &f->stamp)))
+        return qt_file_changed_error (path, error);
+    }
+  return TRUE;
 }

@@ -33,4 +33,12 @@ typedef void (*QtFileLoaded) (QtInputFile *file, gpointer data);
 QtDataset *qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
                                      gpointer loaded_data, GError **error);
 
+/* Whether every input file of `ds`, loaded from `dir`, is still the
+ * version that was read (its stamp, see file_stamp.h): FALSE with
+ * `DIR/FILE:1:1: the file changed while quotient was reading it ...`
+ * (QT_ERROR_IO) for the first in name order that is not.  A run checks
+ * this before it commits: its snapshot is written from the files'
+ * mappings after they were hashed. */
+gboolean qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **error);
+
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 
+#include "../model/dataset.h"
 #include "../model/date.h"
 #include "../model/num.h"
 #include "csv_reader.h"
@@ -60,10 +61,11 @@ void qt_table_stream_free (QtTableStream *s);
 gboolean qt_table_stream_open (QtTableStream *s, gboolean *present, guint *n_lines, int *idx,
                                GError **error);
 
-/* After qt_table_stream_next returned FALSE without an error: the whole
- * file's content (transfer full; NULL for an absent file) and its hex
- * SHA-256 (transfer full). */
-void qt_table_stream_finish (QtTableStream *s, GBytes **bytes, char **sha256);
+/* After qt_table_stream_next returned FALSE without an error: sets
+ * file->bytes to the whole file's content (transfer full; left NULL for an
+ * absent file), file->sha256 to its hex SHA-256 (transfer full) and
+ * file->stamp to the version read (file->stamped: a regular file). */
+void qt_table_stream_finish (QtTableStream *s, QtInputFile *file);
 
 /* The next record of the current table, valid until the next call: TRUE
  * with a record, FALSE at the table's end (error unset) or on malformed

@@ -96,14 +96,25 @@ typedef struct {
   guint line;
 } QtAdjustment;
 
+/* Which version of a file was read: its device and inode, size, and
+ * modification and status-change times (ns).  Any write, truncation or
+ * replacement of the file changes one of them. */
+typedef struct {
+  guint64 dev, ino, size;
+  gint64 mtime_ns, ctime_ns;
+} QtFileStamp;
+
 /* One input file as read: its bare name, bytes (for the run's snapshot and
- * manifest; NULL once handed on, see QtFileLoaded), data-row count and
- * SHA-256. */
+ * manifest; NULL once handed on, see QtFileLoaded), data-row count,
+ * SHA-256, and the stamp of the version read (when `stamped`: an absent
+ * optional file has none). */
 typedef struct {
   char *name;
   GBytes *bytes;
   guint rows;
   char *sha256;
+  QtFileStamp stamp;
+  gboolean stamped;
 } QtInputFile;
 
 typedef struct {

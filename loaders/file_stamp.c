@@ -1,0 +1,56 @@
+/* loaders/file_stamp.c — file versions by stat (see file_stamp.h). */
+#include "file_stamp.h"
+
+#include <sys/stat.h>
+
+#include "../model/qt_error.h"
+
+static void
+stamp_from_stat (const struct stat *st, QtFileStamp *stamp)
+{
+  *stamp = (QtFileStamp) {
+    .dev = (guint64) st->st_dev,
+    .ino = (guint64) st->st_ino,
+    .size = (guint64) st->st_size,
+    .mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec,
+    .ctime_ns = (gint64) st->st_ctim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_ctim.tv_nsec,
+  };
+}
+
+gboolean
+qt_file_stamp_of_fd (int fd, QtFileStamp *stamp)
+{
+  struct stat st;
+  if (fstat (fd, &st) != 0)
+    return FALSE;
+  stamp_from_stat (&st, stamp);
+  return TRUE;
+}
+
+gboolean
+qt_file_stamp_of_path (const char *path, QtFileStamp *stamp)
+{
+  struct stat st;
+  if (stat (path, &st) != 0)
+    return FALSE;
+  stamp_from_stat (&st, stamp);
+  return TRUE;
+}
+
+gboolean
+qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b)
+{
+  return a->dev == b->dev && a->ino == b->ino && a->size == b->size
+         && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+gboolean
+qt_file_changed_error (const char *path, GError **error)
+{
+  g_set_error (error, QT_ERROR, QT_ERROR_IO,
+               "%s:1:1: the file changed while quotient was reading it (written to, cut short "
+               "or replaced during the run); nothing was written — run again once nothing "
+               "writes to the data set",
+               path);
+  return FALSE;
+}

@@ -1,0 +1,30 @@
+/* loaders/file_stamp.h — telling whether an input file changed while a run
+ * used it.
+ *
+ * Input files are mapped, not copied (loaders/table_stream.c): the run's
+ * snapshot is written from the mapping after the file was hashed and
+ * parsed.  A file written to meanwhile would make the snapshot differ from
+ * what was computed, so each file's stamp is taken when it is opened and
+ * compared when it has been read and again before the run is committed. */
+#pragma once
+
+#include <glib.h>
+
+#include "../model/dataset.h"
+
+G_BEGIN_DECLS
+
+/* The stamp of the open file `fd`; FALSE (errno set) when fstat fails. */
+gboolean qt_file_stamp_of_fd (int fd, QtFileStamp *stamp);
+
+/* The stamp of the file at `path` (following symlinks, as open does);
+ * FALSE (errno set) when stat fails. */
+gboolean qt_file_stamp_of_path (const char *path, QtFileStamp *stamp);
+
+gboolean qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b);
+
+/* Sets `PATH:1:1: the file changed while quotient was reading it ...`
+ * (QT_ERROR_IO); returns FALSE. */
+gboolean qt_file_changed_error (const char *path, GError **error);
+
+G_END_DECLS

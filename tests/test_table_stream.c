@@ -1,0 +1,249 @@
+/* tests/test_table_stream.c — loaders/table_stream and file_stamp: a
+ * mapped file gives the same records, bytes and SHA-256 as a read one; a
+ * file written to or cut short while it is read is an error, never a
+ * crash; a data set's stamps tell a changed file. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "loaders/dataset_loader.h"
+#include "loaders/file_stamp.h"
+#include "loaders/table_stream.h"
+#include "model/qt_error.h"
+#include "support/test_support.h"
+
+#include <glib/gstdio.h>
+
+static const char *const cols[] = { "id", "amount" };
+static const QtTableFile table = { "t.csv", FALSE, cols, 2, { QT_FIELD_ID, QT_FIELD_DECIMAL } };
+
+typedef struct {
+  char *dir, *path;
+  char *text;     /* what t.csv holds */
+  gsize len;
+} Fixture;
+
+/* t.csv of `rows` data rows: a header, then "K<i>,<i>.<i % 100>". */
+static char *
+csv_text (guint rows)
+{
+  GString *s = g_string_new ("id,amount\n");
+  for (guint i = 0; i < rows; i++)
+    g_string_append_printf (s, "K%u,%u.%02u\n", i, i, i % 100);
+  return g_string_free (s, FALSE);
+}
+
+static Fixture *
+fixture_new (guint rows)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  f->dir = qt_test_tmpdir ();
+  f->path = g_build_filename (f->dir, "t.csv", NULL);
+  f->text = csv_text (rows);
+  f->len = strlen (f->text);
+  qt_test_write (f->path, f->text);
+  return f;
+}
+
+static void
+fixture_free (Fixture *f)
+{
+  qt_test_rmtree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+  g_free (f->text);
+  g_free (f);
+}
+
+/* Opens t.csv on a stream (threaded or not) and checks its header. */
+static QtTableStream *
+open_stream (const Fixture *f, gboolean threaded)
+{
+  QtTableStream *s = qt_table_stream_new (f->dir, &table, 1, threaded);
+  gboolean present = FALSE;
+  guint lines = 0;
+  int idx[2] = { -1, -1 };
+  g_autoptr (GError) error = NULL;
+  assert_true (qt_table_stream_open (s, &present, &lines, idx, &error));
+  assert_null (error);
+  assert_true (present);
+  assert_int_equal (idx[0], 0);
+  assert_int_equal (idx[1], 1);
+  return s;
+}
+
+/* Reads every record; returns their count, or -1 with *error set. */
+static gint
+read_all (QtTableStream *s, GError **error)
+{
+  QtCsvRecord rec;
+  gint n = 0;
+  while (qt_table_stream_next (s, &rec, error))
+    n++;
+  return *error != NULL ? -1 : n;
+}
+
+/* A file larger than a block (read and hashed in several) is mapped: the
+ * records, bytes and SHA-256 are the file's, threaded or not, and so is the
+ * stamp. */
+static void
+test_mapped_file_whole (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (100000); /* ~1.3 MB */
+  g_autofree char *sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) f->text,
+                                                      f->len);
+  QtFileStamp stamp;
+  assert_true (qt_file_stamp_of_path (f->path, &stamp));
+  for (int threaded = 0; threaded <= 1; threaded++)
+    {
+      g_autoptr (QtTableStream) s = open_stream (f, threaded);
+      g_autoptr (GError) error = NULL;
+      assert_int_equal (read_all (s, &error), 100000);
+      QtInputFile file = { 0 };
+      qt_table_stream_finish (s, &file);
+      gsize len = 0;
+      const char *bytes = g_bytes_get_data (file.bytes, &len);
+      assert_int_equal (len, f->len);
+      assert_memory_equal (bytes, f->text, len);
+      assert_string_equal (file.sha256, sha);
+      assert_true (file.stamped);
+      assert_true (qt_file_stamp_equal (&file.stamp, &stamp));
+      g_bytes_unref (file.bytes);
+      g_free (file.sha256);
+    }
+  fixture_free (f);
+}
+
+/* A file that ends exactly at the end of a page: the mapping holds the
+ * file's bytes and nothing after them is parsed. */
+static void
+test_mapped_file_page_sized (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (0);
+  /* The 10-byte header, one 14-byte row, 1,020 rows of 8 bytes and a last
+   * one of 8: 8,192 bytes. */
+  GString *s = g_string_new (f->text);
+  g_string_append (s, "K0,1234567.00\n");
+  for (guint i = 0; i < 1020; i++)
+    g_string_append (s, "K1,1.00\n");
+  g_string_append (s, "K9,9.99\n");
+  assert_int_equal (s->len, 8192);
+  qt_test_write (f->path, s->str);
+  g_autoptr (QtTableStream) stream = open_stream (f, FALSE);
+  QtCsvRecord rec;
+  g_autoptr (GError) error = NULL;
+  guint n = 0;
+  while (qt_table_stream_next (stream, &rec, &error))
+    {
+      n++;
+      const char *want = n == 1 ? "1234567.00" : n == 1022 ? "9.99" : "1.00";
+      assert_int_equal (rec.nfields, 2);
+      assert_string_equal (rec.fields[1], want);
+    }
+  assert_null (error);
+  assert_int_equal (n, 1022);
+  assert_string_equal (rec.fields[0], "K9");
+  g_string_free (s, TRUE);
+  fixture_free (f);
+}
+
+/* The error both checks give, for the fixture's file. */
+static void
+assert_changed_error (const Fixture *f, const GError *error)
+{
+  assert_non_null (error);
+  assert_int_equal (error->code, QT_ERROR_IO);
+  g_autofree char *want = g_strdup_printf (
+      "%s:1:1: the file changed while quotient was reading it (written to, cut short or "
+      "replaced during the run); nothing was written — run again once nothing writes to the "
+      "data set",
+      f->path);
+  assert_string_equal (error->message, want);
+}
+
+/* Rows appended after the file was opened: the records read are the
+ * version opened, and its end is an error, not a silent mix. */
+static void
+test_file_written_while_read (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (100000);
+  g_autoptr (QtTableStream) s = open_stream (f, FALSE);
+  int fd = open (f->path, O_WRONLY | O_APPEND);
+  assert_true (fd >= 0);
+  assert_int_equal (write (fd, "K-new,1.00\n", 11), 11);
+  close (fd);
+  g_autoptr (GError) error = NULL;
+  assert_int_equal (read_all (s, &error), -1);
+  assert_changed_error (f, error);
+  fixture_free (f);
+}
+
+/* The file cut short after it was opened, past the block already paged
+ * in: the next block is an error, not SIGBUS.  (A cut inside a block
+ * already paged in raises SIGBUS when the parser reaches it: the command
+ * line stops with a message, see e2e_atomic.c.) */
+static void
+test_file_cut_short_while_read (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (100000); /* ~1.3 MB: the first 512 KB are paged in at open */
+  g_autoptr (QtTableStream) s = open_stream (f, FALSE);
+  assert_int_equal (truncate (f->path, 600 << 10), 0);
+  g_autoptr (GError) error = NULL;
+  assert_int_equal (read_all (s, &error), -1);
+  assert_changed_error (f, error);
+  fixture_free (f);
+}
+
+/* A data set's stamps: unchanged right after the load; a file touched
+ * since (same bytes, new modification time) is named. */
+static void
+test_dataset_inputs_unchanged (void **state)
+{
+  (void) state;
+  g_autofree char *tmp = qt_test_tmpdir ();
+  g_autofree char *data = NULL, *plans = NULL;
+  qt_test_copy_golden (tmp, &data, &plans);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, &error);
+  assert_non_null (ds);
+  assert_true (qt_dataset_inputs_unchanged (data, ds, &error));
+  assert_null (error);
+
+  g_autofree char *quotas = g_build_filename (data, "quotas.csv", NULL);
+  struct timespec times[2] = { { .tv_sec = 86400, .tv_nsec = 0 }, { .tv_sec = 86400, .tv_nsec = 0 } };
+  assert_int_equal (utimensat (AT_FDCWD, quotas, times, 0), 0);
+  assert_false (qt_dataset_inputs_unchanged (data, ds, &error));
+  Fixture f = { .path = quotas };
+  assert_changed_error (&f, error);
+  g_clear_error (&error);
+
+  /* A file removed since is a change too. */
+  assert_int_equal (g_unlink (quotas), 0);
+  assert_false (qt_dataset_inputs_unchanged (data, ds, &error));
+  assert_changed_error (&f, error);
+  qt_test_rmtree (tmp);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_mapped_file_whole),
+    cmocka_unit_test (test_mapped_file_page_sized),
+    cmocka_unit_test (test_file_written_while_read),
+    cmocka_unit_test (test_file_cut_short_while_read),
+    cmocka_unit_test (test_dataset_inputs_unchanged),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
