@@ -177,12 +177,15 @@ qt_output_sink_finish (QtOutputSink *sink, GError **error)
   return ok;
 }
 
-/* Queues one file for the thread; FALSE (with a copy of the error) once
- * an earlier one failed. */
+/* Records one file in sink->files and queues it for the thread; FALSE
+ * (with a copy of the error) once an earlier one failed.  Under the lock:
+ * two threads may put files at once (the statements and the tables). */
 static gboolean
-enqueue (QtSinkThread *t, QtOutputFile *f, GBytes *bytes, gsize counted, GError **error)
+enqueue (QtOutputSink *sink, QtOutputFile *f, GBytes *bytes, gsize counted, GError **error)
 {
+  QtSinkThread *t = sink->thread;
   g_mutex_lock (&t->lock);
+  g_ptr_array_add (sink->files, f);
   while (t->error == NULL && t->waiting > 0 && t->waiting + counted > QT_SINK_WAITING_MAX)
     {
       t->callers_sleep++;
@@ -214,9 +217,9 @@ sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows, const 
   f->rows = rows;
   f->size = g_bytes_get_size (bytes);
   f->sha256 = g_strdup (sha256);
-  g_ptr_array_add (sink->files, f);
   if (sink->thread != NULL)
-    return enqueue (sink->thread, f, bytes, held ? 0 : f->size, error);
+    return enqueue (sink, f, bytes, held ? 0 : f->size, error);
+  g_ptr_array_add (sink->files, f);
   return deliver (sink, f, bytes, error);
 }
 
@@ -240,7 +243,7 @@ qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error)
   for (guint i = 0; i < list->len; i++)
     {
       QtOutputFile *f = g_ptr_array_index (list, i);
-      if (!qt_output_sink_put (sink, f->name, f->bytes, f->rows, f->sha256, error))
+      if (!qt_output_sink_put_held (sink, f->name, f->bytes, f->rows, f->sha256, error))
         return FALSE;
     }
   g_ptr_array_set_size (list, 0);

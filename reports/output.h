@@ -49,8 +49,9 @@ void qt_output_sink_clear (QtOutputSink *sink);
 
 /* From now on files are hashed and handed to `put` by a thread of the
  * sink's own, one at a time and in the order they were put, while the
- * caller renders the next ones.  Files are recorded in sink->files at once;
- * their SHA-256 is known after qt_output_sink_finish. */
+ * caller renders the next ones.  Files are recorded in sink->files at once
+ * (in the order they were put: with a thread, two threads may put files
+ * at the same time); their SHA-256 is known after qt_output_sink_finish. */
 void qt_output_sink_start (QtOutputSink *sink);
 
 /* Waits until every file put so far has been handed on and ends the
@@ -69,7 +70,9 @@ gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes
 gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
                                   gint rows, const char *sha256, GError **error);
 
-/* Puts every file of `list` (in its order) and empties it. */
+/* Puts every file of `list` (in its order) and empties it.  The list is
+ * rendered already, so its bytes do not count towards what the caller may
+ * have waiting (as qt_output_sink_put_held). */
 gboolean qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error);
 
 /* SPEC §5: payout.csv, scores.csv, credits.csv, exceptions.csv. */
