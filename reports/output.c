@@ -51,6 +51,7 @@ qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put)
   sink->put = put;
   sink->files = qt_output_list_new ();
   sink->thread = NULL;
+  sink->put_threadsafe = FALSE;
 }
 
 void
@@ -155,6 +156,33 @@ qt_output_sink_start (QtOutputSink *sink)
     }
 }
 
+/* Hands on the oldest queued file on the caller's thread (a sink whose
+ * `put` may run on two threads at once); FALSE when none was queued. */
+static gboolean
+deliver_one (QtOutputSink *sink)
+{
+  QtSinkThread *t = sink->thread;
+  g_mutex_lock (&t->lock);
+  Job *job = t->error == NULL ? g_queue_pop_head (&t->jobs) : NULL;
+  g_mutex_unlock (&t->lock);
+  if (job == NULL)
+    return FALSE;
+  GError *error = NULL;
+  deliver (sink, job->file, job->bytes, &error);
+  g_bytes_unref (job->bytes);
+  g_mutex_lock (&t->lock);
+  t->waiting -= job->counted;
+  if (error != NULL && t->error == NULL)
+    t->error = error;
+  else
+    g_clear_error (&error);
+  if (t->callers_sleep > 0 && (t->waiting <= QT_SINK_WAITING_MAX / 2 || t->error != NULL))
+    g_cond_broadcast (&t->room);
+  g_mutex_unlock (&t->lock);
+  g_free (job);
+  return TRUE;
+}
+
 gboolean
 qt_output_sink_finish (QtOutputSink *sink, GError **error)
 {
@@ -165,6 +193,11 @@ qt_output_sink_finish (QtOutputSink *sink, GError **error)
   t->closing = TRUE;
   g_cond_signal (&t->work);
   g_mutex_unlock (&t->lock);
+  /* The files still queued are written by both threads: at the end of a
+   * run the last statements otherwise waited for the sink's thread alone
+   * while the other core idled. */
+  while (sink->put_threadsafe && deliver_one (sink))
+    ;
   g_thread_join (t->thread);
   sink->thread = NULL;
   gboolean ok = t->error == NULL;

@@ -41,6 +41,9 @@ struct QtOutputSink {
   QtOutputPutFunc put;
   GPtrArray *files;      /* QtOutputFile* of every file put, without bytes */
   QtSinkThread *thread;  /* set between qt_output_sink_start and _finish */
+  gboolean put_threadsafe; /* `put` may run on two threads at once: then
+                              qt_output_sink_finish writes queued files on
+                              the caller's thread too */
 };
 
 void qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put);

@@ -184,6 +184,7 @@ struct QtRunDirWriter {
   char *tmp;           /* the hidden temporary sibling being filled */
   gboolean exists;     /* --replace of an existing run */
   GHashTable *dirs;    /* directories made so far → their descriptor + 1 */
+  GMutex dirs_lock;    /* `put` runs on two threads at the end of a run */
 };
 
 /* Writes one file below the temporary directory, making its directory. */
@@ -195,6 +196,7 @@ writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError 
   g_autofree char *dir = g_path_get_dirname (path);
   /* Each directory made and opened once: a file is then created by its
    * name alone, not by a path walked again for each of 10,000 statements. */
+  g_mutex_lock (&w->dirs_lock);
   int fd = GPOINTER_TO_INT (g_hash_table_lookup (w->dirs, dir)) - 1;
   if (fd < 0)
     {
@@ -203,10 +205,12 @@ writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError 
         {
           g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create directory: %s", dir,
                        g_strerror (errno));
+          g_mutex_unlock (&w->dirs_lock);
           return FALSE;
         }
       g_hash_table_insert (w->dirs, g_strdup (dir), GINT_TO_POINTER (fd + 1));
     }
+  g_mutex_unlock (&w->dirs_lock);
   g_autofree char *name = g_path_get_basename (path);
   return write_file (fd, name, path, bytes, error);
 }
@@ -221,6 +225,7 @@ writer_free (QtRunDirWriter *w)
   while (g_hash_table_iter_next (&it, NULL, &fd))
     close (GPOINTER_TO_INT (fd) - 1);
   g_hash_table_unref (w->dirs);
+  g_mutex_clear (&w->dirs_lock);
   g_free (w->out);
   g_free (w->tmp);
   g_free (w);
@@ -255,6 +260,8 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, const char *period, GEr
   w->tmp = g_steal_pointer (&tmpl);
   w->exists = exists;
   w->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&w->dirs_lock);
+  w->sink.put_threadsafe = TRUE;
   return w;
 }
 
