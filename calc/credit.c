@@ -234,19 +234,21 @@ fold_dec (Month *m, QtDec *acc, mpq_ptr exact)
 static gboolean
 is_new_customer (const QtIndex *ix, guint o, gint64 lookback, QtStatusSet eligible)
 {
-  const QtOrder *orders = ix->ds->orders;
-  gint64 from = (gint64) orders[o].signed_on - lookback;
-  const QtDay *prev = ix->prev_eligible_day[eligible];
-  if (prev != NULL)
-    return prev[o] == QT_INDEX_NO_DAY || prev[o] < from;
-  for (guint i = ix->cust_pos[o]; i-- > ix->cust_group[o];)
-    {
-      const QtOrder *other = &orders[ix->by_customer[i]];
-      if (other->signed_on < from)
-        break;
-      if (eligible & (1u << other->status))
-        return FALSE;
-    }
+  gint64 from = (gint64) ix->ds->orders[o].signed_on - lookback;
+  const QtDay *prev = ix->prev_eligible_day[eligible]; /* prepared: qt_month_work_new */
+  return prev[o] == QT_INDEX_NO_DAY || prev[o] < from;
+}
+
+/* Whether the index has the eligible-day table of every plan version's
+ * eligible statuses (is_new_customer reads nothing else). */
+static gboolean
+eligible_days_prepared (const QtIndex *ix, const QtPlanSet *plans)
+{
+  guint n;
+  const QtPlanVersion *const *versions = qt_plan_set_versions (plans, &n);
+  for (guint i = 0; i < n; i++)
+    if (ix->prev_eligible_day[versions[i]->eligible_status] == NULL)
+      return FALSE;
   return TRUE;
 }
 
@@ -726,6 +728,7 @@ struct QtMonthWork {
 QtMonthWork *
 qt_month_work_new (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
 {
+  g_return_val_if_fail (eligible_days_prepared (ix, plans), NULL);
   QtMonthWork *w = g_new0 (QtMonthWork, 1);
   *w = (QtMonthWork) { ix, plans, period, detailed, NULL, 0, 0, 0 };
   w->receipts = receipts_by_order (ix, period, &w->n);

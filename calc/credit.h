@@ -23,7 +23,10 @@ typedef struct {
   mpq_t amount_in_period, amount_credited, amount_excepted;
 } QtMonthCredit;
 
-/* Computes the credit of `period`.  With `detailed`, keeps every slice and
+/* Both need the index's eligible-day table of every plan version's
+ * eligible statuses (qt_index_prepare_eligible, as the engine does).
+ *
+ * Computes the credit of `period`.  With `detailed`, keeps every slice and
  * one exception per blocked receipt.  A receipt whose owner has no plan
  * version in force that month is treated as ineligible (that can only
  * happen for the earlier months of a sprint quarter; see docs).

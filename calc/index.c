@@ -154,28 +154,20 @@ static void
 index_customers (QtIndex *ix)
 {
   const QtDataset *ds = ix->ds;
-  guint n = ds->n_orders, n_keys;
+  guint n_keys;
   g_autofree guint *key = customer_keys (ds, &n_keys);
   scatter_by_customer (ix, key, n_keys);
-  ix->cust_pos = g_new (guint, n + 1);
-  ix->cust_group = g_new (guint, n + 1);
   for (guint c = 0; c < n_keys; c++)
     {
       const guint from = ix->cust_start[c], to = ix->cust_start[c + 1];
-      if (!group_sorted (ix, from, to))
-        {
-          g_qsort_with_data (ix->by_customer + from, (gint) (to - from), sizeof (guint),
-                             customer_order_cmp, (gpointer) ds->orders);
-          for (guint i = from; i < to; i++)
-            {
-              ix->pos_day[i] = ds->orders[ix->by_customer[i]].signed_on;
-              ix->pos_status[i] = (guint8) ds->orders[ix->by_customer[i]].status;
-            }
-        }
+      if (group_sorted (ix, from, to))
+        continue;
+      g_qsort_with_data (ix->by_customer + from, (gint) (to - from), sizeof (guint),
+                         customer_order_cmp, (gpointer) ds->orders);
       for (guint i = from; i < to; i++)
         {
-          ix->cust_pos[ix->by_customer[i]] = i;
-          ix->cust_group[ix->by_customer[i]] = from;
+          ix->pos_day[i] = ds->orders[ix->by_customer[i]].signed_on;
+          ix->pos_status[i] = (guint8) ds->orders[ix->by_customer[i]].status;
         }
     }
 }
@@ -270,8 +262,6 @@ qt_index_free (QtIndex *ix)
   g_free (ix->cust_start);
   g_free (ix->pos_day);
   g_free (ix->pos_status);
-  g_free (ix->cust_pos);
-  g_free (ix->cust_group);
   g_free (ix->receipts_by_period);
   g_free (ix->period_start);
   g_free (ix->report_start);

@@ -21,9 +21,8 @@ typedef struct {
   /* Earliest positive receipt of each order (received_on, then receipt_id), -1 if none. */
   gint *first_positive;
   /* new_customer: orders grouped by customer, each group sorted by
-   * (signed_on, order_id); cust_pos[o] = position of o in by_customer,
-   * cust_group[o] = position where its customer's group starts. */
-  guint *by_customer, *cust_pos, *cust_group;
+   * (signed_on, order_id). */
+  guint *by_customer;
   /* The groups: customer c's orders are by_customer[cust_start[c] ..
    * cust_start[c + 1]), c < n_cust_groups; pos_day[i] and pos_status[i]
    * are the signed_on and status of order by_customer[i]. */
