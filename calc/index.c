@@ -69,7 +69,8 @@ static gint
 customer_order_cmp (gconstpointer a, gconstpointer b, gpointer data)
 {
   const QtOrder *orders = data;
-  const QtOrder *x = &orders[*(const guint *) a], *y = &orders[*(const guint *) b];
+  const QtOrder *x = &orders[((const QtCustomerOrder *) a)->order];
+  const QtOrder *y = &orders[((const QtCustomerOrder *) b)->order];
   if (x->signed_on != y->signed_on)
     return x->signed_on < y->signed_on ? -1 : 1;
   return strcmp (x->order_id, y->order_id);
@@ -107,7 +108,9 @@ customer_keys (const QtDataset *ds, guint *n_keys)
 
 /* A counting sort of the orders by customer key (stable: file order
  * kept), each order's signed_on and status copied beside it: the orders
- * are read in order, and only the writes are scattered. */
+ * are read in order, and only the writes are scattered — one 12-byte
+ * entry per order (three arrays written at three random places cost L
+ * 3.4 × M's time here). */
 static void
 scatter_by_customer (QtIndex *ix, const guint *key, guint n_keys)
 {
@@ -119,15 +122,11 @@ scatter_by_customer (QtIndex *ix, const guint *key, guint n_keys)
   for (guint c = 0; c < n_keys; c++)
     start[c + 1] += start[c];
   g_autofree guint *fill = g_memdup2 (start, sizeof (guint) * (n_keys + 1));
-  ix->by_customer = g_new (guint, n + 1);
-  ix->pos_day = g_new (QtDay, n + 1);
-  ix->pos_status = g_new (guint8, n + 1);
+  ix->by_customer = g_new (QtCustomerOrder, n + 1);
   for (guint o = 0; o < n; o++)
     {
       const guint at = fill[key[o]]++;
-      ix->by_customer[at] = o;
-      ix->pos_day[at] = orders[o].signed_on;
-      ix->pos_status[at] = (guint8) orders[o].status;
+      ix->by_customer[at] = (QtCustomerOrder) { o, orders[o].signed_on, (guint8) orders[o].status };
     }
   ix->cust_start = start;
   ix->n_cust_groups = n_keys;
@@ -140,9 +139,10 @@ group_sorted (const QtIndex *ix, guint from, guint to)
 {
   const QtOrder *orders = ix->ds->orders;
   for (guint i = from + 1; i < to; i++)
-    if (ix->pos_day[i - 1] > ix->pos_day[i]
-        || (ix->pos_day[i - 1] == ix->pos_day[i]
-            && strcmp (orders[ix->by_customer[i - 1]].order_id, orders[ix->by_customer[i]].order_id) > 0))
+    if (ix->by_customer[i - 1].day > ix->by_customer[i].day
+        || (ix->by_customer[i - 1].day == ix->by_customer[i].day
+            && strcmp (orders[ix->by_customer[i - 1].order].order_id,
+                       orders[ix->by_customer[i].order].order_id) > 0))
       return FALSE;
   return TRUE;
 }
@@ -162,13 +162,8 @@ index_customers (QtIndex *ix)
       const guint from = ix->cust_start[c], to = ix->cust_start[c + 1];
       if (group_sorted (ix, from, to))
         continue;
-      g_qsort_with_data (ix->by_customer + from, (gint) (to - from), sizeof (guint),
+      g_qsort_with_data (ix->by_customer + from, (gint) (to - from), sizeof (QtCustomerOrder),
                          customer_order_cmp, (gpointer) ds->orders);
-      for (guint i = from; i < to; i++)
-        {
-          ix->pos_day[i] = ds->orders[ix->by_customer[i]].signed_on;
-          ix->pos_status[i] = (guint8) ds->orders[ix->by_customer[i]].status;
-        }
     }
 }
 
@@ -260,8 +255,6 @@ qt_index_free (QtIndex *ix)
     g_free (ix->prev_eligible_day[k]);
   g_free (ix->by_customer);
   g_free (ix->cust_start);
-  g_free (ix->pos_day);
-  g_free (ix->pos_status);
   g_free (ix->receipts_by_period);
   g_free (ix->period_start);
   g_free (ix->report_start);
@@ -276,15 +269,17 @@ qt_index_prepare_eligible (QtIndex *ix, QtStatusSet set)
   if (ix->prev_eligible_day[set] != NULL)
     return;
   QtDay *prev = g_new (QtDay, ix->ds->n_orders + 1);
-  /* Group by group over the dense copies: only the writes are scattered. */
+  /* Group by group, each order with its day and status beside it: only the
+   * writes are scattered. */
   for (guint c = 0; c < ix->n_cust_groups; c++)
     {
       QtDay last = QT_INDEX_NO_DAY;
       for (guint i = ix->cust_start[c]; i < ix->cust_start[c + 1]; i++)
         {
-          prev[ix->by_customer[i]] = last;
-          if (set & (1u << ix->pos_status[i]))
-            last = ix->pos_day[i];
+          const QtCustomerOrder *co = &ix->by_customer[i];
+          prev[co->order] = last;
+          if (set & (1u << co->status))
+            last = co->day;
         }
     }
   ix->prev_eligible_day[set] = prev;

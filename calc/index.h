@@ -11,6 +11,13 @@
 
 G_BEGIN_DECLS
 
+/* An order in its customer's group (QtIndex.by_customer). */
+typedef struct {
+  guint order;
+  QtDay day;        /* its signed_on */
+  guint8 status;
+} QtCustomerOrder;
+
 typedef struct {
   const QtDataset *ds;
   GHashTable *quota_by_key;    /* (rep index, period) packed → quota row + 1 */
@@ -21,14 +28,12 @@ typedef struct {
   /* Earliest positive receipt of each order (received_on, then receipt_id), -1 if none. */
   gint *first_positive;
   /* new_customer: orders grouped by customer, each group sorted by
-   * (signed_on, order_id). */
-  guint *by_customer;
-  /* The groups: customer c's orders are by_customer[cust_start[c] ..
-   * cust_start[c + 1]), c < n_cust_groups; pos_day[i] and pos_status[i]
-   * are the signed_on and status of order by_customer[i]. */
+   * (signed_on, order_id): customer c's orders are by_customer[cust_start[c]
+   * .. cust_start[c + 1]), c < n_cust_groups, each with its signed_on and
+   * status beside it (one place to write per order when grouping, one
+   * stream to read when preparing the eligible days). */
+  QtCustomerOrder *by_customer;
   guint *cust_start, n_cust_groups;
-  QtDay *pos_day;
-  guint8 *pos_status;
   /* prev_eligible_day[set][o]: signed_on of the nearest earlier order (by
    * signed_on, order_id) of o's customer whose status is in `set`, or
    * QT_INDEX_NO_DAY; built by qt_index_prepare_eligible for the sets the
