@@ -97,6 +97,29 @@ struct QtSinkThread {
   GError *error;     /* the first failure; later jobs are dropped */
 };
 
+/* Writes one file taken off the queue (or drops it when an earlier one
+ * failed) and counts it done. */
+static void
+job_run (QtOutputSink *sink, Job *job, gboolean failed)
+{
+  QtSinkThread *t = sink->thread;
+  GError *error = NULL;
+  if (!failed)
+    deliver (sink, job->file, job->bytes, &error);
+  g_bytes_unref (job->bytes);
+  g_mutex_lock (&t->lock);
+  t->waiting -= job->counted;
+  if (error != NULL && t->error == NULL)
+    t->error = error;
+  else
+    g_clear_error (&error);
+  /* Callers wait for half the room at once, not for each file. */
+  if (t->callers_sleep > 0 && (t->waiting <= QT_SINK_WAITING_MAX / 2 || t->error != NULL))
+    g_cond_broadcast (&t->room);
+  g_mutex_unlock (&t->lock);
+  g_free (job);
+}
+
 static gpointer
 sink_thread_main (gpointer data)
 {
@@ -116,21 +139,7 @@ sink_thread_main (gpointer data)
       g_mutex_unlock (&t->lock);
       if (job == NULL)
         return NULL;
-      GError *error = NULL;
-      if (!failed)
-        deliver (sink, job->file, job->bytes, &error);
-      g_bytes_unref (job->bytes);
-      g_mutex_lock (&t->lock);
-      t->waiting -= job->counted;
-      if (error != NULL && t->error == NULL)
-        t->error = error;
-      else
-        g_clear_error (&error);
-      /* Callers wait for half the room at once, not for each file. */
-      if (t->callers_sleep > 0 && (t->waiting <= QT_SINK_WAITING_MAX / 2 || t->error != NULL))
-        g_cond_broadcast (&t->room);
-      g_mutex_unlock (&t->lock);
-      g_free (job);
+      job_run (sink, job, failed);
     }
 }
 
@@ -167,19 +176,7 @@ deliver_one (QtOutputSink *sink)
   g_mutex_unlock (&t->lock);
   if (job == NULL)
     return FALSE;
-  GError *error = NULL;
-  deliver (sink, job->file, job->bytes, &error);
-  g_bytes_unref (job->bytes);
-  g_mutex_lock (&t->lock);
-  t->waiting -= job->counted;
-  if (error != NULL && t->error == NULL)
-    t->error = error;
-  else
-    g_clear_error (&error);
-  if (t->callers_sleep > 0 && (t->waiting <= QT_SINK_WAITING_MAX / 2 || t->error != NULL))
-    g_cond_broadcast (&t->room);
-  g_mutex_unlock (&t->lock);
-  g_free (job);
+  job_run (sink, job, FALSE);
   return TRUE;
 }
 
