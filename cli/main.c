@@ -46,12 +46,12 @@ keep_freed_memory (void)
 }
 
 /* Input files are mapped, not copied (loaders/table_stream.c), and each
- * block is paged in before it is read, so a file cut short during a run is
- * an ordinary error (exit 2, nothing written).  Only a cut in the instant
- * between paging a block in and reading it, or a disk failing under a
- * mapped file, raises SIGBUS: say so in words a finance user can act on
- * and stop with exit 2 instead of dying with "Bus error".  The run is not
- * committed; its hidden temporary directory may be left beside --out. */
+ * 512 KB block is paged in before it is read, so a file cut short during a
+ * run is usually an ordinary error (exit 2, nothing written).  A cut inside
+ * the block being read, or a disk failing under a mapped file, raises
+ * SIGBUS instead: say so in words a finance user can act on and stop with
+ * exit 2 rather than die with "Bus error".  The run is not committed; its
+ * hidden temporary directory may be left beside --out. */
 static void
 on_sigbus (int sig)
 {

@@ -133,7 +133,7 @@ render_tables (gpointer data)
     }
   /* Queued at once, between the statements: put after the last statement,
    * credits.csv (31 MB at M) was written while nothing else ran (on ext4
-   * ~0.1 s at the end of the run). */
+   * ~0.07 s at the end of the run). */
   if (job->sink != NULL)
     job->ok = qt_output_sink_put_list (job->sink, job->list, &job->error);
   return NULL;

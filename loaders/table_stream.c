@@ -19,7 +19,7 @@
 /* ---- a source: the files read and split in place ---- */
 
 /* One table opened.  A regular file is mapped (its pages are the page
- * cache's: no copy, and no fresh memory to fault in — 45,000 page faults
+ * cache's: no copy, and no fresh memory to fault in — 30,000 page faults
  * fewer at M) and kept mapped for the input snapshot; anything else is
  * read into one buffer.  Either way it is hashed a block at a time as its
  * reader asks for bytes, and the reader splits records as soon as their
@@ -158,8 +158,8 @@ page_in (OpenTable *t, gsize from, gsize n)
   return TRUE;
 }
 
-/* mapped_more's part of table_more: the next block of the mapping, or all
- * the rest. */
+/* table_more for a mapped file: pages in, hashes and exposes the next
+ * block of the mapping, or all the rest. */
 static gboolean
 mapped_more (OpenTable *t, gboolean all, GError **error)
 {
