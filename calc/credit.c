@@ -896,6 +896,8 @@ QtMonthCredit *
 qt_credit_month (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, gboolean detailed)
 {
   QtMonthWork *w = qt_month_work_new (ix, plans, period, detailed);
+  if (w == NULL)
+    return NULL;
   QtMonthCredit *mc = qt_month_work_run (w);
   qt_month_work_free (w);
   return mc;

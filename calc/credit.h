@@ -24,7 +24,8 @@ typedef struct {
 } QtMonthCredit;
 
 /* Both need the index's eligible-day table of every plan version's
- * eligible statuses (qt_index_prepare_eligible, as the engine does).
+ * eligible statuses (qt_index_prepare_eligible, as the engine does);
+ * without them they return NULL (a programming error, logged).
  *
  * Computes the credit of `period`.  With `detailed`, keeps every slice and
  * one exception per blocked receipt.  A receipt whose owner has no plan

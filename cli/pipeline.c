@@ -26,13 +26,14 @@ qt_pipeline_phase (const char *name)
   last = now;
 }
 
-/* The run's own copy of one input file (its bytes shared with the sink,
- * hash known from loading). */
+/* The run's own copy of one input file of `data_dir` (its bytes shared
+ * with the sink, hash known from loading). */
 static gboolean
-put_input (QtOutputSink *sink, const QtInputFile *f, GError **error)
+put_input (QtOutputSink *sink, const char *data_dir, const QtInputFile *f, GError **error)
 {
   g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, error);
+  g_autofree char *source = g_build_filename (data_dir, f->name, NULL);
+  return qt_output_sink_put_input (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
 }
 
 /* The run's own copy of its plan versions, so that verify needs nothing
@@ -55,6 +56,7 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
  * a sink with a thread writes it while the next files load. */
 typedef struct {
   QtOutputSink *sink;
+  const char *data_dir;
   GError *error;   /* the first failure */
 } EarlyInputs;
 
@@ -63,7 +65,7 @@ put_loaded (QtInputFile *file, gpointer data)
 {
   EarlyInputs *early = data;
   if (early->error == NULL)
-    put_input (early->sink, file, &early->error);
+    put_input (early->sink, early->data_dir, file, &early->error);
   /* The sink keeps its own reference until the file is written: the
    * memory is then free for the rest of the run (185 MB at M). */
   g_clear_pointer (&file->bytes, g_bytes_unref);
@@ -80,7 +82,7 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
-  EarlyInputs early = { sink, NULL };
+  EarlyInputs early = { sink, data_dir, NULL };
   p.ds = qt_dataset_load_dir_full (data_dir, p.threads, put_loaded, &early, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)

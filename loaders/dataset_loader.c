@@ -545,6 +545,13 @@ load_table (Loader *ld, QtTableStream *stream, const char *dir, const TableSpec 
       g_propagate_error (error, g_steal_pointer (&local));
       ok = FALSE;
     }
+  /* Bytes read while the file was being changed prove nothing about the
+   * file: say that it changed, not what happened to be read. */
+  if (!ok && qt_table_stream_changed (stream, path))
+    {
+      g_clear_error (error);
+      qt_error_file_changed (path, error);
+    }
   QtInputFile *file = g_new0 (QtInputFile, 1);
   if (ok)
     qt_table_stream_finish (stream, file);
@@ -693,7 +700,7 @@ qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **erro
       g_autofree char *path = g_build_filename (dir, f->name, NULL);
       QtFileStamp now;
       if (f->stamped && !(qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, &f->stamp)))
-        return qt_file_changed_error (path, error);
+        return qt_error_file_changed (path, error);
     }
   return TRUE;
 }

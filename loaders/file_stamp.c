@@ -3,7 +3,6 @@
 
 #include <sys/stat.h>
 
-#include "../model/qt_error.h"
 
 static void
 stamp_from_stat (const struct stat *st, QtFileStamp *stamp)
@@ -42,15 +41,4 @@ qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b)
 {
   return a->dev == b->dev && a->ino == b->ino && a->size == b->size
          && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
-}
-
-gboolean
-qt_file_changed_error (const char *path, GError **error)
-{
-  g_set_error (error, QT_ERROR, QT_ERROR_IO,
-               "%s:1:1: the file changed while quotient was reading it (written to, cut short "
-               "or replaced during the run); nothing was written — run again once nothing "
-               "writes to the data set",
-               path);
-  return FALSE;
 }

@@ -23,8 +23,4 @@ gboolean qt_file_stamp_of_path (const char *path, QtFileStamp *stamp);
 
 gboolean qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b);
 
-/* Sets `PATH:1:1: the file changed while quotient was reading it ...`
- * (QT_ERROR_IO); returns FALSE. */
-gboolean qt_file_changed_error (const char *path, GError **error);
-
 G_END_DECLS

@@ -114,12 +114,13 @@ table_read_whole (OpenTable *t, GError **error)
   close (t->fd);
   t->fd = -1;
   return !t->regular || qt_file_stamp_equal (&now, &t->stamp)
-         || qt_file_changed_error (t->path, error);
+         || qt_error_file_changed (t->path, error);
 }
 
-/* Maps the open regular file of t->size (> 0) bytes read-only, with at
- * least one zero byte after it (the rest of its last page, or a page of
- * its own), like the buffer's final NUL; FALSE when it cannot be mapped. */
+/* Maps the open regular file of t->size (> 0) bytes read-only, in a
+ * reservation at least one byte longer, like the buffer's room for a final
+ * NUL: a read just past the end never faults.  (What it holds there is not
+ * read: the reader stops at the size.)  FALSE when it cannot be mapped. */
 static gboolean
 map_table (OpenTable *t)
 {
@@ -165,7 +166,7 @@ mapped_more (OpenTable *t, gboolean all, GError **error)
 {
   const gsize n = all ? t->size - t->avail : MIN (t->size - t->avail, (gsize) READ_BLOCK);
   if (!page_in (t, t->avail, n))
-    return qt_file_changed_error (t->path, error);
+    return qt_error_file_changed (t->path, error);
   qt_sha256_update (t->sha, t->buf + t->avail, n);
   t->avail += n;
   return t->avail < t->size || table_read_whole (t, error);
@@ -388,6 +389,8 @@ typedef struct {
   guint n_lines;
   int idx[16];
   gsize n_idx;
+  QtFileStamp stamp;      /* of the file opened, when `regular` */
+  gboolean regular;
   /* MSG_RECORDS: n records, then the table's end when `end`, with the
    * file's bytes, SHA-256 and stamp when it ended well */
   guint n;
@@ -532,6 +535,8 @@ struct QtTableStream {
   guint cap_ptrs;
   QtRecordPrefetch prefetch;
   gpointer prefetch_data;
+  QtFileStamp opened;           /* the loader's current table's stamp at open, */
+  gboolean opened_regular;      /* when it is a regular file */
   const QtTableFile *producing; /* the thread's current table, and its */
   int producing_idx[16];        /* required columns' field indexes */
   gboolean producing_typed;     /* any decimal or date column */
@@ -677,6 +682,8 @@ produce (gpointer data)
       s->producing = &s->src.tables[s->src.next_table];
       open->n_idx = s->producing->n_cols;
       open->ok = source_open (&s->src, &open->present, &open->n_lines, open->idx, &open->error);
+      open->stamp = s->src.cur.stamp;
+      open->regular = s->src.cur.regular;
       memcpy (s->producing_idx, open->idx, sizeof open->idx);
       s->producing_typed = FALSE;
       for (guint c = 0; c < s->producing->n_cols; c++)
@@ -750,7 +757,12 @@ qt_table_stream_open (QtTableStream *s, gboolean *present, guint *n_lines, int *
                       GError **error)
 {
   if (s->thread == NULL)
-    return source_open (&s->src, present, n_lines, idx, error);
+    {
+      gboolean ok = source_open (&s->src, present, n_lines, idx, error);
+      s->opened = s->src.cur.stamp;
+      s->opened_regular = ok && *present && s->src.cur.regular;
+      return ok;
+    }
   if (s->cur != NULL) /* the previous table's last chunk */
     {
       g_async_queue_push (s->empty, s->cur);
@@ -766,6 +778,8 @@ qt_table_stream_open (QtTableStream *s, gboolean *present, guint *n_lines, int *
   *present = m->present;
   *n_lines = m->n_lines;
   memcpy (idx, m->idx, sizeof (int) * m->n_idx);
+  s->opened = m->stamp;
+  s->opened_regular = ok && m->present && m->regular;
   if (!ok)
     g_propagate_error (error, g_steal_pointer (&m->error));
   msg_free (m);
@@ -820,4 +834,12 @@ qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error)
     }
   record_at (s, s->cur, s->cursor++, rec);
   return TRUE;
+}
+
+gboolean
+qt_table_stream_changed (const QtTableStream *s, const char *path)
+{
+  QtFileStamp now;
+  return s->opened_regular
+         && !(qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, &s->opened));
 }

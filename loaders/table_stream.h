@@ -72,6 +72,12 @@ void qt_table_stream_finish (QtTableStream *s, QtInputFile *file);
  * input (error set, as qt_csv_reader_next). */
 gboolean qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error);
 
+/* Whether the file of the table last opened, at `path`, is no longer the
+ * version opened (see file_stamp.h): a failure in its records is then
+ * reported as the file having changed, not as the bytes that happened to
+ * be read. */
+gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
+
 /* Required column `col` of the record last returned by
  * qt_table_stream_next, as parsed by the thread; NULL when it did not (no
  * thread, a text column, or text the loader must parse and judge). */

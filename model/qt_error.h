@@ -17,4 +17,9 @@ typedef enum {
 
 GQuark qt_error_quark (void);
 
+/* Sets `PATH:1:1: the file changed while quotient was reading it ...`
+ * (QT_ERROR_IO) for an input file written to, cut short or replaced
+ * during a run (see loaders/file_stamp.h); returns FALSE. */
+gboolean qt_error_file_changed (const char *path, GError **error);
+
 G_END_DECLS

@@ -13,6 +13,7 @@ output_file_free (gpointer p)
   if (f->bytes != NULL)
     g_bytes_unref (f->bytes);
   g_free (f->sha256);
+  g_free (f->source);
   g_free (f);
 }
 
@@ -240,10 +241,11 @@ enqueue (QtOutputSink *sink, QtOutputFile *f, GBytes *bytes, gsize counted, GErr
 
 static gboolean
 sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows, const char *sha256,
-          gboolean held, GError **error)
+          gboolean held, const char *source, GError **error)
 {
   QtOutputFile *f = g_new0 (QtOutputFile, 1);
   f->name = g_strdup (name);
+  f->source = g_strdup (source);
   f->rows = rows;
   f->size = g_bytes_get_size (bytes);
   f->sha256 = g_strdup (sha256);
@@ -257,14 +259,21 @@ gboolean
 qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                     const char *sha256, GError **error)
 {
-  return sink_put (sink, name, bytes, rows, sha256, FALSE, error);
+  return sink_put (sink, name, bytes, rows, sha256, FALSE, NULL, error);
 }
 
 gboolean
 qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                          const char *sha256, GError **error)
 {
-  return sink_put (sink, name, bytes, rows, sha256, TRUE, error);
+  return sink_put (sink, name, bytes, rows, sha256, TRUE, NULL, error);
+}
+
+gboolean
+qt_output_sink_put_input (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
+                          const char *sha256, const char *source, GError **error)
+{
+  return sink_put (sink, name, bytes, rows, sha256, TRUE, source, error);
 }
 
 gboolean

@@ -19,6 +19,7 @@ typedef struct {
   gint rows;       /* data rows of a CSV file, -1 for other files */
   char *sha256;    /* hex SHA-256 when known, else NULL */
   gsize size;      /* bytes */
+  char *source;    /* the input file it is a copy of (for messages), or NULL */
 } QtOutputFile;
 
 /* A list of QtOutputFile*, freed with g_ptr_array_unref. (transfer full) */
@@ -72,6 +73,13 @@ gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes
  * snapshot): they never count towards what the caller may have waiting. */
 gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
                                   gint rows, const char *sha256, GError **error);
+
+/* As qt_output_sink_put_held, for the copy of the input file at `source`
+ * (named in the message when its bytes can no longer be read: an input
+ * cut short under its mapping). */
+gboolean qt_output_sink_put_input (QtOutputSink *sink, const char *name, GBytes *bytes,
+                                   gint rows, const char *sha256, const char *source,
+                                   GError **error);
 
 /* Puts every file of `list` (in its order) and empties it.  The list is
  * rendered already, so its bytes do not count towards what the caller may

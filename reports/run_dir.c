@@ -80,9 +80,12 @@ write_all (int fd, const char *data, gsize len, gsize *written)
 
 /* Writes one new file, `name` in the directory open as `dir`, in full (no
  * fsync: the run only becomes visible by the final rename, and a crash
- * before it leaves only the hidden temporary); `path` names it in messages. */
+ * before it leaves only the hidden temporary); `path` names it in messages,
+ * or `source` (the input file it copies, or NULL) when the bytes could not
+ * be read: the input was cut short under its mapping. */
 static gboolean
-write_file (int dir, const char *name, const char *path, GBytes *bytes, GError **error)
+write_file (int dir, const char *name, const char *path, const char *source, GBytes *bytes,
+            GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
@@ -116,6 +119,8 @@ write_file (int dir, const char *name, const char *path, GBytes *bytes, GError *
       ok = FALSE;
       err = errno;
     }
+  if (!ok && err == EFAULT && source != NULL)
+    return qt_error_file_changed (source, error);
   if (!ok)
     g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot write: %s", path, g_strerror (err));
   return ok;
@@ -212,7 +217,7 @@ writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError 
     }
   g_mutex_unlock (&w->dirs_lock);
   g_autofree char *name = g_path_get_basename (path);
-  return write_file (fd, name, path, bytes, error);
+  return write_file (fd, name, path, file->source, bytes, error);
 }
 
 static void

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/mman.h>
+
+#include "model/qt_error.h"
 #include "reports/run_dir.h"
 #include "support/test_support.h"
 
@@ -72,11 +75,48 @@ test_sizes_and_alignments (void **state)
   qt_test_rmtree (tmp);
 }
 
+/* An input copy whose bytes can no longer be read (an input file cut
+ * short under its mapping: write() fails with EFAULT) names the input
+ * file as changed, not the snapshot as unwritable — by direct I/O (1 MB,
+ * aligned) and through the page cache (small); the run is never committed. */
+static void
+test_input_cut_short (void **state)
+{
+  (void) state;
+  const gsize lens[] = { 1u << 20, 100 };
+  for (guint i = 0; i < G_N_ELEMENTS (lens); i++)
+    {
+      g_autofree char *tmp = qt_test_tmpdir ();
+      g_autofree char *out = g_build_filename (tmp, "run", NULL);
+      g_autoptr (GError) error = NULL;
+      QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, "2026-03", &error);
+      assert_non_null (w);
+      /* Pages that were mapped and are gone, as a truncated file's are. */
+      char *gone = mmap (NULL, lens[i], PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      assert_true (gone != MAP_FAILED);
+      assert_int_equal (munmap (gone, lens[i]), 0);
+      g_autoptr (GBytes) bytes = g_bytes_new_static (gone, lens[i]);
+      assert_false (qt_output_sink_put_input (qt_run_dir_sink (w), "inputs/data/orders.csv", bytes,
+                                              -1, "x", "/data/orders.csv", &error));
+      assert_non_null (error);
+      assert_int_equal (error->code, QT_ERROR_IO);
+      assert_string_equal (error->message,
+                           "/data/orders.csv:1:1: the file changed while quotient was reading it "
+                           "(written to, cut short or replaced during the run); nothing was "
+                           "written — run again once nothing writes to the data set");
+      qt_run_dir_abort (w);
+      assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+      assert_int_equal (qt_test_count_entries (tmp), 0);
+      qt_test_rmtree (tmp);
+    }
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_sizes_and_alignments),
+    cmocka_unit_test (test_input_cut_short),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

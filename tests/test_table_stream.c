@@ -205,6 +205,24 @@ test_file_cut_short_while_read (void **state)
   fixture_free (f);
 }
 
+/* The table last opened tells whether its file changed since (the
+ * loader then reports a failure in its records as the change). */
+static void
+test_stream_knows_file_changed (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (10);
+  for (int threaded = 0; threaded <= 1; threaded++)
+    {
+      g_autoptr (QtTableStream) s = open_stream (f, threaded);
+      assert_false (qt_table_stream_changed (s, f->path));
+      struct timespec times[2] = { { .tv_sec = 86400 * (threaded + 1) }, { .tv_sec = 86400 * (threaded + 1) } };
+      assert_int_equal (utimensat (AT_FDCWD, f->path, times, 0), 0);
+      assert_true (qt_table_stream_changed (s, f->path));
+    }
+  fixture_free (f);
+}
+
 /* A data set's stamps: unchanged right after the load; a file touched
  * since (same bytes, new modification time) is named. */
 static void
@@ -243,6 +261,7 @@ main (void)
     cmocka_unit_test (test_mapped_file_page_sized),
     cmocka_unit_test (test_file_written_while_read),
     cmocka_unit_test (test_file_cut_short_while_read),
+    cmocka_unit_test (test_stream_knows_file_changed),
     cmocka_unit_test (test_dataset_inputs_unchanged),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
