@@ -698,8 +698,7 @@ qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **erro
     {
       const QtInputFile *f = g_ptr_array_index (ds->files, i);
       g_autofree char *path = g_build_filename (dir, f->name, NULL);
-      QtFileStamp now;
-      if (f->stamped && !(qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, &f->stamp)))
+      if (f->stamped && !qt_file_stamp_still (path, &f->stamp))
         return qt_error_file_changed (path, error);
     }
   return TRUE;

@@ -1,11 +1,8 @@
 /* loaders/file_stamp.c — file versions by stat (see file_stamp.h). */
 #include "file_stamp.h"
 
-#include <sys/stat.h>
-
-
-static void
-stamp_from_stat (const struct stat *st, QtFileStamp *stamp)
+void
+qt_file_stamp_of_stat (const struct stat *st, QtFileStamp *stamp)
 {
   *stamp = (QtFileStamp) {
     .dev = (guint64) st->st_dev,
@@ -22,7 +19,7 @@ qt_file_stamp_of_fd (int fd, QtFileStamp *stamp)
   struct stat st;
   if (fstat (fd, &st) != 0)
     return FALSE;
-  stamp_from_stat (&st, stamp);
+  qt_file_stamp_of_stat (&st, stamp);
   return TRUE;
 }
 
@@ -32,7 +29,7 @@ qt_file_stamp_of_path (const char *path, QtFileStamp *stamp)
   struct stat st;
   if (stat (path, &st) != 0)
     return FALSE;
-  stamp_from_stat (&st, stamp);
+  qt_file_stamp_of_stat (&st, stamp);
   return TRUE;
 }
 
@@ -41,4 +38,11 @@ qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b)
 {
   return a->dev == b->dev && a->ino == b->ino && a->size == b->size
          && a->mtime_ns == b->mtime_ns && a->ctime_ns == b->ctime_ns;
+}
+
+gboolean
+qt_file_stamp_still (const char *path, const QtFileStamp *then)
+{
+  QtFileStamp now;
+  return qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, then);
 }

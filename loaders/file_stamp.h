@@ -9,10 +9,14 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
 
 #include "../model/dataset.h"
 
 G_BEGIN_DECLS
+
+/* The stamp of the file `st` describes. */
+void qt_file_stamp_of_stat (const struct stat *st, QtFileStamp *stamp);
 
 /* The stamp of the open file `fd`; FALSE (errno set) when fstat fails. */
 gboolean qt_file_stamp_of_fd (int fd, QtFileStamp *stamp);
@@ -22,5 +26,9 @@ gboolean qt_file_stamp_of_fd (int fd, QtFileStamp *stamp);
 gboolean qt_file_stamp_of_path (const char *path, QtFileStamp *stamp);
 
 gboolean qt_file_stamp_equal (const QtFileStamp *a, const QtFileStamp *b);
+
+/* Whether the file at `path` is still the version stamped `then` (FALSE
+ * when it is gone). */
+gboolean qt_file_stamp_still (const char *path, const QtFileStamp *then);
 
 G_END_DECLS

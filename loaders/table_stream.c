@@ -267,8 +267,9 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
   if (t->fd < 0)
     return read_failed (t, errno, error);
   struct stat st;
-  if (fstat (t->fd, &st) != 0 || !qt_file_stamp_of_fd (t->fd, &t->stamp))
+  if (fstat (t->fd, &st) != 0)
     return read_failed (t, errno, error);
+  qt_file_stamp_of_stat (&st, &t->stamp);
   t->regular = S_ISREG (st.st_mode);
   t->size = t->regular ? (gsize) st.st_size : 0;
   t->cap = t->size + 1;
@@ -839,7 +840,5 @@ qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error)
 gboolean
 qt_table_stream_changed (const QtTableStream *s, const char *path)
 {
-  QtFileStamp now;
-  return s->opened_regular
-         && !(qt_file_stamp_of_path (path, &now) && qt_file_stamp_equal (&now, &s->opened));
+  return s->opened_regular && !qt_file_stamp_still (path, &s->opened);
 }
