@@ -57,7 +57,7 @@ static void
 test_add_sub_mul (void **state)
 {
   (void) state;
-  QtDec out;
+  QtDec out = { 0 };
   assert_true (qt_dec_add (dec (1234, 2), dec (-5, 3), &out)); /* 12.34 − 0.005 */
   assert_int_equal (out.scale, 3);
   assert_dec (out, "12.335");
@@ -91,7 +91,7 @@ static void
 test_of_num (void **state)
 {
   (void) state;
-  QtDec out;
+  QtDec out = { 0 };
   assert_true (qt_dec_of_num ((QtNum) { .units = -405, .scale = 1 }, &out));
   assert_dec (out, "-40.5");
   assert_false (qt_dec_of_num ((QtNum) { .big = 1 }, &out));
