@@ -489,8 +489,8 @@ static const TableSpec tables[T_COUNT] = {
 };
 
 /* The random lookups of a table (its new keys, the orders and customers
- * it names) wait on memory; asked for a chunk of records ahead, they
- * overlap instead (a QtRecordPrefetch). */
+ * it names) wait on memory; asked for a few records ahead, they overlap
+ * instead (a QtRecordPrefetch). */
 static void
 prefetch_ids (gpointer data, const QtRecordAhead *rec, int stage)
 {

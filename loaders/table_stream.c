@@ -590,17 +590,33 @@ qt_record_ahead_typed (const QtRecordAhead *rec, guint col)
   return col < rec->stride && (rec->ok >> col & 1) ? &rec->typed[col] : NULL;
 }
 
+/* How far ahead of the record handed out the table's lookups are asked
+ * for: the id table's slot (stage 0) AHEAD_SLOT records ahead, and the
+ * matching id's text (stage 1, which reads that slot) AHEAD_TEXT ahead,
+ * once the slot has had time to arrive. */
+#define AHEAD_SLOT 16
+#define AHEAD_TEXT 8
+
+/* Stage `stage` of record k of a chunk, when it has one. */
+static void
+prefetch_record (QtTableStream *s, const Msg *m, guint k, int stage)
+{
+  if (k >= m->n)
+    return;
+  QtRecordAhead rec = { &m->typed[(gsize) k * m->stride], m->typed_ok[k], m->stride };
+  s->prefetch (s->prefetch_data, &rec, stage);
+}
+
+/* At a chunk's start: the first records' lookups. */
 static void
 prefetch_chunk (QtTableStream *s, const Msg *m)
 {
   if (m->typed_ok == NULL)
     return;
-  for (int stage = 0; stage < 2; stage++)
-    for (guint k = 0; k < m->n; k++)
-      {
-        QtRecordAhead rec = { &m->typed[(gsize) k * m->stride], m->typed_ok[k], m->stride };
-        s->prefetch (s->prefetch_data, &rec, stage);
-      }
+  for (guint k = 0; k < AHEAD_SLOT; k++)
+    prefetch_record (s, m, k, 0);
+  for (guint k = 0; k < AHEAD_TEXT; k++)
+    prefetch_record (s, m, k, 1);
 }
 
 /* Fills chunks with the records of one opened table; FALSE when the
@@ -837,6 +853,11 @@ qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error)
       s->cursor = 0;
       if (s->prefetch != NULL)
         prefetch_chunk (s, s->cur);
+    }
+  if (s->prefetch != NULL && s->cur->typed_ok != NULL)
+    {
+      prefetch_record (s, s->cur, s->cursor + AHEAD_SLOT, 0);
+      prefetch_record (s, s->cur, s->cursor + AHEAD_TEXT, 1);
     }
   record_at (s, s->cur, s->cursor++, rec);
   return TRUE;

@@ -83,9 +83,10 @@ gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
  * thread, a text column, or text the loader must parse and judge). */
 const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
 
-/* Called for every record of a chunk, all of them with stage 0, then all
- * with stage 1, before the first is returned by qt_table_stream_next: a
- * chance to prefetch what the records will look up (threaded only).
+/* Called for every record a few records before qt_table_stream_next
+ * returns it, with stage 0 (16 records ahead), then again with stage 1
+ * (8 ahead, when what stage 0 asked for has arrived): a chance to
+ * prefetch what the records will look up (threaded only).
  * typed(col) is what qt_table_stream_typed would give for that record. */
 typedef struct QtRecordAhead QtRecordAhead;
 typedef void (*QtRecordPrefetch) (gpointer data, const QtRecordAhead *rec, int stage);
