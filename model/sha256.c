@@ -115,8 +115,8 @@ qt_sha256_batch_new (void)
 }
 
 /* A finished job: its digest, written into the tail of the caller's hex
- * buffer, becomes the hex text.  A job the library refused (it accepts
- * every length we give it; this is defence) is hashed by libcrypto. */
+ * buffer, becomes the hex text.  A job the library refused (none that we
+ * give it; this is defence) is hashed by libcrypto. */
 static void
 job_done (const IMB_JOB *job)
 {
@@ -129,9 +129,18 @@ job_done (const IMB_JOB *job)
   hex_into (hex, md, DIGEST_LEN);
 }
 
+/* The longest message the library's SHA-256 lanes take (they count
+ * bytes in 16 bits); longer ones are hashed by libcrypto at once. */
+#define LANE_MAX_LEN 65534
+
 void
 qt_sha256_batch_add (QtSha256Batch *batch, const void *data, gsize len, char **hex_out)
 {
+  if (len > LANE_MAX_LEN)
+    {
+      *hex_out = qt_sha256_hex (data, len);
+      return;
+    }
   /* The digest lands in the hex buffer's second half until it is spelt. */
   char *hex = g_malloc (HEX_LEN + 1);
   *hex_out = hex;

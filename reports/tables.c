@@ -74,6 +74,32 @@ qt_report_multipliers (guint mask)
   return mult_texts[mask];
 }
 
+/* What row k of credits.csv reads, asked for a few rows ahead: the
+ * amounts' digits live apart from their slices (GMP allocates them), and
+ * the receipt, line and id texts are spread over the data set — without
+ * this the table waited on four or five cache misses a row.  Stage 0 the
+ * digits and the rows, stage 1 (once the rows are in) the ids' text. */
+#define CREDITS_AHEAD 16
+static void
+prefetch_credit (const QtDataset *ds, const QtSlice *sl, int stage)
+{
+  const QtReceipt *rc = &ds->receipts[sl->receipt];
+  const QtOrderLine *ln = &ds->lines[sl->line];
+  if (stage == 0)
+    {
+      __builtin_prefetch (mpq_numref (sl->amount)->_mp_d);
+      __builtin_prefetch (mpq_denref (sl->amount)->_mp_d);
+      __builtin_prefetch (mpq_numref (sl->weighted)->_mp_d);
+      __builtin_prefetch (mpq_denref (sl->weighted)->_mp_d);
+      __builtin_prefetch (rc);
+      __builtin_prefetch (ln);
+      return;
+    }
+  __builtin_prefetch (rc->receipt_id);
+  __builtin_prefetch (rc->order_id);
+  __builtin_prefetch (ln->line_no);
+}
+
 /* credits.csv: ids through the CSV writer, exact numbers written straight
  * into the buffer (they never need quoting) with the statements' integer
  * fast path — 450,000 rows at a large month. */
@@ -87,6 +113,14 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
   for (guint k = 0; k < res->slices->len; k++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
+      for (guint a = 0; k == 0 && a < CREDITS_AHEAD && a < res->slices->len; a++)
+        prefetch_credit (ds, sl + a, 0);
+      for (guint a = 0; k == 0 && a < CREDITS_AHEAD / 2 && a < res->slices->len; a++)
+        prefetch_credit (ds, sl + a, 1);
+      if (k + CREDITS_AHEAD < res->slices->len)
+        prefetch_credit (ds, sl + CREDITS_AHEAD, 0);
+      if (k + CREDITS_AHEAD / 2 < res->slices->len)
+        prefetch_credit (ds, sl + CREDITS_AHEAD / 2, 1);
       const QtReceipt *rc = &ds->receipts[sl->receipt];
       qt_csv_field (s, TRUE, rc->receipt_id);
       qt_csv_field (s, FALSE, rc->order_id);
