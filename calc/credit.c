@@ -35,6 +35,7 @@ typedef struct {
   mpq_t t1, t2, t3, amount;   /* scratch of classify, order_net; the amount a */
   mpq_t hm_a, hm_b;           /* scratch of is_high_margin only */
   mpq_t share, part, f, s_hm, wsum; /* credit_rep's and detail_slices' values */
+  mpq_t s_amount, s_weighted; /* a slice's values on the GMP path */
   GArray *nets;       /* __mpq_struct: line nets of the current order, reused */
   /* The current receipt: `fast` when amount_d, net_d and nets_d hold its
    * values; amount_q and net_q once m->amount and the mpq nets do. */
@@ -54,7 +55,8 @@ void
 qt_slice_clear (gpointer p)
 {
   QtSlice *s = p;
-  mpq_clears (s->amount, s->weighted, NULL);
+  qt_frac_clear (&s->amount);
+  qt_frac_clear (&s->weighted);
 }
 
 void
@@ -396,17 +398,20 @@ detail_slices (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guin
       QtSlice s = { .receipt = al->receipt, .line = li, .rep = rep, .plan = v, .share = share };
       s.mult_mask = mask | (line_high_margin (m, v, li) ? 1u << QT_MULT_HIGH_MARGIN : 0);
       s.weight = v->weight_by_mask[s.mult_mask];
-      mpq_inits (s.amount, s.weighted, NULL);
       QtDec x, y;
       if (fast && qt_dec_mul (m->nets_d[k - first], part, &x))
         {
-          qt_dec_div_get (x, m->net_d, s.amount);
+          qt_dec_div_frac (x, m->net_d, &s.amount);
           if (s.mult_mask == 0) /* weight 1 */
-            mpq_set (s.weighted, s.amount);
+            qt_frac_set_copy (&s.weighted, &s.amount);
           else if (qt_dec_mul (x, pw->w[s.mult_mask], &y))
-            qt_dec_div_get (y, m->net_d, s.weighted);
+            qt_dec_div_frac (y, m->net_d, &s.weighted);
           else
-            mpq_mul (s.weighted, s.amount, s.weight);
+            {
+              qt_frac_get (&s.amount, m->s_amount);
+              mpq_mul (m->s_weighted, m->s_amount, s.weight);
+              qt_frac_set_mpq (&s.weighted, m->s_weighted);
+            }
           g_array_append_val (m->mc->slices, s);
           continue;
         }
@@ -417,13 +422,17 @@ detail_slices (Month *m, Allocation *al, guint rep, const QtPlanVersion *v, guin
           mpq_div (m->f, m->amount, al->net); /* a / N, once per rep */
           have_f = TRUE;
         }
-      mpq_mul (s.amount, net_of (m, k - first), m->f);
+      mpq_mul (m->s_amount, net_of (m, k - first), m->f);
       if (share_q != NULL)
-        mpq_mul (s.amount, s.amount, share_q);
+        mpq_mul (m->s_amount, m->s_amount, share_q);
+      qt_frac_set_mpq (&s.amount, m->s_amount);
       if (s.mult_mask == 0)
-        mpq_set (s.weighted, s.amount);
+        qt_frac_set_copy (&s.weighted, &s.amount);
       else
-        mpq_mul (s.weighted, s.amount, s.weight);
+        {
+          mpq_mul (m->s_weighted, m->s_amount, s.weight);
+          qt_frac_set_mpq (&s.weighted, m->s_weighted);
+        }
       g_array_append_val (m->mc->slices, s);
     }
 }
@@ -828,7 +837,7 @@ qt_month_work_run (QtMonthWork *w)
     rep_plan[i] = qt_credit_rep_plan (w->ix, w->plans, i, w->period);
   Month m = { .ix = w->ix, .ds = ds, .rep_plan = rep_plan, .mc = mc };
   mpq_inits (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
-             m.spill, NULL);
+             m.spill, m.s_amount, m.s_weighted, NULL);
   m.nets = g_array_new (FALSE, FALSE, sizeof (__mpq_struct));
   month_weights (&m, ds->n_reps);
   m.credit_d = g_new0 (QtDec, ds->n_reps + 1);
@@ -850,7 +859,7 @@ qt_month_work_run (QtMonthWork *w)
   fold_dec (&m, &m.credited_d, mc->amount_credited);
   fold_dec (&m, &m.excepted_d, mc->amount_excepted);
   mpq_clears (m.t1, m.t2, m.t3, m.amount, m.hm_a, m.hm_b, m.share, m.part, m.f, m.s_hm, m.wsum,
-              m.spill, NULL);
+              m.spill, m.s_amount, m.s_weighted, NULL);
   for (guint i = 0; i < m.nets->len; i++)
     mpq_clear (net_of (&m, i));
   g_array_unref (m.nets);

@@ -113,12 +113,13 @@ div_get_mpz (QtDec a, QtDec b, mpq_t out)
   mpq_canonicalize (out);
 }
 
-void
-qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
+/* a / b as num / den in lowest terms with den > 0, when that fits 128
+ * bits; FALSE when it does not (the caller then takes GMP). */
+static gboolean
+div_reduced (QtDec a, QtDec b, __int128 *num_out, unsigned __int128 *den_out)
 {
-  g_return_if_fail (b.units != 0);
   /* (a.units / 10^a.scale) / (b.units / 10^b.scale), the power of ten on
-   * one side only, reduced in 128 bits when everything fits there. */
+   * one side only. */
   __int128 num = a.units, den = b.units;
   gboolean fits = a.scale >= b.scale
                     ? !__builtin_mul_overflow (den, qt_dec_pow10[a.scale - b.scale], &den)
@@ -126,10 +127,7 @@ qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
   /* Negating needs both away from the most negative value. */
   const __int128 min = (__int128) ((unsigned __int128) 1 << 127);
   if (!fits || num == min || den == min)
-    {
-      div_get_mpz (a, b, out);
-      return;
-    }
+    return FALSE;
   if (den < 0)
     {
       den = -den;
@@ -142,9 +140,51 @@ qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
       num /= (__int128) g;
       den /= (__int128) g;
     }
+  *num_out = num;
+  *den_out = (unsigned __int128) den;
+  return TRUE;
+}
+
+void
+qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
+{
+  g_return_if_fail (b.units != 0);
+  __int128 num;
+  unsigned __int128 den;
+  if (!div_reduced (a, b, &num, &den))
+    {
+      div_get_mpz (a, b, out);
+      return;
+    }
   /* Lowest terms with a positive denominator: canonical as it is. */
   mpz_set_i128 (mpq_numref (out), num);
-  mpz_set_i128 (mpq_denref (out), den);
+  mpz_set_i128 (mpq_denref (out), (__int128) den);
+}
+
+void
+qt_dec_div_frac (QtDec a, QtDec b, QtFrac *out)
+{
+  g_return_if_fail (b.units != 0);
+  __int128 num;
+  unsigned __int128 den;
+  const gboolean reduced = div_reduced (a, b, &num, &den);
+  if (reduced && num >= -(__int128) G_MAXINT64 && num <= (__int128) G_MAXINT64
+      && den <= G_MAXUINT64)
+    {
+      qt_frac_set_small (out, (gint64) num, (guint64) den);
+      return;
+    }
+  mpq_t v;
+  mpq_init (v);
+  if (reduced)
+    {
+      mpz_set_i128 (mpq_numref (v), num);
+      mpz_set_i128 (mpq_denref (v), (__int128) den);
+    }
+  else
+    div_get_mpz (a, b, v);
+  qt_frac_set_mpq (out, v);
+  mpq_clear (v);
 }
 
 gboolean

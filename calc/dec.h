@@ -14,6 +14,7 @@
 #include <gmp.h>
 
 #include "../model/num.h"
+#include "frac.h"
 
 G_BEGIN_DECLS
 
@@ -104,5 +105,8 @@ guint64 qt_gcd_u64 (guint64 a, guint64 b);
 
 /* a / b exactly (b must not be zero). */
 void qt_dec_div_get (QtDec a, QtDec b, mpq_t out);
+/* The same into a fraction (out holds nothing before): no GMP call while
+ * the quotient's terms fit 64 bits. */
+void qt_dec_div_frac (QtDec a, QtDec b, QtFrac *out);
 
 G_END_DECLS

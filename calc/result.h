@@ -8,6 +8,7 @@
 
 #include "../model/dataset.h"
 #include "../rules/plan.h"
+#include "frac.h"
 
 G_BEGIN_DECLS
 
@@ -22,11 +23,11 @@ typedef struct {
 /* One credited slice of a receipt (SPEC §4.2–4.3): one row of credits.csv. */
 typedef struct {
   guint receipt, line, rep;          /* indexes into the data set */
-  const QtPlanVersion *plan;         /* receiving rep's version for the month */
   guint mult_mask;                   /* bit (1 << QtMultKind) per applied multiplier */
+  const QtPlanVersion *plan;         /* receiving rep's version for the month */
   QtNum share;                       /* the split share (1 for an unsplit order) */
   mpq_srcptr weight;                 /* plan->weight_by_mask[mult_mask] */
-  mpq_t amount, weighted;
+  QtFrac amount, weighted;           /* exact (calc/frac.h) */
 } QtSlice;
 
 /* One tier of the rep's commission table (SPEC §4.5). */

@@ -242,6 +242,38 @@ qt_stmt_fixed (GString *s, mpq_srcptr v, guint decimals)
   qt_stmt_puts (s, txt);
 }
 
+/* The magnitude of a small fraction's numerator. */
+static guint64
+frac_mag (const QtFrac *f)
+{
+  return f->num < 0 ? -(guint64) f->num : (guint64) f->num;
+}
+
+/* qt_stmt_exact of a fraction: straight from its 64-bit terms when it
+ * has them. */
+void
+qt_stmt_exact_frac (GString *s, const QtFrac *f)
+{
+  if (qt_frac_is_small (f) && frac_exact (s, f->num < 0, frac_mag (f), f->den))
+    return;
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_frac_get (f, v);
+  qt_stmt_exact (s, v);
+}
+
+/* qt_stmt_fixed of a fraction. */
+void
+qt_stmt_fixed_frac (GString *s, const QtFrac *f, guint decimals)
+{
+  if (qt_frac_is_small (f) && frac_fixed (s, f->num < 0, frac_mag (f), f->den, decimals))
+    return;
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  qt_frac_get (f, v);
+  qt_stmt_fixed (s, v, decimals);
+}
+
 /* TRUE when the (canonical) denominator of v divides `unit`. */
 static gboolean
 den_divides (mpq_srcptr v, unsigned long unit)

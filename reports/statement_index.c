@@ -340,10 +340,6 @@ qt_statement_credits (const QtStatementIndex *ix, guint rep, guint *n)
       c[k].ln = &ds->lines[slices[k]->line];
       prefetch (c[k].rc);
       prefetch (c[k].ln);
-      prefetch (mpq_numref (slices[k]->amount)->_mp_d);
-      prefetch (mpq_denref (slices[k]->amount)->_mp_d);
-      prefetch (mpq_numref (slices[k]->weighted)->_mp_d);
-      prefetch (mpq_denref (slices[k]->weighted)->_mp_d);
     }
   for (guint k = 0; k < *n; k++)
     {
@@ -361,6 +357,7 @@ qt_statement_credits (const QtStatementIndex *ix, guint rep, guint *n)
       c[k].order = qt_statement_order (ix, qt_statement_order_row (c[k].rc));
       prefetch (c[k].order);
       qt_id_prefetch_rows (c[k].ord->customer_id);
+      qt_id_prefetch_rows (c[k].ord->order_id); /* the JSON's orders look it up */
       prefetch (c[k].ord->order_id);
     }
   for (guint k = 0; k < *n; k++)

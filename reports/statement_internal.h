@@ -178,6 +178,9 @@ void qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n);
 void qt_stmt_dec (GString *s, QtDec d);
 /* v rounded half-even to `decimals` places, exactly as qt_fixed_format. */
 void qt_stmt_fixed (GString *s, mpq_srcptr v, guint decimals);
+/* qt_stmt_exact and qt_stmt_fixed of a slice's value (calc/frac.h). */
+void qt_stmt_exact_frac (GString *s, const QtFrac *f);
+void qt_stmt_fixed_frac (GString *s, const QtFrac *f, guint decimals);
 /* A data set number rounded half-even to `decimals` places. */
 void qt_stmt_fixed_num (GString *s, const QtNumStore *nums, QtNum n, guint decimals);
 /* The exact form when v terminates within 4 decimals, else "~" and v

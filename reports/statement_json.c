@@ -226,7 +226,17 @@ put_num_member (GString *s, const char *key_fragment, gsize len, const QtNumStor
   qt_stmt_putc (s, '"');
 }
 
+/* Like put_exact_member, for a slice's value. */
+static void
+put_frac_member (GString *s, const char *key_fragment, gsize len, const QtFrac *f)
+{
+  qt_stmt_put (s, key_fragment, len);
+  qt_stmt_exact_frac (s, f);
+  qt_stmt_putc (s, '"');
+}
+
 #define EXACT_MEMBER(s, fragment, v) put_exact_member ((s), (fragment), sizeof (fragment) - 1, (v))
+#define FRAC_MEMBER(s, fragment, f) put_frac_member ((s), (fragment), sizeof (fragment) - 1, (f))
 #define NUM_MEMBER(s, fragment, nums, n) \
   put_num_member ((s), (fragment), sizeof (fragment) - 1, (nums), (n))
 
@@ -532,10 +542,10 @@ slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
   jw_sep (w);
   slice_source (s, c->ds->nums, cr);
   NUM_MEMBER (s, ",\"", c->ds->nums, sl->share);
-  EXACT_MEMBER (s, ",\"", sl->amount);
+  FRAC_MEMBER (s, ",\"", &sl->amount);
   slice_multipliers (s, c, cr);
   EXACT_MEMBER (s, ",\"", sl->weight);
-  EXACT_MEMBER (s, ",\"", sl->weighted);
+  FRAC_MEMBER (s, ",\"", &sl->weighted);
   qt_stmt_putc (s, ']');
 }
 

@@ -177,6 +177,14 @@ cell_money (Table *t, mpq_srcptr v)
   cell_close_ascii (t);
 }
 
+/* A slice's value to the cent. */
+static void
+cell_money_frac (Table *t, const QtFrac *f)
+{
+  qt_stmt_fixed_frac (cell_open (t), f, 2);
+  cell_close_ascii (t);
+}
+
 /* An exact number cell. */
 static void
 cell_exact (Table *t, mpq_srcptr v)
@@ -432,10 +440,10 @@ credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
   cell (t, cr->ln->line_no);
   qt_stmt_brief_num (cell_open (t), d->res->ds->nums, sl->share);
   cell_close_ascii (t);
-  cell_money (t, sl->amount);
+  cell_money_frac (t, &sl->amount);
   cell_multipliers (t, sl->mult_mask);
   cell_brief (t, sl->weight);
-  cell_money (t, sl->weighted);
+  cell_money_frac (t, &sl->weighted);
   cell (t, cr->product ? cr->product->name : cr->ln->product_id);
 }
 

@@ -75,10 +75,9 @@ qt_report_multipliers (guint mask)
 }
 
 /* What row k of credits.csv reads, asked for a few rows ahead: the
- * amounts' digits live apart from their slices (GMP allocates them), and
- * the receipt, line and id texts are spread over the data set — without
- * this the table waited on four or five cache misses a row.  Stage 0 the
- * digits and the rows, stage 1 (once the rows are in) the ids' text. */
+ * receipt, line and id texts are spread over the data set — without this
+ * the table waited on several cache misses a row.  Stage 0 the rows,
+ * stage 1 (once they are in) the ids' text. */
 #define CREDITS_AHEAD 16
 static void
 prefetch_credit (const QtDataset *ds, const QtSlice *sl, int stage)
@@ -87,10 +86,6 @@ prefetch_credit (const QtDataset *ds, const QtSlice *sl, int stage)
   const QtOrderLine *ln = &ds->lines[sl->line];
   if (stage == 0)
     {
-      __builtin_prefetch (mpq_numref (sl->amount)->_mp_d);
-      __builtin_prefetch (mpq_denref (sl->amount)->_mp_d);
-      __builtin_prefetch (mpq_numref (sl->weighted)->_mp_d);
-      __builtin_prefetch (mpq_denref (sl->weighted)->_mp_d);
       __builtin_prefetch (rc);
       __builtin_prefetch (ln);
       return;
@@ -129,12 +124,12 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
       g_string_append_c (s, ',');
       qt_stmt_num (s, ds->nums, sl->share);
       g_string_append_c (s, ',');
-      qt_stmt_exact (s, sl->amount);
+      qt_stmt_exact_frac (s, &sl->amount);
       qt_csv_field (s, FALSE, qt_report_multipliers (sl->mult_mask));
       g_string_append_c (s, ',');
       qt_stmt_exact (s, sl->weight);
       g_string_append_c (s, ',');
-      qt_stmt_exact (s, sl->weighted);
+      qt_stmt_exact_frac (s, &sl->weighted);
       g_string_append_c (s, '\n');
     }
   qt_output_add (out, "credits.csv", s, (gint) res->slices->len);

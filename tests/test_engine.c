@@ -233,6 +233,29 @@ mult_ids (guint mask)
   return g_string_free (s, FALSE);
 }
 
+/* The exact text of a slice's value. */
+static char *
+frac_text (const QtFrac *f)
+{
+  mpq_t v;
+  mpq_init (v);
+  qt_frac_get (f, v);
+  char *txt = qt_exact_format (v);
+  mpq_clear (v);
+  return txt;
+}
+
+/* sum += f. */
+static void
+add_frac (mpq_ptr sum, const QtFrac *f)
+{
+  mpq_t v;
+  mpq_init (v);
+  qt_frac_get (f, v);
+  mpq_add (sum, sum, v);
+  mpq_clear (v);
+}
+
 /* Slice (receipt, line, rep) has amount, multipliers, weight, weighted. */
 static void
 assert_slice (const QtRunResult *res, const char *receipt_id, const char *line_no,
@@ -244,9 +267,9 @@ assert_slice (const QtRunResult *res, const char *receipt_id, const char *line_n
   if (strcmp (m, mults) != 0)
     fail_msg ("slice %s/%s/%s multipliers '%s', expected '%s'", receipt_id, line_no, rep_id, m,
               mults);
-  g_autofree char *a = qt_exact_format (s->amount);
+  g_autofree char *a = frac_text (&s->amount);
   g_autofree char *w = qt_exact_format (s->weight);
-  g_autofree char *ww = qt_exact_format (s->weighted);
+  g_autofree char *ww = frac_text (&s->weighted);
   if (strcmp (a, amount) != 0 || strcmp (w, weight) != 0 || strcmp (ww, weighted) != 0)
     fail_msg ("slice %s/%s/%s = %s × %s = %s, expected %s × %s = %s", receipt_id, line_no, rep_id,
               a, w, ww, amount, weight, weighted);
@@ -299,7 +322,7 @@ check_control_totals (const QtRunResult *res)
   assert_true (mpq_equal (sum, res->amount_in_period));
   mpq_set_ui (sum, 0, 1);
   for (guint i = 0; i < res->slices->len; i++)
-    mpq_add (sum, sum, g_array_index (res->slices, QtSlice, i).amount);
+    add_frac (sum, &g_array_index (res->slices, QtSlice, i).amount);
   assert_true (mpq_equal (sum, res->amount_credited));
   assert_true (mpq_equal (res->sum_components, res->sum_totals));
   /* Each rep's C and W (summed per receipt by the engine) are the sums of
@@ -311,8 +334,8 @@ check_control_totals (const QtRunResult *res)
   for (guint i = 0; i < res->slices->len; i++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, i);
-      mpq_add (credit[sl->rep], credit[sl->rep], sl->amount);
-      mpq_add (weighted[sl->rep], weighted[sl->rep], sl->weighted);
+      add_frac (credit[sl->rep], &sl->amount);
+      add_frac (weighted[sl->rep], &sl->weighted);
       count[sl->rep]++;
     }
   for (guint i = 0; i < res->n_reps; i++)
