@@ -175,9 +175,20 @@ index_receipt_months (QtIndex *ix)
   guint n = ds->n_receipts;
   g_autofree QtPeriod *month = g_new (QtPeriod, n + 1);
   QtPeriod lo = G_MAXINT32, hi = G_MININT32;
+  /* Receipts mostly follow the calendar: the previous receipt's month is
+   * tried first (a day-to-month conversion costs divisions). */
+  QtDay first = 1, last = 0;
+  QtPeriod cur = 0;
   for (guint i = 0; i < n; i++)
     {
-      month[i] = qt_period_of_day (ds->receipts[i].received_on);
+      const QtDay day = ds->receipts[i].received_on;
+      if (day < first || day > last)
+        {
+          cur = qt_period_of_day (day);
+          first = qt_period_first_day (cur);
+          last = qt_period_last_day (cur);
+        }
+      month[i] = cur;
       lo = MIN (lo, month[i]);
       hi = MAX (hi, month[i]);
     }
