@@ -86,11 +86,12 @@ typedef struct {
   GPtrArray *out;   /* QtOutputFile* */
 } Golden;
 
+/* The data set in `data` (plans from the golden set), run for a period
+ * with its statements rendered. */
 static Golden *
-golden_run (const char *period_text)
+data_run (const char *data, const char *period_text)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *data = qt_test_source_path ("fixtures/golden/data");
   g_autofree char *plans = qt_test_source_path ("fixtures/golden/plans");
   Golden *g = g_new0 (Golden, 1);
   g->ds = qt_dataset_load_dir (data, &error);
@@ -107,6 +108,13 @@ golden_run (const char *period_text)
   g->out = qt_output_list_new ();
   qt_report_statements (g->res, g->out);
   return g;
+}
+
+static Golden *
+golden_run (const char *period_text)
+{
+  g_autofree char *data = qt_test_source_path ("fixtures/golden/data");
+  return data_run (data, period_text);
 }
 
 static int
@@ -679,6 +687,101 @@ test_exact_format_matches_gmp (void **state)
   assert_string_equal (ints->str, "18446744073709551615 -9223372036854775808 0");
 }
 
+/* Replaces field `col` of every data row of dir/file by map (field). */
+static void
+rewrite_column (const char *dir, const char *file, guint col, char *(*map) (const char *))
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = qt_test_read (path);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '\0')
+        continue;
+      g_auto (GStrv) fields = g_strsplit (lines[i], ",", -1);
+      if (i > 0)
+        {
+          g_assert (col < g_strv_length (fields));
+          char *mapped = map (fields[col]);
+          g_free (fields[col]);
+          fields[col] = mapped;
+        }
+      g_autofree char *line = g_strjoinv (",", fields);
+      g_string_append_printf (out, "%s\n", line);
+    }
+  qt_test_write (path, out->str);
+  g_string_free (out, TRUE);
+}
+
+/* Ids sharing their first 8 bytes (the sort compares those as one
+ * number) or shorter than 8, one a prefix of another's head. */
+static char *
+long_customer (const char *id)
+{
+  return g_strdup_printf (g_str_has_suffix (id, "1") ? "CUSTOMER%s" : "CUSTOMERS-%s", id);
+}
+
+static char *
+long_product (const char *id)
+{
+  return g_strdup (strcmp (id, "HW") == 0 ? "PROD" : strcmp (id, "SW") == 0 ? "PRODUCTS" : "PRODUCTS-SV");
+}
+
+static char *
+long_order (const char *id)
+{
+  return g_strdup_printf ("ORDER-NUMBER-%s", id);
+}
+
+/* Each statement's orders, customers and products are listed in strcmp
+ * order of their ids, also when ids share their first 8 bytes. */
+static void
+test_long_ids_sorted (void **state)
+{
+  (void) state;
+  g_autofree char *tmp = qt_test_tmpdir ();
+  g_autofree char *data = NULL, *plans = NULL;
+  qt_test_copy_golden (tmp, &data, &plans);
+  rewrite_column (data, "customers.csv", 0, long_customer);
+  rewrite_column (data, "orders.csv", 1, long_customer);
+  rewrite_column (data, "products.csv", 0, long_product);
+  rewrite_column (data, "order_lines.csv", 2, long_product);
+  rewrite_column (data, "orders.csv", 0, long_order);
+  rewrite_column (data, "order_lines.csv", 0, long_order);
+  rewrite_column (data, "receipts.csv", 1, long_order);
+  Golden *g = data_run (data, "2026-03");
+  guint maps_checked = 0;
+  for (guint i = 0; i < g->out->len; i++)
+    {
+      const QtOutputFile *f = g_ptr_array_index (g->out, i);
+      if (!g_str_has_suffix (f->name, ".json"))
+        continue;
+      gsize len;
+      const char *bytes = g_bytes_get_data (f->bytes, &len);
+      g_autofree char *text = g_strndup (bytes, len);
+      g_autoptr (cJSON) doc = cJSON_Parse (text);
+      assert_non_null (doc);
+      static const char *const maps[] = { "orders", "customers", "products" };
+      for (guint m = 0; m < G_N_ELEMENTS (maps); m++)
+        {
+          const cJSON *map = cJSON_GetObjectItemCaseSensitive (doc, maps[m]);
+          assert_true (cJSON_IsObject (map));
+          const char *prev = NULL;
+          for (const cJSON *e = map->child; e != NULL; e = e->next)
+            {
+              if (prev != NULL && strcmp (prev, e->string) >= 0)
+                fail_msg ("%s: %s '%s' listed after '%s'", f->name, maps[m], e->string, prev);
+              prev = e->string;
+            }
+          maps_checked += map->child != NULL && map->child->next != NULL;
+        }
+    }
+  assert_true (maps_checked >= 3); /* some statements list several of each */
+  teardown_golden ((void **) &g);
+  qt_test_rmtree (tmp);
+}
+
 int
 main (void)
 {
@@ -700,6 +803,7 @@ main (void)
     cmocka_unit_test (test_threads_env),
     cmocka_unit_test_setup_teardown (test_long_nets, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
+    cmocka_unit_test (test_long_ids_sorted),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
