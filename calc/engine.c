@@ -540,8 +540,11 @@ typedef struct {
   QtPeriod first;          /* the quarter's first month */
   gboolean quarter_end;
   QtMonthCredit **out;     /* out[0..1]: the earlier months */
-  QtMonthWork *p;          /* P, shared with the main thread */
+  QtMonthWork *p;          /* P, shared with the main thread once `ready` */
   QtMonthCredit *p_part;   /* the part of P this thread credited */
+  GMutex lock;
+  GCond cond;
+  gboolean ready;
 } HelperJob;
 
 static gpointer
@@ -550,27 +553,49 @@ helper_job (gpointer data)
   HelperJob *job = data;
   for (int m = 0; m < 2 && job->quarter_end; m++)
     job->out[m] = qt_credit_month (job->ix, job->plans, job->first + m, FALSE);
+  g_mutex_lock (&job->lock);
+  while (!job->ready)
+    g_cond_wait (&job->cond, &job->lock);
+  g_mutex_unlock (&job->lock);
   job->p_part = qt_month_work_run (job->p);
   return NULL;
 }
 
+/* Hands P's work to the helper. */
+static void
+helper_give_p (HelperJob *job, QtMonthWork *p)
+{
+  g_mutex_lock (&job->lock);
+  job->p = p;
+  job->ready = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->lock);
+}
+
 /* Credits P (in full) and, at a quarter end, its two earlier months (W
- * only).  With a second thread, it credits the earlier months and then
- * joins the main thread on P, both taking chunks of P's receipts: the
- * months share nothing but read-only data, and every sum is exact, so the
- * result cannot differ (P's slices are sorted afterwards). */
+ * only).  With a second thread, it credits the earlier months (starting
+ * while this one lists P's receipts) and then joins the main thread on P,
+ * both taking chunks of P's receipts: the months share nothing but
+ * read-only data, and every sum is exact, so the result cannot differ
+ * (P's slices are sorted afterwards). */
 static void
 credit_months (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, guint threads,
                QtMonthCredit **months)
 {
-  QtMonthWork *p = qt_month_work_new (ix, plans, period, TRUE);
-  HelperJob job = { ix, plans, period - 2, qt_period_closes_quarter (period), months, p, NULL };
+  HelperJob job = { .ix = ix, .plans = plans, .first = period - 2,
+                    .quarter_end = qt_period_closes_quarter (period), .out = months };
+  g_mutex_init (&job.lock);
+  g_cond_init (&job.cond);
   GThread *helper = threads > 1 ? g_thread_try_new ("qt-sprint", helper_job, &job, NULL) : NULL;
+  QtMonthWork *p = qt_month_work_new (ix, plans, period, TRUE);
+  helper_give_p (&job, p);
   if (helper == NULL)
     helper_job (&job);
   months[2] = qt_month_work_run (p);
   if (helper != NULL)
     g_thread_join (helper);
+  g_mutex_clear (&job.lock);
+  g_cond_clear (&job.cond);
   qt_month_credit_merge (months[2], job.p_part);
   qt_month_work_free (p);
 }
