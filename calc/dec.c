@@ -164,6 +164,7 @@ qt_dec_div_get (QtDec a, QtDec b, mpq_t out)
 void
 qt_dec_div_frac (QtDec a, QtDec b, QtFrac *out)
 {
+  qt_frac_set_small (out, 0, 1); /* a valid value even after the check below */
   g_return_if_fail (b.units != 0);
   __int128 num;
   unsigned __int128 den;

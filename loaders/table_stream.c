@@ -291,7 +291,7 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
    * never touched. */
   guint64 lines = count_filled_lines (t->buf, t->avail) + 1;
   if (t->fd >= 0 && t->avail > 0 && t->size > t->avail)
-    lines = lines * t->size / t->avail / 8 * 9 + 16;
+    lines = lines * t->size / t->avail * 9 / 8 + 16;
   *n_lines = (guint) MIN (MIN (lines, t->size / 2 + 16), G_MAXUINT / 2);
   return TRUE;
 }

@@ -108,9 +108,13 @@ qt_sha256_batch_new (void)
   batch->mgr = alloc_mb_mgr (0);
   if (batch->mgr == NULL)
     g_error ("libIPSec_MB: out of memory");
-  /* The best code this CPU runs: SHA extensions where it has them. */
-  IMB_ARCH arch;
+  /* The best code this CPU runs: SHA extensions where it has them.  A CPU
+   * the library has no code for (before SSE4.2) leaves the manager
+   * without functions: then libcrypto hashes each buffer at once. */
+  IMB_ARCH arch = IMB_ARCH_NONE;
   init_mb_mgr_auto (batch->mgr, &arch);
+  if (arch == IMB_ARCH_NONE || imb_get_errno (batch->mgr) != 0)
+    g_clear_pointer (&batch->mgr, free_mb_mgr);
   return batch;
 }
 
@@ -136,7 +140,7 @@ job_done (const IMB_JOB *job)
 void
 qt_sha256_batch_add (QtSha256Batch *batch, const void *data, gsize len, char **hex_out)
 {
-  if (len > LANE_MAX_LEN)
+  if (len > LANE_MAX_LEN || batch->mgr == NULL)
     {
       *hex_out = qt_sha256_hex (data, len);
       return;
@@ -163,7 +167,7 @@ void
 qt_sha256_batch_finish (QtSha256Batch *batch)
 {
   IMB_JOB *job;
-  while ((job = IMB_FLUSH_JOB (batch->mgr)) != NULL)
+  while (batch->mgr != NULL && (job = IMB_FLUSH_JOB (batch->mgr)) != NULL)
     job_done (job);
 }
 
@@ -173,7 +177,7 @@ qt_sha256_batch_free (QtSha256Batch *batch)
   if (batch == NULL)
     return;
   qt_sha256_batch_finish (batch);
-  free_mb_mgr (batch->mgr);
+  g_clear_pointer (&batch->mgr, free_mb_mgr);
   g_free (batch);
 }
 
