@@ -33,7 +33,6 @@ qt_frac_set_mpq (QtFrac *f, mpq_srcptr v)
   set_big (f, v);
 }
 
-
 void
 qt_frac_set_copy (QtFrac *dst, const QtFrac *src)
 {
