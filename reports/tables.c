@@ -105,13 +105,14 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
   g_string_append (s, "receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
                       "weight,weighted_amount\n");
   const QtDataset *ds = res->ds;
+  const QtSlice *first = (const QtSlice *) (const void *) res->slices->data;
+  for (guint a = 0; a < CREDITS_AHEAD && a < res->slices->len; a++)
+    prefetch_credit (ds, first + a, 0);
+  for (guint a = 0; a < CREDITS_AHEAD / 2 && a < res->slices->len; a++)
+    prefetch_credit (ds, first + a, 1);
   for (guint k = 0; k < res->slices->len; k++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
-      for (guint a = 0; k == 0 && a < CREDITS_AHEAD && a < res->slices->len; a++)
-        prefetch_credit (ds, sl + a, 0);
-      for (guint a = 0; k == 0 && a < CREDITS_AHEAD / 2 && a < res->slices->len; a++)
-        prefetch_credit (ds, sl + a, 1);
       if (k + CREDITS_AHEAD < res->slices->len)
         prefetch_credit (ds, sl + CREDITS_AHEAD, 0);
       if (k + CREDITS_AHEAD / 2 < res->slices->len)
