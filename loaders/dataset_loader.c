@@ -687,6 +687,7 @@ qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
     }
   if (!link_managers (ds, dir, ld.manager_col, error))
     return NULL;
+  qt_interner_seal (ds->ids);
   g_ptr_array_sort (ds->files, file_cmp);
   return g_steal_pointer (&ds);
 }

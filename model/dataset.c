@@ -23,12 +23,6 @@ qt_dataset_new (void)
   return ds;
 }
 
-const char *
-qt_dataset_intern (QtDataset *ds, const char *s)
-{
-  return qt_intern (ds->ids, s, strlen (s));
-}
-
 void
 qt_dataset_free (QtDataset *ds)
 {

@@ -5,7 +5,8 @@
  * row in its source file (exceptions point there, SPEC §12.1.10).  Ids are
  * interned in the data set's QtInterner (equal ids are the same pointer, and
  * qt_id_row() gives the row an id names in each key table: loaders must
- * intern every id and set those rows); free text is copied into the same
+ * intern every id and set those rows, then seal the interner: nothing is
+ * interned after loading); free text is copied into the same
  * arena; numbers are exact compact decimals (QtNum, long ones in `nums`). */
 #pragma once
 
@@ -138,10 +139,6 @@ typedef struct {
 /* An empty data set; tables are filled by a loader. (transfer full) */
 QtDataset *qt_dataset_new (void);
 void qt_dataset_free (QtDataset *ds);
-
-/* Interns an id in the data set (equal ids give the same pointer).
- * (transfer none) */
-const char *qt_dataset_intern (QtDataset *ds, const char *s);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtDataset, qt_dataset_free)
 

@@ -164,6 +164,7 @@ rehash (QtInterner *in, gsize capacity)
 void
 qt_interner_reserve (QtInterner *in, gsize more)
 {
+  g_assert (in->slots != NULL); /* not sealed */
   gsize capacity = in->mask + 1;
   while (too_full (in->count + more, capacity))
     capacity *= 2;
@@ -193,6 +194,13 @@ qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text)
       }
 }
 
+void
+qt_interner_seal (QtInterner *in)
+{
+  g_clear_pointer (&in->slots, g_free);
+  in->mask = 0;
+}
+
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {
@@ -202,6 +210,7 @@ qt_intern (QtInterner *in, const char *s, gsize len)
 const char *
 qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h)
 {
+  g_assert (in->slots != NULL); /* not sealed */
   gsize j = h & in->mask;
   for (const Slot *slot; (slot = &in->slots[j])->ref != 0; j = (j + 1) & in->mask)
     if (slot->hash == h)

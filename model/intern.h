@@ -33,6 +33,11 @@ const char *qt_intern (QtInterner *in, const char *s, gsize len);
  * while a large table is read). */
 void qt_interner_reserve (QtInterner *in, gsize more);
 
+/* Frees the hash table once every id is in: the ids themselves stay, but
+ * nothing may be interned after this.  A large data set's table is tens of
+ * MB that the rest of the run can then use. */
+void qt_interner_seal (QtInterner *in);
+
 /* The hash qt_intern uses for s[0..len) (safe on any thread). */
 guint32 qt_intern_hash (const char *s, gsize len);
 

@@ -98,6 +98,36 @@ test_id_equals (void **state)
 }
 
 /* Free text is copied, not interned: equal text, different pointers. */
+/* Sealing frees the table only: every id keeps its pointer, text, length
+ * and rows, and free text copied before stays. */
+static void
+test_seal_keeps_ids (void **state)
+{
+  (void) state;
+  g_autoptr (QtInterner) in = qt_interner_new ();
+  enum { N = 5000 };
+  const char **ptr = g_new (const char *, N);
+  char buf[32];
+  for (guint i = 0; i < N; i++)
+    {
+      gsize len = (gsize) g_snprintf (buf, sizeof buf, "C%06u", i);
+      ptr[i] = qt_intern (in, buf, len);
+      qt_id_set_row (ptr[i], QT_ID_CUSTOMER, (gint32) i);
+    }
+  const char *name = qt_interner_copy (in, "Acme", 4);
+  qt_interner_seal (in);
+  for (guint i = 0; i < N; i++)
+    {
+      gsize len = (gsize) g_snprintf (buf, sizeof buf, "C%06u", i);
+      assert_int_equal (qt_id_len (ptr[i]), len);
+      assert_memory_equal (ptr[i], buf, len + 1);
+      assert_int_equal (qt_id_row (ptr[i], QT_ID_CUSTOMER), i);
+      assert_int_equal (qt_id_row (ptr[i], QT_ID_ORDER), -1);
+    }
+  assert_string_equal (name, "Acme");
+  g_free (ptr);
+}
+
 static void
 test_copy (void **state)
 {
@@ -118,6 +148,7 @@ main (void)
     cmocka_unit_test (test_rows_per_kind),
     cmocka_unit_test (test_id_equals),
     cmocka_unit_test (test_copy),
+    cmocka_unit_test (test_seal_keeps_ids),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
