@@ -97,7 +97,6 @@ test_id_equals (void **state)
     }
 }
 
-/* Free text is copied, not interned: equal text, different pointers. */
 /* Sealing frees the table only: every id keeps its pointer, text, length
  * and rows, and free text copied before stays. */
 static void
@@ -128,6 +127,7 @@ test_seal_keeps_ids (void **state)
   g_free (ptr);
 }
 
+/* Free text is copied, not interned: equal text, different pointers. */
 static void
 test_copy (void **state)
 {
