@@ -1,7 +1,6 @@
 /* model/dataset.c — lifetime of the in-memory data set. */
 #include "dataset.h"
 
-
 static void
 input_file_free (gpointer p)
 {
