@@ -2,7 +2,7 @@
  * tiers, clawback on net refunds, cap. */
 #include "commission.h"
 
-#include "amount.h"
+#include "../model/money.h"
 
 static void
 init_table (const QtPlanVersion *plan, QtRepResult *out)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "../model/qt_error.h"
-#include "amount.h"
+#include "../model/money.h"
 #include "commission.h"
 #include "credit.h"
 #include "index.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "amount.h"
+#include "../model/money.h"
 
 /* Groups child rows by parent (a counting sort, stable: file order kept).
  * parent_of[i] < 0 means the child names no parent. */

@@ -8,7 +8,7 @@
 
 #include "../model/dataset.h"
 #include "../rules/plan.h"
-#include "frac.h"
+#include "../model/money.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +27,7 @@ typedef struct {
   const QtPlanVersion *plan;         /* receiving rep's version for the month */
   QtNum share;                       /* the split share (1 for an unsplit order) */
   mpq_srcptr weight;                 /* plan->weight_by_mask[mult_mask] */
-  QtFrac amount, weighted;           /* exact (calc/frac.h) */
+  QtRat amount, weighted;            /* exact */
 } QtSlice;
 
 /* One tier of the rep's commission table (SPEC §4.5). */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "amount.h"
+#include "../model/money.h"
 
 static const QtActivity *
 find_activity (const char *metric, const QtActivity *const *acts, guint n_acts)

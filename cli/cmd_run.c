@@ -2,7 +2,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
 #include "../reports/run_dir.h"

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "../model/sha256.h"
-#include "../calc/amount.h"
+#include "../model/money.h"
 #include "../model/qt_error.h"
 #include "csv_reader.h"
 #include "file_stamp.h"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 #include "../model/intern.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"

@@ -13,7 +13,7 @@
 
 #include "../model/dataset.h"
 #include "../model/date.h"
-#include "../model/num.h"
+#include "../model/money.h"
 #include "csv_reader.h"
 
 G_BEGIN_DECLS

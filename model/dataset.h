@@ -15,7 +15,7 @@
 
 #include "date.h"
 #include "intern.h"
-#include "num.h"
+#include "money.h"
 #include "status.h"
 
 G_BEGIN_DECLS

@@ -4,7 +4,7 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 #include "output.h"
 
 static void

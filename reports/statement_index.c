@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 
 const char *const qt_statement_mult_ids[QT_MULT_COUNT] = { "new_customer", "high_margin",
                                                            "fast_collection" };
@@ -115,64 +115,30 @@ slot_of (const QtStatementIndex *ix, const char *order_id)
   return o >= 0 ? ix->order_slot[o] : 0;
 }
 
-/* Adds one line's net to its order's decimal; FALSE when it no longer
- * fits one. */
-static gboolean
-add_line_net (QtStatementOrder *o, const QtOrderLine *ln)
-{
-  QtDec q, p, net;
-  return qt_dec_of_num (ln->quantity, &q) && qt_dec_of_num (ln->unit_price, &p)
-         && qt_dec_mul (q, p, &net) && qt_dec_add (o->net, net, &o->net);
-}
-
-/* The orders marked in `slow` summed again, exactly, with GMP. */
-static void
-index_slow_nets (QtStatementIndex *ix, const gboolean *slow)
-{
-  const QtDataset *ds = ix->res->ds;
-  for (guint k = 0; k < ix->n_orders; k++)
-    if (slow[k])
-      {
-        ix->orders[k].big = g_new (__mpq_struct, 1);
-        mpq_init (ix->orders[k].big);
-      }
-  g_auto (mpq_t) net;
-  g_auto (mpq_t) price;
-  mpq_inits (net, price, NULL);
-  for (guint i = 0; i < ds->n_lines; i++)
-    {
-      const guint slot = slot_of (ix, ds->lines[i].order_id);
-      if (slot == 0 || !slow[slot - 1])
-        continue;
-      qt_num_get (ds->nums, ds->lines[i].quantity, net);
-      qt_num_get (ds->nums, ds->lines[i].unit_price, price);
-      mpq_mul (net, net, price);
-      mpq_add (ix->orders[slot - 1].big, ix->orders[slot - 1].big, net);
-    }
-}
-
 /* SPEC §4.2: the order nets of the slotted orders, in one pass over the
- * lines with integer sums (the id → row read is skipped while consecutive
- * lines name one order). */
+ * lines (the id → row read is skipped while consecutive lines name one
+ * order). */
 static void
 index_order_nets (QtStatementIndex *ix)
 {
   const QtDataset *ds = ix->res->ds;
-  g_autofree gboolean *slow = g_new0 (gboolean, ix->n_orders + 1);
-  gboolean any_slow = FALSE;
   const char *last = NULL;
   guint slot = 0;
+  QtRat q = { 0 }, p = { 0 };
   for (guint i = 0; i < ds->n_lines; i++)
     {
       const QtOrderLine *ln = &ds->lines[i];
       if (ln->order_id != last)
         slot = slot_of (ix, last = ln->order_id);
-      if (slot == 0 || slow[slot - 1] || add_line_net (&ix->orders[slot - 1], ln))
+      if (slot == 0)
         continue;
-      slow[slot - 1] = any_slow = TRUE;
+      qt_rat_set_num (&q, ds->nums, ln->quantity);
+      qt_rat_set_num (&p, ds->nums, ln->unit_price);
+      qt_rat_mul (&q, &q, &p);
+      qt_rat_add (&ix->orders[slot - 1].net, &ix->orders[slot - 1].net, &q);
     }
-  if (any_slow)
-    index_slow_nets (ix, slow);
+  qt_rat_clear (&q);
+  qt_rat_clear (&p);
 }
 
 /* An open-addressing set of interned ids (pointers; NULL is empty). */
@@ -286,11 +252,7 @@ qt_statement_index_free (QtStatementIndex *ix)
   if (ix == NULL)
     return;
   for (guint k = 0; k < ix->n_orders; k++)
-    if (ix->orders[k].big != NULL)
-      {
-        mpq_clear (ix->orders[k].big);
-        g_free (ix->orders[k].big);
-      }
+    qt_rat_clear (&ix->orders[k].net);
   g_free (ix->orders);
   g_free (ix->order_slot);
   g_free (ix->slices);

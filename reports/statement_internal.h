@@ -11,10 +11,9 @@
 #include <gmp.h>
 #include <string.h>
 
-#include "../calc/dec.h"
+#include "../model/money.h"
 #include "../calc/result.h"
 #include "../model/date.h"
-#include "../model/num.h"
 #include "statement.h"
 
 G_BEGIN_DECLS
@@ -23,8 +22,7 @@ G_BEGIN_DECLS
 
 /* One order that a slice of the run names. */
 typedef struct {
-  QtDec net;            /* SPEC §4.2 order net, Σ quantity × unit_price, when big is NULL */
-  mpq_ptr big;          /* the net when it does not fit a QtDec (owned), else NULL */
+  QtRat net;            /* SPEC §4.2 order net, Σ quantity × unit_price */
   gint first_positive;  /* SPEC §12.5.3 earliest positive receipt, -1 when none; only
                          * looked up for orders with a refund timed by it */
 } QtStatementOrder;
@@ -164,35 +162,9 @@ qt_stmt_putc (GString *s, char c)
 
 /* n spaces. */
 void qt_stmt_spaces (GString *s, gsize n);
-/* A signed / unsigned integer in decimal. */
-void qt_stmt_int (GString *s, gint64 v);
-void qt_stmt_uint (GString *s, guint64 v);
 /* YYYY-MM-DD. */
 void qt_stmt_day (GString *s, QtDay day);
 
-/* SPEC §12.10 exact form of v, exactly as qt_exact_format prints it. */
-void qt_stmt_exact (GString *s, mpq_srcptr v);
-/* The exact form of a data set number. */
-void qt_stmt_num (GString *s, const QtNumStore *nums, QtNum n);
-/* The exact form of a decimal (calc/dec.h). */
-void qt_stmt_dec (GString *s, QtDec d);
-/* v rounded half-even to `decimals` places, exactly as qt_fixed_format. */
-void qt_stmt_fixed (GString *s, mpq_srcptr v, guint decimals);
-/* qt_stmt_exact and qt_stmt_fixed of a slice's value (calc/frac.h). */
-void qt_stmt_exact_frac (GString *s, const QtFrac *f);
-void qt_stmt_fixed_frac (GString *s, const QtFrac *f, guint decimals);
-/* A data set number rounded half-even to `decimals` places. */
-void qt_stmt_fixed_num (GString *s, const QtNumStore *nums, QtNum n, guint decimals);
-/* The exact form when v terminates within 4 decimals, else "~" and v
- * rounded half-even to 4 decimals (for the text statement). */
-void qt_stmt_brief (GString *s, mpq_srcptr v);
-void qt_stmt_brief_num (GString *s, const QtNumStore *nums, QtNum n);
-/* TRUE when the 2-decimal display of v is v itself. */
-gboolean qt_stmt_is_cents (mpq_srcptr v);
-
-
-/* v × 100 rounded half-even to 2 decimals ("109.24"). */
-void qt_stmt_percent (GString *s, mpq_srcptr v);
 /* The exact line net quantity × unit_price (SPEC §4.2). */
 void qt_stmt_line_net (GString *s, const QtNumStore *nums, const QtOrderLine *ln);
 /* The exact margin rate (unit_price − unit_cost) / unit_price of a line

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 
 /* ---- streaming writer --------------------------------------------------- */
 
@@ -121,7 +121,7 @@ static void
 jw_int (JsonW *w, const char *key, gint64 value)
 {
   jw_key (w, key);
-  qt_stmt_int (w->s, value);
+  qt_append_int (w->s, value);
 }
 
 /* A member whose value is given as JSON text. */
@@ -138,7 +138,7 @@ jw_exact (JsonW *w, const char *key, mpq_srcptr v)
 {
   jw_key (w, key);
   qt_stmt_putc (w->s, '"');
-  qt_stmt_exact (w->s, v);
+  qt_append_exact (w->s, v);
   qt_stmt_putc (w->s, '"');
 }
 
@@ -158,7 +158,7 @@ jw_fixed (JsonW *w, const char *key, mpq_srcptr v)
 {
   jw_key (w, key);
   qt_stmt_putc (w->s, '"');
-  qt_stmt_fixed (w->s, v, 2);
+  qt_append_fixed (w->s, v, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (w->s, '"');
 }
 
@@ -213,7 +213,7 @@ static void
 put_exact_member (GString *s, const char *key_fragment, gsize len, mpq_srcptr v)
 {
   qt_stmt_put (s, key_fragment, len);
-  qt_stmt_exact (s, v);
+  qt_append_exact (s, v);
   qt_stmt_putc (s, '"');
 }
 
@@ -222,16 +222,16 @@ static void
 put_num_member (GString *s, const char *key_fragment, gsize len, const QtNumStore *nums, QtNum n)
 {
   qt_stmt_put (s, key_fragment, len);
-  qt_stmt_num (s, nums, n);
+  qt_append_exact_num (s, nums, n);
   qt_stmt_putc (s, '"');
 }
 
 /* Like put_exact_member, for a slice's value. */
 static void
-put_frac_member (GString *s, const char *key_fragment, gsize len, const QtFrac *f)
+put_frac_member (GString *s, const char *key_fragment, gsize len, const QtRat *f)
 {
   qt_stmt_put (s, key_fragment, len);
-  qt_stmt_exact_frac (s, f);
+  qt_append_exact_rat (s, f);
   qt_stmt_putc (s, '"');
 }
 
@@ -552,7 +552,7 @@ slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
       PUT_LITERAL (s, "\"timed_by_receipt\":");
       qt_stmt_json_string (s, by->receipt_id);
       PUT_LITERAL (s, ",\"days_after_signing\":");
-      qt_stmt_int (s, by->received_on - cr->ord->signed_on);
+      qt_append_int (s, by->received_on - cr->ord->signed_on);
     }
   qt_stmt_putc (s, '}');
 }
@@ -606,7 +606,7 @@ credit_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
   jw_exact (w, "attainment", r->attainment);
   jw_key (w, "attainment_percent");
   qt_stmt_putc (w->s, '"');
-  qt_stmt_percent (w->s, r->attainment);
+  qt_append_percent (w->s, r->attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (w->s, '"');
   jw_bool (w, "no_quota", r->no_quota);
   g_autofree char *note = qt_statement_no_quota_note (ix, r);

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 
 /* ---- aligned tables ----------------------------------------------------- */
 
@@ -173,15 +173,15 @@ cell_printf (Table *t, const char *format, ...)
 static void
 cell_money (Table *t, mpq_srcptr v)
 {
-  qt_stmt_fixed (cell_open (t), v, 2);
+  qt_append_fixed (cell_open (t), v, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
 }
 
 /* A slice's value to the cent. */
 static void
-cell_money_frac (Table *t, const QtFrac *f)
+cell_money_frac (Table *t, const QtRat *f)
 {
-  qt_stmt_fixed_frac (cell_open (t), f, 2);
+  qt_append_fixed_rat (cell_open (t), f, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
 }
 
@@ -189,7 +189,7 @@ cell_money_frac (Table *t, const QtFrac *f)
 static void
 cell_exact (Table *t, mpq_srcptr v)
 {
-  qt_stmt_exact (cell_open (t), v);
+  qt_append_exact (cell_open (t), v);
   cell_close_ascii (t);
 }
 
@@ -198,7 +198,7 @@ cell_exact (Table *t, mpq_srcptr v)
 static void
 cell_brief (Table *t, mpq_srcptr v)
 {
-  qt_stmt_brief (cell_open (t), v);
+  qt_append_brief (cell_open (t), v, 4, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
 }
 
@@ -206,10 +206,10 @@ cell_brief (Table *t, mpq_srcptr v)
 static void
 cell_exact_note (Table *t, mpq_srcptr v)
 {
-  if (!qt_stmt_is_cents (v))
+  if (!qt_mpq_has_decimals (v, QT_MONEY_DECIMALS))
     {
       qt_stmt_puts (cell_open (t), "exact ");
-      qt_stmt_exact (t->arena, v);
+      qt_append_exact (t->arena, v);
     }
   cell_close (t);
 }
@@ -218,7 +218,7 @@ cell_exact_note (Table *t, mpq_srcptr v)
 static void
 cell_percent (Table *t, mpq_srcptr v)
 {
-  qt_stmt_percent (cell_open (t), v);
+  qt_append_percent (cell_open (t), v, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (t->arena, '%');
   cell_close_ascii (t);
 }
@@ -408,7 +408,7 @@ receipt_row (Doc *d, Table *t, const QtStatementCredit *cr)
   qt_stmt_day (cell_open (t), cr->rc->received_on);
   cell_close_ascii (t);
   cell (t, cr->rc->order_id);
-  qt_stmt_fixed_num (cell_open (t), d->res->ds->nums, cr->rc->amount, 2);
+  qt_append_fixed_num (cell_open (t), d->res->ds->nums, cr->rc->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
   cell (t, cr->customer ? cr->customer->name : cr->ord->customer_id);
 }
@@ -438,7 +438,7 @@ credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
   row (t, 1);
   cell (t, NULL);
   cell (t, cr->ln->line_no);
-  qt_stmt_brief_num (cell_open (t), d->res->ds->nums, sl->share);
+  qt_append_brief_num (cell_open (t), d->res->ds->nums, sl->share, 4, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
   cell_money_frac (t, &sl->amount);
   cell_multipliers (t, sl->mult_mask);
@@ -525,7 +525,7 @@ totals (Doc *d)
   cell (t, "Attainment W / quota");
   cell_percent (t, r->attainment);
   qt_stmt_puts (cell_open (t), "exact ");
-  qt_stmt_exact (t->arena, r->attainment);
+  qt_append_exact (t->arena, r->attainment);
   cell_close (t);
   table_render (t, d->out);
   g_autofree char *note = qt_statement_no_quota_note (d->ix, r);
@@ -543,11 +543,11 @@ tier_row (Table *t, const QtRepResult *r, guint i, gint current)
   row (t, 0);
   cell_printf (t, "%s %u", (gint) i == current ? ">" : " ", i + 1);
   GString *range = cell_open (t);
-  qt_stmt_exact (range, tl->tier->from);
+  qt_append_exact (range, tl->tier->from);
   if (tl->has_upper)
     {
       qt_stmt_puts (range, " to ");
-      qt_stmt_exact (range, r->tiers[i + 1].tier->from);
+      qt_append_exact (range, r->tiers[i + 1].tier->from);
     }
   else
     qt_stmt_puts (range, " and up");
@@ -581,11 +581,11 @@ next_tier (Doc *d)
     }
   GString *s = line_open (d);
   qt_stmt_puts (s, "Next tier: ");
-  qt_stmt_fixed (s, needed, 2);
+  qt_append_fixed (s, needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   g_string_append_printf (s, " more weighted credit reaches tier %u (attainment ", k + 1);
-  qt_stmt_exact (s, r->tiers[k].tier->from);
+  qt_append_exact (s, r->tiers[k].tier->from);
   qt_stmt_puts (s, ", rate ");
-  qt_stmt_exact (s, r->tiers[k].tier->rate);
+  qt_append_exact (s, r->tiers[k].tier->rate);
   qt_stmt_puts (s, ").");
   line_close (d);
 }
@@ -595,13 +595,13 @@ static void
 exact_commission (Doc *d)
 {
   const QtRepResult *r = d->r;
-  if (qt_stmt_is_cents (r->commission))
+  if (qt_mpq_has_decimals (r->commission, QT_MONEY_DECIMALS))
     return;
   GString *s = line_open (d);
   qt_stmt_puts (s, "Exact commission ");
-  qt_stmt_exact (s, r->commission);
+  qt_append_exact (s, r->commission);
   qt_stmt_puts (s, ", rounded half-even to ");
-  qt_stmt_fixed (s, r->commission, 2);
+  qt_append_fixed (s, r->commission, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (s, '.');
   line_close (d);
 }
@@ -666,7 +666,7 @@ override_table (Doc *d)
   cell_exact_note (t, r->override_base);
   row (t, 0);
   cell (t, "Override");
-  qt_stmt_exact (cell_open (t), r->plan->override_rate);
+  qt_append_exact (cell_open (t), r->plan->override_rate);
   qt_stmt_puts (t->arena, " x base");
   cell_close (t);
   cell_money (t, r->r_override);
@@ -714,9 +714,9 @@ sprint_attainment (Doc *d)
   mpq_div (att, r->sprint_w, r->sprint_quota);
   GString *s = line_open (d);
   qt_stmt_puts (s, "Quarter attainment ");
-  qt_stmt_percent (s, att);
+  qt_append_percent (s, att, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, "% (exact ");
-  qt_stmt_exact (s, att);
+  qt_append_exact (s, att);
   qt_stmt_puts (s, ").");
   line_close (d);
 }
@@ -782,7 +782,7 @@ score_row (Table *t, const QtScoreLine *l)
     cell_exact (t, it->cap);
   else
     cell (t, "-");
-  qt_stmt_brief (cell_open (t), l->score);
+  qt_append_brief (cell_open (t), l->score, 4, QT_ROUND_HALF_EVEN);
   if (l->capped)
     qt_stmt_puts (t->arena, " capped");
   cell_close (t);
@@ -825,9 +825,9 @@ score_totals (Doc *d)
   cell_money (t, r->total);
   GString *s = cell_open (t);
   qt_stmt_puts (s, "100 x (");
-  qt_stmt_exact (s, v->process_weight);
+  qt_append_exact (s, v->process_weight);
   qt_stmt_puts (s, " x process + ");
-  qt_stmt_exact (s, v->result_weight);
+  qt_append_exact (s, v->result_weight);
   qt_stmt_puts (s, " x result)");
   cell_close (t);
   table_render (t, d->out);
@@ -878,12 +878,12 @@ score_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
   if (bo->has_min_score)
     {
       qt_stmt_puts (s, "score ");
-      qt_stmt_fixed (s, d->r->total, 2);
+      qt_append_fixed (s, d->r->total, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
       qt_stmt_puts (s, b->paid ? " >= " : " < ");
-      qt_stmt_exact (s, bo->min_score);
+      qt_append_exact (s, bo->min_score);
       qt_stmt_puts (s, "; ");
     }
-  qt_stmt_exact (s, bo->target_amount);
+  qt_append_exact (s, bo->target_amount);
   qt_stmt_puts (s, " x score / 100");
 }
 
@@ -906,11 +906,11 @@ sprint_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
   mpq_init (att);
   mpq_div (att, r->sprint_w, r->sprint_quota);
   qt_stmt_puts (s, "quarter attainment ");
-  qt_stmt_percent (s, att);
+  qt_append_percent (s, att, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, b->paid ? "% >= " : "% < ");
-  qt_stmt_percent (s, b->bonus->min_attainment);
+  qt_append_percent (s, b->bonus->min_attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, "%; pays ");
-  qt_stmt_fixed (s, b->bonus->amount, 2);
+  qt_append_fixed (s, b->bonus->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
 }
 
 /* Every bonus of the plan with its test and amount. */

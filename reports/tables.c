@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "../calc/amount.h"
+#include "../model/money.h"
 #include "csv_writer.h"
 #include "statement_internal.h"
 #include "rep_order.h"
@@ -123,14 +123,14 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
       qt_csv_field (s, FALSE, ds->lines[sl->line].line_no);
       qt_csv_field (s, FALSE, ds->reps[sl->rep].rep_id);
       g_string_append_c (s, ',');
-      qt_stmt_num (s, ds->nums, sl->share);
+      qt_append_exact_num (s, ds->nums, sl->share);
       g_string_append_c (s, ',');
-      qt_stmt_exact_frac (s, &sl->amount);
+      qt_append_exact_rat (s, &sl->amount);
       qt_csv_field (s, FALSE, qt_report_multipliers (sl->mult_mask));
       g_string_append_c (s, ',');
-      qt_stmt_exact (s, sl->weight);
+      qt_append_exact (s, sl->weight);
       g_string_append_c (s, ',');
-      qt_stmt_exact_frac (s, &sl->weighted);
+      qt_append_exact_rat (s, &sl->weighted);
       g_string_append_c (s, '\n');
     }
   qt_output_add (out, "credits.csv", s, (gint) res->slices->len);

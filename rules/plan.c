@@ -5,7 +5,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "calc/amount.h"
+#include "../model/money.h"
 #include "model/qt_error.h"
 #include "model/sha256.h"
 #include "rules/json_pos.h"

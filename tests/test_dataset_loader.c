@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "calc/amount.h"
+#include "model/money.h"
 #include "loaders/dataset_loader.h"
 #include "model/qt_error.h"
 #include "support/test_support.h"

@@ -17,7 +17,7 @@
 #include <gmp.h>
 #include <string.h>
 
-#include "calc/amount.h"
+#include "model/money.h"
 #include "calc/engine.h"
 #include "calc/result.h"
 #include "loaders/dataset_loader.h"
@@ -235,11 +235,11 @@ mult_ids (guint mask)
 
 /* The exact text of a slice's value. */
 static char *
-frac_text (const QtFrac *f)
+frac_text (const QtRat *f)
 {
   mpq_t v;
   mpq_init (v);
-  qt_frac_get (f, v);
+  qt_rat_get (f, v);
   char *txt = qt_exact_format (v);
   mpq_clear (v);
   return txt;
@@ -247,11 +247,11 @@ frac_text (const QtFrac *f)
 
 /* sum += f. */
 static void
-add_frac (mpq_ptr sum, const QtFrac *f)
+add_frac (mpq_ptr sum, const QtRat *f)
 {
   mpq_t v;
   mpq_init (v);
-  qt_frac_get (f, v);
+  qt_rat_get (f, v);
   mpq_add (sum, sum, v);
   mpq_clear (v);
 }

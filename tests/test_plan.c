@@ -10,7 +10,7 @@
 #include <gmp.h>
 #include <string.h>
 
-#include "calc/amount.h"
+#include "model/money.h"
 #include "model/qt_error.h"
 #include "rules/plan.h"
 

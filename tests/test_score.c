@@ -15,7 +15,7 @@
 #include <gmp.h>
 #include <string.h>
 
-#include "calc/amount.h"
+#include "model/money.h"
 #include "calc/result.h"
 #include "calc/score.h"
 #include "rules/plan.h"

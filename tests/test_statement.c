@@ -15,7 +15,7 @@
 #include "reports/output.h"
 #include "reports/statement.h"
 #include "reports/statement_internal.h"
-#include "calc/amount.h"
+#include "model/money.h"
 #include "rules/plan.h"
 #include "support/test_support.h"
 
@@ -647,46 +647,6 @@ test_utf8_alignment (void **state)
   assert_int_equal (char_col_after (b1, "630.00"), char_col_after (b2, "332.33"));
 }
 
-/* The statements' fast number formatting (64-bit fractions with a 2^a 5^b
- * denominator as decimals, others as p/q; integers) prints exactly what
- * calc/amount.c's GMP formatter prints: every denominator 2^a 5^b up to
- * 2^20 5^20, a few others, and numerators of every size and sign. */
-static void
-test_exact_format_matches_gmp (void **state)
-{
-  (void) state;
-  const guint64 others[] = { 3, 7, 12, 96, 1000003, G_MAXINT64 };
-  GRand *rand = g_rand_new_with_seed (7);
-  g_auto (mpq_t) v;
-  mpq_init (v);
-  for (guint trial = 0; trial < 40000; trial++)
-    {
-      guint a = (guint) g_rand_int_range (rand, 0, 21), b = (guint) g_rand_int_range (rand, 0, 21);
-      mpz_ui_pow_ui (mpq_denref (v), 5, b);
-      mpz_mul_2exp (mpq_denref (v), mpq_denref (v), a);
-      if (trial % 10 == 9)
-        mpz_set_ui (mpq_denref (v), others[trial / 10 % G_N_ELEMENTS (others)]);
-      guint64 num = ((guint64) g_rand_int (rand) << 32 | g_rand_int (rand)) >> g_rand_int_range (rand, 0, 64);
-      mpz_set_ui (mpq_numref (v), num);
-      if (trial % 2)
-        mpz_neg (mpq_numref (v), mpq_numref (v));
-      mpq_canonicalize (v);
-      g_autoptr (GString) fast = g_string_new (NULL);
-      qt_stmt_exact (fast, v);
-      g_autofree char *slow = qt_exact_format (v);
-      if (strcmp (fast->str, slow) != 0)
-        fail_msg ("%s: fast %s, GMP %s", mpq_get_str (NULL, 10, v), fast->str, slow);
-    }
-  g_rand_free (rand);
-  g_autoptr (GString) ints = g_string_new (NULL);
-  qt_stmt_uint (ints, G_MAXUINT64);
-  qt_stmt_putc (ints, ' ');
-  qt_stmt_int (ints, G_MININT64);
-  qt_stmt_putc (ints, ' ');
-  qt_stmt_int (ints, 0);
-  assert_string_equal (ints->str, "18446744073709551615 -9223372036854775808 0");
-}
-
 /* Replaces field `col` of every data row of dir/file by map (field). */
 static void
 rewrite_column (const char *dir, const char *file, guint col, char *(*map) (const char *))
@@ -787,7 +747,6 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_stem_plain),
-    cmocka_unit_test (test_exact_format_matches_gmp),
     cmocka_unit_test (test_stem_escapes),
     cmocka_unit_test (test_stem_injective),
     cmocka_unit_test_setup_teardown (test_files, setup_march, teardown_golden),

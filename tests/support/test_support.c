@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "../../calc/amount.h"
+#include "../../model/money.h"
 #include "../../reports/run_dir.h"
 
 char *

@@ -1,4 +1,6 @@
-/* tests/test_amount.c — decimal parsing, half-even rounding and formatting of calc/amount. */
+/* tests/test_money.c — model/money: decimal parsing, half-even rounding and
+ * formatting; QtRat arithmetic and QtSum against GMP; and every fast path
+ * against the same call with the fast path switched off. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "calc/amount.h"
+#include "model/money.h"
 #include "model/qt_error.h"
 
 /* Parses text (which must be valid) into v, failing the test otherwise. */
@@ -427,6 +429,230 @@ test_num_parse_invalid (void **state)
     }
 }
 
+/* A random exact value of every shape the engine meets: short and long
+ * decimals (past 64 and 128 bits), fractions near the 64-bit edges, zero. */
+static void
+random_value (GRand *rand, mpq_ptr v)
+{
+  static const char *const edges[] = {
+    "0", "1", "-1", "9223372036854775807", "-9223372036854775807", "9223372036854775808",
+    "18446744073709551615/7", "1/18446744073709551615", "1/18446744073709551617",
+    "170141183460469231731687303715884105727", "-170141183460469231731687303715884105727",
+    "99999999999999999999999999999999999999/100000000000000000000000000000000000000",
+    "123456789012345678901234567890123456789012/1000", "10000/3", "-1/3",
+  };
+  const guint kind = (guint) g_rand_int_range (rand, 0, 4);
+  if (kind == 0)
+    {
+      assert_int_equal (mpq_set_str (v, edges[g_rand_int_range (rand, 0, G_N_ELEMENTS (edges))], 10), 0);
+      mpq_canonicalize (v);
+      return;
+    }
+  /* a decimal with up to 40 digits and up to 20 decimals */
+  const guint digits = (guint) g_rand_int_range (rand, 1, kind == 1 ? 8 : 41);
+  GString *t = g_string_new (g_rand_boolean (rand) ? "-" : "");
+  for (guint i = 0; i < digits; i++)
+    g_string_append_c (t, (char) ('0' + g_rand_int_range (rand, 0, 10)));
+  const guint decimals = (guint) g_rand_int_range (rand, 0, MIN (digits, 21u));
+  if (decimals > 0)
+    g_string_insert_c (t, (gssize) (t->len - decimals), '.');
+  g_autoptr (GError) error = NULL;
+  assert_true (qt_decimal_parse (v, t->str, t->len, &error));
+  g_string_free (t, TRUE);
+  if (kind == 3) /* a quotient of the value by a small odd number */
+    {
+      mpq_t d;
+      mpq_init (d);
+      mpq_set_ui (d, (unsigned long) g_rand_int_range (rand, 1, 40) * 2 + 1, 1);
+      mpq_div (v, v, d);
+      mpq_clear (d);
+    }
+}
+
+static void
+assert_rat_equals (const QtRat *x, mpq_srcptr want, const char *what)
+{
+  g_auto (mpq_t) got;
+  mpq_init (got);
+  qt_rat_get (x, got);
+  if (!mpq_equal (got, want))
+    fail_msg ("%s: QtRat %s, GMP %s", what, mpq_get_str (NULL, 10, got),
+              mpq_get_str (NULL, 10, want));
+}
+
+/* Every QtRat operation gives GMP's exact result, in every form (decimal,
+ * 64-bit fraction, heap) and across every overflow into GMP. */
+static void
+test_rat_matches_gmp (void **state)
+{
+  (void) state;
+  GRand *rand = g_rand_new_with_seed (11);
+  g_auto (mpq_t) a;
+  g_auto (mpq_t) b;
+  g_auto (mpq_t) want;
+  mpq_inits (a, b, want, NULL);
+  g_auto (QtRat) x = { 0 };
+  g_auto (QtRat) y = { 0 };
+  g_auto (QtRat) r = { 0 };
+  for (guint trial = 0; trial < 20000; trial++)
+    {
+      random_value (rand, a);
+      random_value (rand, b);
+      qt_rat_set_mpq (&x, a);
+      qt_rat_set_mpq (&y, b);
+      assert_rat_equals (&x, a, "set");
+      assert_int_equal (qt_rat_sgn (&x), mpq_sgn (a));
+      const int c = mpq_cmp (a, b);
+      assert_int_equal (qt_rat_cmp (&x, &y), (c > 0) - (c < 0));
+      qt_rat_add (&r, &x, &y);
+      mpq_add (want, a, b);
+      assert_rat_equals (&r, want, "add");
+      qt_rat_sub (&r, &x, &y);
+      mpq_sub (want, a, b);
+      assert_rat_equals (&r, want, "sub");
+      qt_rat_mul (&r, &x, &y);
+      mpq_mul (want, a, b);
+      assert_rat_equals (&r, want, "mul");
+      if (mpq_sgn (b) != 0)
+        {
+          qt_rat_div (&r, &x, &y);
+          mpq_div (want, a, b);
+          assert_rat_equals (&r, want, "div");
+        }
+      /* in place: out is an operand */
+      qt_rat_set (&r, &x);
+      qt_rat_add (&r, &r, &y);
+      mpq_add (want, a, b);
+      assert_rat_equals (&r, want, "add in place");
+    }
+  g_rand_free (rand);
+}
+
+/* A sum of many decimals that overflows 128 bits again and again, mixed
+ * with fractions, equals GMP's sum. */
+static void
+test_sum_spills (void **state)
+{
+  (void) state;
+  QtSum sum;
+  qt_sum_init (&sum);
+  g_auto (mpq_t) want;
+  g_auto (mpq_t) got;
+  g_auto (mpq_t) v;
+  mpq_inits (want, got, v, NULL);
+  g_auto (QtRat) x = { 0 };
+  GRand *rand = g_rand_new_with_seed (5);
+  for (guint i = 0; i < 5000; i++)
+    {
+      random_value (rand, v);
+      qt_rat_set_mpq (&x, v);
+      qt_sum_add (&sum, &x);
+      mpq_add (want, want, v);
+    }
+  qt_sum_get (&sum, got);
+  assert_true (mpq_equal (got, want));
+  qt_sum_clear (&sum);
+  g_rand_free (rand);
+}
+
+/* The text of every formatter of v, with the fast path on or off. */
+static char *
+all_forms (mpq_srcptr v, const QtNumStore *store, QtNum n, gboolean fast)
+{
+  qt_money_set_fast_path (fast);
+  g_auto (QtRat) x = { 0 };
+  qt_rat_set_mpq (&x, v);
+  GString *s = g_string_new (NULL);
+  qt_append_exact (s, v);
+  g_string_append_c (s, ' ');
+  qt_append_exact_rat (s, &x);
+  g_string_append_c (s, ' ');
+  for (unsigned d = 0; d <= 4; d += 2)
+    {
+      qt_append_fixed (s, v, d, QT_ROUND_HALF_EVEN);
+      g_string_append_c (s, ' ');
+      qt_append_fixed_rat (s, &x, d, QT_ROUND_HALF_EVEN);
+      g_string_append_c (s, ' ');
+    }
+  qt_append_percent (s, v, QT_ROUND_HALF_EVEN);
+  g_string_append_c (s, ' ');
+  qt_append_brief (s, v, 4, QT_ROUND_HALF_EVEN);
+  g_string_append_c (s, ' ');
+  qt_append_exact_num (s, store, n);
+  g_string_append_c (s, ' ');
+  qt_append_fixed_num (s, store, n, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  g_string_append_c (s, ' ');
+  qt_append_brief_num (s, store, n, 4, QT_ROUND_HALF_EVEN);
+  qt_money_set_fast_path (TRUE);
+  return g_string_free (s, FALSE);
+}
+
+/* Every formatter prints the same text with its fast path and through GMP
+ * alone: denominators 2^a 5^b up to 2^20 5^20 and others, numerators of
+ * every size and sign, data set numbers short and long. */
+static void
+test_fast_formatting_matches_gmp (void **state)
+{
+  (void) state;
+  const guint64 others[] = { 3, 7, 12, 96, 1000003, G_MAXINT64 };
+  GRand *rand = g_rand_new_with_seed (7);
+  g_auto (mpq_t) v;
+  mpq_init (v);
+  g_autoptr (QtNumStore) store = qt_num_store_new ();
+  for (guint trial = 0; trial < 20000; trial++)
+    {
+      guint a = (guint) g_rand_int_range (rand, 0, 21), b = (guint) g_rand_int_range (rand, 0, 21);
+      mpz_ui_pow_ui (mpq_denref (v), 5, b);
+      mpz_mul_2exp (mpq_denref (v), mpq_denref (v), a);
+      if (trial % 10 == 9)
+        mpz_set_ui (mpq_denref (v), others[trial / 10 % G_N_ELEMENTS (others)]);
+      guint64 num = ((guint64) g_rand_int (rand) << 32 | g_rand_int (rand)) >> g_rand_int_range (rand, 0, 64);
+      mpz_set_ui (mpq_numref (v), num);
+      if (trial % 2)
+        mpz_neg (mpq_numref (v), mpq_numref (v));
+      if (trial % 7 == 0) /* past 64 bits */
+        mpz_mul_2exp (mpq_numref (v), mpq_numref (v), 70);
+      mpq_canonicalize (v);
+      /* a data set number: the value's 2-decimal rounding as text */
+      g_autofree char *text = qt_fixed_format (v, (unsigned) (trial % 21), QT_ROUND_HALF_EVEN);
+      QtNum n;
+      assert_true (qt_num_parse (store, text, strlen (text), &n, NULL));
+      g_autofree char *fast = all_forms (v, store, n, TRUE);
+      g_autofree char *slow = all_forms (v, store, n, FALSE);
+      if (strcmp (fast, slow) != 0)
+        fail_msg ("%s: fast '%s', GMP '%s'", mpq_get_str (NULL, 10, v), fast, slow);
+    }
+  g_rand_free (rand);
+  g_autoptr (GString) ints = g_string_new (NULL);
+  qt_append_uint (ints, G_MAXUINT64);
+  g_string_append_c (ints, ' ');
+  qt_append_int (ints, G_MININT64);
+  g_string_append_c (ints, ' ');
+  qt_append_int (ints, 0);
+  assert_string_equal (ints->str, "18446744073709551615 -9223372036854775808 0");
+}
+
+/* With the fast path off every value is held by GMP, and arithmetic still
+ * agrees. */
+static void
+test_gmp_only_switch (void **state)
+{
+  (void) state;
+  qt_money_set_fast_path (FALSE);
+  g_auto (QtRat) x = { 0 };
+  g_auto (QtRat) y = { 0 };
+  qt_rat_set_si (&x, 7);
+  qt_rat_set_si (&y, 2);
+  qt_rat_div (&x, &x, &y);
+  assert_int_equal (x.form, QT_RAT_BIG);
+  g_autoptr (GString) s = g_string_new (NULL);
+  qt_append_exact_rat (s, &x);
+  assert_string_equal (s->str, "3.5");
+  qt_money_set_fast_path (TRUE);
+  qt_rat_set_si (&x, 7);
+  assert_int_equal (x.form, QT_RAT_DEC);
+}
+
 int
 main (void)
 {
@@ -444,6 +670,10 @@ main (void)
     cmocka_unit_test (test_big_values),
     cmocka_unit_test (test_num_parse),
     cmocka_unit_test (test_num_parse_invalid),
+    cmocka_unit_test (test_rat_matches_gmp),
+    cmocka_unit_test (test_sum_spills),
+    cmocka_unit_test (test_fast_formatting_matches_gmp),
+    cmocka_unit_test (test_gmp_only_switch),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
