@@ -3,11 +3,6 @@
 # missing (a fresh Debian 12 machine, as root).  Idempotent.
 set -eu
 PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev libssl-dev"
-# Multi-buffer SHA-256 for the statements (docs/dependencies.md): Debian
-# builds it for amd64 only; elsewhere quotient hashes with libcrypto alone.
-if [ "$(dpkg --print-architecture)" = amd64 ]; then
-  PKGS="$PKGS libipsec-mb-dev"
-fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -46,10 +46,6 @@ static gpointer
 render_work (gpointer data)
 {
   Work *w = data;
-  /* Hashed here, while the bytes are in this core's cache, so the sink's
-   * thread only writes them; a statement's JSON and text (and the next
-   * rep's) are hashed side by side. */
-  g_autoptr (QtSha256Batch) sha = qt_sha256_batch_new ();
   for (;;)
     {
       const gint k = g_atomic_int_add (&w->next, 1);
@@ -60,8 +56,9 @@ render_work (gpointer data)
       g_autofree QtStatementCredit *credits = qt_statement_credits (w->ix, w->ix->res->reps[rep].rep, &n);
       w->json[k] = qt_statement_json_of (w->ix, rep, credits, n);
       w->text[k] = qt_statement_text_of (w->ix, rep, credits, n);
-      qt_sha256_batch_add (sha, w->json[k]->str, w->json[k]->len, &w->json_sha[k]);
-      qt_sha256_batch_add (sha, w->text[k]->str, w->text[k]->len, &w->text_sha[k]);
+      /* hashed on the rendering thread: the sink's thread only writes */
+      w->json_sha[k] = qt_sha256_hex (w->json[k]->str, w->json[k]->len);
+      w->text_sha[k] = qt_sha256_hex (w->text[k]->str, w->text[k]->len);
     }
 }
 
