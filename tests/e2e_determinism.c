@@ -7,9 +7,10 @@
  * time zones really take effect in a child process; when they do not, it
  * fails and says why (set QT_TEST_ALLOW_MISSING_LOCALE=1 to skip instead):
  * a missing locale would otherwise fall back to C silently and the
- * comparison would prove nothing.  cli/main.c sets C.UTF-8 whatever the
- * environment says, and no output goes through printf's %f, strcoll or the
- * clock: these runs keep it so if either changes. */
+ * comparison would prove nothing.  Today cli/main.c sets C.UTF-8 whatever
+ * the environment says, and no output goes through printf's %f, strcoll or
+ * the clock; these runs catch a change that would make a byte depend on
+ * the environment all the same. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
