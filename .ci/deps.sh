@@ -2,7 +2,10 @@
 # Installs the Debian packages quotient needs to build and test, only those
 # missing (a fresh Debian 12 machine, as root).  Idempotent.
 set -eu
+# locales and tzdata: tests/e2e_determinism.c runs quotient under another
+# locale and other time zones (below).
 PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev libssl-dev"
+PKGS="$PKGS locales tzdata"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -13,4 +16,17 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# The determinism test's second locale: a decimal comma and a collation
+# unlike C's.  Enabled in /etc/locale.gen (so later locale-gen runs keep it)
+# and generated only when `locale -a` does not list it yet.
+if ! locale -a 2>/dev/null | grep -qix "de_DE.utf-\{0,1\}8"; then
+  echo "quotient: generating the de_DE.UTF-8 locale"
+  if grep -q "^# *de_DE\.UTF-8 UTF-8" /etc/locale.gen; then
+    sed -i "s/^# *\(de_DE\.UTF-8 UTF-8\)/\1/" /etc/locale.gen
+  elif ! grep -q "^de_DE\.UTF-8 UTF-8" /etc/locale.gen; then
+    echo "de_DE.UTF-8 UTF-8" >>/etc/locale.gen
+  fi
+  locale-gen >/dev/null
 fi

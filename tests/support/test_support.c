@@ -1,8 +1,13 @@
 /* tests/support/test_support.c — helpers shared by the test programs. */
 #include "test_support.h"
 
-#include <glib/gstdio.h>
+#include <setjmp.h>
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +90,25 @@ qt_test_source_path (const char *rel)
 }
 
 int
+qt_test_spawn (char **out, char **err, const char *const *env, const char *const *argv)
+{
+  g_auto (GStrv) envp = g_get_environ ();
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+      envp = kv[1] != NULL ? g_environ_setenv (envp, kv[0], kv[1], TRUE)
+                           : g_environ_unsetenv (envp, kv[0]);
+    }
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, out, err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+int
 qt_test_run_env (char **out, char **err, const char *const *env, ...)
 {
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -96,19 +120,7 @@ qt_test_run_env (char **out, char **err, const char *const *env, ...)
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (ap);
   g_ptr_array_add (argv, NULL);
-  g_auto (GStrv) envp = g_get_environ ();
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
-      envp = g_environ_setenv (envp, kv[0], kv[1], TRUE);
-    }
-  int status = 0;
-  g_autoptr (GError) error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
-                &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  return qt_test_spawn (out, err, env, (const char *const *) argv->pdata);
 }
 
 guint
@@ -157,4 +169,120 @@ qt_test_set_q (mpq_t v, const char *text)
       return;
     }
   g_assert_true (qt_decimal_parse (v, text, strlen (text), NULL));
+}
+
+/* The line of text[0..len) that starts at `start`, for a message: at most
+ * 200 bytes, without its newline.  (transfer full) */
+static char *
+line_at (const char *text, gsize len, gsize start)
+{
+  gsize end = start;
+  while (end < len && text[end] != '\n' && end - start < 200)
+    end++;
+  return g_strndup (text + start, end - start);
+}
+
+/* Where two byte strings first differ, as "line N: got '…', want '…'".
+ * (transfer full) */
+static char *
+first_difference (const char *got, gsize got_len, const char *want, gsize want_len)
+{
+  gsize i = 0, line = 1, start = 0;
+  while (i < got_len && i < want_len && got[i] == want[i])
+    {
+      if (got[i] == '\n')
+        {
+          line++;
+          start = i + 1;
+        }
+      i++;
+    }
+  if (i == got_len && i == want_len)
+    return NULL;
+  g_autofree char *g = line_at (got, got_len, start);
+  g_autofree char *w = line_at (want, want_len, start);
+  return g_strdup_printf ("line %" G_GSIZE_FORMAT " (byte %" G_GSIZE_FORMAT "): got '%s'%s, want '%s'%s",
+                          line, i, g, i == got_len ? " (end of file)" : "", w,
+                          i == want_len ? " (end of file)" : "");
+}
+
+void
+qt_test_assert_same_file (const char *got, const char *want)
+{
+  g_autofree char *g = NULL, *w = NULL;
+  gsize g_len = 0, w_len = 0;
+  if (!g_file_get_contents (want, &w, &w_len, NULL))
+    fail_msg ("cannot read expected file %s", want);
+  if (!g_file_get_contents (got, &g, &g_len, NULL))
+    fail_msg ("missing output %s (expected %s)", got, want);
+  g_autofree char *diff = first_difference (g, g_len, w, w_len);
+  if (diff != NULL)
+    fail_msg ("%s differs from %s: %s", got, want, diff);
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+char *
+qt_test_listing (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    fail_msg ("cannot open directory %s", dir);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      gboolean is_dir = g_file_test (path, G_FILE_TEST_IS_DIR);
+      g_ptr_array_add (names, g_strconcat (name, is_dir ? "/" : "", NULL));
+    }
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv ("\n", (char **) names->pdata);
+}
+
+/* The first name of listing `a` that is not in listing `b`, or NULL.
+ * (transfer full) */
+static char *
+first_not_in (const char *a, const char *b)
+{
+  g_auto (GStrv) in_a = g_strsplit (a, "\n", -1);
+  g_auto (GStrv) in_b = g_strsplit (b, "\n", -1);
+  for (guint i = 0; in_a[i] != NULL; i++)
+    if (in_a[i][0] != '\0' && !g_strv_contains ((const char *const *) in_b, in_a[i]))
+      return g_strdup (in_a[i]);
+  return NULL;
+}
+
+void
+qt_test_assert_same_tree (const char *got, const char *want, const char *rel)
+{
+  g_autofree char *got_dir = g_build_filename (got, rel, NULL);
+  g_autofree char *want_dir = g_build_filename (want, rel, NULL);
+  g_autofree char *got_names = qt_test_listing (got_dir);
+  g_autofree char *want_names = qt_test_listing (want_dir);
+  g_autofree char *missing = first_not_in (want_names, got_names);
+  g_autofree char *extra = first_not_in (got_names, want_names);
+  if (missing != NULL)
+    fail_msg ("%s lacks '%s' (expected as in %s)", got_dir, missing, want_dir);
+  if (extra != NULL)
+    fail_msg ("%s holds '%s', which %s does not", got_dir, extra, want_dir);
+  g_auto (GStrv) names = g_strsplit (want_names, "\n", -1);
+  for (guint i = 0; names[i] != NULL && names[i][0] != '\0'; i++)
+    {
+      gsize n = strlen (names[i]);
+      if (names[i][n - 1] == '/')
+        {
+          g_autofree char *sub = g_strndup (names[i], n - 1);
+          g_autofree char *child = g_build_filename (rel, sub, NULL);
+          qt_test_assert_same_tree (got, want, child);
+          continue;
+        }
+      g_autofree char *got_path = g_build_filename (got_dir, names[i], NULL);
+      g_autofree char *want_path = g_build_filename (want_dir, names[i], NULL);
+      qt_test_assert_same_file (got_path, want_path);
+    }
 }

@@ -25,9 +25,13 @@ void qt_test_write (const char *path, const char *content);
 /* A path below the source tree, e.g. "fixtures/golden/data". (transfer full) */
 char *qt_test_source_path (const char *rel);
 
-/* Runs the quotient binary with the given arguments (NULL-terminated) and
- * extra environment assignments (NULL-terminated "K=V", may be NULL);
- * returns the exit code and fills *out / *err (transfer full). */
+/* Runs argv (NULL-terminated; argv[0] is looked up in PATH unless it holds
+ * a '/') with changes to the test's environment (NULL-terminated, may be
+ * NULL): "K=V" sets K, a bare "K" removes it.  Returns the exit code and
+ * fills *out / *err (transfer full). */
+int qt_test_spawn (char **out, char **err, const char *const *env, const char *const *argv);
+/* qt_test_spawn of the quotient binary with the given arguments
+ * (NULL-terminated). */
 int qt_test_run_env (char **out, char **err, const char *const *env, ...) G_GNUC_NULL_TERMINATED;
 #define qt_test_run(out, err, ...) qt_test_run_env (out, err, NULL, __VA_ARGS__)
 
@@ -43,5 +47,17 @@ QtPlanSet *qt_test_plan_p (const char *dir, const char *commission, const char *
 const QtPlanVersion *qt_test_plan_p_version (const QtPlanSet *set);
 /* Sets v from a decimal ("-12.5") or an exact fraction ("3001/3"). */
 void qt_test_set_q (mpq_t v, const char *text);
+
+/* The names in a directory, sorted bytewise, joined by '\n', a
+ * directory's name followed by '/' ("a.csv\nstatements/"); fails the test
+ * when the directory cannot be read.  (transfer full) */
+char *qt_test_listing (const char *dir);
+/* Fails the test unless the file `got` holds exactly the bytes of the file
+ * `want`; the message names both files and the first line that differs. */
+void qt_test_assert_same_file (const char *got, const char *want);
+/* Fails the test unless the directory `got`/`rel` holds the same names as
+ * `want`/`rel` (no file missing, none extra), recursively, and every file
+ * is byte-identical (qt_test_assert_same_file).  `rel` may be ".". */
+void qt_test_assert_same_tree (const char *got, const char *want, const char *rel);
 
 G_END_DECLS
