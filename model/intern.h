@@ -45,12 +45,6 @@ guint32 qt_intern_hash (const char *s, gsize len);
  * another thread, say). */
 const char *qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h);
 
-/* Asks the CPU to fetch what interning an id of hash h will read: the
- * hash slot (text = FALSE), or, once the slot is in cache, the text of
- * the id it likely finds there (text = TRUE).  A hint only: nothing
- * changes. */
-void qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text);
-
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */
 const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);
