@@ -179,6 +179,12 @@ qt_interner_seal (QtInterner *in)
   in->mask = 0;
 }
 
+gboolean
+qt_interner_sealed (const QtInterner *in)
+{
+  return in->slots == NULL;
+}
+
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {

@@ -38,6 +38,9 @@ void qt_interner_reserve (QtInterner *in, gsize more);
  * MB that the rest of the run can then use. */
 void qt_interner_seal (QtInterner *in);
 
+/* Whether qt_interner_seal was called. */
+gboolean qt_interner_sealed (const QtInterner *in);
+
 /* The hash qt_intern uses for s[0..len) (safe on any thread). */
 guint32 qt_intern_hash (const char *s, gsize len);
 
