@@ -372,10 +372,10 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
 {
   if (m->typed == NULL)
     {
-      m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+      m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLUMNS);
       m->typed_ok = g_new0 (guint8, CHUNK_RECORDS);
     }
-  G_STATIC_ASSERT (QT_TABLE_MAX_COLS <= 8); /* one bit each in typed_ok */
+  G_STATIC_ASSERT (QT_TABLE_MAX_COLUMNS <= 8); /* one bit each in typed_ok */
   gsize base = (gsize) m->n * m->stride;
   guint ok = 0;
   for (guint c = 0; c < t->n_cols; c++)
@@ -582,7 +582,7 @@ qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboole
   QtTableStream *s = g_new0 (QtTableStream, 1);
   s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n, .cur = { .fd = -1 } };
   for (guint i = 0; i < n; i++)
-    g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLS, s);
+    g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLUMNS, s);
   if (!threaded)
     return s;
   s->full = g_async_queue_new ();

@@ -19,13 +19,11 @@
 
 G_BEGIN_DECLS
 
-#define QT_TABLE_MAX_COLS QT_TABLE_MAX_COLUMNS
-
 /* One file of the data set and the columns the loader needs from it. */
 typedef struct {
   const char *file;           /* bare name, in `dir` */
   gboolean optional;          /* may be absent: then it has no records */
-  const char *const *cols;    /* required column names (at most QT_TABLE_MAX_COLS) */
+  const char *const *cols;    /* required column names (at most QT_TABLE_MAX_COLUMNS) */
   gsize n_cols;
   const QtColumnKind *kinds;  /* of each required column: the thread parses
                                * decimals and dates ahead (the loader still
