@@ -62,7 +62,7 @@ add_exception (Month *m, const QtReceipt *r, const char *code, char *message)
       g_free (message);
       return;
     }
-  QtException e = { "receipts.csv", r->line, code, message };
+  QtException e = { m->ds->source[QT_TABLE_RECEIPTS], r->line, code, message };
   g_array_append_val (m->mc->exceptions, e);
 }
 

@@ -29,15 +29,17 @@ check_plans (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, GErro
       if (!qt_plan_set_has_plan (plans, r->plan_id))
         {
           g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
-                       "reps.csv:%u:%u: rep '%s' has plan '%s', which is not in the plans directory",
-                       r->line, ds->reps_plan_column, r->rep_id, r->plan_id);
+                       "%s:%u:%u: rep '%s' has plan '%s', which is not in the plans directory",
+                       ds->source[QT_TABLE_REPS], r->line, ds->reps_plan_column, r->rep_id,
+                       r->plan_id);
           return FALSE;
         }
       if (qt_plan_set_in_force (plans, r->plan_id, qt_period_first_day (period)) == NULL)
         {
           g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED,
-                       "reps.csv:%u:%u: rep '%s' has plan '%s', which has no version in force on %s",
-                       r->line, ds->reps_plan_column, r->rep_id, r->plan_id,
+                       "%s:%u:%u: rep '%s' has plan '%s', which has no version in force on %s",
+                       ds->source[QT_TABLE_REPS], r->line, ds->reps_plan_column, r->rep_id,
+                       r->plan_id,
                        qt_date_format (qt_period_first_day (period), buf));
           return FALSE;
         }
@@ -62,27 +64,27 @@ row_exceptions (Engine *e)
   QtPeriod p = e->res->period;
   for (guint i = 0; i < ds->n_orders; i++)
     if (qt_id_row (ds->orders[i].customer_id, QT_ID_CUSTOMER) < 0)
-      add_exception (e, "orders.csv", ds->orders[i].line, "UNKNOWN_CUSTOMER",
+      add_exception (e, ds->source[QT_TABLE_ORDERS], ds->orders[i].line, "UNKNOWN_CUSTOMER",
                      g_strdup_printf ("order '%s' names unknown customer '%s'",
                                       ds->orders[i].order_id, ds->orders[i].customer_id));
   for (guint i = 0; i < ds->n_lines; i++)
     {
       const QtOrderLine *l = &ds->lines[i];
       if (l->order_row < 0)
-        add_exception (e, "order_lines.csv", l->line, "UNKNOWN_ORDER",
+        add_exception (e, ds->source[QT_TABLE_ORDER_LINES], l->line, "UNKNOWN_ORDER",
                        g_strdup_printf ("line '%s' names unknown order '%s'", l->line_no, l->order_id));
       if (qt_id_row (l->product_id, QT_ID_PRODUCT) < 0)
-        add_exception (e, "order_lines.csv", l->line, "UNKNOWN_PRODUCT",
+        add_exception (e, ds->source[QT_TABLE_ORDER_LINES], l->line, "UNKNOWN_PRODUCT",
                        g_strdup_printf ("line '%s' of order '%s' names unknown product '%s'",
                                         l->line_no, l->order_id, l->product_id));
     }
   for (guint i = 0; i < ds->n_splits; i++)
     if (ds->splits[i].order_row < 0)
-      add_exception (e, "splits.csv", ds->splits[i].line, "UNKNOWN_ORDER",
+      add_exception (e, ds->source[QT_TABLE_SPLITS], ds->splits[i].line, "UNKNOWN_ORDER",
                      g_strdup_printf ("split names unknown order '%s'", ds->splits[i].order_id));
   for (guint i = 0; i < ds->n_activities; i++)
     if (ds->activities[i].period == p && qt_index_rep (ix, ds->activities[i].rep_id) < 0)
-      add_exception (e, "activities.csv", ds->activities[i].line, "UNKNOWN_REP",
+      add_exception (e, ds->source[QT_TABLE_ACTIVITIES], ds->activities[i].line, "UNKNOWN_REP",
                      g_strdup_printf ("activity for unknown rep '%s'", ds->activities[i].rep_id));
   for (guint i = 0; i < ds->n_quotas; i++)
     {
@@ -90,7 +92,7 @@ row_exceptions (Engine *e)
       if (q->period != p)
         continue;
       if (qt_index_rep (ix, q->rep_id) < 0)
-        add_exception (e, "quotas.csv", q->line, "UNKNOWN_REP",
+        add_exception (e, ds->source[QT_TABLE_QUOTAS], q->line, "UNKNOWN_REP",
                        g_strdup_printf ("quota for unknown rep '%s'", q->rep_id));
       else if (qt_num_sgn (ds->nums, q->quota) <= 0)
         {
@@ -98,14 +100,14 @@ row_exceptions (Engine *e)
           mpq_init (v);
           qt_num_get (ds->nums, q->quota, v);
           g_autofree char *txt = qt_exact_format (v);
-          add_exception (e, "quotas.csv", q->line, "BAD_QUOTA",
+          add_exception (e, ds->source[QT_TABLE_QUOTAS], q->line, "BAD_QUOTA",
                          g_strdup_printf ("quota %s of rep '%s' is not positive; the month has no quota",
                                           txt, q->rep_id));
         }
     }
   for (guint i = 0; i < ds->n_adjustments; i++)
     if (ds->adjustments[i].period == p && qt_index_rep (ix, ds->adjustments[i].rep_id) < 0)
-      add_exception (e, "adjustments.csv", ds->adjustments[i].line, "UNKNOWN_REP",
+      add_exception (e, ds->source[QT_TABLE_ADJUSTMENTS], ds->adjustments[i].line, "UNKNOWN_REP",
                      g_strdup_printf ("adjustment '%s' for unknown rep '%s'",
                                       ds->adjustments[i].adjustment_id, ds->adjustments[i].rep_id));
 }
@@ -150,7 +152,7 @@ credit_and_quota (Engine *e, const QtMonthCredit *mc, QtRepResult *r)
     {
       char buf[8];
       const QtRep *rep = &e->ds->reps[r->rep];
-      add_exception (e, "reps.csv", rep->line, "NO_QUOTA",
+      add_exception (e, e->ds->source[QT_TABLE_REPS], rep->line, "NO_QUOTA",
                      g_strdup_printf ("rep '%s' has credits but no quota for %s", rep->rep_id,
                                       qt_period_format (e->res->period, buf)));
     }

@@ -2,10 +2,8 @@
 #include <glib.h>
 #include <locale.h>
 #include <malloc.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
 
@@ -45,31 +43,10 @@ keep_freed_memory (void)
   mallopt (M_TRIM_THRESHOLD, G_MAXINT);
 }
 
-/* Input files are mapped, not copied (loaders/table_stream.c), and each
- * 512 KB block is paged in before it is read, so a file cut short during a
- * run is usually an ordinary error (exit 2, nothing written).  A cut inside
- * the block being read, or a disk failing under a mapped file, raises
- * SIGBUS instead: say so in words a finance user can act on and stop with
- * exit 2 rather than die with "Bus error".  The run is not committed; its
- * hidden temporary directory may be left beside --out. */
-static void
-on_sigbus (int sig)
-{
-  static const char msg[] =
-    "quotient: an input file was cut short or could not be read while quotient was reading it; "
-    "nothing was committed (a hidden .NAME.tmp-* directory may be left beside --out) — run "
-    "again once nothing writes to the data set\n";
-  (void) sig;
-  ssize_t n = write (STDERR_FILENO, msg, sizeof msg - 1);
-  (void) n;
-  _exit (2);
-}
-
 int
 main (int argc, char **argv)
 {
   keep_freed_memory ();
-  signal (SIGBUS, on_sigbus);
   /* Outputs never depend on the locale: numbers are formatted by hand.  The
    * C.UTF-8 locale keeps messages byte-stable while letting --help print
    * UTF-8 (plain "C" would turn every non-ASCII character into '?'). */

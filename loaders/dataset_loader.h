@@ -1,10 +1,13 @@
 /* loaders/dataset_loader.h — reads a data set directory of CSV files
  * (SPEC §2, §12.1) into the in-memory model.
  *
- * Checks syntax, types and keys of every row of every file (history
- * included), that every manager_id names a rep and that managers form no
- * cycle.  Business problems (unknown order, rep, customer, ...) are not
- * checked here: they become exception rows in the calculation. */
+ * Each table of model/dataset_builder.h is the file NAME.csv; its records
+ * are read (loaders/table_stream.h), their fields converted to their
+ * columns' kinds and handed to the builder, which checks ids, keys and
+ * managers (every row of every file, history included).  Business problems
+ * (unknown order, rep, customer, ...) are not checked here: they become
+ * exception rows in the calculation, which names each table by its file
+ * name (QtDataset.source). */
 #pragma once
 
 #include <glib.h>
@@ -36,9 +39,10 @@ QtDataset *qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoade
 /* Whether every input file of `ds`, loaded from `dir`, is still the
  * version that was read (its stamp, see file_stamp.h): FALSE with
  * `DIR/FILE:1:1: the file changed while quotient was reading it ...`
- * (QT_ERROR_IO) for the first in name order that is not.  A run checks
- * this before it commits: its snapshot is written from the files'
- * mappings after they were hashed. */
+ * (QT_ERROR_IO) for the first in name order that is not.  (Files are read
+ * into buffers, so the run's snapshot is the bytes hashed and parsed
+ * whatever happens to the file later: a run need not call this before it
+ * commits; `quotient run` still does.) */
 gboolean qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **error);
 
 G_END_DECLS

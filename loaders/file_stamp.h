@@ -1,11 +1,9 @@
 /* loaders/file_stamp.h — telling whether an input file changed while a run
  * used it.
  *
- * Input files are mapped, not copied (loaders/table_stream.c): the run's
- * snapshot is written from the mapping after the file was hashed and
- * parsed.  A file written to meanwhile would make the snapshot differ from
- * what was computed, so each file's stamp is taken when it is opened and
- * compared when it has been read and again before the run is committed. */
+ * Input files are read a block at a time (loaders/table_stream.c): a file
+ * written to meanwhile may give a mix of two versions, so each file's
+ * stamp is taken when it is opened and compared once it has been read. */
 #pragma once
 
 #include <glib.h>

@@ -6,27 +6,25 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../model/money.h"
-#include "../model/intern.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 #include "file_stamp.h"
 
 /* ---- a source: the files read and split in place ---- */
 
-/* One table opened.  A regular file is mapped (its pages are the page
- * cache's: no copy, and no fresh memory to fault in — 30,000 page faults
- * fewer at M) and kept mapped for the input snapshot; anything else is
- * read into one buffer.  Either way it is hashed a block at a time as its
- * reader asks for bytes, and the reader splits records as soon as their
- * bytes are there: the loader starts on a file's first records while the
- * rest is still being read, and each block is hashed, checked and split
- * while it is in cache.  Its stamp, taken at open, is checked again once
- * the whole file is read (see file_stamp.h). */
+/* One table opened.  The file is read with read() into one buffer (sized
+ * to the file, kept for the input snapshot: the snapshot is the bytes that
+ * were hashed and parsed), a block at a time as its reader asks for bytes,
+ * and the reader splits records as soon as their bytes are there: the
+ * loader starts on a file's first records while the rest is still being
+ * read, and each block is hashed, checked and split while it is in cache.
+ * Its stamp, taken at open, is checked again once the whole file is read
+ * (see file_stamp.h): a file written to meanwhile may have given a mix of
+ * versions. */
 typedef struct {
   QtCsvReader *reader;    /* NULL when the file is absent */
   char *path;
@@ -34,7 +32,6 @@ typedef struct {
   char *buf;              /* page-aligned, cap bytes */
   gsize cap, avail;       /* avail < cap: room for a final NUL */
   gsize size;             /* the file's size when opened (for sizing) */
-  gsize map_len;          /* > 0: buf is the file mapped, map_len bytes */
   QtSha256 *sha;          /* of buf[0..avail) */
   QtFileStamp stamp;      /* when opened */
   gboolean regular;       /* a regular file: the stamp tells its versions apart */
@@ -73,12 +70,9 @@ open_table_clear (OpenTable *t)
     close (t->fd);
   g_clear_pointer (&t->path, g_free);
   t->fd = -1;
-  if (t->map_len > 0)
-    munmap (t->buf, t->map_len);
-  else
-    free (t->buf);
+  free (t->buf);
   t->buf = NULL;
-  t->cap = t->avail = t->size = t->map_len = 0;
+  t->cap = t->avail = t->size = 0;
   g_clear_pointer (&t->sha, qt_sha256_free);
 }
 
@@ -117,76 +111,12 @@ table_read_whole (OpenTable *t, GError **error)
          || qt_error_file_changed (t->path, error);
 }
 
-/* Maps the open regular file of t->size (> 0) bytes read-only, in a
- * reservation at least one byte longer, like the buffer's room for a final
- * NUL: a read just past the end never faults.  (What it holds there is not
- * read: the reader stops at the size.)  FALSE when it cannot be mapped. */
-static gboolean
-map_table (OpenTable *t)
-{
-  const gsize page = (gsize) sysconf (_SC_PAGESIZE);
-  const gsize len = (t->size / page + 1) * page;
-  char *base = mmap (NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED)
-    return FALSE;
-  if (mmap (base, t->size, PROT_READ, MAP_PRIVATE | MAP_FIXED, t->fd, 0) == MAP_FAILED)
-    {
-      munmap (base, len);
-      return FALSE;
-    }
-  t->buf = base;
-  t->cap = len;
-  t->map_len = len;
-  return TRUE;
-}
-
-/* Pages in buf[from..from + n) of a mapped file before anything reads it:
- * a file cut short since it was mapped then fails here (EFAULT) instead of
- * raising SIGBUS in the parser.  Kernels without MADV_POPULATE_READ
- * (before 5.14) page in as the bytes are read. */
-static gboolean
-page_in (OpenTable *t, gsize from, gsize n)
-{
-#ifdef MADV_POPULATE_READ
-  const gsize page = (gsize) sysconf (_SC_PAGESIZE);
-  const gsize start = from / page * page;
-  if (n > 0 && madvise (t->buf + start, from + n - start, MADV_POPULATE_READ) != 0
-      && errno == EFAULT)
-    return FALSE;
-#else
-  (void) t, (void) from, (void) n;
-#endif
-  return TRUE;
-}
-
-/* table_more for a mapped file: pages in, hashes and exposes the next
- * block of the mapping, or all the rest. */
-static gboolean
-mapped_more (OpenTable *t, gboolean all, GError **error)
-{
-  const gsize n = all ? t->size - t->avail : MIN (t->size - t->avail, (gsize) READ_BLOCK);
-  if (!page_in (t, t->avail, n))
-    return qt_error_file_changed (t->path, error);
-  qt_sha256_update (t->sha, t->buf + t->avail, n);
-  t->avail += n;
-  return t->avail < t->size || table_read_whole (t, error);
-}
-
 /* The reader's supplier (a QtCsvMore): one more block, or all the rest. */
 static gboolean
 table_more (gpointer data, gboolean all, const char **bytes, gsize *avail, gboolean *eof,
             GError **error)
 {
   OpenTable *t = data;
-  if (t->map_len > 0)
-    {
-      if (t->fd >= 0 && !mapped_more (t, all, error))
-        return FALSE;
-      *bytes = t->buf;
-      *avail = t->avail;
-      *eof = t->fd < 0;
-      return TRUE;
-    }
   gsize got = 0;
   while (t->fd >= 0 && (all || got < READ_BLOCK))
     {
@@ -273,8 +203,7 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
   t->regular = S_ISREG (st.st_mode);
   t->size = t->regular ? (gsize) st.st_size : 0;
   t->cap = t->size + 1;
-  if (t->size == 0 || !map_table (t))
-    t->buf = aligned_alloc_or_die (t->cap);
+  t->buf = aligned_alloc_or_die (t->cap);
   t->sha = qt_sha256_new ();
   *present = TRUE;
   t->reader = qt_csv_reader_new_stream (t->path, table_more, t);
@@ -296,35 +225,14 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
   return TRUE;
 }
 
-typedef struct {
-  char *base;
-  gsize len;
-} Mapping;
-
-static void
-mapping_free (gpointer data)
-{
-  Mapping *m = data;
-  munmap (m->base, m->len);
-  g_free (m);
-}
-
 /* The whole file of a table read to its end, into `end`: its bytes (the
- * mapping or buffer handed over), their SHA-256 and the file's stamp. */
+ * buffer handed over), their SHA-256 and the file's stamp. */
 static void
 table_finish (OpenTable *t, QtInputFile *end)
 {
   if (t->buf == NULL || t->fd >= 0)
     return;
-  if (t->map_len > 0)
-    {
-      Mapping *m = g_new (Mapping, 1);
-      *m = (Mapping) { t->buf, t->map_len };
-      end->bytes = g_bytes_new_with_free_func (t->buf, t->avail, mapping_free, m);
-      t->map_len = 0;
-    }
-  else
-    end->bytes = g_bytes_new_with_free_func (t->buf, t->avail, free, t->buf);
+  end->bytes = g_bytes_new_with_free_func (t->buf, t->avail, free, t->buf);
   t->buf = NULL;
   end->sha256 = qt_sha256_finish_hex (g_steal_pointer (&t->sha));
   end->stamp = t->stamp;
@@ -464,10 +372,10 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
 {
   if (m->typed == NULL)
     {
-      m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLS);
+      m->typed = g_new (QtTypedField, CHUNK_RECORDS * QT_TABLE_MAX_COLUMNS);
       m->typed_ok = g_new0 (guint8, CHUNK_RECORDS);
     }
-  G_STATIC_ASSERT (QT_TABLE_MAX_COLS <= 8); /* one bit each in typed_ok */
+  G_STATIC_ASSERT (QT_TABLE_MAX_COLUMNS <= 8); /* one bit each in typed_ok */
   gsize base = (gsize) m->n * m->stride;
   guint ok = 0;
   for (guint c = 0; c < t->n_cols; c++)
@@ -476,15 +384,10 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
       gsize len = rec->lens[idx[c]];
       QtTypedField *out = &m->typed[base + c];
       gboolean parsed = FALSE;
-      if (t->kinds[c] == QT_FIELD_DECIMAL)
+      if (t->kinds[c] == QT_COLUMN_DECIMAL)
         parsed = qt_num_parse_short (f, len, &out->num);
-      else if (t->kinds[c] == QT_FIELD_DATE)
+      else if (t->kinds[c] == QT_COLUMN_DATE)
         parsed = qt_date_parse (f, len, &out->day);
-      else if (t->kinds[c] == QT_FIELD_ID && len > 0)
-        {
-          out->hash = qt_intern_hash (f, len);
-          parsed = TRUE;
-        }
       ok |= (guint) parsed << c;
     }
   m->typed_ok[m->n] = (guint8) ok;
@@ -539,8 +442,6 @@ struct QtTableStream {
   char **ptrs;            /* fields of the record served */
   gsize *lens;            /* and their lengths */
   guint cap_ptrs;
-  QtRecordPrefetch prefetch;
-  gpointer prefetch_data;
   QtFileStamp opened;           /* the loader's current table's stamp at open, */
   gboolean opened_regular;      /* when it is a regular file */
   const QtTableFile *producing; /* the thread's current table, and its */
@@ -548,13 +449,6 @@ struct QtTableStream {
   gboolean producing_typed;     /* any decimal or date column */
   GPtrArray *held;              /* Msg*: chunks the thread keeps out of use */
 };
-
-void
-qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer data)
-{
-  s->prefetch = hook;
-  s->prefetch_data = data;
-}
 
 /* Record k of a chunk, its field pointers in s->ptrs. */
 static void
@@ -576,47 +470,6 @@ record_at (QtTableStream *s, const Msg *m, guint k, QtCsvRecord *rec)
   rec->nfields = n;
   rec->fields = s->ptrs;
   rec->lens = s->lens;
-}
-
-struct QtRecordAhead {
-  const QtTypedField *typed;  /* `stride` of them */
-  guint ok;                   /* bit c: typed[c] holds field c */
-  guint stride;
-};
-
-const QtTypedField *
-qt_record_ahead_typed (const QtRecordAhead *rec, guint col)
-{
-  return col < rec->stride && (rec->ok >> col & 1) ? &rec->typed[col] : NULL;
-}
-
-/* How far ahead of the record handed out the table's lookups are asked
- * for: the id table's slot (stage 0) AHEAD_SLOT records ahead, and the
- * matching id's text (stage 1, which reads that slot) AHEAD_TEXT ahead,
- * once the slot has had time to arrive. */
-#define AHEAD_SLOT 16
-#define AHEAD_TEXT 8
-
-/* Stage `stage` of record k of a chunk, when it has one. */
-static void
-prefetch_record (QtTableStream *s, const Msg *m, guint k, int stage)
-{
-  if (k >= m->n)
-    return;
-  QtRecordAhead rec = { &m->typed[(gsize) k * m->stride], m->typed_ok[k], m->stride };
-  s->prefetch (s->prefetch_data, &rec, stage);
-}
-
-/* At a chunk's start: the first records' lookups. */
-static void
-prefetch_chunk (QtTableStream *s, const Msg *m)
-{
-  if (m->typed_ok == NULL)
-    return;
-  for (guint k = 0; k < AHEAD_SLOT; k++)
-    prefetch_record (s, m, k, 0);
-  for (guint k = 0; k < AHEAD_TEXT; k++)
-    prefetch_record (s, m, k, 1);
 }
 
 /* Fills chunks with the records of one opened table; FALSE when the
@@ -709,7 +562,8 @@ produce (gpointer data)
       memcpy (s->producing_idx, open->idx, sizeof open->idx);
       s->producing_typed = FALSE;
       for (guint c = 0; c < s->producing->n_cols; c++)
-        s->producing_typed |= s->producing->kinds[c] != QT_FIELD_TEXT;
+        s->producing_typed |= s->producing->kinds[c] == QT_COLUMN_DECIMAL
+                              || s->producing->kinds[c] == QT_COLUMN_DATE;
       gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
       if (!ok || !limit_chunks (s, s->src.cur.size + next_size (&s->src)) || !produce_records (s))
@@ -728,7 +582,7 @@ qt_table_stream_new (const char *dir, const QtTableFile *tables, guint n, gboole
   QtTableStream *s = g_new0 (QtTableStream, 1);
   s->src = (Source) { .dir = dir, .tables = tables, .n_tables = n, .cur = { .fd = -1 } };
   for (guint i = 0; i < n; i++)
-    g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLS, s);
+    g_return_val_if_fail (tables[i].n_cols <= QT_TABLE_MAX_COLUMNS, s);
   if (!threaded)
     return s;
   s->full = g_async_queue_new ();
@@ -851,13 +705,6 @@ qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **error)
       s->cur = g_async_queue_pop (s->full);
       g_assert (s->cur->kind == MSG_RECORDS);
       s->cursor = 0;
-      if (s->prefetch != NULL)
-        prefetch_chunk (s, s->cur);
-    }
-  if (s->prefetch != NULL && s->cur->typed_ok != NULL)
-    {
-      prefetch_record (s, s->cur, s->cursor + AHEAD_SLOT, 0);
-      prefetch_record (s, s->cur, s->cursor + AHEAD_TEXT, 1);
     }
   record_at (s, s->cur, s->cursor++, rec);
   return TRUE;

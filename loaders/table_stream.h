@@ -12,34 +12,29 @@
 #include <glib.h>
 
 #include "../model/dataset.h"
+#include "../model/dataset_builder.h"
 #include "../model/date.h"
 #include "../model/money.h"
 #include "csv_reader.h"
 
 G_BEGIN_DECLS
 
-/* What a required column holds: the thread parses decimals and dates and
- * hashes ids ahead too (the loader still parses, and reports, what it
- * could not). */
-typedef enum { QT_FIELD_TEXT, QT_FIELD_DECIMAL, QT_FIELD_DATE, QT_FIELD_ID } QtFieldKind;
-
-#define QT_TABLE_MAX_COLS 8
-
 /* One file of the data set and the columns the loader needs from it. */
 typedef struct {
   const char *file;           /* bare name, in `dir` */
   gboolean optional;          /* may be absent: then it has no records */
-  const char *const *cols;    /* required column names (at most QT_TABLE_MAX_COLS) */
+  const char *const *cols;    /* required column names (at most QT_TABLE_MAX_COLUMNS) */
   gsize n_cols;
-  QtFieldKind kinds[QT_TABLE_MAX_COLS]; /* of each required column */
+  const QtColumnKind *kinds;  /* of each required column: the thread parses
+                               * decimals and dates ahead (the loader still
+                               * parses, and reports, what it could not) */
 } QtTableFile;
 
 /* A required field of the current record, parsed by the thread (one
  * member, by the column's kind). */
 typedef union {
-  QtNum num;     /* QT_FIELD_DECIMAL: a short decimal (qt_num_parse_short) */
-  QtDay day;     /* QT_FIELD_DATE */
-  guint32 hash;  /* QT_FIELD_ID: qt_intern_hash of a non-empty id */
+  QtNum num;     /* QT_COLUMN_DECIMAL: a short decimal (qt_num_parse_short) */
+  QtDay day;     /* QT_COLUMN_DATE */
 } QtTypedField;
 
 typedef struct QtTableStream QtTableStream;
@@ -80,23 +75,8 @@ gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
 
 /* Required column `col` of the record last returned by
  * qt_table_stream_next, as parsed by the thread; NULL when it did not (no
- * thread, a text column, or text the loader must parse and judge). */
+ * thread, not a decimal or date, or text the loader must parse and judge). */
 const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
-
-/* Called for every record a few records before qt_table_stream_next
- * returns it, with stage 0 (16 records ahead), then again with stage 1
- * (8 ahead, when what stage 0 asked for has arrived): a chance to
- * prefetch what the records will look up (threaded only).
- * typed(col) is what qt_table_stream_typed would give for that record. */
-typedef struct QtRecordAhead QtRecordAhead;
-typedef void (*QtRecordPrefetch) (gpointer data, const QtRecordAhead *rec, int stage);
-
-/* Required column `col` of a record given to a QtRecordPrefetch, as
- * parsed by the thread, or NULL. */
-const QtTypedField *qt_record_ahead_typed (const QtRecordAhead *rec, guint col);
-
-/* Sets the prefetch hook for the records from now on (NULL: none). */
-void qt_table_stream_set_prefetch (QtTableStream *s, QtRecordPrefetch hook, gpointer data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtTableStream, qt_table_stream_free)
 

@@ -2,11 +2,12 @@
  * it came from (CSV files today, PostgreSQL later).
  *
  * Every table keeps its rows in input order with the physical line of each
- * row in its source file (exceptions point there, SPEC §12.1.10).  Ids are
+ * row in its source (exceptions point there, SPEC §12.1.10: the table's
+ * `source` and the row's line).  Ids are
  * interned in the data set's QtInterner (equal ids are the same pointer, and
- * qt_id_row() gives the row an id names in each key table: loaders must
- * intern every id and set those rows, then seal the interner: nothing is
- * interned after loading); free text is copied into the same
+ * qt_id_row() gives the row an id names in each key table: the builder,
+ * model/dataset_builder.h, interns every id and sets those rows, then seals
+ * the interner: nothing is interned after loading); free text is copied into the same
  * arena; numbers are exact compact decimals (QtNum, long ones in `nums`). */
 #pragma once
 
@@ -38,10 +39,10 @@ typedef struct {
   guint line;
 } QtProduct;
 
-/* customer_row: the row of customers.csv that customer_id names, or -1 —
- * qt_id_row (customer_id, QT_ID_CUSTOMER), kept by the loader (customers.csv
- * is read first) so that grouping a million orders by customer reads them
- * in order instead of a million ids at random. */
+/* customer_row: the row of customers that customer_id names, or -1 —
+ * qt_id_row (customer_id, QT_ID_CUSTOMER), kept by the builder so that
+ * grouping a million orders by customer reads them in order instead of a
+ * million ids at random. */
 typedef struct {
   const char *order_id, *customer_id, *rep_id;
   QtDay signed_on;
@@ -50,10 +51,9 @@ typedef struct {
   gint32 customer_row;
 } QtOrder;
 
-/* order_row in the three tables below: the row of orders.csv that
- * order_id names, or -1 — qt_id_row (order_id, QT_ID_ORDER), kept by the
- * loader (orders.csv is read first) so that the calculation does not look
- * it up again at random. */
+/* order_row in the three tables below: the row of orders that order_id
+ * names, or -1 — qt_id_row (order_id, QT_ID_ORDER), kept by the builder so
+ * that the calculation does not look it up again at random. */
 typedef struct {
   const char *order_id, *line_no, *product_id;
   QtNum quantity, unit_price, unit_cost;
@@ -118,6 +118,22 @@ typedef struct {
   gboolean stamped;
 } QtInputFile;
 
+/* The tables of SPEC §2, in the order they are built (a table's rows may
+ * name ids of the tables before it). */
+typedef enum {
+  QT_TABLE_REPS,
+  QT_TABLE_CUSTOMERS,
+  QT_TABLE_PRODUCTS,
+  QT_TABLE_ORDERS,
+  QT_TABLE_ORDER_LINES,
+  QT_TABLE_SPLITS,
+  QT_TABLE_RECEIPTS,
+  QT_TABLE_ACTIVITIES,
+  QT_TABLE_QUOTAS,
+  QT_TABLE_ADJUSTMENTS,
+  QT_TABLE_COUNT
+} QtTable;
+
 typedef struct {
   QtRep *reps;               guint n_reps;
   QtCustomer *customers;     guint n_customers;
@@ -130,6 +146,10 @@ typedef struct {
   QtQuota *quotas;           guint n_quotas;
   QtAdjustment *adjustments; guint n_adjustments;
 
+  /* Where each table came from, as exceptions and messages name it with a
+   * row's line: "orders.csv" for the CSV loader (NULL for a table no
+   * loader gave, which has no rows). */
+  const char *source[QT_TABLE_COUNT];
   guint reps_plan_column;    /* 1-based field number of reps plan_id, for messages */
   GPtrArray *files;          /* QtInputFile*, sorted by name */
   QtInterner *ids;           /* owns every const char* above */

@@ -173,32 +173,16 @@ qt_interner_reserve (QtInterner *in, gsize more)
 }
 
 void
-qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text)
-{
-  gsize j = h & in->mask;
-  if (!text)
-    {
-      __builtin_prefetch (&in->slots[j]);
-      return;
-    }
-  /* The slot line is in cache now: fetch the text of the likely match. */
-  for (guint probes = 0; in->slots[j].ref != 0 && probes < 4; probes++, j = (j + 1) & in->mask)
-    if (in->slots[j].hash == h)
-      {
-        /* its length and text, and the row indexes before them (a callers
-         * reads them next: qt_id_row) */
-        const char *id = slot_id (in, in->slots[j].ref);
-        __builtin_prefetch (id - sizeof (guint32));
-        __builtin_prefetch (id - HEADER);
-        return;
-      }
-}
-
-void
 qt_interner_seal (QtInterner *in)
 {
   g_clear_pointer (&in->slots, g_free);
   in->mask = 0;
+}
+
+gboolean
+qt_interner_sealed (const QtInterner *in)
+{
+  return in->slots == NULL;
 }
 
 const char *

@@ -38,18 +38,15 @@ void qt_interner_reserve (QtInterner *in, gsize more);
  * MB that the rest of the run can then use. */
 void qt_interner_seal (QtInterner *in);
 
+/* Whether qt_interner_seal was called. */
+gboolean qt_interner_sealed (const QtInterner *in);
+
 /* The hash qt_intern uses for s[0..len) (safe on any thread). */
 guint32 qt_intern_hash (const char *s, gsize len);
 
 /* qt_intern with h = qt_intern_hash (s, len) computed already (by
  * another thread, say). */
 const char *qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h);
-
-/* Asks the CPU to fetch what interning an id of hash h will read: the
- * hash slot (text = FALSE), or, once the slot is in cache, the text of
- * the id it likely finds there (text = TRUE).  A hint only: nothing
- * changes. */
-void qt_intern_prefetch (const QtInterner *in, guint32 h, gboolean text);
 
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */

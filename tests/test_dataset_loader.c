@@ -147,11 +147,10 @@ test_line_key_early_duplicate (void **state)
                             "(first on line 25)");
 }
 
-/* receipts.csv's own key: copied while the ids ascend, checked in the id
- * table once one does not; a repeat is reported at its second line either
- * way, naming the first. */
+/* receipts.csv's own key, in ascending order or not: a repeat is reported
+ * at its second line, naming the first; unique ids load in file order. */
 static void
-test_receipt_key_ascending_then_not (void **state)
+test_receipt_key (void **state)
 {
   Fixture *f = *state;
   g_autofree char *path = g_build_filename (f->data, "receipts.csv", NULL);
@@ -189,7 +188,7 @@ test_receipt_key_ascending_then_not (void **state)
   assert_string_equal (ds2->receipts[1].receipt_id, "A1");
   assert_int_equal (qt_id_row (ds2->receipts[0].receipt_id, QT_ID_RECEIPT), 0);
   assert_int_equal (qt_id_row (ds2->receipts[2].receipt_id, QT_ID_RECEIPT), 2);
-  /* an empty id is still malformed in either mode */
+  /* an empty id is malformed */
   g_autofree char *empty = g_strconcat (head, "A1,O101,2026-01-20,1.00\n,O101,2026-01-21,2.00\n", NULL);
   qt_test_write (path, empty);
   g_autofree char *c = load_error (f);
@@ -364,7 +363,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_order_unknown_customer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_receipt_key_ascending_then_not, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_receipt_key, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manager_cycle, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manager_cycle_reported_on_cycle, setup, teardown),
     cmocka_unit_test_setup_teardown (test_deep_manager_chain, setup, teardown),

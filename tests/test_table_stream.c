@@ -1,7 +1,7 @@
-/* tests/test_table_stream.c — loaders/table_stream and file_stamp: a
- * mapped file gives the same records, bytes and SHA-256 as a read one; a
- * file written to or cut short while it is read is an error, never a
- * crash; a data set's stamps tell a changed file. */
+/* tests/test_table_stream.c — loaders/table_stream and file_stamp: a file
+ * read in several blocks gives its records, bytes and SHA-256, with and
+ * without the thread; a file written to or cut short while it is read is
+ * an error; a data set's stamps tell a changed file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +22,8 @@
 #include <glib/gstdio.h>
 
 static const char *const cols[] = { "id", "amount" };
-static const QtTableFile table = { "t.csv", FALSE, cols, 2, { QT_FIELD_ID, QT_FIELD_DECIMAL } };
+static const QtColumnKind kinds[] = { QT_COLUMN_ID, QT_COLUMN_DECIMAL };
+static const QtTableFile table = { "t.csv", FALSE, cols, 2, kinds };
 
 typedef struct {
   char *dir, *path;
@@ -90,11 +91,11 @@ read_all (QtTableStream *s, GError **error)
   return *error != NULL ? -1 : n;
 }
 
-/* A file larger than a block (read and hashed in several) is mapped: the
- * records, bytes and SHA-256 are the file's, threaded or not, and so is the
+/* A file larger than a block (read and hashed in several): the records,
+ * bytes and SHA-256 are the file's, threaded or not, and so is the
  * stamp. */
 static void
-test_mapped_file_whole (void **state)
+test_file_read_whole (void **state)
 {
   (void) state;
   Fixture *f = fixture_new (100000); /* ~1.3 MB */
@@ -122,10 +123,10 @@ test_mapped_file_whole (void **state)
   fixture_free (f);
 }
 
-/* A file that ends exactly at the end of a page: the mapping holds the
- * file's bytes and nothing after them is parsed. */
+/* A file that ends exactly at the end of a page: its last record is
+ * whole and nothing after it is parsed. */
 static void
-test_mapped_file_page_sized (void **state)
+test_file_page_sized (void **state)
 {
   (void) state;
   Fixture *f = fixture_new (0);
@@ -188,15 +189,13 @@ test_file_written_while_read (void **state)
   fixture_free (f);
 }
 
-/* The file cut short after it was opened, past the block already paged
- * in: the next block is an error, not SIGBUS.  (A cut inside a block
- * already paged in raises SIGBUS when the parser reaches it: the command
- * line stops with a message, see e2e_atomic.c.) */
+/* The file cut short after it was opened, past the first block already
+ * read: its end is an error, not a silently shorter table. */
 static void
 test_file_cut_short_while_read (void **state)
 {
   (void) state;
-  Fixture *f = fixture_new (100000); /* ~1.3 MB: the first 512 KB are paged in at open */
+  Fixture *f = fixture_new (100000); /* ~1.3 MB: the first 512 KB are read at open */
   g_autoptr (QtTableStream) s = open_stream (f, FALSE);
   assert_int_equal (truncate (f->path, 600 << 10), 0);
   g_autoptr (GError) error = NULL;
@@ -289,8 +288,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_mapped_file_whole),
-    cmocka_unit_test (test_mapped_file_page_sized),
+    cmocka_unit_test (test_file_read_whole),
+    cmocka_unit_test (test_file_page_sized),
     cmocka_unit_test (test_file_written_while_read),
     cmocka_unit_test (test_file_cut_short_while_read),
     cmocka_unit_test (test_stream_knows_file_changed),
