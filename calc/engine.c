@@ -603,18 +603,13 @@ credit_months (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, guint
 }
 
 QtRunResult *
-qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, GError **error)
+qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
+               const QtEngineOptions *options, GError **error)
 {
-  return qt_engine_run_threads (ds, plans, period, 1, error);
-}
-
-QtRunResult *
-qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
-                       guint threads, GError **error)
-{
+  const guint threads = options != NULL ? MAX (options->threads, 1u) : 1;
   if (!check_plans (ds, plans, period, error))
     return NULL;
-  g_autoptr (QtIndex) ix = qt_index_new_threads (ds, threads);
+  g_autoptr (QtIndex) ix = qt_index_new (ds, threads);
   guint n_versions;
   const QtPlanVersion *const *versions = qt_plan_set_versions (plans, &n_versions);
   for (guint i = 0; i < n_versions; i++)

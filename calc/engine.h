@@ -10,16 +10,17 @@
 
 G_BEGIN_DECLS
 
-/* Computes period P.  Fails (QT_ERROR_MALFORMED, exit 2) when a rep's
- * plan_id names no plan or no version is in force on P's first day
- * (SPEC §12.2.3): `reps.csv:LINE:COLUMN: ...`.  The result borrows `ds` and
- * `plans`, which must outlive it.  (transfer full) */
-QtRunResult *qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
-                            GError **error);
+typedef struct {
+  guint threads;  /* up to this many threads (the caller decides; the core
+                   * reads no environment); the result is the same for any */
+} QtEngineOptions;
 
-/* The same on up to `threads` threads (the caller decides; the core reads
- * no environment).  The result is identical for every thread count. */
-QtRunResult *qt_engine_run_threads (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
-                                    guint threads, GError **error);
+/* Computes period P (`options` NULL: one thread).  Fails
+ * (QT_ERROR_MALFORMED, exit 2) when a rep's plan_id names no plan or no
+ * version is in force on P's first day (SPEC §12.2.3):
+ * `reps.csv:LINE:COLUMN: ...`.  The result borrows `ds` and `plans`, which
+ * must outlive it.  (transfer full) */
+QtRunResult *qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
+                            const QtEngineOptions *options, GError **error);
 
 G_END_DECLS

@@ -221,13 +221,7 @@ index_customers_job (gpointer ix)
 }
 
 QtIndex *
-qt_index_new (const QtDataset *ds)
-{
-  return qt_index_new_threads (ds, 1);
-}
-
-QtIndex *
-qt_index_new_threads (const QtDataset *ds, guint threads)
+qt_index_new (const QtDataset *ds, guint threads)
 {
   QtIndex *ix = g_new0 (QtIndex, 1);
   ix->ds = ds;

@@ -51,10 +51,9 @@ typedef struct {
   guint *report_start, *reports;
 } QtIndex;
 
-/* (transfer full) */
-QtIndex *qt_index_new (const QtDataset *ds);
-/* The same, building independent parts on a second thread when threads > 1. */
-QtIndex *qt_index_new_threads (const QtDataset *ds, guint threads);
+/* Builds the index, the independent parts on a second thread when
+ * threads > 1 (the same index either way). (transfer full) */
+QtIndex *qt_index_new (const QtDataset *ds, guint threads);
 void qt_index_free (QtIndex *ix);
 
 /* Index of the rep / order with that (interned) id, or -1. */

@@ -83,7 +83,8 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
     return FALSE;
   qt_pipeline_phase ("plans");
   EarlyInputs early = { sink, data_dir, NULL };
-  p.ds = qt_dataset_load_dir_full (data_dir, p.threads, put_loaded, &early, error);
+  const QtLoadOptions load = { .threads = p.threads, .loaded = put_loaded, .loaded_data = &early };
+  p.ds = qt_dataset_load_dir (data_dir, &load, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
     {
@@ -99,7 +100,8 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
       qt_pipeline_clear (&p);
       return FALSE;
     }
-  p.res = qt_engine_run_threads (p.ds, p.plans, period, p.threads, &local);
+  const QtEngineOptions engine = { .threads = p.threads };
+  p.res = qt_engine_run (p.ds, p.plans, period, &engine, &local);
   if (p.res == NULL)
     {
       /* The engine names the bare file; give it the path the user typed. */

@@ -173,21 +173,11 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
 }
 
 QtDataset *
-qt_dataset_load_dir (const char *dir, GError **error)
+qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **error)
 {
-  return qt_dataset_load_dir_threads (dir, 1, error);
-}
-
-QtDataset *
-qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error)
-{
-  return qt_dataset_load_dir_full (dir, threads, NULL, NULL, error);
-}
-
-QtDataset *
-qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
-                          gpointer loaded_data, GError **error)
-{
+  const QtLoadOptions defaults = { .threads = 1 };
+  if (options == NULL)
+    options = &defaults;
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: data set directory not found", dir);
@@ -205,11 +195,11 @@ qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
   g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
   QtDataset *ds = NULL;
   {
-    g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, QT_TABLE_COUNT, threads > 1);
+    g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, QT_TABLE_COUNT, options->threads > 1);
     Loader ld = { .b = b, .stream = stream };
     guint t = 0;
     while (t < QT_TABLE_COUNT
-           && load_table (&ld, dir, (QtTable) t, names[t], loaded, loaded_data, error))
+           && load_table (&ld, dir, (QtTable) t, names[t], options->loaded, options->loaded_data, error))
       t++;
     if (t == QT_TABLE_COUNT)
       ds = qt_dataset_builder_finish (b, error);

@@ -16,25 +16,24 @@
 
 G_BEGIN_DECLS
 
-/* Loads DIR.  Errors (QT_ERROR_MALFORMED or QT_ERROR_IO) read
- * `DIR/FILE:LINE:COLUMN: message`; a missing directory or required file is
- * `PATH:1:1: ...`.  (transfer full) */
-QtDataset *qt_dataset_load_dir (const char *dir, GError **error);
-
-/* The same, with `threads` > 1 reading and splitting the files on a thread
- * of their own while the rows are built (the result is the same). */
-QtDataset *qt_dataset_load_dir_threads (const char *dir, guint threads, GError **error);
-
 /* Called as soon as one file of the data set is loaded (rows counted,
  * bytes and SHA-256 known), in the order of loading.  The callee may take
  * the file's bytes (leaving file->bytes NULL): the data set does not need
  * them. */
 typedef void (*QtFileLoaded) (QtInputFile *file, gpointer data);
 
-/* qt_dataset_load_dir_threads, telling `loaded` (if not NULL) of each file
- * loaded: the input snapshot can be written while the rest loads. */
-QtDataset *qt_dataset_load_dir_full (const char *dir, guint threads, QtFileLoaded loaded,
-                                     gpointer loaded_data, GError **error);
+typedef struct {
+  guint threads;         /* > 1: files are read and split on a thread of their
+                          * own while the rows are built (same result) */
+  QtFileLoaded loaded;   /* if not NULL, told of each file once loaded: the
+                          * input snapshot can be written while the rest loads */
+  gpointer loaded_data;
+} QtLoadOptions;
+
+/* Loads DIR (`options` NULL: one thread, no callback).  Errors
+ * (QT_ERROR_MALFORMED or QT_ERROR_IO) read `DIR/FILE:LINE:COLUMN: message`;
+ * a missing directory or required file is `PATH:1:1: ...`.  (transfer full) */
+QtDataset *qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **error);
 
 /* Whether every input file of `ds`, loaded from `dir`, is still the
  * version that was read (its stamp, see file_stamp.h): FALSE with

@@ -55,7 +55,7 @@ static char *
 load_error (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (ds);
   assert_non_null (error);
   g_autofree char *prefix = g_strconcat (f->data, "/", NULL);
@@ -68,7 +68,7 @@ test_golden_tables (void **state)
 {
   Fixture *f = *state;
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ds->n_reps, 6);
   assert_int_equal (ds->n_orders, 23);
@@ -107,7 +107,7 @@ test_order_unknown_customer (void **state)
   Fixture *f = *state;
   append (f, "orders.csv", "O901,K99,A1,2026-03-01,paid\nO902,A1,A1,2026-03-02,paid\n");
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ds->orders[ds->n_orders - 2].customer_row, -1);
   assert_int_equal (ds->orders[ds->n_orders - 1].customer_row, -1);
@@ -127,7 +127,7 @@ test_line_key_past_chain_limit (void **state)
   append (f, "order_lines.csv", s->str);
   g_string_free (s, TRUE);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ok = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ok = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ok->n_lines, 28 + 51);
 
@@ -160,7 +160,7 @@ test_receipt_key (void **state)
                                            "B1,O102,2026-01-22,3.00\n", NULL);
   qt_test_write (path, up);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ds->n_receipts, 3);
   assert_string_equal (ds->receipts[2].receipt_id, "B1");
@@ -182,7 +182,7 @@ test_receipt_key (void **state)
                                               "A2,O102,2026-01-22,3.00\n", NULL);
   qt_test_write (path, mixed);
   g_autoptr (GError) error2 = NULL;
-  g_autoptr (QtDataset) ds2 = qt_dataset_load_dir (f->data, &error2);
+  g_autoptr (QtDataset) ds2 = qt_dataset_load_dir (f->data, NULL, &error2);
   assert_null (error2);
   assert_string_equal (ds2->receipts[0].receipt_id, "A3");
   assert_string_equal (ds2->receipts[1].receipt_id, "A1");
@@ -231,7 +231,7 @@ test_deep_manager_chain (void **state)
   qt_test_write (path, s->str);
   g_string_free (s, TRUE);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ds->n_reps, 50000);
   assert_int_equal (ds->reps[49999].manager, 49998);
@@ -246,13 +246,13 @@ test_optional_files_absent (void **state)
   assert_int_equal (g_unlink (splits), 0);
   assert_int_equal (g_unlink (adjs), 0);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, NULL, &error);
   assert_null (error);
   assert_int_equal (ds->n_splits, 0);
   assert_int_equal (ds->n_adjustments, 0);
   assert_int_equal (ds->files->len, 8);
   /* The same with the reading thread (an absent file between two present). */
-  g_autoptr (QtDataset) two = qt_dataset_load_dir_threads (f->data, 2, &error);
+  g_autoptr (QtDataset) two = qt_dataset_load_dir (f->data, &(QtLoadOptions) { .threads = 2 }, &error);
   assert_null (error);
   assert_int_equal (two->n_splits, 0);
   assert_int_equal (two->n_receipts, ds->n_receipts);
@@ -265,7 +265,7 @@ static char *
 load_message (Fixture *f, guint threads)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir_threads (f->data, threads, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (f->data, &(QtLoadOptions) { .threads = threads }, &error);
   assert_true ((ds == NULL) == (error != NULL));
   return error ? g_strdup (error->message) : NULL;
 }
@@ -288,8 +288,8 @@ test_threaded_load_same_rows (void **state)
   Fixture *f = *state;
   append_many_lines (f, 20000);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) one = qt_dataset_load_dir_threads (f->data, 1, &error);
-  g_autoptr (QtDataset) two = qt_dataset_load_dir_threads (f->data, 2, &error);
+  g_autoptr (QtDataset) one = qt_dataset_load_dir (f->data, &(QtLoadOptions) { .threads = 1 }, &error);
+  g_autoptr (QtDataset) two = qt_dataset_load_dir (f->data, &(QtLoadOptions) { .threads = 2 }, &error);
   assert_null (error);
   assert_int_equal (one->n_lines, 28 + 20000);
   assert_int_equal (two->n_lines, one->n_lines);

@@ -147,7 +147,7 @@ run (Fx *fx, const char *p)
   g_autoptr (GError) error = NULL;
   if (fx->ds == NULL)
     {
-      fx->ds = qt_dataset_load_dir (fx->data, &error);
+      fx->ds = qt_dataset_load_dir (fx->data, NULL, &error);
       if (error != NULL)
         fail_msg ("data: %s", error->message);
       fx->ps = qt_plan_set_load_dir (fx->plans, &error);
@@ -157,7 +157,7 @@ run (Fx *fx, const char *p)
   QtPeriod period = 0;
   assert_true (qt_period_parse (p, strlen (p), &period));
   qt_run_result_free (fx->res);
-  fx->res = qt_engine_run (fx->ds, fx->ps, period, &error);
+  fx->res = qt_engine_run (fx->ds, fx->ps, period, NULL, &error);
   if (error != NULL)
     fail_msg ("run: %s", error->message);
   assert_non_null (fx->res);

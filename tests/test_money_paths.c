@@ -23,7 +23,7 @@ render (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, gboolean f
 {
   qt_money_set_fast_path (fast);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtRunResult) res = qt_engine_run (ds, plans, period, &error);
+  g_autoptr (QtRunResult) res = qt_engine_run (ds, plans, period, NULL, &error);
   assert_non_null (res);
   GPtrArray *files = qt_output_list_new ();
   qt_report_tables (res, files);
@@ -50,7 +50,7 @@ static void
 check_periods (const char *data, const char *plans_dir, const char *const *periods)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, NULL, &error);
   assert_non_null (ds);
   g_autoptr (QtPlanSet) plans = qt_plan_set_load_dir (plans_dir, &error);
   assert_non_null (plans);

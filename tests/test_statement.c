@@ -94,7 +94,7 @@ data_run (const char *data, const char *period_text)
   g_autoptr (GError) error = NULL;
   g_autofree char *plans = qt_test_source_path ("fixtures/golden/plans");
   Golden *g = g_new0 (Golden, 1);
-  g->ds = qt_dataset_load_dir (data, &error);
+  g->ds = qt_dataset_load_dir (data, NULL, &error);
   if (g->ds == NULL)
     fail_msg ("data: %s", error->message);
   g->plans = qt_plan_set_load_dir (plans, &error);
@@ -102,7 +102,7 @@ data_run (const char *data, const char *period_text)
     fail_msg ("plans: %s", error->message);
   QtPeriod period;
   assert_true (qt_period_parse (period_text, strlen (period_text), &period));
-  g->res = qt_engine_run (g->ds, g->plans, period, &error);
+  g->res = qt_engine_run (g->ds, g->plans, period, NULL, &error);
   if (g->res == NULL)
     fail_msg ("engine: %s", error->message);
   g->out = qt_output_list_new ();

@@ -232,7 +232,7 @@ test_dataset_inputs_unchanged (void **state)
   g_autofree char *data = NULL, *plans = NULL;
   qt_test_copy_golden (tmp, &data, &plans);
   g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, &error);
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, NULL, &error);
   assert_non_null (ds);
   assert_true (qt_dataset_inputs_unchanged (data, ds, &error));
   assert_null (error);
