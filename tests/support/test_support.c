@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "../../loaders/dataset_loader.h"
 #include "../../model/money.h"
 #include "../../reports/run_dir.h"
 
@@ -157,6 +158,47 @@ qt_test_plan_p_version (const QtPlanSet *set)
   const QtPlanVersion *v = qt_plan_set_in_force (set, "p", d);
   g_assert_nonnull (v);
   return v;
+}
+
+static const char *const dataset_headers[][2] = {
+  { "reps.csv", "rep_id,name,team_id,manager_id,plan_id\n" },
+  { "customers.csv", "customer_id,name\n" },
+  { "products.csv", "product_id,name,category\n" },
+  { "orders.csv", "order_id,customer_id,rep_id,signed_on,status\n" },
+  { "order_lines.csv", "order_id,line_no,product_id,quantity,unit_price,unit_cost\n" },
+  { "splits.csv", "order_id,rep_id,share\n" },
+  { "receipts.csv", "receipt_id,order_id,received_on,amount\n" },
+  { "activities.csv", "rep_id,period,metric,value\n" },
+  { "quotas.csv", "rep_id,period,quota\n" },
+  { "adjustments.csv", "adjustment_id,rep_id,period,amount,reason\n" },
+};
+
+QtDataset *
+qt_test_dataset (const char *dir, const char *const *rows)
+{
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (dataset_headers); i++)
+    {
+      const char *name = dataset_headers[i][0];
+      gboolean absent = FALSE;
+      GString *text = g_string_new (dataset_headers[i][1]);
+      for (guint k = 0; rows != NULL && rows[k] != NULL; k += 2)
+        if (strcmp (rows[k], name) == 0)
+          {
+            if (rows[k + 1] == NULL)
+              absent = TRUE;
+            else
+              g_string_append (text, rows[k + 1]);
+          }
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (!absent)
+        qt_test_write (path, text->str);
+      g_string_free (text, TRUE);
+    }
+  g_autoptr (GError) error = NULL;
+  QtDataset *ds = qt_dataset_load_dir (dir, NULL, &error);
+  g_assert_no_error (error);
+  return ds;
 }
 
 void

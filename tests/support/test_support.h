@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <gmp.h>
 
+#include "../../model/dataset.h"
 #include "../../rules/plan.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,14 @@ guint qt_test_count_entries (const char *dir);
 QtPlanSet *qt_test_plan_p (const char *dir, const char *commission, const char *extra);
 /* Plan "p" in force on 2026-02-01. (transfer none) */
 const QtPlanVersion *qt_test_plan_p_version (const QtPlanSet *set);
+/* Writes a data set into `dir` (created when missing): every file of
+ * SPEC §2 with its header line, then for each pair of `rows` (file name,
+ * data rows without the header; a NULL-terminated list of pairs) those
+ * rows; loads it with the CSV loader (aborts on an error).  A file named in
+ * `rows` with NULL rows is left out (splits.csv, adjustments.csv).
+ * (transfer full) */
+QtDataset *qt_test_dataset (const char *dir, const char *const *rows);
+
 /* Sets v from a decimal ("-12.5") or an exact fraction ("3001/3"). */
 void qt_test_set_q (mpq_t v, const char *text);
 
