@@ -185,7 +185,17 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
   *n_lines = 0;
   t->fd = -1;
   t->path = g_build_filename (src->dir, f->file, NULL);
-  t->fd = open (t->path, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a FIFO must not block the open; only regular files are read. */
+  t->fd = open (t->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  struct stat st;
+  if (t->fd < 0 && errno == ENOENT && lstat (t->path, &st) == 0)
+    {
+      /* Absent means no directory entry: a link to nothing is an error. */
+      g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                   "%s:1:1: cannot read file: it is a symbolic link to a file that does not exist",
+                   t->path);
+      return FALSE;
+    }
   if (t->fd < 0 && errno == ENOENT)
     {
       if (f->optional) /* an absent optional file: no records */
@@ -196,9 +206,15 @@ open_table (const Source *src, guint i, OpenTable *t, gboolean *present, guint *
     }
   if (t->fd < 0)
     return read_failed (t, errno, error);
-  struct stat st;
   if (fstat (t->fd, &st) != 0)
     return read_failed (t, errno, error);
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                   "%s:1:1: cannot read file: it is not a regular file (a directory, device or pipe)",
+                   t->path);
+      return FALSE;
+    }
   qt_file_stamp_of_stat (&st, &t->stamp);
   t->regular = S_ISREG (st.st_mode);
   t->size = t->regular ? (gsize) st.st_size : 0;

@@ -97,10 +97,13 @@ read_escaped_unichar (Scanner *s)
 }
 
 /* Scans a string starting at its quote; decodes it into `out` when given
- * (only keys need their text).  Raw control characters are not JSON. */
+ * (only keys need their text).  Raw control characters are not JSON; an
+ * escaped NUL is, but cJSON's C strings would end there and silently drop
+ * the rest ("C\u0000NY" would pay in "C"), so it is refused at `path`. */
 static gboolean
-scan_string (Scanner *s, GString *out, GError **error)
+scan_string (Scanner *s, const char *path, GString *out, GError **error)
 {
+  const QtJsonPos start = here (s);
   advance (s); /* opening quote */
   for (char c = peek (s); c != '"'; c = peek (s))
     {
@@ -125,7 +128,12 @@ scan_string (Scanner *s, GString *out, GError **error)
         case 'n': u = '\n'; break;
         case 'r': u = '\r'; break;
         case 't': u = '\t'; break;
-        case 'u': u = read_escaped_unichar (s); break;
+        case 'u':
+          u = read_escaped_unichar (s);
+          if (u == 0)
+            return fail_at (start, path, error,
+                            "a string must not hold \\u0000 (the text would be cut short there)");
+          break;
         default: u = (gunichar) e; break; /* '"', '\\', '/' */
         }
       if (out != NULL)
@@ -263,7 +271,7 @@ scan_object (Scanner *s, const char *path, gboolean record, GError **error)
         return FALSE;
       const QtJsonPos key_pos = here (s);
       g_autoptr(GString) key = g_string_new (NULL);
-      if (!scan_string (s, key, error))
+      if (!scan_string (s, path, key, error))
         return FALSE;
       g_autofree char *child = qt_json_path_member (path, key->str);
       /* SPEC §12.2.2: cJSON would keep both and find only the first. */
@@ -326,7 +334,7 @@ scan_value (Scanner *s, const char *path, gboolean record, GError **error)
     case '[':
       return scan_array (s, path, record, error);
     case '"':
-      return scan_string (s, NULL, error);
+      return scan_string (s, path, NULL, error);
     default:
       return scan_scalar (s, path, error);
     }

@@ -2,6 +2,7 @@
 #include "rules/plan.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -713,7 +714,22 @@ list_plan_files (const char *dir, GError **error)
       if (!g_str_has_suffix (name, ".json"))
         continue;
       g_autofree char *path = g_build_filename (dir, name, NULL);
+      if (!g_utf8_validate (name, -1, NULL))
+        {
+          /* Its name would go into the manifest and statements. */
+          g_autofree char *shown = g_utf8_make_valid (path, -1);
+          g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                       "%s:1:1: a plan file name must be UTF-8 (rename the file)", shown);
+          return NULL;
+        }
       GStatBuf st;
+      if (g_stat (path, &st) != 0 && errno == ENOENT && g_lstat (path, &st) == 0)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                       "%s:1:1: cannot read plan: it is a symbolic link to a file that does not exist",
+                       path);
+          return NULL;
+        }
       if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode))
         g_ptr_array_add (names, g_strdup (name));
     }

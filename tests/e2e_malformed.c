@@ -12,6 +12,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support/test_support.h"
 
@@ -23,6 +25,8 @@ typedef enum {
   EDIT_WRITE,  /* write the file with content `to` */
   EDIT_DELETE, /* remove the file or directory */
   EDIT_CRLF,   /* end every line with CR LF */
+  EDIT_SYMLINK, /* replace the file by a symbolic link to `to` */
+  EDIT_FIFO,   /* replace the file by a named pipe */
 } EditKind;
 
 typedef struct {
@@ -61,6 +65,8 @@ typedef struct {
 #define WRITE(file, text) { EDIT_WRITE, file, 0, NULL, text }
 #define DELETE(file) { EDIT_DELETE, file, 0, NULL, NULL }
 #define CRLF(file) { EDIT_CRLF, file, 0, NULL, NULL }
+#define SYMLINK(file, target) { EDIT_SYMLINK, file, 0, NULL, target }
+#define FIFO(file) { EDIT_FIFO, file, 0, NULL, NULL }
 
 #define RECEIPTS "data/receipts.csv"
 #define ORDERS "data/orders.csv"
@@ -73,6 +79,30 @@ typedef struct {
  * lines; reps.csv:2 M1, :3 A1, :6 B1, :7 B2; field-v2.json:4 effective_from,
  * :19 the third tier, :21 cap, :27 the first process item. */
 static const Case cases[] = {
+  /* Only regular files are read; absent means no directory entry at all. */
+  { "optional_file_dangling_symlink", { SYMLINK ("data/splits.csv", "nowhere.csv") }, ARGS_NORMAL,
+    MATCH_EXACT, "data/splits.csv:1:1: ",
+    "cannot read file: it is a symbolic link to a file that does not exist" },
+  { "required_file_dangling_symlink", { SYMLINK (RECEIPTS, "nowhere.csv") }, ARGS_NORMAL,
+    MATCH_EXACT, RECEIPTS ":1:1: ",
+    "cannot read file: it is a symbolic link to a file that does not exist" },
+  { "data_file_is_a_device", { SYMLINK (RECEIPTS, "/dev/zero") }, ARGS_NORMAL, MATCH_EXACT,
+    RECEIPTS ":1:1: ", "cannot read file: it is not a regular file (a directory, device or pipe)" },
+  { "data_file_is_a_fifo", { FIFO (ORDERS) }, ARGS_NORMAL, MATCH_EXACT, ORDERS ":1:1: ",
+    "cannot read file: it is not a regular file (a directory, device or pipe)" },
+  /* A plan string with an escaped NUL would be cut short by the C string
+   * cJSON gives (SPEC §12.2: refused with its JSON path). */
+  { "plan_string_with_nul", { SUBST (FIELD_V2, 5, "\"CNY\"", "\"C\\u0000NY\"") }, ARGS_NORMAL,
+    MATCH_EXACT, FIELD_V2 ":5:15: ",
+    "currency: a string must not hold \\u0000 (the text would be cut short there)" },
+  { "plan_name_not_utf8", { WRITE ("plans/bad\xff.json", "{}") }, ARGS_NORMAL, MATCH_EXACT,
+    "plans/bad\xef\xbf\xbd.json:1:1: ", "a plan file name must be UTF-8 (rename the file)" },
+  { "plan_dangling_symlink", { SYMLINK ("plans/gone.json", "nowhere.json") }, ARGS_NORMAL,
+    MATCH_EXACT, "plans/gone.json:1:1: ",
+    "cannot read plan: it is a symbolic link to a file that does not exist" },
+  { "optional_file_is_a_directory", { DELETE ("data/adjustments.csv"), WRITE ("data/adjustments.csv/x", "") },
+    ARGS_NORMAL, MATCH_EXACT, "data/adjustments.csv:1:1: ",
+    "cannot read file: it is not a regular file (a directory, device or pipe)" },
   /* SPEC §2 value syntax: decimal is -?[0-9]+(\.[0-9]+)? and nothing else. */
   { "decimal_thousands_separator", { SUBST (RECEIPTS, 4, "10000.00", "\"1,000.00\"") }, ARGS_NORMAL,
     MATCH_EXACT, RECEIPTS ":4:4: ", "amount: '1,000.00' is not a decimal number" },
@@ -270,7 +300,15 @@ apply_edit (const Fixture *f, const Edit *e)
     }
   if (e->kind == EDIT_WRITE)
     {
+      g_autofree char *parent = g_path_get_dirname (path);
+      assert_int_equal (g_mkdir_with_parents (parent, 0700), 0);
       qt_test_write (path, e->to);
+      return;
+    }
+  if (e->kind == EDIT_SYMLINK || e->kind == EDIT_FIFO)
+    {
+      (void) g_unlink (path);
+      assert_int_equal (e->kind == EDIT_SYMLINK ? symlink (e->to, path) : mkfifo (path, 0600), 0);
       return;
     }
   g_autofree char *text = qt_test_read (path);
