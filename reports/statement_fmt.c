@@ -113,37 +113,15 @@ qt_stmt_int (GString *s, gint64 v)
   put_scaled (s, v < 0, magnitude (v), 0);
 }
 
-/* n as `width` decimal digits (zero-padded). */
-static char *
-put_digits (char *w, guint n, guint width)
-{
-  for (guint k = width; k > 0; k--)
-    {
-      w[k - 1] = (char) ('0' + n % 10);
-      n /= 10;
-    }
-  return w + width;
-}
-
-/* YYYY-MM-DD without GDate (same text as qt_date_format). */
+/* YYYY-MM-DD (as qt_date_format); nothing for a day outside the data
+ * model's range, which no loaded date is (qt_date_format logs it). */
 void
 qt_stmt_day (GString *s, QtDay day)
 {
-  if (day < 1 || day > 3652059) /* outside 0001-01-01 .. 9999-12-31: the model's own check */
-    {
-      char buf[11];
-      qt_stmt_puts (s, qt_date_format (day, buf));
-      return;
-    }
-  guint y, m, d;
-  qt_day_civil (day, &y, &m, &d);
-  char buf[10];
-  char *w = put_digits (buf, y, 4);
-  *w++ = '-';
-  w = put_digits (w, m, 2);
-  *w++ = '-';
-  put_digits (w, d, 2);
-  qt_stmt_put (s, buf, sizeof buf);
+  char buf[11];
+  const char *text = qt_date_format (day, buf);
+  if (text != NULL)
+    qt_stmt_puts (s, text);
 }
 
 /* v as sign + magnitude / denominator when both fit one limb (and the
@@ -398,37 +376,7 @@ json_escape (GString *s, guchar c)
     qt_stmt_put (s, esc, sizeof esc);
 }
 
-/* Whether any of the 8 bytes in x is '"', '\\' or below 0x20 (exact
- * for the word as a whole: the classic has-zero-byte test). */
-static gboolean
-word_needs_escape (guint64 x)
-{
-  const guint64 ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const guint64 quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-  const guint64 hit = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)
-                      | ((x - ones * 0x20) & ~x);
-  return (hit & highs) != 0;
-}
-
-/* Whether text[0..n) has a byte a JSON string may not hold raw. */
-static gboolean
-needs_escape (const char *text, gsize n)
-{
-  gsize i = 0;
-  for (; i + 8 <= n; i += 8)
-    {
-      guint64 x;
-      memcpy (&x, text + i, 8);
-      if (word_needs_escape (x))
-        return TRUE;
-    }
-  for (; i < n; i++)
-    if ((guchar) text[i] < 0x20 || text[i] == '"' || text[i] == '\\')
-      return TRUE;
-  return FALSE;
-}
-
-/* The escaped body of text[0..n), byte by byte. */
+/* The escaped body of text[0..n): unescaped runs copied whole. */
 static void
 put_escaped (GString *s, const char *text, gsize n)
 {
@@ -446,16 +394,12 @@ put_escaped (GString *s, const char *text, gsize n)
   qt_stmt_put (s, run, (gsize) (end - run));
 }
 
-/* A JSON string literal; the common unescaped case is one copy. */
+/* A JSON string literal. */
 void
 qt_stmt_json_string (GString *s, const char *text)
 {
-  const gsize n = strlen (text);
   qt_stmt_putc (s, '"');
-  if (needs_escape (text, n))
-    put_escaped (s, text, n);
-  else
-    qt_stmt_put (s, text, n);
+  put_escaped (s, text, strlen (text));
   qt_stmt_putc (s, '"');
 }
 
@@ -473,66 +417,4 @@ qt_stmt_percent (GString *s, mpq_srcptr v)
   mpq_set_ui (scaled, 100, 1);
   mpq_mul (scaled, scaled, v);
   qt_stmt_fixed (s, scaled, 2);
-}
-
-/* quantity × unit_price, exact. */
-void
-qt_stmt_line_net (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
-{
-  QtDec q, p, net;
-  if (qt_dec_of_num (ln->quantity, &q) && qt_dec_of_num (ln->unit_price, &p)
-      && qt_dec_mul (q, p, &net))
-    {
-      qt_stmt_dec (s, net);
-      return;
-    }
-  g_auto (mpq_t) a;
-  g_auto (mpq_t) b;
-  mpq_inits (a, b, NULL);
-  qt_num_get (nums, ln->quantity, a);
-  qt_num_get (nums, ln->unit_price, b);
-  mpq_mul (a, a, b);
-  qt_stmt_exact (s, a);
-}
-
-/* (price − cost) / price on decimals of 64-bit integers; FALSE when they
- * do not fit. */
-static gboolean
-margin_fast (GString *s, QtNum price, QtNum cost)
-{
-  QtDec p, c, diff;
-  __int128 den;
-  if (!qt_dec_of_num (price, &p) || !qt_dec_of_num (cost, &c) || p.units <= 0
-      || !qt_dec_sub (p, c, &diff) || !qt_dec_units_at (p, diff.scale, &den)
-      || diff.units < -G_MAXINT64 || diff.units > G_MAXINT64 || den > G_MAXINT64)
-    return FALSE;
-  const guint64 mag = magnitude ((gint64) diff.units);
-  const guint64 g = qt_gcd_u64 (mag, (guint64) den);
-  return frac_exact (s, diff.units < 0, mag / g, (guint64) den / g);
-}
-
-/* (unit_price − unit_cost) / unit_price, exact. */
-void
-qt_stmt_margin_rate (GString *s, const QtNumStore *nums, const QtOrderLine *ln)
-{
-  if (margin_fast (s, ln->unit_price, ln->unit_cost))
-    return;
-  g_auto (mpq_t) rate;
-  g_auto (mpq_t) price;
-  mpq_inits (rate, price, NULL);
-  qt_num_get (nums, ln->unit_price, price);
-  qt_num_get (nums, ln->unit_cost, rate);
-  mpq_sub (rate, price, rate);
-  mpq_div (rate, rate, price); /* applied ⇒ unit_price > 0 */
-  qt_stmt_exact (s, rate);
-}
-
-/* An index entry's order net, exact. */
-void
-qt_stmt_order_net (GString *s, const QtStatementOrder *o)
-{
-  if (o->big != NULL)
-    qt_stmt_exact (s, o->big);
-  else
-    qt_stmt_dec (s, o->net);
 }
