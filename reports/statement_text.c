@@ -986,12 +986,12 @@ GString *
 qt_statement_text_of (const QtStatementModel *m)
 {
   g_return_val_if_fail (m != NULL, NULL);
-  const gsize n_credits = m->n_credits;
+  const guint n_credits = m->n_credits;
   /* Sized so that the credits table fits without growing. */
-  g_autoptr (GString) arena = g_string_sized_new (1024 + 96 * n_credits);
-  g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * (guint) n_credits);
-  g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * (guint) n_credits);
-  Doc d = { m, m->res, m->r, g_string_sized_new (6144 + 200 * n_credits),
+  g_autoptr (GString) arena = g_string_sized_new (1024 + 96 * (gsize) n_credits);
+  g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * n_credits);
+  g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * n_credits);
+  Doc d = { m, m->res, m->r, g_string_sized_new (6144 + 200 * (gsize) n_credits),
             { .arena = arena, .cells = cells, .rows = rows } };
   header (&d);
   credits_section (&d);
