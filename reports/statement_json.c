@@ -303,73 +303,22 @@ multiplier_rules_json (JsonW *w, const QtPlanVersion *v)
 
 /* ---- lookups the credits name ------------------------------------------- */
 
-/* An id with its first 8 bytes read as a big-endian number (zero past
- * its end): the numbers order ids as strcmp does as far as those bytes
- * go, so most comparisons of a sort are one integer comparison. */
-typedef struct {
-  guint64 head;
-  const char *id;
-} IdKey;
-
-static guint64
-id_head (const char *id)
-{
-  guint64 w = 0;
-  memcpy (&w, id, MIN (qt_id_len (id), sizeof w));
-  return GUINT64_FROM_BE (w);
-}
-
-/* Text order of two ids. */
+/* Text order of two ids (const char *). */
 static gint
-id_key_cmp (gconstpointer a, gconstpointer b)
+id_cmp (gconstpointer a, gconstpointer b)
 {
-  const IdKey *x = a, *y = b;
-  if (x->head != y->head)
-    return x->head < y->head ? -1 : 1;
-  return strcmp (x->id, y->id);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* ids[0..n) with repeated pointers dropped, first occurrences kept in
- * order; returns the new count (an open-addressing set of addresses). */
-static guint
-drop_repeats (const char **ids, guint n)
-{
-  guint size = 16;
-  while (size < 2 * n)
-    size *= 2;
-  g_autofree const char **seen = g_new0 (const char *, size);
-  guint m = 0;
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = (guint) (((guint64) (guintptr) ids[k] * 0x9E3779B97F4A7C15ull) >> 40) & (size - 1);
-      while (seen[i] != NULL && seen[i] != ids[k])
-        i = (i + 1) & (size - 1);
-      if (seen[i] != NULL)
-        continue;
-      seen[i] = ids[k];
-      ids[m++] = ids[k];
-    }
-  return m;
-}
-
-/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
- * Ids are interned (one pointer per id, its length stored before it), so
- * repeats go first by address, and text is compared among distinct ids
- * only. */
+/* ids[0..n) sorted by text with duplicates dropped; returns the new count. */
 static guint
 sort_unique (const char **ids, guint n)
 {
-  const guint m = drop_repeats (ids, n);
-  g_autofree IdKey *keys = g_new (IdKey, m + 1);
-  for (guint k = 0; k < m; k++)
-    keys[k] = (IdKey) { id_head (ids[k]), ids[k] };
-  qsort (keys, m, sizeof (IdKey), id_key_cmp);
+  qsort (ids, n, sizeof (const char *), id_cmp);
   guint out = 0;
-  for (guint k = 0; k < m; k++)
-    if (out == 0 || id_key_cmp (&keys[out - 1], &keys[k]) != 0)
-      keys[out++] = keys[k];
-  for (guint k = 0; k < out; k++)
-    ids[k] = keys[k].id;
+  for (guint k = 0; k < n; k++)
+    if (out == 0 || strcmp (ids[out - 1], ids[k]) != 0)
+      ids[out++] = ids[k];
   return out;
 }
 
