@@ -5,8 +5,6 @@
 
 #include <string.h>
 
-#include "../calc/amount.h"
-
 /* ---- file stem ---------------------------------------------------------- */
 
 /* Whether a stem keeps byte c as it is. */
