@@ -43,16 +43,26 @@ marginal (QtRepResult *out)
     }
 }
 
-/* W × t_k for the tier k holding the attainment (half-open intervals:
- * exactly on a bound is the higher tier, SPEC §12.6.3). */
+/* SPEC §12.6.3: the tier holding W (half-open intervals: exactly on a
+ * bound is the higher tier; W below 0 is in the first), and what W still
+ * needs to reach the next one.  Needs a quota. */
+static void
+tier_reached (QtRepResult *out)
+{
+  out->tier = 0;
+  for (guint i = 0; i < out->n_tiers; i++)
+    if (mpq_cmp (out->weighted, out->tiers[i].lower) >= 0)
+      out->tier = (gint) i;
+  out->has_next_tier = (guint) out->tier + 1 < out->n_tiers;
+  if (out->has_next_tier)
+    mpq_sub (out->next_tier_needed, out->tiers[out->tier + 1].lower, out->weighted);
+}
+
+/* W × t_k for the tier k holding the attainment. */
 static void
 retroactive (QtRepResult *out)
 {
-  guint k = 0;
-  for (guint i = 0; i < out->n_tiers; i++)
-    if (mpq_cmp (out->weighted, out->tiers[i].lower) >= 0)
-      k = i;
-  QtTierLine *t = &out->tiers[k];
+  QtTierLine *t = &out->tiers[out->tier];
   mpq_set (t->portion, out->weighted);
   mpq_mul (t->amount, t->portion, t->tier->rate);
   mpq_set (out->commission_uncapped, t->amount);
@@ -65,11 +75,14 @@ qt_commission_compute (const QtPlanVersion *plan, QtRepResult *out)
   mpq_set_ui (out->commission_uncapped, 0, 1);
   out->clawback = FALSE;
   out->capped = FALSE;
+  out->tier = -1;
+  out->has_next_tier = FALSE;
   if (!out->has_quota)
     {
       mpq_set_ui (out->commission, 0, 1);
       return;
     }
+  tier_reached (out);
   if (mpq_sgn (out->weighted) <= 0)
     {
       /* SPEC §4.5: net refunds claw back at the first tier's rate. */

@@ -124,7 +124,38 @@ classify (Month *m, const QtReceipt *r, gint o, char **message)
   return NULL;
 }
 
-/* Order net N = Σ line nets, line net = quantity × unit_price (SPEC §4.2);
+void
+qt_credit_line_net (const QtDataset *ds, const QtOrderLine *ln, QtRat *out)
+{
+  g_auto (QtRat) price = { 0 };
+  qt_rat_set_num (out, ds->nums, ln->quantity);
+  qt_rat_set_num (&price, ds->nums, ln->unit_price);
+  qt_rat_mul (out, out, &price);
+}
+
+gboolean
+qt_credit_margin_rate (const QtDataset *ds, const QtOrderLine *ln, QtRat *out)
+{
+  g_auto (QtRat) price = { 0 };
+  qt_rat_set_num (&price, ds->nums, ln->unit_price);
+  if (qt_rat_sgn (&price) == 0)
+    return FALSE;
+  qt_rat_set_num (out, ds->nums, ln->unit_cost);
+  qt_rat_sub (out, &price, out);
+  qt_rat_div (out, out, &price);
+  return TRUE;
+}
+
+gint
+qt_credit_timing_receipt (const QtDataset *ds, const gint *first_positive, guint receipt)
+{
+  const QtReceipt *r = &ds->receipts[receipt];
+  if (qt_num_sgn (ds->nums, r->amount) >= 0) /* a zero amount times itself too */
+    return (gint) receipt;
+  return first_positive[r->order_row];
+}
+
+/* Order net N = Σ line nets (SPEC §4.2);
  * keeps each line net in m->nets for the allocation. */
 static void
 order_net (Month *m, gint o)
@@ -140,10 +171,7 @@ order_net (Month *m, gint o)
   qt_rat_set_si (&m->net, 0);
   for (guint k = 0; k < n; k++)
     {
-      const QtOrderLine *l = &m->ds->lines[m->ix->order_lines[first + k]];
-      qt_rat_set_num (&m->nets[k], m->ds->nums, l->quantity);
-      qt_rat_set_num (&m->t1, m->ds->nums, l->unit_price);
-      qt_rat_mul (&m->nets[k], &m->nets[k], &m->t1);
+      qt_credit_line_net (m->ds, &m->ds->lines[m->ix->order_lines[first + k]], &m->nets[k]);
       qt_rat_add (&m->net, &m->net, &m->nets[k]);
     }
 }
@@ -342,8 +370,9 @@ allocate (Month *m, guint r_idx, guint o, QtDay collected_on)
 /* SPEC §12.4 NET_NOT_POSITIVE and REFUND_WITHOUT_PAYMENT for a receipt
  * that passed classify; also sets the day that times fast_collection. */
 static const char *
-check_amounts (Month *m, const QtReceipt *r, gint o, QtDay *collected_on, char **message)
+check_amounts (Month *m, guint receipt, gint o, QtDay *collected_on, char **message)
 {
+  const QtReceipt *r = &m->ds->receipts[receipt];
   order_net (m, o);
   if (m->ix->line_start[o] == m->ix->line_start[o + 1])
     {
@@ -356,16 +385,13 @@ check_amounts (Month *m, const QtReceipt *r, gint o, QtDay *collected_on, char *
       *message = g_strdup_printf ("order '%s' has net %s, not positive", r->order_id, txt);
       return "NET_NOT_POSITIVE";
     }
-  if (qt_rat_sgn (&m->amount) < 0)
+  const gint timing = qt_credit_timing_receipt (m->ds, m->ix->first_positive, receipt);
+  if (timing < 0)
     {
-      gint first = m->ix->first_positive[o];
-      if (first < 0)
-        {
-          *message = g_strdup_printf ("refund on order '%s' without a positive receipt", r->order_id);
-          return "REFUND_WITHOUT_PAYMENT";
-        }
-      *collected_on = m->ds->receipts[first].received_on; /* SPEC §12.5.3 */
+      *message = g_strdup_printf ("refund on order '%s' without a positive receipt", r->order_id);
+      return "REFUND_WITHOUT_PAYMENT";
     }
+  *collected_on = m->ds->receipts[timing].received_on;
   return NULL;
 }
 
@@ -383,7 +409,7 @@ credit_receipt (Month *m, guint r_idx)
   QtDay collected_on = r->received_on;
   const char *code = classify (m, r, o, &message);
   if (code == NULL)
-    code = check_amounts (m, r, o, &collected_on, &message);
+    code = check_amounts (m, r_idx, o, &collected_on, &message);
   if (code != NULL)
     {
       mc->receipts_excepted++;

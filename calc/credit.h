@@ -52,6 +52,19 @@ void qt_month_credit_merge (QtMonthCredit *into, QtMonthCredit *from);
 void qt_slice_clear (gpointer slice);
 void qt_exception_clear (gpointer exception);
 
+/* SPEC §4.2: a line's net, quantity × unit_price, into *out. */
+void qt_credit_line_net (const QtDataset *ds, const QtOrderLine *ln, QtRat *out);
+
+/* SPEC §4.3 high_margin basis: (unit_price − unit_cost) / unit_price into
+ * *out; FALSE (out untouched) when unit_price is 0. */
+gboolean qt_credit_margin_rate (const QtDataset *ds, const QtOrderLine *ln, QtRat *out);
+
+/* SPEC §12.5.3: the receipt whose date times fast_collection for receipt
+ * `receipt`: a refund is timed by its order's first positive receipt
+ * (`first_positive` per order row, -1 for none: then -1), any other
+ * receipt by itself. */
+gint qt_credit_timing_receipt (const QtDataset *ds, const gint *first_positive, guint receipt);
+
 /* The plan version in force on the first day of `period` for the plan of
  * rep `rep`, or NULL. (transfer none) */
 const QtPlanVersion *qt_credit_rep_plan (const QtIndex *ix, const QtPlanSet *plans, guint rep,

@@ -129,9 +129,11 @@ valid_quota (const QtIndex *ix, guint rep, QtPeriod period, mpq_t out)
 static void
 rep_result_init (QtRepResult *r)
 {
-  mpq_inits (r->credit, r->weighted, r->quota, r->attainment, r->commission_uncapped,
-             r->commission, r->override_base, r->override_amount, r->sprint_w, r->sprint_quota,
-             r->process, r->result, r->total, r->r_commission, r->r_override, r->r_sprint,
+  mpq_inits (r->credit, r->weighted, r->quota, r->attainment, r->next_tier_needed,
+             r->commission_uncapped, r->commission, r->override_base, r->override_amount,
+             r->sprint_w, r->sprint_quota, r->sprint_attainment, r->process, r->result, r->total,
+             r->process_score, r->result_score, r->sprint_bonus, r->score_bonus,
+             r->adjustments_sum, r->total_exact, r->r_commission, r->r_override, r->r_sprint,
              r->r_score, r->r_adjustments, r->r_total, NULL);
   for (int m = 0; m < 3; m++)
     mpq_inits (r->months[m].w, r->months[m].quota, NULL);
@@ -186,7 +188,18 @@ sprint_months (Engine *e, QtMonthCredit *const *months, QtRepResult *r)
     }
 }
 
-/* Each bonus computed and rounded on its own (SPEC §12.2.5). */
+/* SPEC §4.7, §12.7: the quarter's attainment, when P closes the quarter
+ * and its quota is positive. */
+static void
+sprint_attainment (QtRepResult *r)
+{
+  r->has_sprint_attainment = r->quarter_end && mpq_sgn (r->sprint_quota) > 0;
+  if (r->has_sprint_attainment)
+    mpq_div (r->sprint_attainment, r->sprint_w, r->sprint_quota);
+}
+
+/* Each bonus computed and rounded on its own (SPEC §12.2.5); the exact
+ * and rounded sums of each kind. */
 static void
 bonuses (QtRepResult *r)
 {
@@ -195,6 +208,7 @@ bonuses (QtRepResult *r)
   r->bonuses = g_new0 (QtBonusLine, v->n_bonuses + 1);
   g_auto (mpq_t) ratio;
   mpq_init (ratio);
+  sprint_attainment (r);
   for (guint i = 0; i < v->n_bonuses; i++)
     {
       QtBonusLine *b = &r->bonuses[i];
@@ -202,11 +216,8 @@ bonuses (QtRepResult *r)
       mpq_inits (b->exact, b->rounded, NULL);
       if (b->bonus->kind == QT_BONUS_QUARTERLY_SPRINT)
         {
-          if (r->quarter_end && mpq_sgn (r->sprint_quota) > 0)
-            {
-              mpq_div (ratio, r->sprint_w, r->sprint_quota);
-              b->paid = mpq_cmp (ratio, b->bonus->min_attainment) >= 0;
-            }
+          b->paid = r->has_sprint_attainment
+                    && mpq_cmp (r->sprint_attainment, b->bonus->min_attainment) >= 0;
           if (b->paid)
             mpq_set (b->exact, b->bonus->amount);
         }
@@ -223,13 +234,17 @@ bonuses (QtRepResult *r)
               mpq_div (b->exact, b->exact, ratio);
             }
         }
-      qt_round (b->rounded, b->exact, 2, QT_ROUND_HALF_EVEN);
-      mpq_ptr column = b->bonus->kind == QT_BONUS_QUARTERLY_SPRINT ? r->r_sprint : r->r_score;
+      qt_round (b->rounded, b->exact, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+      const gboolean sprint = b->bonus->kind == QT_BONUS_QUARTERLY_SPRINT;
+      mpq_ptr exact = sprint ? r->sprint_bonus : r->score_bonus;
+      mpq_ptr column = sprint ? r->r_sprint : r->r_score;
+      mpq_add (exact, exact, b->exact);
       mpq_add (column, column, b->rounded);
     }
 }
 
-/* SPEC §4.9, §12.10: adjustments of P, each rounded on its own. */
+/* SPEC §4.9, §12.10: adjustments of P, each rounded on its own; their
+ * exact and rounded sums. */
 static void
 adjustments (Engine *e, QtRepResult *r, GArray *rows)
 {
@@ -244,17 +259,24 @@ adjustments (Engine *e, QtRepResult *r, GArray *rows)
       mpq_init (r->adjustments_rounded[k]);
       qt_num_get (e->ds->nums, e->ds->adjustments[r->adjustments[k]].amount,
                   r->adjustments_rounded[k]);
-      qt_round (r->adjustments_rounded[k], r->adjustments_rounded[k], 2, QT_ROUND_HALF_EVEN);
+      mpq_add (r->adjustments_sum, r->adjustments_sum, r->adjustments_rounded[k]);
+      qt_round (r->adjustments_rounded[k], r->adjustments_rounded[k], QT_MONEY_DECIMALS,
+                QT_ROUND_HALF_EVEN);
       mpq_add (r->r_adjustments, r->r_adjustments, r->adjustments_rounded[k]);
     }
 }
 
-/* SPEC §6: components rounded half-even, total = their sum. */
+/* SPEC §6: components rounded half-even, total = their sum; the exact
+ * total is the sum of the exact components. */
 static void
 round_components (QtRunResult *res, QtRepResult *r)
 {
-  qt_round (r->r_commission, r->commission, 2, QT_ROUND_HALF_EVEN);
-  qt_round (r->r_override, r->override_amount, 2, QT_ROUND_HALF_EVEN);
+  mpq_add (r->total_exact, r->commission, r->override_amount);
+  mpq_add (r->total_exact, r->total_exact, r->sprint_bonus);
+  mpq_add (r->total_exact, r->total_exact, r->score_bonus);
+  mpq_add (r->total_exact, r->total_exact, r->adjustments_sum);
+  qt_round (r->r_commission, r->commission, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_round (r->r_override, r->override_amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   mpq_add (r->r_total, r->r_commission, r->r_override);
   mpq_add (r->r_total, r->r_total, r->r_sprint);
   mpq_add (r->r_total, r->r_total, r->r_score);
@@ -280,7 +302,23 @@ rank_cmp (gconstpointer a, gconstpointer b, gpointer data)
   return strcmp (rx->rep_id, ry->rep_id);
 }
 
-/* SPEC §4.8: team rank by exact total descending, ties by rep_id. */
+/* Whether data set reps a and b are in one team. */
+static gboolean
+same_team (const QtRunResult *res, guint a, guint b)
+{
+  return strcmp (res->ds->reps[a].team_id, res->ds->reps[b].team_id) == 0;
+}
+
+/* The team_size of the n reps of one team. */
+static void
+set_team_size (QtRunResult *res, const guint *team, guint n)
+{
+  for (guint k = 0; k < n; k++)
+    res->reps[team[k]].team_size = n;
+}
+
+/* SPEC §4.8: team rank by exact total descending, ties by rep_id; and
+ * each team's size. */
 static void
 rank_teams (QtRunResult *res)
 {
@@ -288,14 +326,17 @@ rank_teams (QtRunResult *res)
   for (guint i = 0; i < res->n_reps; i++)
     order[i] = i;
   g_qsort_with_data (order, (gint) res->n_reps, sizeof (guint), rank_cmp, res);
-  guint rank = 0;
+  guint first = 0; /* where the current team starts in `order` */
   for (guint i = 0; i < res->n_reps; i++)
     {
-      const QtRep *cur = &res->ds->reps[order[i]];
-      if (i == 0 || strcmp (res->ds->reps[order[i - 1]].team_id, cur->team_id) != 0)
-        rank = 0;
-      res->reps[order[i]].team_rank = ++rank;
+      if (i > 0 && !same_team (res, order[i - 1], order[i]))
+        {
+          set_team_size (res, order + first, i - first);
+          first = i;
+        }
+      res->reps[order[i]].team_rank = i - first + 1;
     }
+  set_team_size (res, order + first, res->n_reps - first);
 }
 
 /* Two slices of one receipt: by line_no, then rep_id (bytewise). */
@@ -636,6 +677,7 @@ qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
   if (sorter != NULL)
     g_thread_join (sorter);
   res->slices = sort.slices;
+  res->first_positive = g_steal_pointer (&ix->first_positive);
   for (int m = 0; m < 3; m++)
     qt_month_credit_free (months[m]);
   return g_steal_pointer (&res);
@@ -644,9 +686,11 @@ qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
 static void
 rep_result_clear (QtRepResult *r)
 {
-  mpq_clears (r->credit, r->weighted, r->quota, r->attainment, r->commission_uncapped,
-              r->commission, r->override_base, r->override_amount, r->sprint_w, r->sprint_quota,
-              r->process, r->result, r->total, r->r_commission, r->r_override, r->r_sprint,
+  mpq_clears (r->credit, r->weighted, r->quota, r->attainment, r->next_tier_needed,
+              r->commission_uncapped, r->commission, r->override_base, r->override_amount,
+              r->sprint_w, r->sprint_quota, r->sprint_attainment, r->process, r->result, r->total,
+              r->process_score, r->result_score, r->sprint_bonus, r->score_bonus,
+              r->adjustments_sum, r->total_exact, r->r_commission, r->r_override, r->r_sprint,
               r->r_score, r->r_adjustments, r->r_total, NULL);
   for (int m = 0; m < 3; m++)
     mpq_clears (r->months[m].w, r->months[m].quota, NULL);
@@ -679,6 +723,7 @@ qt_run_result_free (QtRunResult *res)
     g_array_unref (res->slices);
   g_array_unref (res->exceptions);
   g_ptr_array_unref (res->plans_used);
+  g_free (res->first_positive);
   mpq_clears (res->amount_in_period, res->amount_credited, res->amount_excepted,
               res->sum_components, res->sum_totals, NULL);
   g_free (res);

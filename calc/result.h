@@ -72,6 +72,10 @@ typedef struct {
   gboolean no_quota;                /* credits but no valid quota: NO_QUOTA */
 
   QtTierLine *tiers; guint n_tiers;
+  gint tier;                        /* SPEC §12.6.3: the tier W reaches (half-open
+                                     * bounds), -1 without quota */
+  gboolean has_next_tier;           /* a tier above `tier` exists (and a quota) */
+  mpq_t next_tier_needed;           /* tiers[tier + 1].lower − W, when has_next_tier */
   gboolean clawback, capped;
   mpq_t commission_uncapped, commission;  /* exact; commission is capped */
 
@@ -81,15 +85,22 @@ typedef struct {
   gboolean quarter_end;             /* P closes its quarter */
   QtSprintMonth months[3];
   mpq_t sprint_w, sprint_quota;
+  gboolean has_sprint_attainment;   /* quarter_end and sprint_quota > 0 */
+  mpq_t sprint_attainment;          /* sprint_w / sprint_quota (SPEC §4.7) */
 
   QtScoreLine *score_lines; guint n_score_lines;
   mpq_t process, result, total;     /* weighted sums (fractions), total ×100 */
-  guint team_rank;
+  mpq_t process_score, result_score; /* process and result ×100, as scores.csv shows them */
+  guint team_rank, team_size;       /* team_size: reps in the rep's team */
 
   QtBonusLine *bonuses; guint n_bonuses;  /* every bonus of the plan */
   guint *adjustments; guint n_adjustments; /* rows of P, in file order */
   mpq_t *adjustments_rounded;
 
+  /* SPEC §6: the exact components beside commission and override_amount:
+   * Σ exact of the bonuses of each kind and of the adjustments, and their
+   * exact total. */
+  mpq_t sprint_bonus, score_bonus, adjustments_sum, total_exact;
   /* SPEC §6: each component rounded half-even; total = their sum. */
   mpq_t r_commission, r_override, r_sprint, r_score, r_adjustments, r_total;
 } QtRepResult;
@@ -103,6 +114,10 @@ typedef struct {
   GArray *slices;                   /* QtSlice, sorted (receipt_id, line_no, rep_id) */
   GArray *exceptions;               /* QtException, sorted (file, line, code, message) */
   GPtrArray *plans_used;            /* const QtPlanVersion*, sorted (plan, version) */
+  /* SPEC §12.5.3: per order row, its earliest positive receipt (by
+   * received_on, then receipt_id), -1 when none: the calc index's table,
+   * kept for the statements' fast_collection basis. */
+  gint *first_positive;
 
   /* SPEC §7 control totals. */
   guint receipts_in_period, receipts_credited, receipts_excepted;

@@ -52,6 +52,8 @@ qt_score_compute (const QtPlanVersion *plan, const QtNumStore *nums,
   mpq_set_ui (out->process, 0, 1);
   mpq_set_ui (out->result, 0, 1);
   mpq_set_ui (out->total, 0, 1);
+  mpq_set_ui (out->process_score, 0, 1);
+  mpq_set_ui (out->result_score, 0, 1);
   out->n_score_lines = 0;
   if (!plan->has_score)
     return;
@@ -75,4 +77,7 @@ qt_score_compute (const QtPlanVersion *plan, const QtNumStore *nums,
   mpq_add (out->total, out->total, part);
   mpq_set_ui (part, 100, 1);
   mpq_mul (out->total, out->total, part);
+  /* SPEC §5 scores.csv: process and result as fractions × 100 */
+  mpq_mul (out->process_score, out->process, part);
+  mpq_mul (out->result_score, out->result, part);
 }

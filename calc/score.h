@@ -9,9 +9,10 @@
 
 G_BEGIN_DECLS
 
-/* Fills out->score_lines, process, result and total from the rep's
- * activity rows of P (`acts`, any order) and out->attainment.  A plan
- * without a score section gives no lines and totals of 0. */
+/* Fills out->score_lines, process, result, total, process_score and
+ * result_score from the rep's activity rows of P (`acts`, any order) and
+ * out->attainment.  A plan without a score section gives no lines and
+ * totals of 0. */
 void qt_score_compute (const QtPlanVersion *plan, const QtNumStore *nums,
                        const QtActivity *const *acts, guint n_acts, QtRepResult *out);
 

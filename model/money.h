@@ -22,8 +22,10 @@
 
 G_BEGIN_DECLS
 
-/* Payable amounts are rounded to cents (SPEC §6). */
+/* SPEC §6: payable amounts are rounded half-even to cents. */
 #define QT_MONEY_DECIMALS 2
+/* SPEC §5: scores.csv (and the statements) show scores to 2 decimals. */
+#define QT_SCORE_DECIMALS 2
 
 typedef enum {
   QT_ROUND_HALF_EVEN, /* banker's rounding: SPEC §6 for every payable amount */

@@ -10,8 +10,4 @@ G_BEGIN_DECLS
 /* Indexes of res->reps sorted by rep_id bytewise. (transfer full) */
 guint *qt_rep_order (const QtRunResult *res);
 
-/* Applied multiplier ids joined by '+' (SPEC §5 order), "" for none.
- * (transfer none: a constant) */
-const char *qt_report_multipliers (guint mask);
-
 G_END_DECLS

@@ -35,6 +35,7 @@
 #include <gmp.h>
 
 #include "../calc/result.h"
+#include "../calc/statement_model.h"
 #include "output.h"
 
 G_BEGIN_DECLS
@@ -62,20 +63,10 @@ guint qt_statement_threads (void);
  * of an id that is not valid UTF-8 are escaped too.  (transfer full) */
 char *qt_statement_file_stem (const char *rep_id);
 
-/* What the renderings look up, built once per run from what its slices
- * need (reports/statement_internal.h).  Read-only once built, so any number
- * of threads may render from one index. */
-typedef struct QtStatementIndex QtStatementIndex;
-
-/* (transfer full) */
-QtStatementIndex *qt_statement_index_new (const QtRunResult *res);
-void qt_statement_index_free (QtStatementIndex *ix);
-
 /* The statement of res->reps[rep] as JSON text (with a final newline) or as
- * text for a person.  (transfer full) */
+ * text for a person, from the run's statement index (calc/statement_model.h:
+ * reports only format the model it builds).  (transfer full) */
 GString *qt_statement_json (const QtStatementIndex *ix, guint rep);
 GString *qt_statement_text (const QtStatementIndex *ix, guint rep);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtStatementIndex, qt_statement_index_free)
 
 G_END_DECLS

@@ -152,7 +152,7 @@ jw_exact_or_null (JsonW *w, const char *key, gboolean has, mpq_srcptr v)
     jw_null (w, key);
 }
 
-/* A 2-decimal half-even figure. */
+/* A figure shown to the cent (QT_MONEY_DECIMALS). */
 static void
 jw_fixed (JsonW *w, const char *key, mpq_srcptr v)
 {
@@ -172,7 +172,8 @@ jw_day (JsonW *w, const char *key, QtDay day)
   qt_stmt_putc (w->s, '"');
 }
 
-/* SPEC §6: a payable amount's members, exact and rounded half-even. */
+/* SPEC §6: a payable amount's members, exact and rounded half-even (as
+ * calc rounded it). */
 static void
 jw_payable (JsonW *w, mpq_srcptr exact, mpq_srcptr rounded)
 {
@@ -226,7 +227,7 @@ put_num_member (GString *s, const char *key_fragment, gsize len, const QtNumStor
   qt_stmt_putc (s, '"');
 }
 
-/* Like put_exact_member, for a slice's value. */
+/* Like put_exact_member, for a fraction of the model. */
 static void
 put_frac_member (GString *s, const char *key_fragment, gsize len, const QtRat *f)
 {
@@ -244,16 +245,14 @@ put_frac_member (GString *s, const char *key_fragment, gsize len, const QtRat *f
 
 /* Who the statement is for. */
 static void
-rep_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+rep_json (JsonW *w, const QtStatementModel *m)
 {
-  const QtDataset *ds = ix->res->ds;
-  const QtRep *rep = &ds->reps[r->rep];
   jw_open (w, "rep", '{', TRUE);
-  jw_str (w, "rep_id", rep->rep_id);
-  jw_str (w, "name", rep->name);
-  jw_str (w, "team_id", rep->team_id);
-  jw_str_or_null (w, "manager_id", rep->manager_id);
-  jw_str_or_null (w, "manager_name", rep->manager >= 0 ? ds->reps[rep->manager].name : NULL);
+  jw_str (w, "rep_id", m->rep->rep_id);
+  jw_str (w, "name", m->rep->name);
+  jw_str (w, "team_id", m->rep->team_id);
+  jw_str_or_null (w, "manager_id", m->rep->manager_id);
+  jw_str_or_null (w, "manager_name", m->manager != NULL ? m->manager->name : NULL);
   jw_close (w, '}');
 }
 
@@ -287,8 +286,8 @@ multiplier_rules_json (JsonW *w, const QtPlanVersion *v)
       if (!m->present)
         continue;
       char rule[64];
-      g_snprintf (rule, sizeof rule, "credit.multipliers[%s]", qt_statement_mult_ids[k]);
-      jw_open (w, qt_statement_mult_ids[k], '{', TRUE);
+      g_snprintf (rule, sizeof rule, "credit.multipliers[%s]", qt_mult_id (k));
+      jw_open (w, qt_mult_id (k), '{', TRUE);
       jw_exact (w, "factor", m->factor);
       jw_rule (w, rule, v);
       if (k == QT_MULT_NEW_CUSTOMER)
@@ -304,81 +303,22 @@ multiplier_rules_json (JsonW *w, const QtPlanVersion *v)
 
 /* ---- lookups the credits name ------------------------------------------- */
 
-/* The rep's credits and the data set, for the credit sections. */
-typedef struct {
-  const QtStatementIndex *ix;
-  const QtDataset *ds;
-  const QtStatementCredit *cr;
-  guint n;
-} Credits;
-
-/* An id with its first 8 bytes read as a big-endian number (zero past
- * its end): the numbers order ids as strcmp does as far as those bytes
- * go, so most comparisons of a sort are one integer comparison. */
-typedef struct {
-  guint64 head;
-  const char *id;
-} IdKey;
-
-static guint64
-id_head (const char *id)
-{
-  guint64 w = 0;
-  memcpy (&w, id, MIN (qt_id_len (id), sizeof w));
-  return GUINT64_FROM_BE (w);
-}
-
-/* Text order of two ids. */
+/* Text order of two ids (const char *). */
 static gint
-id_key_cmp (gconstpointer a, gconstpointer b)
+id_cmp (gconstpointer a, gconstpointer b)
 {
-  const IdKey *x = a, *y = b;
-  if (x->head != y->head)
-    return x->head < y->head ? -1 : 1;
-  return strcmp (x->id, y->id);
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* ids[0..n) with repeated pointers dropped, first occurrences kept in
- * order; returns the new count (an open-addressing set of addresses). */
-static guint
-drop_repeats (const char **ids, guint n)
-{
-  guint size = 16;
-  while (size < 2 * n)
-    size *= 2;
-  g_autofree const char **seen = g_new0 (const char *, size);
-  guint m = 0;
-  for (guint k = 0; k < n; k++)
-    {
-      guint i = (guint) (((guint64) (guintptr) ids[k] * 0x9E3779B97F4A7C15ull) >> 40) & (size - 1);
-      while (seen[i] != NULL && seen[i] != ids[k])
-        i = (i + 1) & (size - 1);
-      if (seen[i] != NULL)
-        continue;
-      seen[i] = ids[k];
-      ids[m++] = ids[k];
-    }
-  return m;
-}
-
-/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
- * Ids are interned (one pointer per id, its length stored before it), so
- * repeats go first by address, and text is compared among distinct ids
- * only. */
+/* ids[0..n) sorted by text with duplicates dropped; returns the new count. */
 static guint
 sort_unique (const char **ids, guint n)
 {
-  const guint m = drop_repeats (ids, n);
-  g_autofree IdKey *keys = g_new (IdKey, m + 1);
-  for (guint k = 0; k < m; k++)
-    keys[k] = (IdKey) { id_head (ids[k]), ids[k] };
-  qsort (keys, m, sizeof (IdKey), id_key_cmp);
+  qsort (ids, n, sizeof (const char *), id_cmp);
   guint out = 0;
-  for (guint k = 0; k < m; k++)
-    if (out == 0 || id_key_cmp (&keys[out - 1], &keys[k]) != 0)
-      keys[out++] = keys[k];
-  for (guint k = 0; k < out; k++)
-    ids[k] = keys[k].id;
+  for (guint k = 0; k < n; k++)
+    if (out == 0 || strcmp (ids[out - 1], ids[k]) != 0)
+      ids[out++] = ids[k];
   return out;
 }
 
@@ -403,19 +343,19 @@ put_string_or_null (GString *s, const char *text)
 
 /* Receipts: the credits are sorted by receipt_id already. */
 static void
-receipts_json (JsonW *w, const Credits *c)
+receipts_json (JsonW *w, const QtStatementModel *m)
 {
   GString *s = w->s;
   jw_open (w, "receipts", '{', FALSE);
-  for (guint k = 0; k < c->n; k++)
+  for (guint k = 0; k < m->n_credits; k++)
     {
-      const QtReceipt *rc = c->cr[k].rc;
-      if (k > 0 && rc == c->cr[k - 1].rc)
+      const QtReceipt *rc = m->credits[k].receipt;
+      if (k > 0 && rc == m->credits[k - 1].receipt)
         continue;
       entry_open (w, rc->receipt_id);
       PUT_LITERAL (s, "\"received_on\":\"");
       qt_stmt_day (s, rc->received_on);
-      NUM_MEMBER (s, "\",\"receipt_amount\":\"", c->ds->nums, rc->amount);
+      NUM_MEMBER (s, "\",\"receipt_amount\":\"", m->res->ds->nums, rc->amount);
       qt_stmt_putc (s, '}');
     }
   jw_close (w, '}');
@@ -423,16 +363,16 @@ receipts_json (JsonW *w, const Credits *c)
 
 /* Orders: each once, sorted by order_id. */
 static void
-orders_json (JsonW *w, const Credits *c, const char **ids)
+orders_json (JsonW *w, const QtStatementModel *m, const char **ids)
 {
   GString *s = w->s;
-  for (guint k = 0; k < c->n; k++)
-    ids[k] = c->cr[k].ord->order_id;
-  const guint n = sort_unique (ids, c->n);
+  for (guint k = 0; k < m->n_credits; k++)
+    ids[k] = m->credits[k].order->order_id;
+  const guint n = sort_unique (ids, m->n_credits);
   jw_open (w, "orders", '{', FALSE);
   for (guint k = 0; k < n; k++)
     {
-      const QtOrder *ord = &c->ds->orders[qt_id_row (ids[k], QT_ID_ORDER)];
+      const QtOrder *ord = &m->res->ds->orders[qt_id_row (ids[k], QT_ID_ORDER)];
       entry_open (w, ord->order_id);
       PUT_LITERAL (s, "\"signed_on\":\"");
       qt_stmt_day (s, ord->signed_on);
@@ -445,18 +385,18 @@ orders_json (JsonW *w, const Credits *c, const char **ids)
 
 /* Customers: each once, sorted by customer_id. */
 static void
-customers_json (JsonW *w, const Credits *c, const char **ids)
+customers_json (JsonW *w, const QtStatementModel *m, const char **ids)
 {
-  for (guint k = 0; k < c->n; k++)
-    ids[k] = c->cr[k].ord->customer_id;
-  const guint n = sort_unique (ids, c->n);
+  for (guint k = 0; k < m->n_credits; k++)
+    ids[k] = m->credits[k].order->customer_id;
+  const guint n = sort_unique (ids, m->n_credits);
   jw_open (w, "customers", '{', FALSE);
   for (guint k = 0; k < n; k++)
     {
       const gint row = qt_id_row (ids[k], QT_ID_CUSTOMER);
       entry_open (w, ids[k]);
       PUT_LITERAL (w->s, "\"name\":");
-      put_string_or_null (w->s, row >= 0 ? c->ds->customers[row].name : NULL);
+      put_string_or_null (w->s, row >= 0 ? m->res->ds->customers[row].name : NULL);
       qt_stmt_putc (w->s, '}');
     }
   jw_close (w, '}');
@@ -464,16 +404,16 @@ customers_json (JsonW *w, const Credits *c, const char **ids)
 
 /* Products: each once, sorted by product_id. */
 static void
-products_json (JsonW *w, const Credits *c, const char **ids)
+products_json (JsonW *w, const QtStatementModel *m, const char **ids)
 {
-  for (guint k = 0; k < c->n; k++)
-    ids[k] = c->cr[k].ln->product_id;
-  const guint n = sort_unique (ids, c->n);
+  for (guint k = 0; k < m->n_credits; k++)
+    ids[k] = m->credits[k].line->product_id;
+  const guint n = sort_unique (ids, m->n_credits);
   jw_open (w, "products", '{', FALSE);
   for (guint k = 0; k < n; k++)
     {
       const gint row = qt_id_row (ids[k], QT_ID_PRODUCT);
-      const QtProduct *pr = row >= 0 ? &c->ds->products[row] : NULL;
+      const QtProduct *pr = row >= 0 ? &m->res->ds->products[row] : NULL;
       entry_open (w, ids[k]);
       PUT_LITERAL (w->s, "\"name\":");
       put_string_or_null (w->s, pr ? pr->name : NULL);
@@ -499,37 +439,34 @@ static void
 slice_source (GString *s, const QtNumStore *nums, const QtStatementCredit *cr)
 {
   qt_stmt_putc (s, '[');
-  qt_stmt_json_string (s, cr->rc->receipt_id);
+  qt_stmt_json_string (s, cr->receipt->receipt_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->ord->order_id);
+  qt_stmt_json_string (s, cr->order->order_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->ord->customer_id);
+  qt_stmt_json_string (s, cr->order->customer_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->ln->product_id);
+  qt_stmt_json_string (s, cr->line->product_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->ln->line_no);
-  NUM_MEMBER (s, ",\"", nums, cr->ln->quantity);
-  NUM_MEMBER (s, ",\"", nums, cr->ln->unit_price);
-  NUM_MEMBER (s, ",\"", nums, cr->ln->unit_cost);
-  PUT_LITERAL (s, ",\"");
-  qt_stmt_line_net (s, nums, cr->ln);
-  PUT_LITERAL (s, "\",\"");
-  qt_stmt_order_net (s, cr->order);
-  qt_stmt_putc (s, '"');
+  qt_stmt_json_string (s, cr->line->line_no);
+  NUM_MEMBER (s, ",\"", nums, cr->line->quantity);
+  NUM_MEMBER (s, ",\"", nums, cr->line->unit_price);
+  NUM_MEMBER (s, ",\"", nums, cr->line->unit_cost);
+  FRAC_MEMBER (s, ",\"", &cr->line_net);
+  FRAC_MEMBER (s, ",\"", cr->order_net);
 }
 
 /* [applied ids] and the basis: {its facts} when any applied, else null. */
 static void
-slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
+slice_multipliers (GString *s, const QtStatementCredit *cr)
 {
-  const guint mask = cr->sl->mult_mask;
+  const guint mask = cr->slice->mult_mask;
   PUT_LITERAL (s, ",[");
   for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
     if (mask & (1u << k))
       {
         if (n++ > 0)
           qt_stmt_putc (s, ',');
-        qt_stmt_json_string (s, qt_statement_mult_ids[k]);
+        qt_stmt_json_string (s, qt_mult_id (k));
       }
   qt_stmt_putc (s, ']');
   if ((mask & (1u << QT_MULT_HIGH_MARGIN | 1u << QT_MULT_FAST_COLLECTION)) == 0)
@@ -540,19 +477,21 @@ slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
   PUT_LITERAL (s, ",{");
   if (mask & (1u << QT_MULT_HIGH_MARGIN))
     {
-      PUT_LITERAL (s, "\"margin_rate\":\"");
-      qt_stmt_margin_rate (s, c->ds->nums, cr->ln);
-      qt_stmt_putc (s, '"');
+      /* applied only to a line priced above 0 (SPEC §12.5.2) */
+      PUT_LITERAL (s, "\"margin_rate\":");
+      if (cr->has_margin_rate)
+        FRAC_MEMBER (s, "\"", &cr->margin_rate);
+      else
+        PUT_LITERAL (s, "null");
       if (mask & (1u << QT_MULT_FAST_COLLECTION))
         qt_stmt_putc (s, ',');
     }
   if (mask & (1u << QT_MULT_FAST_COLLECTION))
     {
-      const QtReceipt *by = qt_statement_timed_by (c->ix, cr->sl);
       PUT_LITERAL (s, "\"timed_by_receipt\":");
-      qt_stmt_json_string (s, by->receipt_id);
+      qt_stmt_json_string (s, cr->timed_by->receipt_id);
       PUT_LITERAL (s, ",\"days_after_signing\":");
-      qt_append_int (s, by->received_on - cr->ord->signed_on);
+      qt_append_int (s, cr->days_after_signing);
     }
   qt_stmt_putc (s, '}');
 }
@@ -560,15 +499,15 @@ slice_multipliers (GString *s, const Credits *c, const QtStatementCredit *cr)
 /* SPEC §4.2–4.3: slice = receipt × line_net / order_net × share, × weight;
  * one line of the credits array, members as in credit_columns. */
 static void
-slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
+slice_json (JsonW *w, const QtNumStore *nums, const QtStatementCredit *cr)
 {
   GString *s = w->s;
-  const QtSlice *sl = cr->sl;
+  const QtSlice *sl = cr->slice;
   jw_sep (w);
-  slice_source (s, c->ds->nums, cr);
-  NUM_MEMBER (s, ",\"", c->ds->nums, sl->share);
+  slice_source (s, nums, cr);
+  NUM_MEMBER (s, ",\"", nums, sl->share);
   FRAC_MEMBER (s, ",\"", &sl->amount);
-  slice_multipliers (s, c, cr);
+  slice_multipliers (s, cr);
   EXACT_MEMBER (s, ",\"", sl->weight);
   FRAC_MEMBER (s, ",\"", &sl->weighted);
   qt_stmt_putc (s, ']');
@@ -576,19 +515,17 @@ slice_json (JsonW *w, const Credits *c, const QtStatementCredit *cr)
 
 /* The lookups, the column names, then one line per credit. */
 static void
-credits_json (JsonW *w, const Credits *credits)
+credits_json (JsonW *w, const QtStatementModel *m)
 {
-  const Credits c = *credits;
-  const QtStatementCredit *cr = c.cr;
-  g_autofree const char **ids = g_new (const char *, c.n + 1);
-  receipts_json (w, &c);
-  orders_json (w, &c, ids);
-  customers_json (w, &c, ids);
-  products_json (w, &c, ids);
+  g_autofree const char **ids = g_new (const char *, m->n_credits + 1);
+  receipts_json (w, m);
+  orders_json (w, m, ids);
+  customers_json (w, m, ids);
+  products_json (w, m, ids);
   jw_raw_member (w, "credit_columns", credit_columns);
   jw_open (w, "credits", '[', FALSE);
-  for (guint k = 0; k < c.n; k++)
-    slice_json (w, &c, &cr[k]);
+  for (guint k = 0; k < m->n_credits; k++)
+    slice_json (w, m->res->ds->nums, &m->credits[k]);
   jw_close (w, ']');
 }
 
@@ -596,8 +533,9 @@ credits_json (JsonW *w, const Credits *credits)
 
 /* SPEC §4.4: C, W, quota, attainment. */
 static void
-credit_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+credit_json (JsonW *w, const QtStatementModel *m)
 {
+  const QtRepResult *r = m->r;
   jw_open (w, "credit", '{', FALSE);
   jw_exact (w, "credit", r->credit);
   jw_exact (w, "weighted", r->weighted);
@@ -609,7 +547,7 @@ credit_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
   qt_append_percent (w->s, r->attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (w->s, '"');
   jw_bool (w, "no_quota", r->no_quota);
-  g_autofree char *note = qt_statement_no_quota_note (ix, r);
+  g_autofree char *note = qt_statement_no_quota_note (m);
   jw_str_or_null (w, "explanation", note);
   jw_close (w, '}');
 }
@@ -637,14 +575,12 @@ tier_json (JsonW *w, const QtRepResult *r, guint i)
 static void
 next_tier_json (JsonW *w, const QtRepResult *r)
 {
-  g_auto (mpq_t) needed;
-  mpq_init (needed);
-  guint k;
-  if (!qt_statement_next_tier (r, needed, &k))
+  if (!r->has_next_tier)
     {
       jw_null (w, "next_tier");
       return;
     }
+  const guint k = (guint) r->tier + 1;
   char rule[48];
   g_snprintf (rule, sizeof rule, "commission.tiers[%u]", k);
   jw_open (w, "next_tier", '{', TRUE);
@@ -652,14 +588,15 @@ next_tier_json (JsonW *w, const QtRepResult *r)
   jw_exact (w, "from", r->tiers[k].tier->from);
   jw_exact (w, "rate", r->tiers[k].tier->rate);
   jw_exact (w, "lower", r->tiers[k].lower);
-  jw_exact (w, "weighted_needed", needed);
+  jw_exact (w, "weighted_needed", r->next_tier_needed);
   jw_close (w, '}');
 }
 
 /* SPEC §4.5, §12.6.3. */
 static void
-commission_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+commission_json (JsonW *w, const QtStatementModel *m)
 {
+  const QtRepResult *r = m->r;
   const QtPlanVersion *v = r->plan;
   jw_open (w, "commission", '{', FALSE);
   jw_rule (w, "commission", v);
@@ -668,9 +605,8 @@ commission_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
   for (guint i = 0; i < r->n_tiers; i++)
     tier_json (w, r, i);
   jw_close (w, ']');
-  const gint cur = qt_statement_current_tier (r);
-  if (cur >= 0)
-    jw_int (w, "current_tier", cur);
+  if (r->tier >= 0)
+    jw_int (w, "current_tier", r->tier);
   else
     jw_null (w, "current_tier");
   next_tier_json (w, r);
@@ -679,24 +615,24 @@ commission_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
   jw_bool (w, "capped", r->capped);
   jw_exact (w, "uncapped", r->commission_uncapped);
   jw_payable (w, r->commission, r->r_commission);
-  g_autofree char *note = qt_statement_commission_note (ix, r);
+  g_autofree char *note = qt_statement_commission_note (m);
   jw_str (w, "explanation", note);
   jw_close (w, '}');
 }
 
 /* SPEC §4.6, §12.6.4: base = exact capped commissions of direct reports. */
 static void
-override_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+override_json (JsonW *w, const QtStatementModel *m)
 {
-  const QtRunResult *res = ix->res;
+  const QtRunResult *res = m->res;
+  const QtRepResult *r = m->r;
   jw_open (w, "override", '{', FALSE);
   jw_rule (w, "override.rate", r->plan);
   jw_exact_or_null (w, "rate", r->plan->has_override, r->plan->override_rate);
   jw_open (w, "base", '[', FALSE);
-  g_autofree guint *order = qt_statement_reports_sorted (res, r);
   for (guint k = 0; k < r->n_reports; k++)
     {
-      const QtRepResult *d = &res->reps[order[k]];
+      const QtRepResult *d = &res->reps[m->reports[k]];
       jw_open (w, NULL, '{', TRUE);
       jw_str (w, "rep_id", res->ds->reps[d->rep].rep_id);
       jw_str (w, "name", res->ds->reps[d->rep].name);
@@ -745,21 +681,17 @@ sprint_months_json (JsonW *w, const QtRepResult *r)
 
 /* SPEC §4.7, §12.7. */
 static void
-sprint_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+sprint_json (JsonW *w, const QtStatementModel *m)
 {
+  const QtRepResult *r = m->r;
   char buf[8];
   jw_open (w, "sprint", '{', FALSE);
-  jw_str (w, "quarter", qt_quarter_format (qt_quarter_of_period (ix->res->period), buf));
+  jw_str (w, "quarter", qt_quarter_format (qt_quarter_of_period (m->res->period), buf));
   jw_bool (w, "closes_quarter", r->quarter_end);
   sprint_months_json (w, r);
   jw_exact_or_null (w, "weighted_total", r->quarter_end, r->sprint_w);
   jw_exact_or_null (w, "quota_total", r->quarter_end, r->sprint_quota);
-  g_auto (mpq_t) att;
-  mpq_init (att);
-  const gboolean has_att = r->quarter_end && mpq_sgn (r->sprint_quota) > 0;
-  if (has_att)
-    mpq_div (att, r->sprint_w, r->sprint_quota);
-  jw_exact_or_null (w, "attainment", has_att, att);
+  jw_exact_or_null (w, "attainment", r->has_sprint_attainment, r->sprint_attainment);
   jw_open (w, "bonuses", '[', FALSE);
   for (guint i = 0; i < r->n_bonuses; i++)
     if (r->bonuses[i].bonus->kind == QT_BONUS_QUARTERLY_SPRINT)
@@ -768,14 +700,11 @@ sprint_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
   jw_close (w, '}');
 }
 
-/* A score figure: exact, and its 2-decimal display (× scale). */
+/* A score figure: exact, and its display value (the score scale, ×100
+ * for process and result) to 2 decimals. */
 static void
-score_figure (JsonW *w, const char *key, mpq_srcptr exact, unsigned long scale)
+score_figure (JsonW *w, const char *key, mpq_srcptr exact, mpq_srcptr shown)
 {
-  g_auto (mpq_t) shown;
-  mpq_init (shown);
-  mpq_set_ui (shown, scale, 1);
-  mpq_mul (shown, shown, exact);
   jw_open (w, key, '{', TRUE);
   jw_exact (w, "exact", exact);
   jw_fixed (w, "display", shown);
@@ -838,8 +767,9 @@ score_items_json (JsonW *w, const QtRepResult *r)
 
 /* SPEC §4.8, §12.8. */
 static void
-score_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+score_json (JsonW *w, const QtStatementModel *m)
 {
+  const QtRepResult *r = m->r;
   const QtPlanVersion *v = r->plan;
   jw_open (w, "score", '{', FALSE);
   jw_rule (w, "score", v);
@@ -849,11 +779,11 @@ score_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
                                : "the plan has no score section: all scores are 0, the rep is "
                                  "ranked with total 0 and earns no score bonus");
   score_items_json (w, r);
-  score_figure (w, "process", r->process, 100);
-  score_figure (w, "result", r->result, 100);
-  score_figure (w, "total", r->total, 1);
+  score_figure (w, "process", r->process, r->process_score);
+  score_figure (w, "result", r->result, r->result_score);
+  score_figure (w, "total", r->total, r->total);
   jw_int (w, "team_rank", r->team_rank);
-  jw_int (w, "team_size", ix->team_size[r->rep]);
+  jw_int (w, "team_size", r->team_size);
   jw_open (w, "bonuses", '[', FALSE);
   for (guint i = 0; i < r->n_bonuses; i++)
     if (r->bonuses[i].bonus->kind == QT_BONUS_SCORE)
@@ -866,21 +796,21 @@ score_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 
 /* SPEC §4.9: each adjustment rounded on its own (§12.10). */
 static void
-adjustments_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+adjustments_json (JsonW *w, const QtStatementModel *m)
 {
-  const QtDataset *ds = ix->res->ds;
-  g_autofree guint *order = qt_statement_adjustments_sorted (ix->res, r);
+  const QtDataset *ds = m->res->ds;
+  const QtRepResult *r = m->r;
   g_auto (mpq_t) amount;
   mpq_init (amount);
   jw_open (w, "adjustments", '[', FALSE);
   for (guint k = 0; k < r->n_adjustments; k++)
     {
-      const QtAdjustment *a = &ds->adjustments[r->adjustments[order[k]]];
+      const QtAdjustment *a = &ds->adjustments[r->adjustments[m->adjustments[k]]];
       qt_num_get (ds->nums, a->amount, amount);
       jw_open (w, NULL, '{', TRUE);
       jw_str (w, "adjustment_id", a->adjustment_id);
       jw_str (w, "reason", a->reason);
-      jw_payable (w, amount, r->adjustments_rounded[order[k]]);
+      jw_payable (w, amount, r->adjustments_rounded[m->adjustments[k]]);
       jw_close (w, '}');
     }
   jw_close (w, ']');
@@ -889,68 +819,52 @@ adjustments_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
 /* SPEC §6: the rounded column equals payout.csv; the total is the sum of
  * the rounded components, its exact the sum of the exact ones. */
 static void
-payable_json (JsonW *w, const QtStatementIndex *ix, const QtRepResult *r)
+payable_json (JsonW *w, const QtStatementModel *m)
 {
-  g_auto (mpq_t) sprint;
-  g_auto (mpq_t) score;
-  g_auto (mpq_t) adj;
-  g_auto (mpq_t) total;
-  mpq_inits (sprint, score, adj, total, NULL);
-  qt_statement_bonus_sum (r, QT_BONUS_QUARTERLY_SPRINT, sprint);
-  qt_statement_bonus_sum (r, QT_BONUS_SCORE, score);
-  qt_statement_adjustment_sum (ix, r, adj);
-  mpq_add (total, r->commission, r->override_amount);
-  mpq_add (total, total, sprint);
-  mpq_add (total, total, score);
-  mpq_add (total, total, adj);
-
+  static const char *const keys[QT_PAYABLE_COUNT] = {
+    [QT_PAYABLE_COMMISSION] = "commission",     [QT_PAYABLE_OVERRIDE] = "override",
+    [QT_PAYABLE_SPRINT_BONUS] = "sprint_bonus", [QT_PAYABLE_SCORE_BONUS] = "score_bonus",
+    [QT_PAYABLE_ADJUSTMENTS] = "adjustments",   [QT_PAYABLE_TOTAL] = "total",
+  };
   jw_open (w, "payable", '{', FALSE);
-  jw_str (w, "currency", r->plan->currency);
-  jw_payable_object (w, "commission", r->commission, r->r_commission);
-  jw_payable_object (w, "override", r->override_amount, r->r_override);
-  jw_payable_object (w, "sprint_bonus", sprint, r->r_sprint);
-  jw_payable_object (w, "score_bonus", score, r->r_score);
-  jw_payable_object (w, "adjustments", adj, r->r_adjustments);
-  jw_payable_object (w, "total", total, r->r_total);
+  jw_str (w, "currency", m->r->plan->currency);
+  for (int k = 0; k < QT_PAYABLE_COUNT; k++)
+    jw_payable_object (w, keys[k], m->payable[k].exact, m->payable[k].rounded);
   jw_close (w, '}');
 }
 
-/* The JSON statement, gathering the credits itself. */
+/* The JSON statement of res->reps[rep]. */
 GString *
 qt_statement_json (const QtStatementIndex *ix, guint rep)
 {
-  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  guint n;
-  g_autofree QtStatementCredit *credits = qt_statement_credits (ix, ix->res->reps[rep].rep, &n);
-  return qt_statement_json_of (ix, rep, credits, n);
+  g_return_val_if_fail (ix != NULL && rep < qt_statement_index_result (ix)->n_reps, NULL);
+  g_autoptr (QtStatementModel) m = qt_statement_model_build (ix, rep);
+  return qt_statement_json_of (m);
 }
 
-/* The JSON statement from gathered credits. */
+/* The JSON statement of a model. */
 GString *
-qt_statement_json_of (const QtStatementIndex *ix, guint rep, const QtStatementCredit *credits,
-                      guint n_credits)
+qt_statement_json_of (const QtStatementModel *m)
 {
-  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  const QtRepResult *r = &ix->res->reps[rep];
-  const Credits c = { ix, ix->res->ds, credits, n_credits };
+  g_return_val_if_fail (m != NULL, NULL);
   char period[8];
-  JsonW w = { .s = g_string_sized_new (4096 + 640 * (gsize) n_credits), .first = { TRUE } };
+  JsonW w = { .s = g_string_sized_new (4096 + 640 * (gsize) m->n_credits), .first = { TRUE } };
   jw_open (&w, NULL, '{', FALSE);
   jw_str (&w, "statement", "quotient commission statement");
   jw_int (&w, "format_version", 3);
-  rep_json (&w, ix, r);
-  plan_json (&w, r->plan);
-  jw_str (&w, "period", qt_period_format (ix->res->period, period));
-  jw_str (&w, "currency", r->plan->currency);
-  multiplier_rules_json (&w, r->plan);
-  credits_json (&w, &c);
-  credit_json (&w, ix, r);
-  commission_json (&w, ix, r);
-  override_json (&w, ix, r);
-  sprint_json (&w, ix, r);
-  score_json (&w, ix, r);
-  adjustments_json (&w, ix, r);
-  payable_json (&w, ix, r);
+  rep_json (&w, m);
+  plan_json (&w, m->r->plan);
+  jw_str (&w, "period", qt_period_format (m->res->period, period));
+  jw_str (&w, "currency", m->r->plan->currency);
+  multiplier_rules_json (&w, m->r->plan);
+  credits_json (&w, m);
+  credit_json (&w, m);
+  commission_json (&w, m);
+  override_json (&w, m);
+  sprint_json (&w, m);
+  score_json (&w, m);
+  adjustments_json (&w, m);
+  payable_json (&w, m);
   jw_close (&w, '}');
   qt_stmt_putc (w.s, '\n');
   return w.s;

@@ -40,8 +40,9 @@ qt_statement_threads (void)
   return (guint) n;
 }
 
-/* Renders positions until none is left (a GThreadFunc); reads only the
- * index and the result, writes only the slots of the positions it took. */
+/* Renders positions until none is left (a GThreadFunc): builds each rep's
+ * model from the shared index (calc/statement_model.h) and formats it;
+ * writes only the slots of the positions it took. */
 static gpointer
 render_work (gpointer data)
 {
@@ -51,11 +52,9 @@ render_work (gpointer data)
       const gint k = g_atomic_int_add (&w->next, 1);
       if (k < 0 || (guint) k >= w->n)
         return NULL;
-      const guint rep = w->order[k];
-      guint n;
-      g_autofree QtStatementCredit *credits = qt_statement_credits (w->ix, w->ix->res->reps[rep].rep, &n);
-      w->json[k] = qt_statement_json_of (w->ix, rep, credits, n);
-      w->text[k] = qt_statement_text_of (w->ix, rep, credits, n);
+      g_autoptr (QtStatementModel) m = qt_statement_model_build (w->ix, w->order[k]);
+      w->json[k] = qt_statement_json_of (m);
+      w->text[k] = qt_statement_text_of (m);
       /* hashed on the rendering thread: the sink's thread only writes */
       w->json_sha[k] = qt_sha256_hex (w->json[k]->str, w->json[k]->len);
       w->text_sha[k] = qt_sha256_hex (w->text[k]->str, w->text[k]->len);

@@ -20,12 +20,6 @@ static glong
 display_width (const char *text, gsize n)
 {
   gsize i = 0;
-  for (guint64 x; i + 8 <= n; i += 8) /* ASCII runs 8 bytes at a time */
-    {
-      memcpy (&x, text + i, 8);
-      if (x & 0x8080808080808080ull)
-        break;
-    }
   while (i < n && (guchar) text[i] < 0x80)
     i++;
   glong w = (glong) i; /* ASCII: one column a byte */
@@ -169,7 +163,7 @@ cell_printf (Table *t, const char *format, ...)
   cell_close (t);
 }
 
-/* Money for display: 2 decimals, half-even. */
+/* An amount shown to the cent (QT_MONEY_DECIMALS). */
 static void
 cell_money (Table *t, mpq_srcptr v)
 {
@@ -182,6 +176,14 @@ static void
 cell_money_frac (Table *t, const QtRat *f)
 {
   qt_append_fixed_rat (cell_open (t), f, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  cell_close_ascii (t);
+}
+
+/* A score shown to QT_SCORE_DECIMALS. */
+static void
+cell_score (Table *t, mpq_srcptr v)
+{
+  qt_append_fixed (cell_open (t), v, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
 }
 
@@ -290,11 +292,9 @@ table_render (const Table *t, GString *out)
 /* ---- one statement ------------------------------------------------------ */
 
 typedef struct {
-  const QtStatementIndex *ix;
-  const QtRunResult *res;
-  const QtRepResult *r;
-  const QtStatementCredit *cr;  /* the rep's credits */
-  guint n_cr;
+  const QtStatementModel *m;
+  const QtRunResult *res;       /* m->res */
+  const QtRepResult *r;         /* m->r */
   GString *out;
   Table t;  /* reused by every table of the statement */
 } Doc;
@@ -361,10 +361,9 @@ cell_rep (Table *t, const QtRep *rep)
 static void
 header (Doc *d)
 {
-  const QtDataset *ds = d->res->ds;
-  const QtRep *rep = &ds->reps[d->r->rep];
+  const QtRep *rep = d->m->rep;
   const QtPlanVersion *v = d->r->plan;
-  const guint team = d->ix->team_size[d->r->rep];
+  const guint team = d->r->team_size;
   char period[8];
   qt_period_format (d->res->period, period);
   g_string_append_printf (d->out, "Commission statement %s: %s (%s)\n", period, rep->name,
@@ -378,8 +377,8 @@ header (Doc *d)
   cell_printf (t, "%s (%u rep%s)", rep->team_id, team, team == 1 ? "" : "s");
   row (t, 0);
   cell (t, "Manager");
-  if (rep->manager >= 0)
-    cell_rep (t, &ds->reps[rep->manager]);
+  if (d->m->manager != NULL)
+    cell_rep (t, d->m->manager);
   else
     cell (t, "none");
   row (t, 0);
@@ -404,29 +403,20 @@ static void
 receipt_row (Doc *d, Table *t, const QtStatementCredit *cr)
 {
   row (t, 0);
-  cell (t, cr->rc->receipt_id);
-  qt_stmt_day (cell_open (t), cr->rc->received_on);
+  cell (t, cr->receipt->receipt_id);
+  qt_stmt_day (cell_open (t), cr->receipt->received_on);
   cell_close_ascii (t);
-  cell (t, cr->rc->order_id);
-  qt_append_fixed_num (cell_open (t), d->res->ds->nums, cr->rc->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  cell (t, cr->receipt->order_id);
+  qt_append_fixed_num (cell_open (t), d->res->ds->nums, cr->receipt->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
-  cell (t, cr->customer ? cr->customer->name : cr->ord->customer_id);
+  cell (t, cr->customer ? cr->customer->name : cr->order->customer_id);
 }
 
 /* Applied multiplier ids joined by '+', "-" for none (SPEC §5 order). */
 static void
 cell_multipliers (Table *t, guint mask)
 {
-  GString *s = cell_open (t);
-  if (mask == 0)
-    qt_stmt_putc (s, '-');
-  for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
-    if (mask & (1u << k))
-      {
-        if (n++ > 0)
-          qt_stmt_putc (s, '+');
-        qt_stmt_puts (s, qt_statement_mult_ids[k]);
-      }
+  qt_stmt_puts (cell_open (t), mask == 0 ? "-" : qt_mult_mask_name (mask));
   cell_close_ascii (t);
 }
 
@@ -434,17 +424,17 @@ cell_multipliers (Table *t, guint mask)
 static void
 credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
 {
-  const QtSlice *sl = cr->sl;
+  const QtSlice *sl = cr->slice;
   row (t, 1);
   cell (t, NULL);
-  cell (t, cr->ln->line_no);
+  cell (t, cr->line->line_no);
   qt_append_brief_num (cell_open (t), d->res->ds->nums, sl->share, 4, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
   cell_money_frac (t, &sl->amount);
   cell_multipliers (t, sl->mult_mask);
   cell_brief (t, sl->weight);
   cell_money_frac (t, &sl->weighted);
-  cell (t, cr->product ? cr->product->name : cr->ln->product_id);
+  cell (t, cr->product ? cr->product->name : cr->line->product_id);
 }
 
 /* Column heads of both layouts, then a rule. */
@@ -461,8 +451,8 @@ static void
 credits_section (Doc *d)
 {
   const QtRepResult *r = d->r;
-  const QtStatementCredit *cr = d->cr;
-  const guint n = d->n_cr;
+  const QtStatementCredit *cr = d->m->credits;
+  const guint n = d->m->n_credits;
   title (d, "Credits");
   if (n == 0)
     {
@@ -475,7 +465,7 @@ credits_section (Doc *d)
   credit_heads (t);
   for (guint k = 0; k < n; k++)
     {
-      if (k == 0 || cr[k].rc != cr[k - 1].rc)
+      if (k == 0 || cr[k].receipt != cr[k - 1].receipt)
         receipt_row (d, t, &cr[k]);
       credit_row (d, t, &cr[k]);
     }
@@ -528,7 +518,7 @@ totals (Doc *d)
   qt_append_exact (t->arena, r->attainment);
   cell_close (t);
   table_render (t, d->out);
-  g_autofree char *note = qt_statement_no_quota_note (d->ix, r);
+  g_autofree char *note = qt_statement_no_quota_note (d->m);
   if (note != NULL)
     line_printf (d, "No quota: %s.", note);
 }
@@ -570,18 +560,16 @@ static void
 next_tier (Doc *d)
 {
   const QtRepResult *r = d->r;
-  g_auto (mpq_t) needed;
-  mpq_init (needed);
-  guint k;
-  if (!qt_statement_next_tier (r, needed, &k))
+  if (!r->has_next_tier)
     {
       if (r->has_quota)
         line (d, "You are in the top tier.");
       return;
     }
+  const guint k = (guint) r->tier + 1;
   GString *s = line_open (d);
   qt_stmt_puts (s, "Next tier: ");
-  qt_append_fixed (s, needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_append_fixed (s, r->next_tier_needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   g_string_append_printf (s, " more weighted credit reaches tier %u (attainment ", k + 1);
   qt_append_exact (s, r->tiers[k].tier->from);
   qt_stmt_puts (s, ", rate ");
@@ -601,7 +589,7 @@ exact_commission (Doc *d)
   qt_stmt_puts (s, "Exact commission ");
   qt_append_exact (s, r->commission);
   qt_stmt_puts (s, ", rounded half-even to ");
-  qt_append_fixed (s, r->commission, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_append_fixed (s, d->m->payable[QT_PAYABLE_COMMISSION].rounded, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   qt_stmt_putc (s, '.');
   line_close (d);
 }
@@ -616,7 +604,7 @@ commission (Doc *d)
                                            v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive",
                                            v->plan, v->version);
   title (d, head);
-  const gint current = qt_statement_current_tier (r);
+  const gint current = r->tier;
   Table *t = table (d, "llrrrrr", NULL);
   TEXT_ROW (t, 0, "tier", "attainment", "rate", "W from", "W to", "portion", "amount");
   rule (t);
@@ -631,7 +619,7 @@ commission (Doc *d)
   table_render (t, d->out);
   if (current >= 0)
     line (d, "> marks the tier your attainment reaches.");
-  g_autofree char *note = qt_statement_commission_note (d->ix, r);
+  g_autofree char *note = qt_statement_commission_note (d->m);
   line (d, note);
   exact_commission (d);
   next_tier (d);
@@ -647,10 +635,9 @@ override_table (Doc *d)
   Table *t = table (d, "llrl", NULL);
   TEXT_ROW (t, 0, "rep", "name", "commission", NULL);
   rule (t);
-  g_autofree guint *order = qt_statement_reports_sorted (d->res, r);
   for (guint k = 0; k < r->n_reports; k++)
     {
-      const QtRepResult *dr = &d->res->reps[order[k]];
+      const QtRepResult *dr = &d->res->reps[d->m->reports[k]];
       const QtRep *rep = &d->res->ds->reps[dr->rep];
       row (t, 0);
       cell (t, rep->rep_id);
@@ -704,19 +691,16 @@ static void
 sprint_attainment (Doc *d)
 {
   const QtRepResult *r = d->r;
-  if (mpq_sgn (r->sprint_quota) <= 0)
+  if (!r->has_sprint_attainment)
     {
       line (d, "No quota in the quarter: no sprint bonus.");
       return;
     }
-  g_auto (mpq_t) att;
-  mpq_init (att);
-  mpq_div (att, r->sprint_w, r->sprint_quota);
   GString *s = line_open (d);
   qt_stmt_puts (s, "Quarter attainment ");
-  qt_append_percent (s, att, QT_ROUND_HALF_EVEN);
+  qt_append_percent (s, r->sprint_attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, "% (exact ");
-  qt_append_exact (s, att);
+  qt_append_exact (s, r->sprint_attainment);
   qt_stmt_puts (s, ").");
   line_close (d);
 }
@@ -794,9 +778,8 @@ score_row (Table *t, const QtScoreLine *l)
 static void
 rank_text (Doc *d, GString *s)
 {
-  const QtRep *rep = &d->res->ds->reps[d->r->rep];
-  g_string_append_printf (s, "%u of %u in team %s", d->r->team_rank, d->ix->team_size[d->r->rep],
-                          rep->team_id);
+  g_string_append_printf (s, "%u of %u in team %s", d->r->team_rank, d->r->team_size,
+                          d->m->rep->team_id);
 }
 
 /* Process, result and total score with how each is made. */
@@ -805,24 +788,18 @@ score_totals (Doc *d)
 {
   const QtRepResult *r = d->r;
   const QtPlanVersion *v = r->plan;
-  g_auto (mpq_t) pct;
-  mpq_init (pct);
   Table *t = table (d, "lrl", NULL);
-  mpq_set_ui (pct, 100, 1);
-  mpq_mul (pct, pct, r->process);
   row (t, 0);
   cell (t, "Process score");
-  cell_money (t, pct);
+  cell_score (t, r->process_score);
   cell (t, "100 x sum of process contributions");
-  mpq_set_ui (pct, 100, 1);
-  mpq_mul (pct, pct, r->result);
   row (t, 0);
   cell (t, "Result score");
-  cell_money (t, pct);
+  cell_score (t, r->result_score);
   cell (t, "100 x sum of result contributions");
   row (t, 0);
   cell (t, "Total score");
-  cell_money (t, r->total);
+  cell_score (t, r->total);
   GString *s = cell_open (t);
   qt_stmt_puts (s, "100 x (");
   qt_append_exact (s, v->process_weight);
@@ -878,7 +855,7 @@ score_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
   if (bo->has_min_score)
     {
       qt_stmt_puts (s, "score ");
-      qt_append_fixed (s, d->r->total, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+      qt_append_fixed (s, d->r->total, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
       qt_stmt_puts (s, b->paid ? " >= " : " < ");
       qt_append_exact (s, bo->min_score);
       qt_stmt_puts (s, "; ");
@@ -897,16 +874,13 @@ sprint_bonus_test (Doc *d, const QtBonusLine *b, GString *s)
       qt_stmt_puts (s, "paid in a quarter's last month");
       return;
     }
-  if (mpq_sgn (r->sprint_quota) <= 0)
+  if (!r->has_sprint_attainment)
     {
       qt_stmt_puts (s, "no quota in the quarter");
       return;
     }
-  g_auto (mpq_t) att;
-  mpq_init (att);
-  mpq_div (att, r->sprint_w, r->sprint_quota);
   qt_stmt_puts (s, "quarter attainment ");
-  qt_append_percent (s, att, QT_ROUND_HALF_EVEN);
+  qt_append_percent (s, r->sprint_attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, b->paid ? "% >= " : "% < ");
   qt_append_percent (s, b->bonus->min_attainment, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, "%; pays ");
@@ -958,7 +932,7 @@ adjustments (Doc *d)
       return;
     }
   Table *t = table (d, "llrl", NULL);
-  g_autofree guint *order = qt_statement_adjustments_sorted (d->res, r);
+  const guint *order = d->m->adjustments;
   g_auto (mpq_t) amount;
   mpq_init (amount);
   for (guint k = 0; k < r->n_adjustments; k++)
@@ -978,55 +952,46 @@ adjustments (Doc *d)
 static void
 payable (Doc *d)
 {
-  const QtRepResult *r = d->r;
-  g_autofree char *head = g_strdup_printf ("Payable (%s)", r->plan->currency);
+  static const char *const labels[QT_PAYABLE_COUNT] = {
+    [QT_PAYABLE_COMMISSION] = "Commission",     [QT_PAYABLE_OVERRIDE] = "Override",
+    [QT_PAYABLE_SPRINT_BONUS] = "Sprint bonus", [QT_PAYABLE_SCORE_BONUS] = "Score bonus",
+    [QT_PAYABLE_ADJUSTMENTS] = "Adjustments",   [QT_PAYABLE_TOTAL] = "Total",
+  };
+  g_autofree char *head = g_strdup_printf ("Payable (%s)", d->r->plan->currency);
   title (d, head);
   Table *t = table (d, "lr", NULL);
-  row (t, 0);
-  cell (t, "Commission");
-  cell_money (t, r->r_commission);
-  row (t, 0);
-  cell (t, "Override");
-  cell_money (t, r->r_override);
-  row (t, 0);
-  cell (t, "Sprint bonus");
-  cell_money (t, r->r_sprint);
-  row (t, 0);
-  cell (t, "Score bonus");
-  cell_money (t, r->r_score);
-  row (t, 0);
-  cell (t, "Adjustments");
-  cell_money (t, r->r_adjustments);
-  rule (t);
-  row (t, 0);
-  cell (t, "Total");
-  cell_money (t, r->r_total);
+  for (int k = 0; k < QT_PAYABLE_COUNT; k++)
+    {
+      if (k == QT_PAYABLE_TOTAL)
+        rule (t);
+      row (t, 0);
+      cell (t, labels[k]);
+      cell_money (t, d->m->payable[k].rounded);
+    }
   table_render (t, d->out);
   line (d, "Each line is rounded half-even to the cent; the total is the sum of the lines.");
 }
 
-/* The text statement, gathering the credits itself. */
+/* The text statement of res->reps[rep]. */
 GString *
 qt_statement_text (const QtStatementIndex *ix, guint rep)
 {
-  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  guint n;
-  g_autofree QtStatementCredit *credits = qt_statement_credits (ix, ix->res->reps[rep].rep, &n);
-  return qt_statement_text_of (ix, rep, credits, n);
+  g_return_val_if_fail (ix != NULL && rep < qt_statement_index_result (ix)->n_reps, NULL);
+  g_autoptr (QtStatementModel) m = qt_statement_model_build (ix, rep);
+  return qt_statement_text_of (m);
 }
 
-/* The text statement from gathered credits. */
+/* The text statement of a model. */
 GString *
-qt_statement_text_of (const QtStatementIndex *ix, guint rep, const QtStatementCredit *credits,
-                      guint n_credits)
+qt_statement_text_of (const QtStatementModel *m)
 {
-  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
-  const QtRepResult *r = &ix->res->reps[rep];
+  g_return_val_if_fail (m != NULL, NULL);
+  const guint n_credits = m->n_credits;
   /* Sized so that the credits table fits without growing. */
   g_autoptr (GString) arena = g_string_sized_new (1024 + 96 * (gsize) n_credits);
   g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * n_credits);
   g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * n_credits);
-  Doc d = { ix, ix->res, r, credits, n_credits, g_string_sized_new (6144 + 200 * (gsize) n_credits),
+  Doc d = { m, m->res, m->r, g_string_sized_new (6144 + 200 * (gsize) n_credits),
             { .arena = arena, .cells = cells, .rows = rows } };
   header (&d);
   credits_section (&d);

@@ -21,8 +21,9 @@ payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
       mpq_srcptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score,
                              r->r_adjustments, r->r_total };
       char *txt[G_N_ELEMENTS (parts)];
+      /* rounded by calc already: the text is exact */
       for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-        txt[i] = qt_fixed_format (parts[i], 2, QT_ROUND_HALF_EVEN);
+        txt[i] = qt_fixed_format (parts[i], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
       const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
                                txt[2], txt[3], txt[4], txt[5] };
       qt_csv_record (s, fields, G_N_ELEMENTS (fields));
@@ -32,67 +33,27 @@ payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
   qt_output_add (out, "payout.csv", s, (gint) res->n_reps);
 }
 
-/* SPEC §12.8: process and result as weighted sums × 100, 2 decimals. */
+/* SPEC §5, §12.8: process and result as weighted sums × 100, all three
+ * shown to QT_SCORE_DECIMALS. */
 static void
 scores_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
 {
   GString *s = g_string_new ("rep_id,team_id,process_score,result_score,total_score,team_rank\n");
-  g_auto (mpq_t) pct;
-  mpq_init (pct);
   for (guint k = 0; k < res->n_reps; k++)
     {
       const QtRepResult *r = &res->reps[order[k]];
       const QtRep *rep = &res->ds->reps[r->rep];
-      mpq_set_ui (pct, 100, 1);
-      mpq_mul (pct, pct, r->process);
-      g_autofree char *process = qt_fixed_format (pct, 2, QT_ROUND_HALF_EVEN);
-      mpq_set_ui (pct, 100, 1);
-      mpq_mul (pct, pct, r->result);
-      g_autofree char *result = qt_fixed_format (pct, 2, QT_ROUND_HALF_EVEN);
-      g_autofree char *total = qt_fixed_format (r->total, 2, QT_ROUND_HALF_EVEN);
+      g_autofree char *process
+        = qt_fixed_format (r->process_score, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
+      g_autofree char *result
+        = qt_fixed_format (r->result_score, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
+      g_autofree char *total
+        = qt_fixed_format (r->total, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
       g_autofree char *rank = g_strdup_printf ("%u", r->team_rank);
       const char *fields[] = { rep->rep_id, rep->team_id, process, result, total, rank };
       qt_csv_record (s, fields, G_N_ELEMENTS (fields));
     }
   qt_output_add (out, "scores.csv", s, (gint) res->n_reps);
-}
-
-/* The applied multiplier ids joined by '+', in SPEC §5 order, for every
- * mask of the three (bit k = QtMultKind k). */
-static const char *const mult_texts[1 << QT_MULT_COUNT] = {
-  "", "new_customer", "high_margin", "new_customer+high_margin", "fast_collection",
-  "new_customer+fast_collection", "high_margin+fast_collection",
-  "new_customer+high_margin+fast_collection",
-};
-G_STATIC_ASSERT (QT_MULT_NEW_CUSTOMER == 0 && QT_MULT_HIGH_MARGIN == 1
-                 && QT_MULT_FAST_COLLECTION == 2 && QT_MULT_COUNT == 3);
-
-const char *
-qt_report_multipliers (guint mask)
-{
-  g_return_val_if_fail (mask < G_N_ELEMENTS (mult_texts), "");
-  return mult_texts[mask];
-}
-
-/* What row k of credits.csv reads, asked for a few rows ahead: the
- * receipt, line and id texts are spread over the data set — without this
- * the table waited on several cache misses a row.  Stage 0 the rows,
- * stage 1 (once they are in) the ids' text. */
-#define CREDITS_AHEAD 16
-static void
-prefetch_credit (const QtDataset *ds, const QtSlice *sl, int stage)
-{
-  const QtReceipt *rc = &ds->receipts[sl->receipt];
-  const QtOrderLine *ln = &ds->lines[sl->line];
-  if (stage == 0)
-    {
-      __builtin_prefetch (rc);
-      __builtin_prefetch (ln);
-      return;
-    }
-  __builtin_prefetch (rc->receipt_id);
-  __builtin_prefetch (rc->order_id);
-  __builtin_prefetch (ln->line_no);
 }
 
 /* credits.csv: ids through the CSV writer, exact numbers written straight
@@ -105,18 +66,9 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
   g_string_append (s, "receipt_id,order_id,line_no,rep_id,share,amount,multipliers,"
                       "weight,weighted_amount\n");
   const QtDataset *ds = res->ds;
-  const QtSlice *first = (const QtSlice *) (const void *) res->slices->data;
-  for (guint a = 0; a < CREDITS_AHEAD && a < res->slices->len; a++)
-    prefetch_credit (ds, first + a, 0);
-  for (guint a = 0; a < CREDITS_AHEAD / 2 && a < res->slices->len; a++)
-    prefetch_credit (ds, first + a, 1);
   for (guint k = 0; k < res->slices->len; k++)
     {
       const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
-      if (k + CREDITS_AHEAD < res->slices->len)
-        prefetch_credit (ds, sl + CREDITS_AHEAD, 0);
-      if (k + CREDITS_AHEAD / 2 < res->slices->len)
-        prefetch_credit (ds, sl + CREDITS_AHEAD / 2, 1);
       const QtReceipt *rc = &ds->receipts[sl->receipt];
       qt_csv_field (s, TRUE, rc->receipt_id);
       qt_csv_field (s, FALSE, rc->order_id);
@@ -126,7 +78,7 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
       qt_append_exact_num (s, ds->nums, sl->share);
       g_string_append_c (s, ',');
       qt_append_exact_rat (s, &sl->amount);
-      qt_csv_field (s, FALSE, qt_report_multipliers (sl->mult_mask));
+      qt_csv_field (s, FALSE, qt_mult_mask_name (sl->mult_mask));
       g_string_append_c (s, ',');
       qt_append_exact (s, sl->weight);
       g_string_append_c (s, ',');

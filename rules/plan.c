@@ -32,9 +32,34 @@ typedef struct {
   const QtJsonDoc *doc;
 } Ctx;
 
-static const char *const mult_ids[QT_MULT_COUNT] = {
-  "new_customer", "high_margin", "fast_collection",
+/* SPEC §4.3: the multiplier ids, each spelled once here. */
+#define ID_NC "new_customer"
+#define ID_HM "high_margin"
+#define ID_FC "fast_collection"
+
+static const char *const mult_ids[QT_MULT_COUNT] = { ID_NC, ID_HM, ID_FC };
+
+/* The applied ids of every mask joined by '+' (bit k = QtMultKind k). */
+static const char *const mask_names[1 << QT_MULT_COUNT] = {
+  "", ID_NC, ID_HM, ID_NC "+" ID_HM,
+  ID_FC, ID_NC "+" ID_FC, ID_HM "+" ID_FC, ID_NC "+" ID_HM "+" ID_FC,
 };
+G_STATIC_ASSERT (QT_MULT_NEW_CUSTOMER == 0 && QT_MULT_HIGH_MARGIN == 1
+                 && QT_MULT_FAST_COLLECTION == 2 && QT_MULT_COUNT == 3);
+
+const char *
+qt_mult_id (QtMultKind kind)
+{
+  g_return_val_if_fail (kind < QT_MULT_COUNT, "");
+  return mult_ids[kind];
+}
+
+const char *
+qt_mult_mask_name (guint mask)
+{
+  g_return_val_if_fail (mask < G_N_ELEMENTS (mask_names), "");
+  return mask_names[mask];
+}
 
 /* ---- versions: allocation ---------------------------------------------- */
 

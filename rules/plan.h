@@ -23,6 +23,14 @@ typedef enum {
   QT_MULT_COUNT /* also the order in which applied ids are listed (SPEC §5) */
 } QtMultKind;
 
+/* The multiplier's id as plan files and outputs spell it ("high_margin").
+ * (transfer none: a constant) */
+const char *qt_mult_id (QtMultKind kind);
+/* The ids of the multipliers in `mask` (bit 1 << QtMultKind each), in
+ * QtMultKind order joined by '+' ("new_customer+fast_collection"); "" for
+ * none.  (transfer none: a constant) */
+const char *qt_mult_mask_name (guint mask);
+
 typedef struct {
   gboolean present;
   mpq_t factor;

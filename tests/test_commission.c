@@ -80,7 +80,8 @@ static void
 rr_init (QtRepResult *r, const char *w, const char *quota)
 {
   memset (r, 0, sizeof *r);
-  mpq_inits (r->weighted, r->quota, r->attainment, r->commission_uncapped, r->commission, NULL);
+  mpq_inits (r->weighted, r->quota, r->attainment, r->next_tier_needed, r->commission_uncapped,
+             r->commission, NULL);
   set_q (r->weighted, w);
   r->has_quota = quota != NULL;
   if (quota != NULL)
@@ -97,7 +98,8 @@ rr_clear (QtRepResult *r)
     mpq_clears (r->tiers[i].lower, r->tiers[i].upper, r->tiers[i].portion, r->tiers[i].amount,
                 NULL);
   g_free (r->tiers);
-  mpq_clears (r->weighted, r->quota, r->attainment, r->commission_uncapped, r->commission, NULL);
+  mpq_clears (r->weighted, r->quota, r->attainment, r->next_tier_needed, r->commission_uncapped,
+              r->commission, NULL);
 }
 
 /* Commission of W (and quota, NULL for none) under `plan`, exact form. */

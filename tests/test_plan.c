@@ -998,12 +998,39 @@ test_first_bad_file_by_name (void **state)
   assert_malformed (*state, "a.json", "4:21: effective_from: must be the first day of a month");
 }
 
+/* SPEC §4.3, §5: the multiplier ids, and a mask's ids joined by '+' in
+ * QtMultKind order (credits.csv's multipliers column). */
+static void
+test_mult_names (void **state)
+{
+  (void) state;
+  assert_string_equal (qt_mult_id (QT_MULT_NEW_CUSTOMER), "new_customer");
+  assert_string_equal (qt_mult_id (QT_MULT_HIGH_MARGIN), "high_margin");
+  assert_string_equal (qt_mult_id (QT_MULT_FAST_COLLECTION), "fast_collection");
+  assert_string_equal (qt_mult_mask_name (0), "");
+  assert_string_equal (qt_mult_mask_name (1u << QT_MULT_HIGH_MARGIN), "high_margin");
+  assert_string_equal (qt_mult_mask_name (1u << QT_MULT_NEW_CUSTOMER | 1u << QT_MULT_FAST_COLLECTION),
+                       "new_customer+fast_collection");
+  assert_string_equal (qt_mult_mask_name ((1u << QT_MULT_COUNT) - 1),
+                       "new_customer+high_margin+fast_collection");
+  /* every mask: its ids in order, each once */
+  for (guint mask = 0; mask < 1u << QT_MULT_COUNT; mask++)
+    {
+      g_autoptr (GString) want = g_string_new (NULL);
+      for (int k = 0; k < QT_MULT_COUNT; k++)
+        if (mask & (1u << k))
+          g_string_append_printf (want, "%s%s", want->len > 0 ? "+" : "", qt_mult_id (k));
+      assert_string_equal (qt_mult_mask_name (mask), want->str);
+    }
+}
+
 #define TMP_TEST(f) cmocka_unit_test_setup_teardown (f, setup_tmp, teardown_tmp)
 
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_mult_names),
     cmocka_unit_test (test_golden_versions_sorted),
     cmocka_unit_test (test_golden_field_v1),
     cmocka_unit_test (test_golden_field_v1_score_bonus_appeals),

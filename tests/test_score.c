@@ -101,7 +101,8 @@ static void
 rr_init (QtRepResult *r, const char *attainment)
 {
   memset (r, 0, sizeof *r);
-  mpq_inits (r->attainment, r->process, r->result, r->total, NULL);
+  mpq_inits (r->attainment, r->process, r->result, r->total, r->process_score, r->result_score,
+             NULL);
   set_q (r->attainment, attainment);
 }
 
@@ -112,7 +113,8 @@ rr_clear (QtRepResult *r)
     mpq_clears (r->score_lines[i].value, r->score_lines[i].ratio, r->score_lines[i].score,
                 r->score_lines[i].contribution, NULL);
   g_free (r->score_lines);
-  mpq_clears (r->attainment, r->process, r->result, r->total, NULL);
+  mpq_clears (r->attainment, r->process, r->result, r->total, r->process_score, r->result_score,
+              NULL);
 }
 
 /* pw 0.4 / rw 0.6; process: visits (target 40, w 0.5, cap 1.2), demos

@@ -1,0 +1,267 @@
+/* calc/statement_model.c — the statements' model (SPEC §5): a per-run
+ * index of what the run's slices need, and per rep the credits with their
+ * nets, margin rates and fast_collection basis, the commission case, the
+ * payables and the display orders. */
+#include "statement_model.h"
+
+#include <string.h>
+
+#include "../model/money.h"
+#include "credit.h"
+
+struct QtStatementIndex {
+  const QtRunResult *res;
+  guint *slice_start;     /* per data set rep r: its slices are
+                           * slices[slice_start[r] .. slice_start[r + 1]) */
+  const QtSlice **slices; /* res->slices grouped by rep, each group in res->slices order */
+  guint *order_slot;      /* per order row: 0 when no slice names it, else 1 + index
+                           * into order_nets */
+  QtRat *order_nets;      /* SPEC §4.2 net of each order a slice names */
+  guint n_orders;
+};
+
+/* ---- the index ---------------------------------------------------------- */
+
+/* res->slices grouped by rep (a stable counting sort keeps their order). */
+static void
+index_slices (QtStatementIndex *ix)
+{
+  const QtRunResult *res = ix->res;
+  const guint n = res->slices != NULL ? res->slices->len : 0;
+  ix->slice_start = g_new0 (guint, res->ds->n_reps + 2);
+  for (guint k = 0; k < n; k++)
+    ix->slice_start[g_array_index (res->slices, QtSlice, k).rep + 1]++;
+  for (guint r = 0; r < res->ds->n_reps; r++)
+    ix->slice_start[r + 1] += ix->slice_start[r];
+  g_autofree guint *fill = g_memdup2 (ix->slice_start, sizeof (guint) * (res->ds->n_reps + 1));
+  ix->slices = g_new (const QtSlice *, n + 1);
+  for (guint k = 0; k < n; k++)
+    {
+      const QtSlice *sl = &g_array_index (res->slices, QtSlice, k);
+      ix->slices[fill[sl->rep]++] = sl;
+    }
+}
+
+/* Row of the order a credited receipt pays (a credited receipt has one). */
+static guint
+order_row (const QtDataset *ds, const QtSlice *sl)
+{
+  return (guint) ds->receipts[sl->receipt].order_row;
+}
+
+/* One slot per order that some slice names, numbered in slice order. */
+static void
+index_order_slots (QtStatementIndex *ix)
+{
+  const QtDataset *ds = ix->res->ds;
+  const guint n = ix->res->slices != NULL ? ix->res->slices->len : 0;
+  ix->order_slot = g_new0 (guint, ds->n_orders + 1);
+  for (guint k = 0; k < n; k++)
+    {
+      const guint o = order_row (ds, &g_array_index (ix->res->slices, QtSlice, k));
+      if (ix->order_slot[o] == 0)
+        ix->order_slot[o] = ++ix->n_orders;
+    }
+  ix->order_nets = g_new0 (QtRat, ix->n_orders + 1);
+}
+
+/* Slot + 1 of the order a line belongs to, 0 when no slice names it. */
+static guint
+line_slot (const QtStatementIndex *ix, const QtOrderLine *ln)
+{
+  return ln->order_row >= 0 ? ix->order_slot[ln->order_row] : 0;
+}
+
+/* SPEC §4.2: the net of every slotted order, in one pass over the lines. */
+static void
+index_order_nets (QtStatementIndex *ix)
+{
+  const QtDataset *ds = ix->res->ds;
+  g_auto (QtRat) net = { 0 };
+  for (guint i = 0; i < ds->n_lines; i++)
+    {
+      const guint slot = line_slot (ix, &ds->lines[i]);
+      if (slot == 0)
+        continue;
+      qt_credit_line_net (ds, &ds->lines[i], &net);
+      qt_rat_add (&ix->order_nets[slot - 1], &ix->order_nets[slot - 1], &net);
+    }
+}
+
+QtStatementIndex *
+qt_statement_index_new (const QtRunResult *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  QtStatementIndex *ix = g_new0 (QtStatementIndex, 1);
+  ix->res = res;
+  index_slices (ix);
+  index_order_slots (ix);
+  index_order_nets (ix);
+  return ix;
+}
+
+void
+qt_statement_index_free (QtStatementIndex *ix)
+{
+  if (ix == NULL)
+    return;
+  for (guint k = 0; k < ix->n_orders; k++)
+    qt_rat_clear (&ix->order_nets[k]);
+  g_free (ix->order_nets);
+  g_free (ix->order_slot);
+  g_free (ix->slices);
+  g_free (ix->slice_start);
+  g_free (ix);
+}
+
+const QtRunResult *
+qt_statement_index_result (const QtStatementIndex *ix)
+{
+  return ix->res;
+}
+
+/* ---- one credit --------------------------------------------------------- */
+
+/* SPEC §12.5.3: the receipt that timed fast_collection (a credited
+ * refund always has a first positive receipt). */
+static void
+credit_timing (const QtRunResult *res, QtStatementCredit *c)
+{
+  const QtDataset *ds = res->ds;
+  const gint t = qt_credit_timing_receipt (ds, res->first_positive, c->slice->receipt);
+  c->timed_by = t >= 0 ? &ds->receipts[t] : c->receipt;
+  c->days_after_signing = (gint64) c->timed_by->received_on - c->order->signed_on;
+}
+
+/* Everything a statement shows about one slice. */
+static void
+credit_fill (const QtStatementIndex *ix, const QtSlice *sl, QtStatementCredit *c)
+{
+  const QtDataset *ds = ix->res->ds;
+  c->slice = sl;
+  c->receipt = &ds->receipts[sl->receipt];
+  c->line = &ds->lines[sl->line];
+  c->order = &ds->orders[c->receipt->order_row];
+  c->customer = c->order->customer_row >= 0 ? &ds->customers[c->order->customer_row] : NULL;
+  const gint product = qt_id_row (c->line->product_id, QT_ID_PRODUCT);
+  c->product = product >= 0 ? &ds->products[product] : NULL;
+  c->order_net = &ix->order_nets[ix->order_slot[c->receipt->order_row] - 1];
+  qt_credit_line_net (ds, c->line, &c->line_net);
+  c->has_margin_rate = qt_credit_margin_rate (ds, c->line, &c->margin_rate);
+  credit_timing (ix->res, c);
+}
+
+/* ---- one rep ------------------------------------------------------------ */
+
+/* rep_id order of two positions into res->reps. */
+static gint
+report_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const QtRunResult *res = data;
+  return strcmp (res->ds->reps[res->reps[*(const guint *) a].rep].rep_id,
+                 res->ds->reps[res->reps[*(const guint *) b].rep].rep_id);
+}
+
+/* r's direct reports by rep_id. */
+static guint *
+reports_sorted (const QtRunResult *res, const QtRepResult *r)
+{
+  guint *order = g_new (guint, r->n_reports + 1);
+  if (r->n_reports > 0)
+    memcpy (order, r->reports, sizeof (guint) * r->n_reports);
+  g_qsort_with_data (order, (gint) r->n_reports, sizeof (guint), report_cmp, (gpointer) res);
+  return order;
+}
+
+typedef struct {
+  const QtRunResult *res;
+  const QtRepResult *r;
+} AdjCtx;
+
+/* adjustment_id order of two positions into r->adjustments. */
+static gint
+adjustment_cmp (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const AdjCtx *c = data;
+  const QtAdjustment *x = &c->res->ds->adjustments[c->r->adjustments[*(const guint *) a]];
+  const QtAdjustment *y = &c->res->ds->adjustments[c->r->adjustments[*(const guint *) b]];
+  return strcmp (x->adjustment_id, y->adjustment_id);
+}
+
+/* r's adjustments by adjustment_id. */
+static guint *
+adjustments_sorted (const QtRunResult *res, const QtRepResult *r)
+{
+  guint *order = g_new (guint, r->n_adjustments + 1);
+  for (guint k = 0; k < r->n_adjustments; k++)
+    order[k] = k;
+  AdjCtx c = { res, r };
+  g_qsort_with_data (order, (gint) r->n_adjustments, sizeof (guint), adjustment_cmp, &c);
+  return order;
+}
+
+/* SPEC §4.5, §12.6: which rule made the commission. */
+static QtCommissionCase
+commission_case (const QtRepResult *r)
+{
+  if (r->no_quota)
+    return QT_COMMISSION_NO_QUOTA_CREDITS;
+  if (!r->has_quota)
+    return QT_COMMISSION_NO_QUOTA;
+  if (r->clawback)
+    return QT_COMMISSION_CLAWBACK;
+  if (mpq_sgn (r->weighted) == 0)
+    return QT_COMMISSION_ZERO_W;
+  return QT_COMMISSION_TIERS;
+}
+
+/* SPEC §6: the payable amounts, exact and rounded. */
+static void
+payables (const QtRepResult *r, QtPayable *p)
+{
+  p[QT_PAYABLE_COMMISSION] = (QtPayable) { r->commission, r->r_commission };
+  p[QT_PAYABLE_OVERRIDE] = (QtPayable) { r->override_amount, r->r_override };
+  p[QT_PAYABLE_SPRINT_BONUS] = (QtPayable) { r->sprint_bonus, r->r_sprint };
+  p[QT_PAYABLE_SCORE_BONUS] = (QtPayable) { r->score_bonus, r->r_score };
+  p[QT_PAYABLE_ADJUSTMENTS] = (QtPayable) { r->adjustments_sum, r->r_adjustments };
+  p[QT_PAYABLE_TOTAL] = (QtPayable) { r->total_exact, r->r_total };
+}
+
+QtStatementModel *
+qt_statement_model_build (const QtStatementIndex *ix, guint rep)
+{
+  g_return_val_if_fail (ix != NULL && rep < ix->res->n_reps, NULL);
+  const QtRunResult *res = ix->res;
+  const QtRepResult *r = &res->reps[rep];
+  QtStatementModel *m = g_new0 (QtStatementModel, 1);
+  m->res = res;
+  m->r = r;
+  m->index = rep;
+  m->rep = &res->ds->reps[r->rep];
+  m->manager = m->rep->manager >= 0 ? &res->ds->reps[m->rep->manager] : NULL;
+  m->n_credits = ix->slice_start[r->rep + 1] - ix->slice_start[r->rep];
+  m->credits = g_new0 (QtStatementCredit, m->n_credits + 1);
+  for (guint k = 0; k < m->n_credits; k++)
+    credit_fill (ix, ix->slices[ix->slice_start[r->rep] + k], &m->credits[k]);
+  m->reports = reports_sorted (res, r);
+  m->adjustments = adjustments_sorted (res, r);
+  m->commission_case = commission_case (r);
+  payables (r, m->payable);
+  return m;
+}
+
+void
+qt_statement_model_free (QtStatementModel *m)
+{
+  if (m == NULL)
+    return;
+  for (guint k = 0; k < m->n_credits; k++)
+    {
+      qt_rat_clear (&m->credits[k].line_net);
+      qt_rat_clear (&m->credits[k].margin_rate);
+    }
+  g_free (m->credits);
+  g_free (m->reports);
+  g_free (m->adjustments);
+  g_free (m);
+}
