@@ -74,13 +74,6 @@ qt_id_row (const char *id, QtIdKind kind)
   return ((const gint32 *) (const void *) id)[(int) kind - QT_ID_KIND_COUNT - 1];
 }
 
-/* Asks the CPU to fetch the row indexes of an interned id (a hint). */
-static inline void
-qt_id_prefetch_rows (const char *id)
-{
-  __builtin_prefetch ((const gint32 *) (const void *) id - QT_ID_KIND_COUNT - 1);
-}
-
 /* Records that the interned id names row `row` of table `kind`. */
 static inline void
 qt_id_set_row (const char *id, QtIdKind kind, gint32 row)
