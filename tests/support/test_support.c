@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "../../calc/amount.h"
-#include "../../reports/run_dir.h"
+#include "../../run/run_dir.h"
 
 char *
 qt_test_tmpdir (void)
