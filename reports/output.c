@@ -90,14 +90,7 @@ qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint ro
 
 gboolean
 qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
-                         const char *sha256, GError **error)
-{
-  return sink_put (sink, name, bytes, rows, sha256, TRUE, NULL, error);
-}
-
-gboolean
-qt_output_sink_put_input (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
-                          const char *sha256, const char *source, GError **error)
+                         const char *sha256, const char *source, GError **error)
 {
   return sink_put (sink, name, bytes, rows, sha256, TRUE, source, error);
 }
@@ -108,7 +101,7 @@ qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error)
   for (guint i = 0; i < list->len; i++)
     {
       QtOutputFile *f = g_ptr_array_index (list, i);
-      if (!qt_output_sink_put_held (sink, f->name, f->bytes, f->rows, f->sha256, error))
+      if (!qt_output_sink_put_held (sink, f->name, f->bytes, f->rows, f->sha256, NULL, error))
         return FALSE;
     }
   g_ptr_array_set_size (list, 0);

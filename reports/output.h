@@ -59,16 +59,12 @@ gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes
                              const char *sha256, GError **error);
 
 /* As qt_output_sink_put, for bytes that stay in memory anyway (the input
- * snapshot): a queue never counts them as waiting. */
+ * snapshot): a queue never counts them as waiting.  `source`, when not
+ * NULL, is the input file they copy, named in the message when its bytes
+ * can no longer be read (an input cut short under its mapping). */
 gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                  gint rows, const char *sha256, GError **error);
-
-/* As qt_output_sink_put_held, for the copy of the input file at `source`
- * (named in the message when its bytes can no longer be read: an input
- * cut short under its mapping). */
-gboolean qt_output_sink_put_input (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                   gint rows, const char *sha256, const char *source,
-                                   GError **error);
+                                  gint rows, const char *sha256, const char *source,
+                                  GError **error);
 
 /* Puts every file of `list` (in its order) and empties it.  The list is
  * rendered already, so its bytes count as held. */

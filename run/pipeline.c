@@ -37,7 +37,7 @@ put_input (QtOutputSink *sink, const char *data_dir, const QtInputFile *f, GErro
 {
   g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
   g_autofree char *source = g_build_filename (data_dir, f->name, NULL);
-  return qt_output_sink_put_input (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
+  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
 }
 
 /* The run's own copy of its plan versions, so that verify needs nothing
@@ -50,7 +50,8 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
+      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, NULL,
+                                    error))
         return FALSE;
     }
   return TRUE;

@@ -63,7 +63,7 @@ test_sizes_and_alignments (void **state)
       bases[i] = pattern (lens[i], offsets[i], &data[i]);
       g_autoptr (GBytes) bytes = g_bytes_new_static (data[i], lens[i]);
       g_autofree char *name = g_strdup_printf ("inputs/data/f%u.csv", i);
-      assert_true (qt_output_sink_put_held (sink, name, bytes, -1, NULL, &error));
+      assert_true (qt_output_sink_put_held (sink, name, bytes, -1, NULL, NULL, &error));
     }
   assert_true (qt_sink_queue_finish (q, &error));
   g_autoptr (GBytes) manifest = g_bytes_new_static ("{}", 2);
@@ -101,8 +101,8 @@ test_input_cut_short (void **state)
       assert_true (gone != MAP_FAILED);
       assert_int_equal (munmap (gone, lens[i]), 0);
       g_autoptr (GBytes) bytes = g_bytes_new_static (gone, lens[i]);
-      assert_false (qt_output_sink_put_input (qt_run_dir_sink (w), "inputs/data/orders.csv", bytes,
-                                              -1, "x", "/data/orders.csv", &error));
+      assert_false (qt_output_sink_put_held (qt_run_dir_sink (w), "inputs/data/orders.csv", bytes,
+                                             -1, "x", "/data/orders.csv", &error));
       assert_non_null (error);
       assert_int_equal (error->code, QT_ERROR_IO);
       assert_string_equal (error->message,
