@@ -1,41 +1,38 @@
-/* cli/cmd_run.c — `quotient run`: one period, written atomically (SPEC §10). */
+/* cli/cmd_run.c — `quotient run`: parses the options, runs the period
+ * through the run library (run/pipeline.h) and prints the summary. */
 #include <glib.h>
 #include <stdio.h>
 
-#include "../model/money.h"
-#include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
-#include "../reports/run_dir.h"
-#include "../reports/statement.h"
+#include "../run/pipeline.h"
 #include "commands.h"
-#include "pipeline.h"
 
 typedef struct {
   char *data, *plans, *period, *out;
   gboolean strict, replace;
   gint threads;
-} RunOptions;
+} RunArgs;
 
 static void
-run_options_clear (RunOptions *o)
+run_args_clear (RunArgs *a)
 {
-  g_free (o->data);
-  g_free (o->plans);
-  g_free (o->period);
-  g_free (o->out);
+  g_free (a->data);
+  g_free (a->plans);
+  g_free (a->period);
+  g_free (a->out);
 }
 
 static gboolean
-parse_options (int argc, char **argv, RunOptions *o, GError **error)
+parse_args (int argc, char **argv, RunArgs *a, GError **error)
 {
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &o->data, "Data set directory (CSV files of SPEC §2)", "DIR" },
-    { "plans", 0, 0, G_OPTION_ARG_FILENAME, &o->plans, "Plans directory (one JSON file per plan version)", "DIR" },
-    { "period", 0, 0, G_OPTION_ARG_STRING, &o->period, "Period to compute, a calendar month", "YYYY-MM" },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o->out, "Run directory to create (must not exist)", "DIR" },
-    { "strict", 0, 0, G_OPTION_ARG_NONE, &o->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
-    { "replace", 0, 0, G_OPTION_ARG_NONE, &o->replace, "Atomically replace an existing draft run directory", NULL },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &o->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &a->data, "Data set directory (CSV files of SPEC §2)", "DIR" },
+    { "plans", 0, 0, G_OPTION_ARG_FILENAME, &a->plans, "Plans directory (one JSON file per plan version)", "DIR" },
+    { "period", 0, 0, G_OPTION_ARG_STRING, &a->period, "Period to compute, a calendar month", "YYYY-MM" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Run directory to create (must not exist; missing parent directories are created)", "DIR" },
+    { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory", NULL },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— compute one period's commissions");
@@ -54,19 +51,13 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
       return FALSE;
     }
-  if (o->threads == 0 || o->threads < -1 || o->threads > 64)
+  if (a->threads == 0 || a->threads < -1 || a->threads > QT_RUN_MAX_THREADS)
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--threads must be between 1 and 64");
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--threads must be between 1 and %d",
+                   QT_RUN_MAX_THREADS);
       return FALSE;
     }
-  if (o->threads > 0) /* -1: not given */
-    {
-      /* One setting for every stage that uses threads (read by them). */
-      char n[8];
-      g_snprintf (n, sizeof n, "%d", o->threads);
-      g_setenv ("QT_THREADS", n, TRUE);
-    }
-  if (!o->data || !o->plans || !o->period || !o->out)
+  if (!a->data || !a->plans || !a->period || !a->out)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "--data, --plans, --period and --out are required (see quotient run --help)");
@@ -76,82 +67,41 @@ parse_options (int argc, char **argv, RunOptions *o, GError **error)
 }
 
 static void
-print_summary (const QtPipeline *p, const char *out)
+print_summary (const QtRunSummary *s, const char *out)
 {
-  const QtRunResult *res = p->res;
-  g_autofree char *credited = qt_fixed_format (res->amount_credited, 2, QT_ROUND_HALF_EVEN);
-  g_autofree char *total = qt_fixed_format (res->sum_totals, 2, QT_ROUND_HALF_EVEN);
-  char period[8];
-  printf ("quotient: period %s\n", qt_period_format (res->period, period));
-  printf ("  reps               %u\n", res->n_reps);
-  printf ("  receipts credited  %u of %u (amount %s)\n", res->receipts_credited,
-          res->receipts_in_period, credited);
-  printf ("  exceptions         %u (see exceptions.csv)\n", res->exceptions->len);
-  printf ("  payout total       %s\n", total);
+  printf ("quotient: period %s\n", s->period);
+  printf ("  reps               %u\n", s->reps);
+  printf ("  receipts credited  %u of %u (amount %s)\n", s->receipts_credited,
+          s->receipts_in_period, s->amount_credited);
+  printf ("  exceptions         %u (see exceptions.csv)\n", s->exceptions);
+  printf ("  payout total       %s\n", s->payout_total);
   printf ("  run directory      %s (statements in %s/statements/)\n", out, out);
-}
-
-/* Under --strict any exception row is fatal (SPEC §7). */
-static gboolean
-check_strict (const QtPipeline *p, GError **error)
-{
-  guint n = p->res->exceptions->len;
-  if (n == 0)
-    return TRUE;
-  const QtException *first = &g_array_index (p->res->exceptions, QtException, 0);
-  g_set_error (error, QT_ERROR, QT_ERROR_STRICT,
-               "%s:%u: %s: %s (--strict: %u exception row%s, nothing written)", first->file,
-               first->line, first->code, first->message, n, n == 1 ? "" : "s");
-  return FALSE;
-}
-
-/* Computes the run straight into its (temporary) run directory and moves
- * it into place; nothing appears at --out unless everything was written.
- * With threads to spare, a thread of the sink writes the input snapshot
- * while the engine computes, and each statement while the next renders. */
-static gboolean
-run_into_dir (QtPipeline *p, const RunOptions *o, QtPeriod period, GError **error)
-{
-  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, o->period, error);
-  if (w == NULL)
-    return FALSE;
-  QtOutputSink *sink = qt_run_dir_sink (w);
-  if (qt_statement_threads () > 1)
-    qt_output_sink_start (sink);
-  if (!qt_pipeline_compute (o->data, o->plans, period, sink, p, error)
-      || (o->strict && !check_strict (p, error)) || !qt_pipeline_emit (p, sink, error)
-      || !qt_dataset_inputs_unchanged (o->data, p->ds, error))
-    {
-      qt_run_dir_abort (w);
-      return FALSE;
-    }
-  gboolean ok = qt_run_dir_commit (w, error);
-  qt_pipeline_phase ("commit");
-  return ok;
 }
 
 int
 qt_cmd_run (int argc, char **argv)
 {
-  RunOptions o = { .threads = -1 };
+  RunArgs a = { .threads = -1 }; /* -1: not given */
   g_autoptr (GError) error = NULL;
-  QtPeriod period;
-  QtPipeline p = { 0 };
+  QtRunSummary summary = { 0 };
   int rc = 0;
-  if (!parse_options (argc, argv, &o, &error))
+  if (!parse_args (argc, argv, &a, &error))
     rc = 2;
-  else if (!qt_period_parse (o.period, strlen (o.period), &period))
-    {
-      g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", o.period);
-      rc = 2;
-    }
-  else if (!run_into_dir (&p, &o, period, &error))
-    rc = qt_exit_code_for (error);
   else
-    print_summary (&p, o.out);
+    {
+      QtRunOptions o = {
+        .data_dir = a.data, .plans_dir = a.plans, .period = a.period, .out = a.out,
+        .strict = a.strict, .replace = a.replace, .threads = a.threads > 0 ? (guint) a.threads : 0,
+        .keep_until_exit = TRUE,
+      };
+      if (qt_run_execute (&o, &summary, &error))
+        print_summary (&summary, a.out);
+      else
+        rc = qt_exit_code_for (error);
+    }
   if (error != NULL)
     qt_print_error ("quotient run", error);
-  qt_pipeline_keep_until_exit (&p);
-  run_options_clear (&o);
+  qt_run_summary_clear (&summary);
+  run_args_clear (&a);
   return rc;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../model/qt_error.h"
 #include "commands.h"
 
 typedef struct {
@@ -17,6 +18,25 @@ static const Command commands[] = {
   { "run", qt_cmd_run, "compute one period and write its run directory" },
   { "verify", qt_cmd_verify, "recompute a run directory from its snapshot and compare every hash" },
 };
+
+int
+qt_exit_code_for (const GError *error)
+{
+  if (error != NULL && error->domain == QT_ERROR
+      && (error->code == QT_ERROR_STRICT || error->code == QT_ERROR_MISMATCH))
+    return 1;
+  return 2;
+}
+
+void
+qt_print_error (const char *command, const GError *error)
+{
+  if (error->domain == QT_ERROR
+      && (error->code == QT_ERROR_MALFORMED || error->code == QT_ERROR_IO))
+    fprintf (stderr, "%s\n", error->message);
+  else
+    fprintf (stderr, "%s: %s\n", command, error->message);
+}
 
 static void
 usage (FILE *to)

@@ -1,10 +1,13 @@
-/* reports/output.h — the files of a run directory and where they go.
+/* reports/output.h — the files of a run directory and the interface they
+ * are handed to.
  *
  * Every report renders its files and hands each to a QtOutputSink as soon as
- * it is complete: the run directory being written (reports/run_dir.h) or
- * verify's comparison with a directory on disk.  The sink remembers each
- * file's name, row count, size and SHA-256 for the manifest, and drops the
- * bytes, so a large month's statements never sit in memory all at once. */
+ * it is complete.  This header is only the interface: what a sink does with
+ * a file (write it into a run directory, compare it with one on disk, queue
+ * it for a thread) is the run library's (run/output_sink.h, run/run_dir.h,
+ * run/verify.h).  The sink remembers each file's name, row count, size and
+ * SHA-256 for the manifest, and drops the bytes, so a large month's
+ * statements never sit in memory all at once. */
 #pragma once
 
 #include <glib.h>
@@ -20,6 +23,8 @@ typedef struct {
   char *sha256;    /* hex SHA-256 when known, else NULL */
   gsize size;      /* bytes */
   char *source;    /* the input file it is a copy of (for messages), or NULL */
+  gboolean held;   /* its bytes stay in memory anyway (the input snapshot, a
+                      rendered list): a queue does not count them as waiting */
 } QtOutputFile;
 
 /* A list of QtOutputFile*, freed with g_ptr_array_unref. (transfer full) */
@@ -32,58 +37,37 @@ void qt_output_sort (GPtrArray *list);
 typedef struct QtOutputSink QtOutputSink;
 
 /* Takes one complete file: `file` is its record in sink->files (name, rows,
- * size, SHA-256), `bytes` its content, borrowed for the call. */
+ * size, SHA-256, source, held), `bytes` its content, borrowed for the call. */
 typedef gboolean (*QtOutputPutFunc) (QtOutputSink *sink, const QtOutputFile *file,
                                      GBytes *bytes, GError **error);
 
-typedef struct QtSinkThread QtSinkThread;
-
 struct QtOutputSink {
   QtOutputPutFunc put;
-  GPtrArray *files;      /* QtOutputFile* of every file put, without bytes */
-  QtSinkThread *thread;  /* set between qt_output_sink_start and _finish */
-  gboolean put_threadsafe; /* `put` may run on two threads at once: then
-                              qt_output_sink_finish writes queued files on
-                              the caller's thread too */
+  GPtrArray *files;        /* QtOutputFile* of every file put, without bytes */
+  gboolean put_threadsafe; /* `put` may run on two threads at once */
+  GMutex files_lock;       /* two threads may put files at once (the
+                              statements and the tables) */
 };
 
 void qt_output_sink_init (QtOutputSink *sink, QtOutputPutFunc put);
-/* Finishes the thread, if any (its error is dropped), and frees the list. */
+/* Frees the list of files put. */
 void qt_output_sink_clear (QtOutputSink *sink);
 
-/* From now on files are hashed and handed to `put` by a thread of the
- * sink's own, one at a time and in the order they were put, while the
- * caller renders the next ones.  Files are recorded in sink->files at once
- * (in the order they were put: with a thread, two threads may put files
- * at the same time); their SHA-256 is known after qt_output_sink_finish. */
-void qt_output_sink_start (QtOutputSink *sink);
-
-/* Waits until every file put so far has been handed on and ends the
- * thread; FALSE with the first error of `put`.  Without a thread, TRUE. */
-gboolean qt_output_sink_finish (QtOutputSink *sink, GError **error);
-
-/* Hands a file to the sink and records it (`sha256` may be NULL: computed
- * here, or on the sink's thread).  With a thread, FALSE once a file put
- * earlier has failed (with that error), else TRUE at once; the caller
- * blocks only while the files waiting hold more than a few MB. */
+/* Records a file in sink->files (computing its SHA-256 here when `sha256`
+ * is NULL) and hands it to `put`; FALSE with the error of `put`. */
 gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                              const char *sha256, GError **error);
 
 /* As qt_output_sink_put, for bytes that stay in memory anyway (the input
- * snapshot): they never count towards what the caller may have waiting. */
+ * snapshot): a queue never counts them as waiting.  `source`, when not
+ * NULL, is the input file they copy, named in the message when its bytes
+ * can no longer be read (an input cut short under its mapping). */
 gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                  gint rows, const char *sha256, GError **error);
-
-/* As qt_output_sink_put_held, for the copy of the input file at `source`
- * (named in the message when its bytes can no longer be read: an input
- * cut short under its mapping). */
-gboolean qt_output_sink_put_input (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                   gint rows, const char *sha256, const char *source,
-                                   GError **error);
+                                  gint rows, const char *sha256, const char *source,
+                                  GError **error);
 
 /* Puts every file of `list` (in its order) and empties it.  The list is
- * rendered already, so its bytes do not count towards what the caller may
- * have waiting (as qt_output_sink_put_held). */
+ * rendered already, so its bytes count as held. */
 gboolean qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error);
 
 /* SPEC §5: payout.csv, scores.csv, credits.csv, exceptions.csv. */

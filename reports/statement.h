@@ -41,7 +41,7 @@
 G_BEGIN_DECLS
 
 /* Adds statements/<stem>.json and statements/<stem>.txt for every rep, in
- * rep_id order (SPEC §5), rendered on qt_statement_threads() threads. */
+ * rep_id order (SPEC §5), rendered on 2 threads. */
 void qt_report_statements (const QtRunResult *res, GPtrArray *out);
 
 /* The same on `n_threads` (>= 1) threads: the bytes never depend on it. */
@@ -51,11 +51,6 @@ void qt_report_statements_threads (const QtRunResult *res, GPtrArray *out, guint
  * in rep_id order; stops at the first error of the sink. */
 gboolean qt_report_statements_to (const QtRunResult *res, QtOutputSink *sink, guint n_threads,
                                   GError **error);
-
-/* Rendering threads: the environment variable QT_THREADS (1 .. 64; 1 =
- * render on the calling thread), 2 when unset or not such a number.  The
- * only place QT_THREADS is read. */
-guint qt_statement_threads (void);
 
 /* File stem for a rep id: bytes [A-Za-z0-9_-], '.' when not first, and any
  * UTF-8 non-ASCII bytes are kept; every other byte becomes %XX (upper hex);

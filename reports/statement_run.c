@@ -8,7 +8,6 @@
 #include "output.h"
 #include "rep_order.h"
 
-#define QT_STATEMENT_MAX_THREADS 64
 #define QT_STATEMENT_DEFAULT_THREADS 2
 
 /* The work the threads share: each takes the next position of the rep_id
@@ -25,20 +24,6 @@ typedef struct {
 /* Reps per thread per batch: big enough to keep the threads busy, small
  * enough that a batch of statements stays a few MB. */
 #define QT_STATEMENT_BATCH_PER_THREAD 128
-
-/* Rendering threads from QT_THREADS (see statement.h). */
-guint
-qt_statement_threads (void)
-{
-  /* QT_THREADS: how many threads render statements (1 = the calling
-   * thread only); the default suits the 2-core machines we run on. */
-  const char *env = g_getenv ("QT_THREADS");
-  guint64 n;
-  if (env == NULL
-      || !g_ascii_string_to_unsigned (env, 10, 1, QT_STATEMENT_MAX_THREADS, &n, NULL))
-    return QT_STATEMENT_DEFAULT_THREADS;
-  return (guint) n;
-}
 
 /* Renders positions until none is left (a GThreadFunc): builds each rep's
  * model from the shared index (calc/statement_model.h) and formats it;
@@ -152,9 +137,9 @@ qt_report_statements_threads (const QtRunResult *res, GPtrArray *out, guint n_th
   qt_output_sink_clear (&ls.sink);
 }
 
-/* qt_report_statements_threads with qt_statement_threads(). */
+/* qt_report_statements_threads with the default number of threads. */
 void
 qt_report_statements (const QtRunResult *res, GPtrArray *out)
 {
-  qt_report_statements_threads (res, out, qt_statement_threads ());
+  qt_report_statements_threads (res, out, QT_STATEMENT_DEFAULT_THREADS);
 }

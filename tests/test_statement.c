@@ -549,29 +549,6 @@ test_threads_same_bytes (void **state)
     }
 }
 
-/* QT_THREADS: 1 .. 64, else the default 2. */
-static void
-test_threads_env (void **state)
-{
-  (void) state;
-  g_autofree char *saved = g_strdup (g_getenv ("QT_THREADS"));
-  const struct { const char *value; guint want; } cases[] = {
-    { NULL, 2 }, { "1", 1 }, { "2", 2 }, { "8", 8 }, { "0", 2 }, { "65", 2 }, { "two", 2 }, { "", 2 },
-  };
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      if (cases[i].value != NULL)
-        g_setenv ("QT_THREADS", cases[i].value, TRUE);
-      else
-        g_unsetenv ("QT_THREADS");
-      assert_int_equal (qt_statement_threads (), cases[i].want);
-    }
-  if (saved != NULL)
-    g_setenv ("QT_THREADS", saved, TRUE);
-  else
-    g_unsetenv ("QT_THREADS");
-}
-
 /* The order line `line_no` of `order_id` in the data set. */
 static QtOrderLine *
 order_line (Golden *g, const char *order_id, const char *line_no)
@@ -759,7 +736,6 @@ main (void)
     cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
-    cmocka_unit_test (test_threads_env),
     cmocka_unit_test_setup_teardown (test_long_nets, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
     cmocka_unit_test (test_long_ids_sorted),

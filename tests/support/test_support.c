@@ -15,7 +15,7 @@
 
 #include "../../loaders/dataset_loader.h"
 #include "../../model/money.h"
-#include "../../reports/run_dir.h"
+#include "../../run/run_dir.h"
 
 char *
 qt_test_tmpdir (void)

@@ -1,9 +1,10 @@
-/* reports/run_dir.c — atomic run directories: build in a temporary sibling,
- * then renameat2 into place (RENAME_NOREPLACE, or RENAME_EXCHANGE with
- * --replace), so readers never see a half-written run. */
+/* run/run_dir.c — atomic, durable run directories: build in a temporary
+ * sibling, fsync every file and directory, renameat2 into place
+ * (RENAME_NOREPLACE, or RENAME_EXCHANGE with --replace), fsync the parent;
+ * readers never see a half-written run, and a crash never leaves one. */
 #include "run_dir.h"
 
-#include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
@@ -12,7 +13,14 @@
 #include <unistd.h>
 
 #include "../model/qt_error.h"
-#include "output.h"
+
+static QtSyncFunc sync_func = fsync;
+
+void
+qt_run_dir_set_sync_func (QtSyncFunc fn)
+{
+  sync_func = fn != NULL ? fn : fsync;
+}
 
 void
 qt_rmtree (const char *path)
@@ -51,11 +59,87 @@ qt_read_bytes (const char *path, GError **error)
   return g_bytes_new_take (data, len);
 }
 
+/* ---- durability ---- */
+
+/* Opens the directory `path` and syncs it; FALSE with errno. */
+static gboolean
+sync_dir_path (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  gboolean ok = sync_func (fd) == 0;
+  int err = errno;
+  close (fd);
+  errno = err;
+  return ok;
+}
+
+/* Syncs every file and directory below the directory open as `dir`, the
+ * directory itself last (its entries then name synced inodes); FALSE with
+ * errno.  Takes `dir`. */
+static gboolean
+sync_tree (int dir)
+{
+  DIR *d = fdopendir (dir);
+  if (d == NULL)
+    {
+      close (dir);
+      return FALSE;
+    }
+  gboolean ok = TRUE;
+  struct dirent *e;
+  while (ok && (e = readdir (d)) != NULL)
+    {
+      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      gboolean is_dir = e->d_type == DT_DIR;
+      int fd = openat (dirfd (d), e->d_name,
+                       O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
+      if (fd < 0)
+        ok = FALSE;
+      else if (is_dir)
+        ok = sync_tree (fd);
+      else
+        {
+          ok = sync_func (fd) == 0;
+          int err = errno;
+          close (fd);
+          errno = err;
+        }
+    }
+  ok = ok && sync_func (dirfd (d)) == 0;
+  int err = errno;
+  closedir (d);
+  errno = err;
+  return ok;
+}
+
+/* Creates the missing directories of `path` (mkdir -p, mode 0755), each
+ * made durable by syncing the directory that now holds it; FALSE with
+ * errno and the directory that could not be made in *failed. */
+static gboolean
+make_parents (const char *path, char **failed)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    return TRUE;
+  g_autofree char *up = g_path_get_dirname (path);
+  if (strcmp (up, path) != 0 && !make_parents (up, failed))
+    return FALSE;
+  gboolean ok = mkdir (path, 0755) == 0 && sync_dir_path (up);
+  if (!ok && errno == EEXIST)
+    errno = ENOTDIR; /* not a directory, or it would have been found */
+  if (!ok)
+    *failed = g_strdup (path);
+  return ok;
+}
+
+/* ---- writing ---- */
+
 /* Writes data[0..len) at the file's current offset; FALSE with errno. */
 static gboolean
-write_all (int fd, const char *data, gsize len, gsize *written)
+write_all (int fd, const char *data, gsize len)
 {
-  *written = 0;
   while (len > 0)
     {
       gssize n = write (fd, data, len);
@@ -65,55 +149,26 @@ write_all (int fd, const char *data, gsize len, gsize *written)
         return FALSE;
       data += n;
       len -= (gsize) n;
-      *written += (gsize) n;
     }
   return TRUE;
 }
 
-/* Large page-aligned buffers (the input snapshot, see
- * loaders/table_stream.c) are written with O_DIRECT: straight to the
- * device, without the page cache's per-page cost, which on ext4 is most of
- * the CPU time a run spends writing.  The unaligned tail, and any file
- * system that refuses direct I/O, go through the page cache as usual. */
-#define DIRECT_MIN (1u << 20)
-#define DIRECT_ALIGN 4096u
-
-/* Writes one new file, `name` in the directory open as `dir`, in full (no
- * fsync: the run only becomes visible by the final rename, and a crash
- * before it leaves only the hidden temporary); `path` names it in messages,
- * or `source` (the input file it copies, or NULL) when the bytes could not
- * be read: the input was cut short under its mapping. */
+/* Writes one new file, `name` in the directory open as `dir`, in full;
+ * `path` names it in messages, or `source` (the input file it copies, or
+ * NULL) when the bytes could not be read: the input was cut short under
+ * its mapping.  Its write-back starts at once, so that the sync at the
+ * commit mostly finds it done. */
 static gboolean
 write_file (int dir, const char *name, const char *path, const char *source, GBytes *bytes,
             GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
-  gboolean direct = len >= DIRECT_MIN && (guintptr) data % DIRECT_ALIGN == 0;
-  int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC;
-  int fd = openat (dir, name, flags | (direct ? O_DIRECT : 0), 0644);
-  if (fd < 0 && direct && errno == EINVAL) /* no direct I/O here */
-    {
-      direct = FALSE;
-      fd = openat (dir, name, flags, 0644);
-    }
-  gboolean ok = fd >= 0;
-  if (ok && direct)
-    {
-      gsize done = 0;
-      /* A refusal (EINVAL) or a short write leaves the rest to the page cache. */
-      if (!write_all (fd, data, len & ~(gsize) (DIRECT_ALIGN - 1), &done) && errno != EINVAL)
-        ok = FALSE;
-      done &= ~(gsize) (DIRECT_ALIGN - 1);
-      if (ok)
-        ok = fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_DIRECT) == 0
-             && lseek (fd, (off_t) done, SEEK_SET) == (off_t) done;
-      data += done;
-      len -= done;
-    }
-  gsize unused;
-  ok = ok && write_all (fd, data, len, &unused);
+  int fd = openat (dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  gboolean ok = fd >= 0 && write_all (fd, data, len);
   int err = errno;
+  if (ok && len > 0)
+    sync_file_range (fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: errors show at the sync */
   if (fd >= 0 && close (fd) != 0 && ok)
     {
       ok = FALSE;
@@ -126,26 +181,10 @@ write_file (int dir, const char *name, const char *path, const char *source, GBy
   return ok;
 }
 
-/* The "period" of a run's manifest.json, or NULL. (transfer full) */
-static char *
-manifest_period (const char *manifest)
-{
-  g_autoptr (GBytes) bytes = qt_read_bytes (manifest, NULL);
-  if (bytes == NULL)
-    return NULL;
-  gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  cJSON *root = cJSON_ParseWithLength (data, len);
-  const cJSON *period = cJSON_GetObjectItemCaseSensitive (root, "period");
-  char *out = cJSON_IsString (period) ? g_strdup (period->valuestring) : NULL;
-  cJSON_Delete (root);
-  return out;
-}
-
-/* A directory we may replace: a run (manifest.json) of the same period
- * that is not closed. */
+/* A directory we may replace: a run of `kind` and `period` (its
+ * manifest.json) that is not closed. */
 static gboolean
-check_replaceable (const char *out, const char *period, GError **error)
+check_replaceable (const char *out, QtRunKind kind, const char *period, GError **error)
 {
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
   g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
@@ -161,12 +200,19 @@ check_replaceable (const char *out, const char *period, GError **error)
                    "%s:1:1: --replace refused: the period is closed and can never change", out);
       return FALSE;
     }
-  g_autofree char *existing = manifest_period (manifest);
-  if (g_strcmp0 (existing, period) != 0)
+  g_autoptr (GError) local = NULL;
+  g_autoptr (QtManifest) existing = qt_manifest_read (out, kind, &local);
+  if (existing == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "%s:1:1: --replace refused: %s", out,
+                   local->message);
+      return FALSE;
+    }
+  if (strcmp (existing->period, period) != 0)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: --replace refused: it holds the run of period %s, not %s", out,
-                   existing ? existing : "(unknown)", period);
+                   existing->period, period);
       return FALSE;
     }
   return TRUE;
@@ -237,7 +283,8 @@ writer_free (QtRunDirWriter *w)
 }
 
 QtRunDirWriter *
-qt_run_dir_begin (const char *out_arg, gboolean replace, const char *period, GError **error)
+qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const char *period,
+                  GError **error)
 {
   g_autofree char *out = strip_trailing_slashes (out_arg);
   gboolean exists = g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK);
@@ -248,14 +295,21 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, const char *period, GEr
                    "use --replace to replace a draft run)", out);
       return NULL;
     }
-  if (exists && !check_replaceable (out, period, error))
+  if (exists && !check_replaceable (out, kind, period, error))
     return NULL;
   g_autofree char *parent = g_path_get_dirname (out);
   g_autofree char *base = g_path_get_basename (out);
+  g_autofree char *failed = NULL;
+  if (!make_parents (parent, &failed))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create its parent directory %s: %s",
+                   out, failed, g_strerror (errno));
+      return NULL;
+    }
   g_autofree char *tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
   if (g_mkdtemp (tmpl) == NULL)
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create a directory beside it: %s",
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create a directory beside it: %s",
                    out, g_strerror (errno));
       return NULL;
     }
@@ -281,25 +335,36 @@ qt_run_dir_abort (QtRunDirWriter *w)
 {
   if (w == NULL)
     return;
-  qt_output_sink_finish (&w->sink, NULL); /* nothing may still be writing */
   qt_rmtree (w->tmp);
   writer_free (w);
+}
+
+/* Syncs the whole temporary tree (files, then their directories). */
+static gboolean
+sync_run (QtRunDirWriter *w, GError **error)
+{
+  int fd = open (w->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0 && sync_tree (fd))
+    return TRUE;
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot sync the finished run to disk: %s",
+               w->out, g_strerror (errno));
+  return FALSE;
 }
 
 gboolean
 qt_run_dir_commit (QtRunDirWriter *w, GError **error)
 {
-  if (!qt_output_sink_finish (&w->sink, error))
-    {
-      qt_run_dir_abort (w);
-      return FALSE;
-    }
   /* The run being replaced may have been closed while this one rendered. */
   g_autofree char *closed = g_build_filename (w->out, "CLOSED", NULL);
   if (w->exists && g_file_test (closed, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: --replace refused: the period is closed and can never change", w->out);
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
+  if (!sync_run (w, error))
+    {
       qt_run_dir_abort (w);
       return FALSE;
     }
@@ -312,8 +377,15 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
       qt_run_dir_abort (w);
       return FALSE;
     }
+  /* The rename itself is durable once the directory holding it is. */
+  g_autofree char *parent = g_path_get_dirname (w->out);
+  gboolean ok = sync_dir_path (parent);
+  if (!ok)
+    g_set_error (error, QT_ERROR, QT_ERROR_IO,
+                 "%s: the run is in place but its directory %s cannot be synced to disk: %s",
+                 w->out, parent, g_strerror (errno));
   if (w->exists) /* tmp now holds the replaced run */
     qt_rmtree (w->tmp);
   writer_free (w);
-  return TRUE;
+  return ok;
 }

@@ -1,15 +1,19 @@
-/* cli/pipeline.c — loaders → rules → calc → reports for one period. */
+/* run/pipeline.c — loaders → rules → calc → reports → manifest → commit
+ * for one period. */
 #include "pipeline.h"
 
 #include <stdio.h>
+#include <string.h>
 
+#include "../model/money.h"
 #include "../calc/engine.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
-#include "../reports/manifest.h"
 #include "../reports/output.h"
 #include "../reports/statement.h"
+#include "pipeline_internal.h"
+#include "run_dir.h"
 
 /* QT_TIMING=1 prints how long each phase took to stderr (for bench/ and
  * profiling; never part of any output file). */
@@ -33,7 +37,7 @@ put_input (QtOutputSink *sink, const char *data_dir, const QtInputFile *f, GErro
 {
   g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
   g_autofree char *source = g_build_filename (data_dir, f->name, NULL);
-  return qt_output_sink_put_input (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
+  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
 }
 
 /* The run's own copy of its plan versions, so that verify needs nothing
@@ -46,7 +50,8 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
+      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, NULL,
+                                    error))
         return FALSE;
     }
   return TRUE;
@@ -73,10 +78,10 @@ put_loaded (QtInputFile *file, gpointer data)
 
 gboolean
 qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                     QtOutputSink *sink, QtPipeline *out, GError **error)
+                     guint threads, QtOutputSink *sink, QtPipeline *out, GError **error)
 {
-  g_return_val_if_fail (sink != NULL, FALSE);
-  QtPipeline p = { .threads = qt_statement_threads () };
+  g_return_val_if_fail (sink != NULL && threads >= 1, FALSE);
+  QtPipeline p = { .threads = threads };
   qt_pipeline_phase (NULL);
   p.plans = qt_plan_set_load_dir (plans_dir, error);
   if (p.plans == NULL)
@@ -144,12 +149,14 @@ render_tables (gpointer data)
 }
 
 gboolean
-qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
+qt_pipeline_emit (QtPipeline *p, QtSinkQueue *queue, QtRunKind kind, GError **error)
 {
+  QtOutputSink *sink = &queue->sink;
   /* The four tables render on a thread of their own while the statements
    * render; both only read the result, and files may reach the sink in
    * any order (the manifest sorts them). */
-  TablesJob job = { p->res, qt_output_list_new (), sink->thread != NULL ? sink : NULL, TRUE, NULL };
+  TablesJob job = { p->res, qt_output_list_new (), qt_sink_queue_is_threaded (queue) ? sink : NULL,
+                    TRUE, NULL };
   GThread *tables = p->threads > 1 ? g_thread_try_new ("qt-report", render_tables, &job, NULL) : NULL;
   if (tables == NULL)
     render_tables (&job);
@@ -164,10 +171,10 @@ qt_pipeline_emit (QtPipeline *p, QtOutputSink *sink, GError **error)
   if (!ok)
     return FALSE;
   qt_pipeline_phase ("tables+statements");
-  if (!qt_output_sink_finish (sink, error))
+  if (!qt_sink_queue_finish (queue, error))
     return FALSE;
   qt_pipeline_phase ("writing");
-  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_report_manifest (p->res, sink->files));
+  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_manifest_render (kind, p->res, sink->files));
   ok = qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
   qt_pipeline_phase ("manifest");
   return ok;
@@ -190,21 +197,86 @@ qt_pipeline_keep_until_exit (QtPipeline *p)
   *p = (QtPipeline) { 0 };
 }
 
-int
-qt_exit_code_for (const GError *error)
+/* Under `strict` any exception row is fatal (SPEC §7). */
+static gboolean
+check_strict (const QtPipeline *p, GError **error)
 {
-  if (error != NULL && error->domain == QT_ERROR
-      && (error->code == QT_ERROR_STRICT || error->code == QT_ERROR_MISMATCH))
-    return 1;
-  return 2;
+  guint n = p->res->exceptions->len;
+  if (n == 0)
+    return TRUE;
+  const QtException *first = &g_array_index (p->res->exceptions, QtException, 0);
+  g_set_error (error, QT_ERROR, QT_ERROR_STRICT,
+               "%s:%u: %s: %s (--strict: %u exception row%s, nothing written)", first->file,
+               first->line, first->code, first->message, n, n == 1 ? "" : "s");
+  return FALSE;
+}
+
+static void
+summarize (const QtRunResult *res, QtRunSummary *s)
+{
+  qt_period_format (res->period, s->period);
+  s->reps = res->n_reps;
+  s->receipts_in_period = res->receipts_in_period;
+  s->receipts_credited = res->receipts_credited;
+  s->amount_credited = qt_fixed_format (res->amount_credited, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  s->exceptions = res->exceptions->len;
+  s->payout_total = qt_fixed_format (res->sum_totals, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+}
+
+/* Computes the run straight into its (temporary) run directory through a
+ * queue and commits it; nothing appears at `out` unless everything was
+ * written.  With threads to spare, the queue's thread writes the input
+ * snapshot while the engine computes, and each statement while the next
+ * renders. */
+static gboolean
+run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline *p,
+              GError **error)
+{
+  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, QT_RUN_COMMISSION, o->period, error);
+  if (w == NULL)
+    return FALSE;
+  g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (qt_run_dir_sink (w), threads > 1);
+  if (!qt_pipeline_compute (o->data_dir, o->plans_dir, period, threads, &queue->sink, p, error)
+      || (o->strict && !check_strict (p, error))
+      || !qt_pipeline_emit (p, queue, QT_RUN_COMMISSION, error)
+      || !qt_dataset_inputs_unchanged (o->data_dir, p->ds, error))
+    {
+      qt_sink_queue_finish (queue, NULL); /* nothing may still be writing */
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
+  gboolean ok = qt_run_dir_commit (w, error);
+  qt_pipeline_phase ("commit");
+  return ok;
+}
+
+gboolean
+qt_run_execute (const QtRunOptions *o, QtRunSummary *summary, GError **error)
+{
+  g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
+                        && o->period != NULL && o->out != NULL, FALSE);
+  QtPeriod period;
+  if (!qt_period_parse (o->period, strlen (o->period), &period))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM",
+                   o->period);
+      return FALSE;
+    }
+  guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
+  QtPipeline p = { 0 };
+  gboolean ok = run_into_dir (o, period, threads, &p, error);
+  if (ok && summary != NULL)
+    summarize (p.res, summary);
+  if (o->keep_until_exit)
+    qt_pipeline_keep_until_exit (&p);
+  else
+    qt_pipeline_clear (&p);
+  return ok;
 }
 
 void
-qt_print_error (const char *command, const GError *error)
+qt_run_summary_clear (QtRunSummary *s)
 {
-  if (error->domain == QT_ERROR
-      && (error->code == QT_ERROR_MALFORMED || error->code == QT_ERROR_IO))
-    fprintf (stderr, "%s\n", error->message);
-  else
-    fprintf (stderr, "%s: %s\n", command, error->message);
+  g_clear_pointer (&s->amount_credited, g_free);
+  g_clear_pointer (&s->payout_total, g_free);
 }

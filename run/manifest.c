@@ -1,0 +1,314 @@
+/* run/manifest.c — manifest.json (SPEC §5, §7): written from a run's
+ * result and files, read back into a QtManifest. */
+#include "manifest.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+#include "../model/money.h"
+#include "../model/qt_error.h"
+#include "../reports/output.h"
+#include "run_dir.h"
+
+/* The one place a kind's name is spelled. */
+static const char *const kind_names[] = {
+  [QT_RUN_COMMISSION] = "commission_run",
+};
+
+const char *
+qt_run_kind_name (QtRunKind kind)
+{
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (kind_names), NULL);
+  return kind_names[kind];
+}
+
+/* ---- writing ---- */
+
+static void
+add_exact (cJSON *obj, const char *key, const mpq_t v)
+{
+  g_autofree char *txt = qt_exact_format (v);
+  cJSON_AddStringToObject (obj, key, txt);
+}
+
+static cJSON *
+count_amount (guint count, const mpq_t amount)
+{
+  cJSON *o = cJSON_CreateObject ();
+  cJSON_AddNumberToObject (o, "count", count);
+  add_exact (o, "amount", amount);
+  return o;
+}
+
+/* TRUE when the control totals of SPEC §7 balance. */
+static gboolean
+totals_balance (const QtRunResult *res)
+{
+  g_auto (mpq_t) sum;
+  mpq_init (sum);
+  mpq_add (sum, res->amount_credited, res->amount_excepted);
+  return res->receipts_in_period == res->receipts_credited + res->receipts_excepted
+         && mpq_equal (sum, res->amount_in_period)
+         && mpq_equal (res->sum_components, res->sum_totals);
+}
+
+static cJSON *
+control_totals (const QtRunResult *res)
+{
+  cJSON *t = cJSON_CreateObject ();
+  cJSON_AddItemToObject (t, "receipts_in_period",
+                         count_amount (res->receipts_in_period, res->amount_in_period));
+  cJSON_AddItemToObject (t, "receipts_credited",
+                         count_amount (res->receipts_credited, res->amount_credited));
+  cJSON_AddItemToObject (t, "receipts_excepted",
+                         count_amount (res->receipts_excepted, res->amount_excepted));
+  cJSON_AddNumberToObject (t, "credited_slices", res->slices->len);
+  cJSON_AddNumberToObject (t, "exception_rows", res->exceptions->len);
+  cJSON_AddNumberToObject (t, "payout_rows", res->n_reps);
+  g_autofree char *comp = qt_fixed_format (res->sum_components, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  g_autofree char *tot = qt_fixed_format (res->sum_totals, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  cJSON_AddStringToObject (t, "payout_components_sum", comp);
+  cJSON_AddStringToObject (t, "payout_totals_sum", tot);
+  cJSON_AddBoolToObject (t, "balanced", totals_balance (res));
+  return t;
+}
+
+static cJSON *
+plans_used (const QtRunResult *res)
+{
+  cJSON *arr = cJSON_CreateArray ();
+  for (guint i = 0; i < res->plans_used->len; i++)
+    {
+      const QtPlanVersion *v = g_ptr_array_index (res->plans_used, i);
+      cJSON *o = cJSON_CreateObject ();
+      g_autofree char *file = g_strconcat ("inputs/plans/", v->file_name, NULL);
+      cJSON_AddStringToObject (o, "file", file);
+      cJSON_AddStringToObject (o, "plan", v->plan);
+      cJSON_AddNumberToObject (o, "version", v->version);
+      cJSON_AddStringToObject (o, "sha256", v->sha256);
+      cJSON_AddItemToArray (arr, o);
+    }
+  return arr;
+}
+
+static cJSON *
+file_list (GPtrArray *files, gboolean inputs)
+{
+  cJSON *arr = cJSON_CreateArray ();
+  for (guint i = 0; i < files->len; i++)
+    {
+      const QtOutputFile *f = g_ptr_array_index (files, i);
+      if (g_str_has_prefix (f->name, "inputs/") != inputs)
+        continue;
+      cJSON *o = cJSON_CreateObject ();
+      cJSON_AddStringToObject (o, "file", f->name);
+      if (f->rows >= 0)
+        cJSON_AddNumberToObject (o, "rows", f->rows);
+      cJSON_AddNumberToObject (o, "bytes", f->size);
+      cJSON_AddStringToObject (o, "sha256", f->sha256);
+      cJSON_AddItemToArray (arr, o);
+    }
+  return arr;
+}
+
+GString *
+qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files)
+{
+  qt_output_sort (files);
+  cJSON *m = cJSON_CreateObject ();
+  char period[8];
+  cJSON_AddStringToObject (m, "engine", "quotient");
+  cJSON_AddStringToObject (m, "engine_version", QT_VERSION);
+  cJSON_AddStringToObject (m, "kind", qt_run_kind_name (kind));
+  cJSON_AddStringToObject (m, "period", qt_period_format (res->period, period));
+  cJSON_AddItemToObject (m, "plans_used", plans_used (res));
+  cJSON_AddItemToObject (m, "inputs", file_list (files, TRUE));
+  cJSON_AddItemToObject (m, "outputs", file_list (files, FALSE));
+  cJSON_AddItemToObject (m, "control_totals", control_totals (res));
+  char *text = cJSON_Print (m);
+  GString *s = g_string_new (text);
+  g_string_append_c (s, '\n');
+  cJSON_free (text);
+  cJSON_Delete (m);
+  return s;
+}
+
+/* ---- reading ---- */
+
+/* Every reading error names the directory and what is wrong with it. */
+static gboolean
+bad (GError **error, const char *run_dir, const char *why)
+{
+  g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "%s is not a quotient run directory (%s)", run_dir,
+               why);
+  return FALSE;
+}
+
+static const char *
+string_member (const cJSON *obj, const char *key)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+  return cJSON_IsString (v) ? v->valuestring : NULL;
+}
+
+/* A whole number >= 0 that a double holds exactly. */
+static gboolean
+count_member (const cJSON *obj, const char *key, guint64 *out)
+{
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
+  if (!cJSON_IsNumber (v) || !(v->valuedouble >= 0) || v->valuedouble > 9007199254740992.0
+      || (double) (guint64) v->valuedouble != v->valuedouble)
+    return FALSE;
+  *out = (guint64) v->valuedouble;
+  return TRUE;
+}
+
+static void
+manifest_file_free (gpointer p)
+{
+  QtManifestFile *f = p;
+  g_free (f->file);
+  g_free (f->sha256);
+  g_free (f);
+}
+
+static gboolean
+read_files (const cJSON *list, GPtrArray *out)
+{
+  if (!cJSON_IsArray (list))
+    return FALSE;
+  const cJSON *item;
+  cJSON_ArrayForEach (item, list)
+    {
+      const char *file = string_member (item, "file");
+      const char *sha = string_member (item, "sha256");
+      guint64 bytes, rows = 0;
+      gboolean has_rows = cJSON_GetObjectItemCaseSensitive (item, "rows") != NULL;
+      if (file == NULL || sha == NULL || !count_member (item, "bytes", &bytes)
+          || (has_rows && !count_member (item, "rows", &rows)))
+        return FALSE;
+      QtManifestFile *f = g_new0 (QtManifestFile, 1);
+      f->file = g_strdup (file);
+      f->sha256 = g_strdup (sha);
+      f->bytes = bytes;
+      f->rows = has_rows ? (gint64) rows : -1;
+      g_ptr_array_add (out, f);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_count (const cJSON *totals, const char *key, QtManifestCount *out)
+{
+  const cJSON *o = cJSON_GetObjectItemCaseSensitive (totals, key);
+  const char *amount = string_member (o, "amount");
+  if (amount == NULL || !count_member (o, "count", &out->count))
+    return FALSE;
+  out->amount = g_strdup (amount);
+  return TRUE;
+}
+
+static gboolean
+read_totals (const cJSON *t, QtManifestTotals *out)
+{
+  const char *comp = string_member (t, "payout_components_sum");
+  const char *tot = string_member (t, "payout_totals_sum");
+  const cJSON *balanced = cJSON_GetObjectItemCaseSensitive (t, "balanced");
+  if (!read_count (t, "receipts_in_period", &out->in_period)
+      || !read_count (t, "receipts_credited", &out->credited)
+      || !read_count (t, "receipts_excepted", &out->excepted)
+      || !count_member (t, "credited_slices", &out->credited_slices)
+      || !count_member (t, "exception_rows", &out->exception_rows)
+      || !count_member (t, "payout_rows", &out->payout_rows) || comp == NULL || tot == NULL
+      || !cJSON_IsBool (balanced))
+    return FALSE;
+  out->components_sum = g_strdup (comp);
+  out->totals_sum = g_strdup (tot);
+  out->balanced = cJSON_IsTrue (balanced);
+  return TRUE;
+}
+
+/* Fills `m` from a parsed manifest of `kind`. */
+static gboolean
+read_root (const char *run_dir, const cJSON *root, QtRunKind kind, QtManifest *m, GError **error)
+{
+  const char *got = string_member (root, "kind");
+  const char *period = string_member (root, "period");
+  const char *version = string_member (root, "engine_version");
+  if (got == NULL)
+    return bad (error, run_dir, "manifest.json: no \"kind\"");
+  if (strcmp (got, qt_run_kind_name (kind)) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "%s holds a run of kind '%s', not %s (manifest.json)", run_dir, got,
+                   qt_run_kind_name (kind));
+      return FALSE;
+    }
+  m->kind = kind;
+  if (period == NULL || version == NULL)
+    return bad (error, run_dir, "manifest.json: no \"period\" or \"engine_version\"");
+  m->period = g_strdup (period);
+  m->engine_version = g_strdup (version);
+  if (!read_files (cJSON_GetObjectItemCaseSensitive (root, "inputs"), m->inputs)
+      || !read_files (cJSON_GetObjectItemCaseSensitive (root, "outputs"), m->outputs))
+    return bad (error, run_dir, "manifest.json: a malformed \"inputs\" or \"outputs\" list");
+  if (!read_totals (cJSON_GetObjectItemCaseSensitive (root, "control_totals"), &m->totals))
+    return bad (error, run_dir, "manifest.json: malformed \"control_totals\"");
+  return TRUE;
+}
+
+QtManifest *
+qt_manifest_parse (const char *run_dir, GBytes *text, QtRunKind kind, GError **error)
+{
+  gsize len = 0;
+  const char *data = g_bytes_get_data (text, &len);
+  cJSON *root = cJSON_ParseWithLength (data != NULL ? data : "", len);
+  if (!cJSON_IsObject (root))
+    {
+      cJSON_Delete (root);
+      bad (error, run_dir, "no readable manifest.json");
+      return NULL;
+    }
+  g_autoptr (QtManifest) m = g_new0 (QtManifest, 1);
+  m->inputs = g_ptr_array_new_with_free_func (manifest_file_free);
+  m->outputs = g_ptr_array_new_with_free_func (manifest_file_free);
+  gboolean ok = read_root (run_dir, root, kind, m, error);
+  cJSON_Delete (root);
+  return ok ? g_steal_pointer (&m) : NULL;
+}
+
+QtManifest *
+qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, "manifest.json", NULL);
+  g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
+  if (bytes == NULL)
+    {
+      bad (error, run_dir, "no readable manifest.json");
+      return NULL;
+    }
+  return qt_manifest_parse (run_dir, bytes, kind, error);
+}
+
+static void
+count_clear (QtManifestCount *c)
+{
+  g_free (c->amount);
+}
+
+void
+qt_manifest_free (QtManifest *m)
+{
+  if (m == NULL)
+    return;
+  g_free (m->engine_version);
+  g_free (m->period);
+  g_clear_pointer (&m->inputs, g_ptr_array_unref);
+  g_clear_pointer (&m->outputs, g_ptr_array_unref);
+  count_clear (&m->totals.in_period);
+  count_clear (&m->totals.credited);
+  count_clear (&m->totals.excepted);
+  g_free (m->totals.components_sum);
+  g_free (m->totals.totals_sum);
+  g_free (m);
+}

@@ -1,0 +1,72 @@
+/* run/manifest.h — manifest.json, a run's proof (SPEC §5, §7): engine
+ * version, the run's kind, period, plan versions used, every input and
+ * output file with its row count, size and SHA-256, and the control totals.
+ * Written last into a run directory; read back by verify and by --replace.
+ *
+ * A run directory says what kind of run it is ("kind"); this module alone
+ * knows the names of the kinds, so a reader asking for one kind refuses a
+ * manifest of another. */
+#pragma once
+
+#include <glib.h>
+
+#include "../calc/result.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  QT_RUN_COMMISSION,  /* `quotient run`: one period's commissions */
+} QtRunKind;
+
+/* The manifest's name of a kind ("commission_run"). (transfer none) */
+const char *qt_run_kind_name (QtRunKind kind);
+
+/* The text of manifest.json for a run of `kind`.  `files` holds every
+ * other file of the run (inputs/ snapshot and outputs) with sizes and
+ * hashes; it is sorted here. (transfer full) */
+GString *qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files);
+
+typedef struct {
+  char *file;     /* path inside the run directory */
+  char *sha256;   /* hex */
+  gint64 rows;    /* -1 when not listed (not a CSV file) */
+  guint64 bytes;
+} QtManifestFile;
+
+typedef struct {
+  guint64 count;
+  char *amount;   /* exact, SPEC §12.10 form */
+} QtManifestCount;
+
+/* "control_totals" (SPEC §7). */
+typedef struct {
+  QtManifestCount in_period, credited, excepted;
+  guint64 credited_slices, exception_rows, payout_rows;
+  char *components_sum, *totals_sum;  /* 2 decimals */
+  gboolean balanced;
+} QtManifestTotals;
+
+typedef struct {
+  QtRunKind kind;
+  char *engine_version;
+  char *period;        /* as written, "YYYY-MM" */
+  GPtrArray *inputs;   /* QtManifestFile*, in the manifest's order */
+  GPtrArray *outputs;  /* QtManifestFile* */
+  QtManifestTotals totals;
+} QtManifest;
+
+/* Parses the text of the manifest.json of `run_dir` (named in messages), that
+ * must be of `kind`.  Errors (QT_ERROR_USAGE: the directory is then not a
+ * run of that kind): not JSON, a member missing or of the wrong type, a
+ * manifest of another kind.  (transfer full) */
+QtManifest *qt_manifest_parse (const char *run_dir, GBytes *text, QtRunKind kind, GError **error);
+
+/* qt_manifest_parse of RUN_DIR/manifest.json; a missing or unreadable file
+ * is QT_ERROR_USAGE too.  (transfer full) */
+QtManifest *qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error);
+
+void qt_manifest_free (QtManifest *m);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtManifest, qt_manifest_free)
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* run/pipeline.h — `quotient run` as a library call: load the data set and
+ * plans, snapshot them, compute one period, render every report, write
+ * manifest.json and commit the run directory (SPEC §10). */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Threads when QtRunOptions.threads is 0; the upper bound of any setting. */
+#define QT_RUN_DEFAULT_THREADS 2
+#define QT_RUN_MAX_THREADS 64
+
+typedef struct {
+  const char *data_dir;   /* data set directory (CSV files of SPEC §2) */
+  const char *plans_dir;  /* one JSON file per plan version */
+  const char *period;     /* "YYYY-MM" */
+  const char *out;        /* the run directory to create */
+  gboolean strict;        /* any exception row is fatal (QT_ERROR_STRICT) */
+  gboolean replace;       /* atomically replace an existing draft run */
+  guint threads;          /* for reading, computing, rendering, writing;
+                             0 = QT_RUN_DEFAULT_THREADS; the bytes never
+                             depend on it */
+  gboolean keep_until_exit; /* a process about to exit: the computed month
+                               is not freed (see run/pipeline_internal.h) */
+} QtRunOptions;
+
+/* What a committed run holds, for a person. */
+typedef struct {
+  char period[8];             /* "YYYY-MM" */
+  guint reps;
+  guint receipts_in_period, receipts_credited;
+  char *amount_credited;      /* 2 decimals, half-even */
+  guint exceptions;           /* rows of exceptions.csv */
+  char *payout_total;         /* 2 decimals, half-even */
+} QtRunSummary;
+
+/* Runs one period into options->out: nothing appears there unless every
+ * file was written and synced.  Errors: QT_ERROR_USAGE (bad period, --out
+ * exists, refused --replace), QT_ERROR_MALFORMED / QT_ERROR_IO (inputs,
+ * `file:line:column: message`), QT_ERROR_STRICT (exceptions under
+ * `strict`: nothing written).  On success fills *summary (clear with
+ * qt_run_summary_clear; may be NULL). */
+gboolean qt_run_execute (const QtRunOptions *options, QtRunSummary *summary, GError **error);
+
+void qt_run_summary_clear (QtRunSummary *summary);
+
+G_END_DECLS

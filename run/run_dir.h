@@ -1,0 +1,52 @@
+/* run/run_dir.h — writing a run directory atomically and durably (SPEC §10).
+ *
+ * Everything goes to a hidden temporary sibling directory that is renamed
+ * into place only when complete.  The commit is durable in the ostree way:
+ * every file and every directory of the run is fsynced before the rename,
+ * and the parent directory after it, so after a crash `out` either holds
+ * the complete run or does not exist (a hidden .NAME.tmp-* may be left). */
+#pragma once
+
+#include <glib.h>
+
+#include "../reports/output.h"
+#include "manifest.h"
+
+G_BEGIN_DECLS
+
+typedef struct QtRunDirWriter QtRunDirWriter;
+
+/* Starts a run directory of `kind` at `out`: files go to a hidden
+ * temporary sibling (through qt_run_dir_sink) and appear at `out` only at
+ * qt_run_dir_commit.  Missing parent directories of `out` are created (mode
+ * 0755, each made durable).  `out` must not exist unless `replace`; with
+ * `replace` an existing run directory (one whose manifest.json is of the
+ * same kind and `period`, e.g. "2026-03", and no CLOSED marker) is swapped
+ * out atomically at the commit and removed; anything else at `out` is
+ * refused.  Errors: QT_ERROR_USAGE (exists, not a run, closed run, other
+ * period) or QT_ERROR_IO.  (transfer full) */
+QtRunDirWriter *qt_run_dir_begin (const char *out, gboolean replace, QtRunKind kind,
+                                  const char *period, GError **error);
+/* Where the files go: each is written in full as it is put (through the
+ * page cache); `put` may run on two threads at once. (transfer none) */
+QtOutputSink *qt_run_dir_sink (QtRunDirWriter *w);
+/* Syncs every file and directory of the finished run, renames it into
+ * place, syncs the parent directory and frees `w`; on failure removes the
+ * temporary (an existing run is untouched) and frees `w`. */
+gboolean qt_run_dir_commit (QtRunDirWriter *w, GError **error);
+/* Removes the temporary directory and frees `w`. */
+void qt_run_dir_abort (QtRunDirWriter *w);
+
+/* The function that makes a file or directory durable: fsync(2) unless
+ * replaced.  For tests, which count and check the calls; NULL restores
+ * fsync.  Not thread-safe: set it before a run begins. */
+typedef int (*QtSyncFunc) (int fd);
+void qt_run_dir_set_sync_func (QtSyncFunc fn);
+
+/* Removes a directory tree (no symlinks followed).  Best effort. */
+void qt_rmtree (const char *path);
+
+/* Reads `path` whole. (transfer full) */
+GBytes *qt_read_bytes (const char *path, GError **error);
+
+G_END_DECLS
