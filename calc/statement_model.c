@@ -147,7 +147,9 @@ credit_fill (const QtStatementIndex *ix, const QtSlice *sl, QtStatementCredit *c
   c->product = product >= 0 ? &ds->products[product] : NULL;
   c->order_net = &ix->order_nets[ix->order_slot[c->receipt->order_row] - 1];
   qt_credit_line_net (ds, c->line, &c->line_net);
-  c->has_margin_rate = qt_credit_margin_rate (ds, c->line, &c->margin_rate);
+  /* the basis of high_margin, shown where that multiplier applied */
+  c->has_margin_rate = (sl->mult_mask & (1u << QT_MULT_HIGH_MARGIN))
+                       && qt_credit_margin_rate (ds, c->line, &c->margin_rate);
   credit_timing (ix->res, c);
 }
 

@@ -34,7 +34,7 @@ typedef struct {
   const QtProduct *product;    /* NULL when the line's product id names no row */
   QtRat line_net;             /* SPEC §4.2: quantity × unit_price */
   const QtRat *order_net;     /* SPEC §4.2: Σ of the order's line nets (held by the index) */
-  gboolean has_margin_rate;    /* unit_price != 0 */
+  gboolean has_margin_rate;    /* high_margin applied (so unit_price > 0) */
   QtRat margin_rate;          /* SPEC §4.3: (unit_price − unit_cost) / unit_price */
   const QtReceipt *timed_by;   /* SPEC §12.5.3: the receipt whose received_on times
                                 * fast_collection: for a refund its order's first

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "qt_error.h"
+#include "text_append.h"
 
 /* gint64 and guint64 travel through GMP's long and unsigned long. */
 G_STATIC_ASSERT (sizeof (long) == sizeof (gint64));
@@ -493,7 +494,7 @@ put_scaled (GString *s, gboolean negative, guint64 mag, guint k)
   p = digits_backwards (p, mag);
   if (negative && !zero)
     *--p = '-';
-  g_string_append_len (s, p, end - p);
+  qt_text_append (s, p, (gsize) (end - p));
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "../model/text_append.h"
+
 void
 qt_csv_field (GString *out, gboolean first, const char *text)
 {
@@ -17,7 +19,7 @@ qt_csv_field (GString *out, gboolean first, const char *text)
     quote |= text[n] == ',' || text[n] == '"' || text[n] == '\n';
   if (!quote)
     {
-      g_string_append_len (out, text, (gssize) n);
+      qt_text_append (out, text, n);
       return;
     }
   g_string_append_c (out, '"');

@@ -13,6 +13,7 @@
 #include "../calc/statement_model.h"
 #include "../model/date.h"
 #include "../model/money.h"
+#include "../model/text_append.h"
 #include "statement.h"
 
 G_BEGIN_DECLS
@@ -39,7 +40,7 @@ void qt_stmt_reserve (GString *s, gsize n);
 static inline void
 qt_stmt_put (GString *s, const char *p, gsize n)
 {
-  g_string_append_len (s, p, (gssize) n);
+  qt_text_append (s, p, n);
 }
 
 /* Appends a NUL-terminated string. */
