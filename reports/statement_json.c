@@ -310,14 +310,15 @@ id_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* ids[0..n) sorted by text with duplicates dropped; returns the new count. */
+/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
+ * Ids are interned: equal ids are one pointer. */
 static guint
 sort_unique (const char **ids, guint n)
 {
   qsort (ids, n, sizeof (const char *), id_cmp);
   guint out = 0;
   for (guint k = 0; k < n; k++)
-    if (out == 0 || strcmp (ids[out - 1], ids[k]) != 0)
+    if (out == 0 || ids[out - 1] != ids[k])
       ids[out++] = ids[k];
   return out;
 }
