@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../model/qt_error.h"
@@ -181,6 +182,15 @@ write_file (int dir, const char *name, const char *path, const char *source, GBy
   return ok;
 }
 
+/* Whether the CLOSED marker is there: any directory entry counts, a
+ * symlink to nothing included. */
+static gboolean
+is_closed (const char *closed)
+{
+  GStatBuf st;
+  return g_lstat (closed, &st) == 0 || errno != ENOENT;
+}
+
 /* A directory we may replace: a run of `kind` and `period` (its
  * manifest.json) that is not closed. */
 static gboolean
@@ -188,13 +198,17 @@ check_replaceable (const char *out, QtRunKind kind, const char *period, GError *
 {
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
   g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
-  if (!g_file_test (out, G_FILE_TEST_IS_DIR) || !g_file_test (manifest, G_FILE_TEST_IS_REGULAR))
+  GStatBuf st;
+  /* lstat: a symlink to a run is not a run (the swap would replace the link
+   * and delete the tree it points into). */
+  if (g_lstat (out, &st) != 0 || !S_ISDIR (st.st_mode) || g_lstat (manifest, &st) != 0
+      || !S_ISREG (st.st_mode))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: --replace refused: this is not a quotient run directory", out);
       return FALSE;
     }
-  if (g_file_test (closed, G_FILE_TEST_EXISTS))
+  if (is_closed (closed))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: --replace refused: the period is closed and can never change", out);
@@ -356,7 +370,7 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
 {
   /* The run being replaced may have been closed while this one rendered. */
   g_autofree char *closed = g_build_filename (w->out, "CLOSED", NULL);
-  if (w->exists && g_file_test (closed, G_FILE_TEST_EXISTS))
+  if (w->exists && is_closed (closed))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "%s:1:1: --replace refused: the period is closed and can never change", w->out);

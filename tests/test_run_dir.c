@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -311,6 +312,57 @@ test_parent_blocked (void **state)
   qt_test_rmtree (tmp);
 }
 
+/* qt_run_dir_begin with --replace on `out`: refused with `why` in the
+ * message, and nothing at `out` touched. */
+static void
+assert_replace_refused (const char *out, const char *period, const char *why)
+{
+  g_autoptr (GError) error = NULL;
+  assert_null (qt_run_dir_begin (out, TRUE, QT_RUN_COMMISSION, period, &error));
+  assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_USAGE));
+  if (strstr (error->message, why) == NULL)
+    fail_msg ("'%s' does not say '%s'", error->message, why);
+}
+
+/* --replace replaces only a real run directory of the same kind and
+ * period that is not closed: not a symlink to a run, not another kind of
+ * directory holding a manifest, not a run whose CLOSED marker is a
+ * symlink to nothing. */
+static void
+test_replace_refusals (void **state)
+{
+  (void) state;
+  g_autofree char *tmp = qt_test_tmpdir ();
+  g_autofree char *data = NULL, *plans = NULL;
+  qt_test_copy_golden (tmp, &data, &plans);
+  g_autofree char *run = g_build_filename (tmp, "run", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "run", "--data", data, "--plans", plans,
+                                 "--period", "2026-03", "--out", run, NULL), 0);
+  g_autofree char *link = g_build_filename (tmp, "link", NULL);
+  assert_int_equal (symlink (run, link), 0);
+  assert_replace_refused (link, "2026-03", "not a quotient run directory");
+  assert_replace_refused (run, "2026-02", "period 2026-03, not 2026-02");
+
+  g_autofree char *other = g_build_filename (tmp, "thesis", NULL);
+  g_autofree char *notes = g_build_filename (other, "reports", "thesis.txt", NULL);
+  g_autofree char *manifest = g_build_filename (other, "manifest.json", NULL);
+  g_autofree char *reports = g_path_get_dirname (notes);
+  assert_int_equal (g_mkdir_with_parents (reports, 0700), 0);
+  qt_test_write (notes, "chapter 1");
+  qt_test_write (manifest, "{\"kind\":\"rebate_run\",\"period\":\"2026-03\"}");
+  assert_replace_refused (other, "2026-03", "--replace refused");
+  assert_true (g_file_test (notes, G_FILE_TEST_IS_REGULAR));
+
+  g_autofree char *closed = g_build_filename (run, "CLOSED", NULL);
+  assert_int_equal (symlink ("nowhere", closed), 0);
+  assert_replace_refused (run, "2026-03", "closed");
+  g_autofree char *run_manifest = g_build_filename (run, "manifest.json", NULL);
+  assert_true (g_file_test (run_manifest, G_FILE_TEST_IS_REGULAR));
+  assert_int_equal (qt_test_count_entries (tmp), 5); /* data plans run link thesis */
+  qt_test_rmtree (tmp);
+}
+
 int
 main (void)
 {
@@ -321,6 +373,7 @@ main (void)
     cmocka_unit_test (test_sync_failure_commits_nothing),
     cmocka_unit_test (test_makes_missing_parents),
     cmocka_unit_test (test_parent_blocked),
+    cmocka_unit_test (test_replace_refusals),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
