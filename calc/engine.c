@@ -126,15 +126,19 @@ valid_quota (const QtIndex *ix, guint rep, QtPeriod period, mpq_t out)
   return TRUE;
 }
 
+/* Every mpq_t member of a QtRepResult (but the sprint months'). */
+#define REP_VALUES(r)                                                                        \
+  (r)->credit, (r)->weighted, (r)->quota, (r)->attainment, (r)->next_tier_needed,          \
+    (r)->commission_uncapped, (r)->commission, (r)->override_base, (r)->override_amount,   \
+    (r)->sprint_w, (r)->sprint_quota, (r)->sprint_attainment, (r)->process, (r)->result,   \
+    (r)->total, (r)->process_score, (r)->result_score, (r)->sprint_bonus, (r)->score_bonus, \
+    (r)->adjustments_sum, (r)->total_exact, (r)->r_commission, (r)->r_override,            \
+    (r)->r_sprint, (r)->r_score, (r)->r_adjustments, (r)->r_total
+
 static void
 rep_result_init (QtRepResult *r)
 {
-  mpq_inits (r->credit, r->weighted, r->quota, r->attainment, r->next_tier_needed,
-             r->commission_uncapped, r->commission, r->override_base, r->override_amount,
-             r->sprint_w, r->sprint_quota, r->sprint_attainment, r->process, r->result, r->total,
-             r->process_score, r->result_score, r->sprint_bonus, r->score_bonus,
-             r->adjustments_sum, r->total_exact, r->r_commission, r->r_override, r->r_sprint,
-             r->r_score, r->r_adjustments, r->r_total, NULL);
+  mpq_inits (REP_VALUES (r), NULL);
   for (int m = 0; m < 3; m++)
     mpq_inits (r->months[m].w, r->months[m].quota, NULL);
 }
@@ -686,12 +690,7 @@ qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
 static void
 rep_result_clear (QtRepResult *r)
 {
-  mpq_clears (r->credit, r->weighted, r->quota, r->attainment, r->next_tier_needed,
-              r->commission_uncapped, r->commission, r->override_base, r->override_amount,
-              r->sprint_w, r->sprint_quota, r->sprint_attainment, r->process, r->result, r->total,
-              r->process_score, r->result_score, r->sprint_bonus, r->score_bonus,
-              r->adjustments_sum, r->total_exact, r->r_commission, r->r_override, r->r_sprint,
-              r->r_score, r->r_adjustments, r->r_total, NULL);
+  mpq_clears (REP_VALUES (r), NULL);
   for (int m = 0; m < 3; m++)
     mpq_clears (r->months[m].w, r->months[m].quota, NULL);
   for (guint i = 0; i < r->n_tiers; i++)
