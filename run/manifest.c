@@ -185,7 +185,7 @@ read_files (const cJSON *list, GPtrArray *out)
       guint64 bytes, rows = 0;
       gboolean has_rows = cJSON_GetObjectItemCaseSensitive (item, "rows") != NULL;
       if (file == NULL || sha == NULL || !count_member (item, "bytes", &bytes)
-          || (has_rows && !count_member (item, "rows", &rows)))
+          || (has_rows && !count_member (item, "rows", &rows)) || !qt_run_path_is_inside (file))
         return FALSE;
       QtManifestFile *f = g_new0 (QtManifestFile, 1);
       f->file = g_strdup (file);
@@ -277,14 +277,21 @@ qt_manifest_parse (const char *run_dir, GBytes *text, QtRunKind kind, GError **e
   return ok ? g_steal_pointer (&m) : NULL;
 }
 
+/* A manifest lists a run's files: even a run of a million reps stays far
+ * below this; a larger "manifest.json" is not one. */
+#define MANIFEST_MAX_BYTES ((gsize) 256 << 20)
+
 QtManifest *
 qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error)
 {
-  g_autofree char *path = g_build_filename (run_dir, "manifest.json", NULL);
-  g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, "manifest.json", MANIFEST_MAX_BYTES, &local);
   if (bytes == NULL)
     {
-      bad (error, run_dir, "no readable manifest.json");
+      g_autofree char *why = strcmp (local->message, "missing") == 0
+                               ? g_strdup ("no readable manifest.json")
+                               : g_strdup_printf ("manifest.json: %s", local->message);
+      bad (error, run_dir, why);
       return NULL;
     }
   return qt_manifest_parse (run_dir, bytes, kind, error);

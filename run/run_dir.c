@@ -46,18 +46,100 @@ qt_rmtree (const char *path)
     g_unlink (path);
 }
 
-GBytes *
-qt_read_bytes (const char *path, GError **error)
+gboolean
+qt_run_path_is_inside (const char *rel)
 {
-  char *data = NULL;
-  gsize len = 0;
-  g_autoptr (GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (rel == NULL || rel[0] == '\0' || rel[0] == '/')
+    return FALSE;
+  g_auto (GStrv) parts = g_strsplit (rel, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] == '\0' || strcmp (parts[i], ".") == 0 || strcmp (parts[i], "..") == 0)
+      return FALSE;
+  return TRUE;
+}
+
+static int
+open_failed (GError **error, const char *why)
+{
+  g_set_error_literal (error, QT_ERROR, QT_ERROR_IO, why);
+  return -1;
+}
+
+/* Why openat with O_NOFOLLOW failed, in words. */
+static int
+open_errno (GError **error, int err)
+{
+  if (err == ENOENT || err == ENOTDIR)
+    return open_failed (error, "missing");
+  if (err == ELOOP)
+    return open_failed (error, "a symbolic link, not a file of the run");
+  return open_failed (error, g_strerror (err));
+}
+
+int
+qt_run_open_file (const char *run, const char *rel, GError **error)
+{
+  if (!qt_run_path_is_inside (rel))
+    return open_failed (error, "a path outside the run directory");
+  int dir = open (run, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0)
+    return open_errno (error, errno);
+  g_auto (GStrv) parts = g_strsplit (rel, "/", -1);
+  for (guint i = 0; parts[i + 1] != NULL; i++)
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: %s", path, local->message);
-      return NULL;
+      int sub = openat (dir, parts[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int err = errno;
+      close (dir);
+      if (sub < 0)
+        return open_errno (error, err);
+      dir = sub;
     }
-  return g_bytes_new_take (data, len);
+  /* O_NONBLOCK: a FIFO must not hang the open; it is refused below. */
+  int fd = openat (dir, parts[g_strv_length (parts) - 1],
+                   O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  int err = errno;
+  close (dir);
+  if (fd < 0)
+    return open_errno (error, err);
+  struct stat st;
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      return open_failed (error, "not a regular file");
+    }
+  return fd;
+}
+
+GBytes *
+qt_run_read_file (const char *run, const char *rel, gsize max_len, GError **error)
+{
+  int fd = qt_run_open_file (run, rel, error);
+  if (fd < 0)
+    return NULL;
+  GByteArray *buf = g_byte_array_new ();
+  guint8 block[65536];
+  for (;;)
+    {
+      gssize n = read (fd, block, sizeof block);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 || buf->len + (gsize) n > max_len)
+        {
+          if (n < 0)
+            g_set_error_literal (error, QT_ERROR, QT_ERROR_IO, g_strerror (errno));
+          else
+            g_set_error (error, QT_ERROR, QT_ERROR_IO, "larger than expected (%" G_GSIZE_FORMAT
+                         " bytes at most)", max_len);
+          close (fd);
+          g_byte_array_unref (buf);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (buf, block, (guint) n);
+    }
+  close (fd);
+  return g_byte_array_free_to_bytes (buf);
 }
 
 /* ---- durability ---- */

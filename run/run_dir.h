@@ -46,7 +46,20 @@ void qt_run_dir_set_sync_func (QtSyncFunc fn);
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
 
-/* Reads `path` whole. (transfer full) */
-GBytes *qt_read_bytes (const char *path, GError **error);
+/* Whether `rel` names a place inside a run directory: a relative,
+ * '/'-separated path without empty, "." or ".." components. */
+gboolean qt_run_path_is_inside (const char *rel);
+
+/* Opens RUN/rel for reading: only a regular file reached through real
+ * directories of RUN, with no symbolic link on the way and without
+ * leaving RUN; a FIFO or device is refused without blocking.  Returns the
+ * descriptor, or -1 with a QT_ERROR_IO error whose message is the reason
+ * in words ("missing", "a symbolic link, not a file of the run", ...). */
+int qt_run_open_file (const char *run, const char *rel, GError **error);
+
+/* Reads RUN/rel whole, opened as qt_run_open_file, when it holds at most
+ * `max_len` bytes (more is an error, found without reading them all).
+ * (transfer full) */
+GBytes *qt_run_read_file (const char *run, const char *rel, gsize max_len, GError **error);
 
 G_END_DECLS

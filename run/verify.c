@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,7 +25,8 @@ mismatch (GHashTable *bad, const char *name, const char *why)
 }
 
 /* Files whose bytes on disk no longer match the manifest's SHA-256, among
- * those the recomputation did not already check. */
+ * those the recomputation did not already check; each is read only as far
+ * as the size the manifest gives it. */
 static void
 check_hashes (const char *run, const GPtrArray *files, GHashTable *checked, GHashTable *bad)
 {
@@ -33,11 +35,13 @@ check_hashes (const char *run, const GPtrArray *files, GHashTable *checked, GHas
       const QtManifestFile *f = g_ptr_array_index (files, i);
       if (g_hash_table_contains (checked, f->file))
         continue;
-      g_autofree char *path = g_build_filename (run, f->file, NULL);
-      g_autoptr (GBytes) bytes = qt_read_bytes (path, NULL);
+      g_autoptr (GError) why = NULL;
+      g_autoptr (GBytes) bytes = qt_run_read_file (run, f->file, f->bytes, &why);
       g_autofree char *sha = bytes ? qt_sha256_hex_bytes (bytes) : NULL;
-      if (g_strcmp0 (sha, f->sha256) != 0)
-        mismatch (bad, f->file, bytes ? "SHA-256 differs from the manifest" : "missing");
+      if (bytes == NULL)
+        mismatch (bad, f->file, why->message);
+      else if (g_strcmp0 (sha, f->sha256) != 0)
+        mismatch (bad, f->file, "SHA-256 differs from the manifest");
     }
 }
 
@@ -48,7 +52,7 @@ check_hashes (const char *run, const GPtrArray *files, GHashTable *checked, GHas
 typedef struct {
   QtOutputSink sink;     /* the target of a queue (run/output_sink.h) */
   const char *run;
-  GHashTable *manifest;  /* name → SHA-256 listed by the manifest (borrowed) */
+  GHashTable *manifest;  /* name → QtManifestFile listed by the manifest (borrowed) */
   GHashTable *checked;   /* names compared here (borrowed from the queue) */
   GHashTable *bad;
   char *buf;             /* COMPARE_BLOCK bytes, reused for every file */
@@ -87,7 +91,8 @@ compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError 
   CompareSink *cs = (CompareSink *) sink;
   const char *name = put->name;
   g_hash_table_add (cs->checked, put->name);
-  const char *listed = g_hash_table_lookup (cs->manifest, name);
+  const QtManifestFile *entry = g_hash_table_lookup (cs->manifest, name);
+  const char *listed = entry != NULL ? entry->sha256 : NULL;
   /* An input file was just read from this very path, and hashed as read:
    * its hash is all there is to compare. */
   if (g_str_has_prefix (name, "inputs/"))
@@ -96,22 +101,24 @@ compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError 
         mismatch (cs->bad, name, "SHA-256 differs from the manifest");
       return TRUE;
     }
-  g_autofree char *path = g_build_filename (cs->run, name, NULL);
-  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  g_autoptr (GError) why = NULL;
+  int fd = qt_run_open_file (cs->run, name, &why);
   if (fd < 0)
     {
-      mismatch (cs->bad, name, "missing");
+      mismatch (cs->bad, name, why->message);
       return TRUE;
     }
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
   gboolean same = file_equals (cs, fd, data ? data : "", len);
   close (fd);
-  /* Equal bytes have the recomputed hash; otherwise hash what is on disk. */
-  g_autoptr (GBytes) disk = same ? NULL : qt_read_bytes (path, NULL);
+  /* Equal bytes have the recomputed hash; otherwise hash what is on disk
+   * (read no further than the manifest's size for it). */
+  gsize bound = entry != NULL ? MAX (entry->bytes, len) : len;
+  g_autoptr (GBytes) disk = same ? NULL : qt_run_read_file (cs->run, name, bound, &why);
   if (!same && disk == NULL)
     {
-      mismatch (cs->bad, name, "missing");
+      mismatch (cs->bad, name, why->message);
       return TRUE;
     }
   g_autofree char *disk_sha = same ? NULL : qt_sha256_hex_bytes (disk);
@@ -122,8 +129,38 @@ compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError 
   return TRUE;
 }
 
-/* Files in the run directory that the run does not produce (CLOSED, the
- * lifecycle marker, is allowed). */
+/* Walks the run directory without following links and records every
+ * entry that is neither a directory nor a regular file (a symbolic link,
+ * a FIFO, a device: verify never reads through one).  Returns whether one
+ * is in the input snapshot, which then cannot be recomputed safely. */
+static gboolean
+unsafe_entries (const char *run, const char *rel, GHashTable *bad)
+{
+  g_autofree char *path = rel ? g_build_filename (run, rel, NULL) : g_strdup (run);
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  gboolean in_inputs = FALSE;
+  const char *name;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+      g_autofree char *full = g_build_filename (run, child, NULL);
+      GStatBuf st;
+      if (g_lstat (full, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
+        in_inputs |= unsafe_entries (run, child, bad);
+      else if (!S_ISREG (st.st_mode))
+        {
+          mismatch (bad, child, S_ISLNK (st.st_mode) ? "a symbolic link, not a file of the run"
+                                                     : "not a regular file");
+          in_inputs |= g_str_has_prefix (child, "inputs/");
+        }
+    }
+  return in_inputs;
+}
+
+/* Regular files in the run directory that the run does not produce
+ * (CLOSED, the lifecycle marker, is allowed). */
 static void
 check_extra (const char *run, const char *rel, GHashTable *known, GHashTable *bad)
 {
@@ -134,9 +171,13 @@ check_extra (const char *run, const char *rel, GHashTable *known, GHashTable *ba
     {
       g_autofree char *child = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
       g_autofree char *full = g_build_filename (run, child, NULL);
-      if (g_file_test (full, G_FILE_TEST_IS_DIR) && !g_file_test (full, G_FILE_TEST_IS_SYMLINK))
+      GStatBuf st;
+      if (g_lstat (full, &st) != 0)
+        continue;
+      if (S_ISDIR (st.st_mode))
         check_extra (run, child, known, bad);
-      else if (!g_hash_table_contains (known, child) && g_strcmp0 (child, "CLOSED") != 0)
+      else if (S_ISREG (st.st_mode) && !g_hash_table_contains (known, child)
+               && g_strcmp0 (child, "CLOSED") != 0)
         mismatch (bad, child, "unexpected file, not produced by the run");
     }
 }
@@ -210,7 +251,7 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
     for (guint i = 0; i < lists[l]->len; i++)
       {
         const QtManifestFile *f = g_ptr_array_index (lists[l], i);
-        g_hash_table_insert (listed, f->file, f->sha256);
+        g_hash_table_insert (listed, f->file, (gpointer) f);
       }
   g_autoptr (GHashTable) checked = g_hash_table_new (g_str_hash, g_str_equal);
   guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
@@ -225,6 +266,8 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
   QtSinkQueue *queue = qt_sink_queue_new (&cs.sink, threads > 1);
   if (!qt_period_parse (m->period, strlen (m->period), &period))
     mismatch (bad, "manifest.json", "bad period");
+  else if (unsafe_entries (run, NULL, bad))
+    mismatch (bad, "inputs", "the snapshot holds a link or special file: not recomputed");
   else if (!compute_and_compare (run, period, threads, queue, m->kind, &p, &local))
     {
       g_autofree char *why = g_strdup_printf ("the snapshot no longer computes: %s", local->message);

@@ -10,6 +10,8 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "support/test_support.h"
 
@@ -276,6 +278,101 @@ test_manifest_not_json (void **state)
   assert_not_a_run (f);
 }
 
+/* Replaces run file `name` by a symbolic link to `target`. */
+static void
+link_in (const Fixture *f, const char *name, const char *target)
+{
+  g_autofree char *path = g_build_filename (f->run, name, NULL);
+  assert_int_equal (g_unlink (path), 0);
+  assert_int_equal (symlink (target, path), 0);
+}
+
+/* The exact report line verify gives for `name`. */
+static void
+assert_line (const Fixture *f, const char *line)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 1);
+  if (strstr (out, line) == NULL)
+    fail_msg ("'%s' not in:\n%s", line, out);
+}
+
+/* Only regular files inside the run are read: an output linked to
+ * /dev/zero (read until memory ran out), an input linked to /dev/zero (a
+ * GLib abort), an output linked to an identical copy outside the run (it
+ * passed) and a FIFO (it hung) are each a mismatch, found at once. */
+static void
+test_links_and_fifos (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *outside = g_build_filename (f->tmp, "scores-copy.csv", NULL);
+  g_autofree char *scores = g_build_filename (f->run, "scores.csv", NULL);
+  g_autofree char *text = qt_test_read (scores);
+  qt_test_write (outside, text);
+  link_in (f, "payout.csv", "/dev/zero");
+  link_in (f, "scores.csv", outside);
+  link_in (f, "inputs/data/receipts.csv", "/dev/zero");
+  g_autofree char *stmt = g_build_filename (f->run, "statements", "B1.txt", NULL);
+  assert_int_equal (g_unlink (stmt), 0);
+  assert_int_equal (mkfifo (stmt, 0600), 0);
+  assert_line (f, "MISMATCH payout.csv: a symbolic link, not a file of the run\n");
+  assert_line (f, "MISMATCH scores.csv: a symbolic link, not a file of the run\n");
+  assert_line (f, "MISMATCH inputs/data/receipts.csv: a symbolic link, not a file of the run\n");
+  assert_line (f, "MISMATCH statements/B1.txt: not a regular file\n");
+}
+
+/* A FIFO or a link as manifest.json: not a run (exit 2), without hanging. */
+static void
+test_manifest_fifo_or_link (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->run, "manifest.json", NULL);
+  assert_int_equal (g_unlink (path), 0);
+  assert_int_equal (mkfifo (path, 0600), 0);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 2);
+  assert_non_null (strstr (err, "(manifest.json: not a regular file)"));
+  assert_int_equal (g_unlink (path), 0);
+  assert_int_equal (symlink ("/dev/zero", path), 0);
+  g_free (err);
+  g_free (out);
+  assert_int_equal (verify (f, &out, &err), 2);
+  assert_non_null (strstr (err, "(manifest.json: a symbolic link, not a file of the run)"));
+}
+
+/* A file name holding a newline is printed escaped: it cannot forge a
+ * report line. */
+static void
+test_name_with_newline (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->run, "x\nquotient verify: all match", NULL);
+  qt_test_write (path, "");
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 1);
+  assert_string_equal (out, "MISMATCH x\\nquotient verify: all match: unexpected file, not "
+                            "produced by the run\n");
+}
+
+/* A manifest naming files outside the run is not a manifest (nothing
+ * outside is read). */
+static void
+test_manifest_path_outside (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->run, "manifest.json", NULL);
+  g_autofree char *text = qt_test_read (path);
+  const char *entry = "\"payout.csv\"";
+  char *at = strstr (text, entry);
+  assert_non_null (at);
+  g_autofree char *edited = g_strdup_printf ("%.*s\"../../../../etc/hostname\"%s",
+                                             (int) (at - text), text, at + strlen (entry));
+  qt_test_write (path, edited);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 2);
+  assert_non_null (strstr (err, "malformed \"inputs\" or \"outputs\" list"));
+}
+
 static void
 test_usage (void **state)
 {
@@ -300,6 +397,10 @@ main (void)
     cmocka_unit_test_setup_teardown (test_usage, setup, teardown),
     cmocka_unit_test_setup_teardown (test_extra_file, setup, teardown),
     cmocka_unit_test_setup_teardown (test_one_line_per_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_links_and_fifos, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_manifest_fifo_or_link, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_manifest_path_outside, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_name_with_newline, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
