@@ -10,7 +10,8 @@
 typedef struct {
   char *data, *plans, *period, *out;
   gboolean strict, replace;
-  gint threads;
+  char *threads;   /* as given, NULL when left out */
+  guint n_threads; /* parsed: 1 .. QT_RUN_MAX_THREADS, 0 = the default */
 } RunArgs;
 
 static void
@@ -20,6 +21,7 @@ run_args_clear (RunArgs *a)
   g_free (a->plans);
   g_free (a->period);
   g_free (a->out);
+  g_free (a->threads);
 }
 
 static gboolean
@@ -32,7 +34,7 @@ parse_args (int argc, char **argv, RunArgs *a, GError **error)
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Run directory to create (must not exist; missing parent directories are created)", "DIR" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory", NULL },
-    { "threads", 0, 0, G_OPTION_ARG_INT, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_STRING, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("— compute one period's commissions");
@@ -51,16 +53,25 @@ parse_args (int argc, char **argv, RunArgs *a, GError **error)
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
       return FALSE;
     }
-  if (a->threads == 0 || a->threads < -1 || a->threads > QT_RUN_MAX_THREADS)
+  guint64 n = 0;
+  if (a->threads != NULL
+      && !g_ascii_string_to_unsigned (a->threads, 10, 1, QT_RUN_MAX_THREADS, &n, NULL))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--threads must be between 1 and %d",
                    QT_RUN_MAX_THREADS);
       return FALSE;
     }
+  a->n_threads = (guint) n;
   if (!a->data || !a->plans || !a->period || !a->out)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "--data, --plans, --period and --out are required (see quotient run --help)");
+      return FALSE;
+    }
+  if (!*a->data || !*a->plans || !*a->period || !*a->out)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "--data, --plans, --period and --out must not be empty");
       return FALSE;
     }
   return TRUE;
@@ -81,7 +92,7 @@ print_summary (const QtRunSummary *s, const char *out)
 int
 qt_cmd_run (int argc, char **argv)
 {
-  RunArgs a = { .threads = -1 }; /* -1: not given */
+  RunArgs a = { 0 };
   g_autoptr (GError) error = NULL;
   QtRunSummary summary = { 0 };
   int rc = 0;
@@ -91,7 +102,7 @@ qt_cmd_run (int argc, char **argv)
     {
       QtRunOptions o = {
         .data_dir = a.data, .plans_dir = a.plans, .period = a.period, .out = a.out,
-        .strict = a.strict, .replace = a.replace, .threads = a.threads > 0 ? (guint) a.threads : 0,
+        .strict = a.strict, .replace = a.replace, .threads = a.n_threads,
         .keep_until_exit = TRUE,
       };
       if (qt_run_execute (&o, &summary, &error))

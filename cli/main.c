@@ -2,10 +2,13 @@
 #include <glib.h>
 #include <locale.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../model/qt_error.h"
+#include "../run/run_dir.h"
 #include "commands.h"
 
 typedef struct {
@@ -63,10 +66,47 @@ keep_freed_memory (void)
   mallopt (M_TRIM_THRESHOLD, G_MAXINT);
 }
 
+static sigset_t stop_signals;
+
+/* Waits for SIGINT, SIGTERM or SIGHUP; removes the temporary directory of
+ * an unfinished run, then lets the signal end the process as it would
+ * have. */
+static gpointer
+stop_signal_thread (gpointer data)
+{
+  (void) data;
+  int sig = 0;
+  if (sigwait (&stop_signals, &sig) != 0)
+    return NULL;
+  qt_run_dir_remove_pending ();
+  signal (sig, SIG_DFL);
+  pthread_sigmask (SIG_UNBLOCK, &stop_signals, NULL);
+  raise (sig);
+  return NULL;
+}
+
+/* Signals end a run without leaving its hidden temporary directory; a
+ * file-size limit (ulimit -f) is an error like a full disk, not a silent
+ * death (SIGXFSZ ignored: write then fails with EFBIG).  Set up before any
+ * other thread exists, so that every thread leaves the stop signals to
+ * the one that waits for them. */
+static void
+handle_signals (void)
+{
+  signal (SIGXFSZ, SIG_IGN);
+  sigemptyset (&stop_signals);
+  sigaddset (&stop_signals, SIGINT);
+  sigaddset (&stop_signals, SIGTERM);
+  sigaddset (&stop_signals, SIGHUP);
+  pthread_sigmask (SIG_BLOCK, &stop_signals, NULL);
+  g_thread_unref (g_thread_new ("qt-signals", stop_signal_thread, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
   keep_freed_memory ();
+  handle_signals ();
   /* Outputs never depend on the locale: numbers are formatted by hand.  The
    * C.UTF-8 locale keeps messages byte-stable while letting --help print
    * UTF-8 (plain "C" would turn every non-ASCII character into '?'). */

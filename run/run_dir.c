@@ -260,7 +260,8 @@ write_file (int dir, const char *name, const char *path, const char *source, GBy
   if (!ok && err == EFAULT && source != NULL)
     return qt_error_file_changed (source, error);
   if (!ok)
-    g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot write: %s", path, g_strerror (err));
+    g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s (nothing was written)",
+                 path, g_strerror (err));
   return ok;
 }
 
@@ -325,6 +326,52 @@ strip_trailing_slashes (const char *path)
   return p;
 }
 
+/* Temporary directories of runs begun and not yet committed or aborted,
+ * for qt_run_dir_remove_pending (a signal's last act). */
+static GMutex pending_lock;
+static GPtrArray *pending; /* char*, owned */
+
+/* mkdtemp under the lock, so that a signal's clean-up either finds the
+ * new directory or runs before it is made. */
+static char *
+make_pending_tmp (char *tmpl)
+{
+  g_mutex_lock (&pending_lock);
+  char *made = g_mkdtemp (tmpl);
+  if (made != NULL)
+    {
+      if (pending == NULL)
+        pending = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (pending, g_strdup (made));
+    }
+  g_mutex_unlock (&pending_lock);
+  return made;
+}
+
+/* Call with pending_lock held. */
+static void
+pending_forget (const char *tmp)
+{
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    if (strcmp (g_ptr_array_index (pending, i), tmp) == 0)
+      {
+        g_ptr_array_remove_index_fast (pending, i);
+        return;
+      }
+}
+
+void
+qt_run_dir_remove_pending (void)
+{
+  g_mutex_lock (&pending_lock);
+  for (guint i = 0; pending != NULL && i < pending->len; i++)
+    qt_rmtree (g_ptr_array_index (pending, i));
+  if (pending != NULL)
+    g_ptr_array_set_size (pending, 0);
+  /* held on purpose: the process is about to die, no run may begin or
+   * commit any more */
+}
+
 struct QtRunDirWriter {
   QtOutputSink sink;   /* first: the writer is its own sink */
   char *out;           /* the target, trailing slashes stripped */
@@ -334,9 +381,24 @@ struct QtRunDirWriter {
   GMutex dirs_lock;    /* `put` runs on two threads at the end of a run */
 };
 
-/* Writes one file below the temporary directory, making its directory. */
+static gboolean put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes,
+                          GError **error);
+
+/* Writes one file below the temporary directory.  Under the lock of the
+ * pending runs: a signal's clean-up then never races a write that would
+ * add a file to the tree it removes. */
 static gboolean
 writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
+{
+  g_mutex_lock (&pending_lock);
+  gboolean ok = put_file (sink, file, bytes, error);
+  g_mutex_unlock (&pending_lock);
+  return ok;
+}
+
+/* Writes one file below the temporary directory, making its directory. */
+static gboolean
+put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
   QtRunDirWriter *w = (QtRunDirWriter *) sink;
   g_autofree char *path = g_build_filename (w->tmp, file->name, NULL);
@@ -359,7 +421,10 @@ writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError 
     }
   g_mutex_unlock (&w->dirs_lock);
   g_autofree char *name = g_path_get_basename (path);
-  return write_file (fd, name, path, file->source, bytes, error);
+  /* Messages name the file where the run was to appear: the temporary
+   * sibling is removed when the run fails. */
+  g_autofree char *shown = g_build_filename (w->out, file->name, NULL);
+  return write_file (fd, name, shown, file->source, bytes, error);
 }
 
 static void
@@ -402,8 +467,10 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
                    out, failed, g_strerror (errno));
       return NULL;
     }
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
-  if (g_mkdtemp (tmpl) == NULL)
+  /* ".NAME.tmp-XXXXXX": NAME cut to 200 bytes so that any valid name (up
+   * to 255 bytes) leaves a valid name for its temporary sibling. */
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%.200s.tmp-XXXXXX", parent, base);
+  if (make_pending_tmp (tmpl) == NULL)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create a directory beside it: %s",
                    out, g_strerror (errno));
@@ -431,7 +498,10 @@ qt_run_dir_abort (QtRunDirWriter *w)
 {
   if (w == NULL)
     return;
+  g_mutex_lock (&pending_lock);
   qt_rmtree (w->tmp);
+  pending_forget (w->tmp);
+  g_mutex_unlock (&pending_lock);
   writer_free (w);
 }
 
@@ -465,9 +535,17 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
       return FALSE;
     }
   unsigned flags = w->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
-  if (renameat2 (AT_FDCWD, w->tmp, AT_FDCWD, w->out, flags) != 0)
+  /* Under the lock: a signal's clean-up either comes first (the rename then
+   * fails) or finds the run in place. */
+  g_mutex_lock (&pending_lock);
+  gboolean renamed = renameat2 (AT_FDCWD, w->tmp, AT_FDCWD, w->out, flags) == 0;
+  int rename_err = errno;
+  if (renamed && !w->exists)
+    pending_forget (w->tmp);
+  g_mutex_unlock (&pending_lock);
+  if (!renamed)
     {
-      int err = errno;
+      int err = rename_err;
       g_set_error (error, QT_ERROR, err == EEXIST ? QT_ERROR_USAGE : QT_ERROR_IO,
                    "%s:1:1: cannot move the finished run into place: %s", w->out, g_strerror (err));
       qt_run_dir_abort (w);
@@ -481,7 +559,12 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
                  "%s: the run is in place but its directory %s cannot be synced to disk: %s",
                  w->out, parent, g_strerror (errno));
   if (w->exists) /* tmp now holds the replaced run */
-    qt_rmtree (w->tmp);
+    {
+      g_mutex_lock (&pending_lock);
+      qt_rmtree (w->tmp);
+      pending_forget (w->tmp);
+      g_mutex_unlock (&pending_lock);
+    }
   writer_free (w);
   return ok;
 }

@@ -43,6 +43,11 @@ void qt_run_dir_abort (QtRunDirWriter *w);
 typedef int (*QtSyncFunc) (int fd);
 void qt_run_dir_set_sync_func (QtSyncFunc fn);
 
+/* Removes the temporary directories of every run begun and neither
+ * committed nor aborted, and lets no run begin or commit afterwards: the
+ * last act of a process stopped by a signal (cli/main.c). */
+void qt_run_dir_remove_pending (void);
+
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
 
