@@ -55,7 +55,11 @@ gboolean qt_report_statements_to (const QtRunResult *res, QtOutputSink *sink, gu
 /* File stem for a rep id: bytes [A-Za-z0-9_-], '.' when not first, and any
  * UTF-8 non-ASCII bytes are kept; every other byte becomes %XX (upper hex);
  * so ids like "../x" or "a/b" can never escape statements/.  Non-ASCII bytes
- * of an id that is not valid UTF-8 are escaped too.  (transfer full) */
+ * of an id that is not valid UTF-8 are escaped too.  A stem that would be
+ * longer than 120 bytes is cut to at most 80 (never inside a character)
+ * and ends in '~' and 32 hex digits of the id's SHA-256, so every valid id
+ * has a short, unique file name; the statement itself carries the whole
+ * id.  (transfer full) */
 char *qt_statement_file_stem (const char *rep_id);
 
 /* The statement of res->reps[rep] as JSON text (with a final newline) or as

@@ -3,6 +3,8 @@
  * them comes from the statement model). */
 #include "statement_internal.h"
 
+#include "../model/sha256.h"
+
 #include <string.h>
 
 /* ---- file stem ---------------------------------------------------------- */
@@ -19,6 +21,13 @@ stem_keeps (guchar c, gboolean first, gboolean utf8)
 }
 
 /* The safe file stem of a rep id (see statement.h). */
+/* A stem longer than STEM_MAX bytes (an id of ~100 bytes and more, or
+ * fewer needing escapes) becomes its first STEM_PREFIX bytes, '~' and 32
+ * hex digits of the id's SHA-256: "R1.json" stays, and any valid id gives
+ * a file name far below the 255 bytes file systems take. */
+#define STEM_MAX 120
+#define STEM_PREFIX 80
+
 char *
 qt_statement_file_stem (const char *rep_id)
 {
@@ -26,13 +35,24 @@ qt_statement_file_stem (const char *rep_id)
   /* Only valid UTF-8 is kept raw, so a stem is always a valid file name text. */
   const gboolean utf8 = g_utf8_validate (rep_id, -1, NULL);
   GString *s = g_string_new (NULL);
+  gsize cut = 0; /* the stem's length after the last whole id byte within STEM_PREFIX */
   for (const guchar *p = (const guchar *) rep_id; *p; p++)
     {
       if (stem_keeps (*p, p == (const guchar *) rep_id, utf8))
         g_string_append_c (s, (char) *p);
       else
         g_string_append_printf (s, "%%%02X", (guint) *p);
+      /* a UTF-8 character is kept whole: cut only before a lead byte */
+      if (s->len <= STEM_PREFIX && (p[1] & 0xC0) != 0x80)
+        cut = s->len;
     }
+  if (s->len <= STEM_MAX)
+    return g_string_free (s, FALSE);
+  /* A long id: a bounded prefix and a hash of the whole id.  '~' is never
+   * kept raw above, so no short id's stem can take this form. */
+  g_autofree char *sha = qt_sha256_hex (rep_id, strlen (rep_id));
+  g_string_truncate (s, cut);
+  g_string_append_printf (s, "~%.32s", sha);
   return g_string_free (s, FALSE);
 }
 

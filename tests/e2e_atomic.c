@@ -337,11 +337,41 @@ test_replace_refuses_other_period (void **state)
   assert_string_equal (after, before);
 }
 
+/* A rep id of 300 bytes gets a statement under a short file name, and the
+ * statement carries the whole id. */
+static void
+test_long_rep_id (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *id = g_strnfill (300, 'L');
+  g_autofree char *reps = g_build_filename (f->data, "reps.csv", NULL);
+  g_autofree char *text = qt_test_read (reps);
+  g_autofree char *more = g_strdup_printf ("%s%s,Long Name,T9,,field\n", text, id);
+  qt_test_write (reps, more);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (run (f, "2026-03", NULL, NULL, &out, &err), 0);
+  g_autofree char *dir = g_build_filename (f->out, "statements", NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  assert_non_null (d);
+  gboolean found = FALSE;
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    if (g_str_has_prefix (name, "LLLL") && g_str_has_suffix (name, ".json"))
+      {
+        assert_true (strlen (name) < 130);
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *json = qt_test_read (path);
+        assert_non_null (strstr (json, id));
+        found = TRUE;
+      }
+  assert_true (found);
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_long_rep_id, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_refuses_non_run, setup, teardown),

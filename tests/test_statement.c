@@ -77,6 +77,41 @@ test_stem_injective (void **state)
     }
 }
 
+/* Long ids (over 120 bytes of stem) keep a short, unique stem: an 80-byte
+ * prefix, '~' and a hash of the whole id; ids sharing the prefix differ. */
+static void
+test_stem_long_ids (void **state)
+{
+  (void) state;
+  g_autofree char *a = g_strnfill (300, 'R');
+  g_autofree char *b = g_strconcat (a, "x", NULL);
+  g_autofree char *slashes = g_strnfill (100, '/'); /* 300 bytes once escaped */
+  g_autofree char *chinese = g_strjoinv ("", (char *[]) { "陈", "陈", "陈", "陈", "陈", "陈", "陈", "陈",
+                                                          "陈", "陈", "陈", "陈", "陈", "陈", "陈", "陈",
+                                                          "陈", "陈", "陈", "陈", "陈", "陈", "陈", "陈",
+                                                          "陈", "陈", "陈", "陈", "陈", "陈", "陈", "陈",
+                                                          "陈", "陈", "陈", "陈", "陈", "陈", "陈", "陈",
+                                                          "陈", NULL });
+  const char *ids[] = { a, b, slashes, chinese };
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      char *stem = qt_statement_file_stem (ids[i]);
+      const char *tilde = strchr (stem, '~');
+      assert_non_null (tilde);
+      assert_true (tilde - stem <= 80);
+      assert_int_equal (strlen (tilde + 1), 32);
+      assert_true (g_utf8_validate (stem, -1, NULL)); /* no character cut in two */
+      assert_false (g_hash_table_contains (seen, stem));
+      g_hash_table_add (seen, stem);
+    }
+  /* 120 bytes of stem is still the plain form */
+  g_autofree char *edge = g_strnfill (120, 'E');
+  assert_stem (edge, edge);
+  g_autofree char *stem = qt_statement_file_stem (a);
+  assert_true (g_str_has_prefix (stem, "RRRRRRRRRR"));
+}
+
 /* ---- golden data -------------------------------------------------------- */
 
 typedef struct {
@@ -726,6 +761,7 @@ main (void)
     cmocka_unit_test (test_stem_plain),
     cmocka_unit_test (test_stem_escapes),
     cmocka_unit_test (test_stem_injective),
+    cmocka_unit_test (test_stem_long_ids),
     cmocka_unit_test_setup_teardown (test_files, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_b2_numbers, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_m2_override, setup_march, teardown_golden),
