@@ -351,6 +351,17 @@ slice_in_receipt_cmp (const QtDataset *ds, const QtSlice *x, const QtSlice *y)
   return c != 0 ? c : strcmp (ds->reps[x->rep].rep_id, ds->reps[y->rep].rep_id);
 }
 
+static gint
+slice_cmp (gconstpointer a, gconstpointer b, gpointer ds)
+{
+  return slice_in_receipt_cmp (ds, a, b);
+}
+
+/* Up to this many slices a receipt's are put in order by insertion; more
+ * (an order of many lines) by a merge sort, so nothing grows quadratically.
+ * (line_no, rep_id) is unique within a receipt: either gives one order. */
+#define SHORT_RUN 16
+
 /* The slices of one receipt: a run of the month's list. */
 typedef struct {
   const char *receipt_id;
@@ -421,8 +432,13 @@ sort_slices (const QtDataset *ds, GArray *in)
       const SliceRun *run = &g_array_index (runs, SliceRun, r);
       guint first = out->len;
       g_array_append_vals (out, sl + run->start, run->len);
-      /* Insertion sort: a receipt has a handful of slices. */
       QtSlice *o = &g_array_index (out, QtSlice, first);
+      if (run->len > SHORT_RUN) /* an order with many lines */
+        {
+          g_qsort_with_data (o, (gint) run->len, sizeof (QtSlice), slice_cmp, (gpointer) ds);
+          continue;
+        }
+      /* Insertion sort: a receipt has a handful of slices. */
       for (guint i = 1; i < run->len; i++)
         for (guint j = i; j > 0 && slice_in_receipt_cmp (ds, &o[j - 1], &o[j]) > 0; j--)
           {
