@@ -246,6 +246,37 @@ get_decimal (const Ctx *c, const cJSON *obj, const char *obj_path, const char *k
   return prefix_at (c, path, error);
 }
 
+typedef enum {
+  RANGE_NOT_NEGATIVE, /* >= 0: rates, caps, amounts */
+  RANGE_POSITIVE,     /* > 0: multiplier factors */
+  RANGE_UNIT,         /* 0 .. 1: weights */
+} Range;
+
+/* A decimal the contract allows but no plan means (a negative rate, cap,
+ * amount or factor, a weight outside 0..1) is refused at its path, so a
+ * typo cannot pay a clawback or a negative bonus (docs/limits.md). */
+static gboolean
+get_decimal_in (const Ctx *c, const cJSON *obj, const char *obj_path, const char *key,
+                gboolean required, mpq_t out, gboolean *present, Range range, GError **error)
+{
+  gboolean here = FALSE;
+  if (!get_decimal (c, obj, obj_path, key, required, out, &here, error))
+    return FALSE;
+  if (present != NULL)
+    *present = here;
+  if (!here)
+    return TRUE;
+  g_autofree char *path = qt_json_path_member (obj_path, key);
+  if (range == RANGE_POSITIVE && mpq_sgn (out) <= 0)
+    return fail (c, path, path, error, "must be greater than 0");
+  if (mpq_sgn (out) < 0)
+    return fail (c, path, path, error, range == RANGE_UNIT ? "must be between 0 and 1"
+                                                           : "must not be negative");
+  if (range == RANGE_UNIT && mpq_cmp_ui (out, 1, 1) > 0)
+    return fail (c, path, path, error, "must be between 0 and 1");
+  return TRUE;
+}
+
 /* A required JSON integer literal >= min (read from the text, never through floating point). */
 static gboolean
 get_integer (const Ctx *c, const cJSON *obj, const char *obj_path, const char *key,
@@ -361,7 +392,7 @@ parse_multiplier (const Ctx *c, const cJSON *obj, const char *path, QtPlanVersio
     return fail (c, id_path, id_path, error, "multiplier '%s' appears twice", id);
   m->present = TRUE;
 
-  if (!get_decimal (c, obj, path, "factor", TRUE, m->factor, NULL, error))
+  if (!get_decimal_in (c, obj, path, "factor", TRUE, m->factor, NULL, RANGE_POSITIVE, error))
     return FALSE;
   switch ((QtMultKind) kind)
     {
@@ -413,7 +444,7 @@ parse_tier (const Ctx *c, const cJSON *obj, const char *path, QtTier *tier,
     return fail (c, from_path, from_path, error, "the first tier must start at 0");
   if (prev != NULL && mpq_cmp (tier->from, prev->from) <= 0)
     return fail (c, from_path, from_path, error, "tiers must strictly increase");
-  return get_decimal (c, obj, path, "rate", TRUE, tier->rate, NULL, error);
+  return get_decimal_in (c, obj, path, "rate", TRUE, tier->rate, NULL, RANGE_NOT_NEGATIVE, error);
 }
 
 static gboolean
@@ -456,7 +487,8 @@ parse_commission (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **er
   return get_typed (c, comm, "commission", "tiers", TRUE, cJSON_IsArray, "a JSON array",
                     &tiers, error)
          && parse_tiers (c, tiers, v, error)
-         && get_decimal (c, comm, "commission", "cap", FALSE, v->cap, &v->has_cap, error);
+         && get_decimal_in (c, comm, "commission", "cap", FALSE, v->cap, &v->has_cap,
+                            RANGE_NOT_NEGATIVE, error);
 }
 
 static gboolean
@@ -467,7 +499,8 @@ parse_override (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **erro
     return FALSE;
   v->has_override = ov != NULL;
   return ov == NULL
-         || get_decimal (c, ov, "override", "rate", TRUE, v->override_rate, NULL, error);
+         || get_decimal_in (c, ov, "override", "rate", TRUE, v->override_rate, NULL,
+                            RANGE_NOT_NEGATIVE, error);
 }
 
 /* SPEC §12.2.4: an item is a metric with a target, or `measure: attainment`
@@ -502,8 +535,9 @@ parse_score_item (const Ctx *c, const cJSON *obj, const char *path, QtScoreItem 
   g_autofree char *target_path = qt_json_path_member (path, "target");
   if (item->has_target && mpq_sgn (item->target) <= 0)
     return fail (c, target_path, target_path, error, "target must be greater than 0");
-  return get_decimal (c, obj, path, "weight", TRUE, item->weight, NULL, error)
-         && get_decimal (c, obj, path, "cap", FALSE, item->cap, &item->has_cap, error);
+  return get_decimal_in (c, obj, path, "weight", TRUE, item->weight, NULL, RANGE_UNIT, error)
+         && get_decimal_in (c, obj, path, "cap", FALSE, item->cap, &item->has_cap,
+                            RANGE_NOT_NEGATIVE, error);
 }
 
 /* TRUE when the weights add up to exactly 1. */
@@ -558,8 +592,10 @@ parse_score (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
   v->has_score = score != NULL;
   if (score == NULL)
     return TRUE;
-  if (!get_decimal (c, score, "score", "process_weight", TRUE, v->process_weight, NULL, error)
-      || !get_decimal (c, score, "score", "result_weight", TRUE, v->result_weight, NULL, error))
+  if (!get_decimal_in (c, score, "score", "process_weight", TRUE, v->process_weight, NULL,
+                       RANGE_UNIT, error)
+      || !get_decimal_in (c, score, "score", "result_weight", TRUE, v->result_weight, NULL,
+                          RANGE_UNIT, error))
     return FALSE;
 
   mpq_t sum;
@@ -590,14 +626,16 @@ parse_bonus (const Ctx *c, const cJSON *obj, const char *path, gboolean has_scor
     {
       b->kind = QT_BONUS_QUARTERLY_SPRINT;
       return get_decimal (c, obj, path, "min_attainment", TRUE, b->min_attainment, NULL, error)
-             && get_decimal (c, obj, path, "amount", TRUE, b->amount, NULL, error);
+             && get_decimal_in (c, obj, path, "amount", TRUE, b->amount, NULL, RANGE_NOT_NEGATIVE,
+                                error);
     }
   if (strcmp (kind, "score") == 0)
     {
       b->kind = QT_BONUS_SCORE;
       if (!has_score)
         return fail (c, kind_path, kind_path, error, "a score bonus needs a score section");
-      return get_decimal (c, obj, path, "target_amount", TRUE, b->target_amount, NULL, error)
+      return get_decimal_in (c, obj, path, "target_amount", TRUE, b->target_amount, NULL,
+                             RANGE_NOT_NEGATIVE, error)
              && get_decimal (c, obj, path, "min_score", FALSE, b->min_score,
                              &b->has_min_score, error);
     }

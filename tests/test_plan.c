@@ -823,6 +823,57 @@ test_cap_not_a_decimal (void **state)
              suffix);
 }
 
+/* Values the contract allows but no plan means are refused at their path
+ * (docs/limits.md): a negative rate, cap or amount, a factor <= 0, a
+ * weight outside 0..1. */
+static void
+test_negative_tier_rate (void **state)
+{
+  check_one (state,
+             PLAN ("1", FROM_OK, CREDIT_OK,
+                   TIERS ("\"marginal\"", "{\"from\": \"0\", \"rate\": \"-0.03\"}", ""), ""),
+             "8:27: commission.tiers[0].rate: must not be negative");
+}
+
+static void
+test_factor_not_positive (void **state)
+{
+  check_one (state,
+             PLAN ("1", FROM_OK,
+                   MULTS ("{\"id\": \"fast_collection\", \"factor\": \"0\", \"max_days\": 30}"),
+                   COMM_OK, ""),
+             "7:41: credit.multipliers[0].factor: must be greater than 0");
+}
+
+static void
+test_negative_override_and_cap (void **state)
+{
+  check_one (state, PLAN_OK (",\n  \"override\": {\"rate\": \"-0.05\"}"),
+             "8:24: override.rate: must not be negative");
+  check_one (state,
+             PLAN ("1", FROM_OK, CREDIT_OK, TIERS ("\"marginal\"", TIER0, ", \"cap\": \"-1\""), ""),
+             "9:13: commission.cap: must not be negative");
+}
+
+static void
+test_weight_outside_unit (void **state)
+{
+  check_one (state,
+             PLAN_OK (SCORE ("\"1.5\"", "\"-0.5\"",
+                             "{\"metric\": \"visits\", \"target\": \"40\", \"weight\": \"1\"}",
+                             "{\"measure\": \"attainment\", \"weight\": \"1\"}")),
+             "8:31: score.process_weight: must be between 0 and 1");
+}
+
+static void
+test_negative_bonus_amount (void **state)
+{
+  check_one (state,
+             PLAN_OK (BONUSES ("{\"id\": \"q\", \"kind\": \"quarterly_sprint\", "
+                               "\"min_attainment\": \"1\", \"amount\": \"-5000\"}")),
+             "9:78: bonuses[0].amount: must not be negative");
+}
+
 static void
 test_override_without_rate (void **state)
 {
@@ -1090,6 +1141,11 @@ main (void)
     TMP_TEST (test_cap_json_float),
     TMP_TEST (test_cap_not_a_decimal),
     TMP_TEST (test_override_without_rate),
+    TMP_TEST (test_negative_tier_rate),
+    TMP_TEST (test_factor_not_positive),
+    TMP_TEST (test_negative_override_and_cap),
+    TMP_TEST (test_weight_outside_unit),
+    TMP_TEST (test_negative_bonus_amount),
     TMP_TEST (test_part_weights_not_one),
     TMP_TEST (test_list_weights_not_one),
     TMP_TEST (test_empty_score_list),
