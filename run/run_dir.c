@@ -340,6 +340,11 @@ make_pending_tmp (char *tmpl)
   char *made = g_mkdtemp (tmpl);
   if (made != NULL)
     {
+      /* mkdtemp makes 0700; a run directory is as readable as any other
+       * directory the user makes (mode 0777 less the umask). */
+      const mode_t mask = umask (0);
+      umask (mask);
+      (void) chmod (made, 0777 & ~mask);
       if (pending == NULL)
         pending = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (pending, g_strdup (made));

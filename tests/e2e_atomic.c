@@ -337,6 +337,28 @@ test_replace_refuses_other_period (void **state)
   assert_string_equal (after, before);
 }
 
+/* The run directory follows the umask like any directory the user makes
+ * (mkdtemp's 0700 would hide the statements from their readers). */
+static void
+test_run_dir_mode (void **state)
+{
+  Fixture *f = *state;
+  const mode_t saved = umask (027);
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = run (f, "2026-03", NULL, NULL, &out, &err);
+  umask (saved);
+  assert_int_equal (rc, 0);
+  g_autofree char *stmts = g_build_filename (f->out, "statements", NULL);
+  g_autofree char *payout = g_build_filename (f->out, "payout.csv", NULL);
+  GStatBuf st;
+  assert_int_equal (g_stat (f->out, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0750);
+  assert_int_equal (g_stat (stmts, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0750);
+  assert_int_equal (g_stat (payout, &st), 0);
+  assert_int_equal (st.st_mode & 07777, 0640);
+}
+
 /* A rep id of 300 bytes gets a statement under a short file name, and the
  * statement carries the whole id. */
 static void
@@ -372,6 +394,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_long_rep_id, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_run_dir_mode, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_refuses_non_run, setup, teardown),
