@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -384,6 +385,7 @@ struct QtRunDirWriter {
   gboolean exists;     /* --replace of an existing run */
   GHashTable *dirs;    /* directories made so far → their descriptor + 1 */
   GMutex dirs_lock;    /* `put` runs on two threads at the end of a run */
+  int lock_fd;         /* the temporary, flock()ed while this run lives */
 };
 
 static gboolean put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes,
@@ -443,9 +445,46 @@ writer_free (QtRunDirWriter *w)
     close (GPOINTER_TO_INT (fd) - 1);
   g_hash_table_unref (w->dirs);
   g_mutex_clear (&w->dirs_lock);
+  if (w->lock_fd >= 0)
+    close (w->lock_fd);
   g_free (w->out);
   g_free (w->tmp);
   g_free (w);
+}
+
+/* Holds an exclusive flock on directory `path` (the descriptor it returns
+ * keeps it), or -1 when another process holds it or it cannot be opened. */
+static int
+lock_dir (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      fd = -1;
+    }
+  return fd;
+}
+
+/* Removes the temporaries of earlier runs to `base` in `parent` that
+ * were killed (SIGKILL, a power cut): a live run holds a lock on its
+ * temporary, so a temporary nobody locks is stale. */
+static void
+remove_stale (const char *parent, const char *base)
+{
+  g_autofree char *prefix = g_strdup_printf (".%.200s.tmp-", base);
+  g_autoptr (GDir) dir = g_dir_open (parent, 0, NULL);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    {
+      if (!g_str_has_prefix (name, prefix) || strlen (name) != strlen (prefix) + 6)
+        continue;
+      g_autofree char *path = g_build_filename (parent, name, NULL);
+      int fd = lock_dir (path);
+      if (fd < 0)
+        continue; /* a run in progress */
+      qt_rmtree (path);
+      close (fd);
+    }
 }
 
 QtRunDirWriter *
@@ -474,6 +513,7 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
     }
   /* ".NAME.tmp-XXXXXX": NAME cut to 200 bytes so that any valid name (up
    * to 255 bytes) leaves a valid name for its temporary sibling. */
+  remove_stale (parent, base);
   g_autofree char *tmpl = g_strdup_printf ("%s/.%.200s.tmp-XXXXXX", parent, base);
   if (make_pending_tmp (tmpl) == NULL)
     {
@@ -485,6 +525,7 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
   qt_output_sink_init (&w->sink, writer_put);
   w->out = g_steal_pointer (&out);
   w->tmp = g_steal_pointer (&tmpl);
+  w->lock_fd = lock_dir (w->tmp);
   w->exists = exists;
   w->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_mutex_init (&w->dirs_lock);

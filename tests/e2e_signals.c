@@ -2,7 +2,9 @@
  * SIGTERM, SIGINT or SIGHUP in the middle of a run remove its hidden
  * temporary directory before the process dies of the signal, and a file
  * size limit (ulimit -f) is an error like a full disk (exit 2, a message,
- * nothing written) instead of a silent death by SIGXFSZ. */
+ * nothing written) instead of a silent death by SIGXFSZ; a SIGKILL at any
+ * point of a --replace leaves a whole run at --out, and the next run
+ * removes the temporary it left. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,6 +140,59 @@ test_sighup (void **state)
   check_signal (*state, SIGHUP);
 }
 
+/* `quotient run --replace` (exit code; stdout and stderr dropped). */
+static int
+run_replace (const Fixture *f)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  return qt_test_run (&out, &err, "run", "--data", f->data, "--plans", f->plans, "--period",
+                      "2026-06", "--out", f->out, "--replace", NULL);
+}
+
+/* Whether runs/ holds exactly the run (no temporary beside it). */
+static gboolean
+only_the_run (const Fixture *f)
+{
+  return qt_test_count_entries (f->runs) == 1 && g_file_test (f->out, G_FILE_TEST_IS_DIR);
+}
+
+/* SIGKILL at many points of a --replace: the run at --out is always whole
+ * (it verifies), no partial run is ever visible, and the next run removes
+ * the temporary the killed one left. */
+static void
+test_sigkill_during_replace (void **state)
+{
+  Fixture *f = *state;
+  assert_int_equal (run_replace (f), 0);
+  guint killed = 0;
+  for (guint delay = 5; delay < 3000; delay = delay * 3 / 2 + 1)
+    {
+      pid_t pid = fork ();
+      assert_true (pid >= 0);
+      if (pid == 0)
+        {
+          if (freopen ("/dev/null", "w", stdout) == NULL)
+            _exit (127);
+          char *const argv[] = { (char *) QT_BINARY, (char *) "run", (char *) "--data", f->data,
+                                 (char *) "--plans", f->plans, (char *) "--period",
+                                 (char *) "2026-06", (char *) "--out", f->out,
+                                 (char *) "--replace", NULL };
+          execv (QT_BINARY, argv);
+          _exit (127);
+        }
+      sleep_ms (delay);
+      kill (pid, SIGKILL);
+      int status = 0;
+      assert_int_equal (waitpid (pid, &status, 0), pid);
+      killed += WIFSIGNALED (status);
+      g_autofree char *vout = NULL, *verr = NULL;
+      assert_int_equal (qt_test_run (&vout, &verr, "verify", f->out, NULL), 0);
+    }
+  assert_true (killed > 3);
+  assert_int_equal (run_replace (f), 0); /* cleans up after the killed ones */
+  assert_true (only_the_run (f));
+}
+
 /* ulimit -f: exit 2 with "cannot write: File too large", nothing left. */
 static void
 test_file_size_limit (void **state)
@@ -176,6 +231,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_sigint, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sighup, setup, teardown),
     cmocka_unit_test_setup_teardown (test_file_size_limit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_sigkill_during_replace, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
