@@ -337,6 +337,30 @@ test_replace_refuses_other_period (void **state)
   assert_string_equal (after, before);
 }
 
+/* §12.1.6: splits.csv is optional; without it every order is unsplit. */
+static void
+test_optional_splits_absent (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *splits = g_build_filename (f->data, "splits.csv", NULL);
+  assert_int_equal (g_unlink (splits), 0);
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = qt_test_run (&out, &err, "run", "--data", f->data, "--plans", f->plans, "--period",
+                        "2026-03", "--out", f->out, NULL);
+  assert_int_equal (rc, 0);
+  assert_string_equal (err, "");
+  g_autofree char *manifest = g_build_filename (f->out, "manifest.json", NULL);
+  assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+  /* O302 was split A1 0.6 / B1 0.4; now A1 owns it whole. */
+  g_autofree char *credits_path = g_build_filename (f->out, "credits.csv", NULL);
+  g_autofree char *credits = qt_test_read (credits_path);
+  assert_non_null (credits);
+  assert_non_null (strstr (credits, "\nR302,O302,1,A1,1,10000,"));
+  assert_null (strstr (credits, ",O302,1,B1,"));
+  /* Only the finished run, no temporary, in the parent. */
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
 /* The run directory follows the umask like any directory the user makes
  * (mkdtemp's 0700 would hide the statements from their readers). */
 static void
@@ -395,6 +419,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_long_rep_id, setup, teardown),
     cmocka_unit_test_setup_teardown (test_run_dir_mode, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_optional_splits_absent, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_refuses_non_run, setup, teardown),
