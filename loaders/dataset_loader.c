@@ -69,6 +69,15 @@ load_date (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize l
   return TRUE;
 }
 
+static gboolean
+load_id (Loader *ld, guint col, const char *s, gsize len, GError **error)
+{
+  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  if (typed != NULL) /* hashed by the reading thread */
+    return qt_dataset_builder_set_id_hashed (ld->b, col, s, len, typed->hash, error);
+  return qt_dataset_builder_set_id (ld->b, col, s, len, error);
+}
+
 /* Required column `col` of the record, converted to its kind and handed
  * to the builder. */
 static gboolean
@@ -82,7 +91,7 @@ load_field (Loader *ld, const QtCsvRecord *rec, guint col, GError **error)
     {
     case QT_COLUMN_ID:
     case QT_COLUMN_OPT_ID:
-      return qt_dataset_builder_set_id (ld->b, col, s, len, error);
+      return load_id (ld, col, s, len, error);
     case QT_COLUMN_TEXT:
       qt_dataset_builder_set_text (ld->b, col, s, len);
       return TRUE;

@@ -14,6 +14,7 @@
 #include "../model/dataset.h"
 #include "../model/dataset_builder.h"
 #include "../model/date.h"
+#include "../model/intern.h"
 #include "../model/money.h"
 #include "csv_reader.h"
 
@@ -27,7 +28,8 @@ typedef struct {
   gsize n_cols;
   const QtColumnKind *kinds;  /* of each required column: the thread parses
                                * decimals and dates ahead (the loader still
-                               * parses, and reports, what it could not) */
+                               * parses, and reports, what it could not)
+                               * and hashes ids */
 } QtTableFile;
 
 /* A required field of the current record, parsed by the thread (one
@@ -35,6 +37,7 @@ typedef struct {
 typedef union {
   QtNum num;     /* QT_COLUMN_DECIMAL: a short decimal (qt_num_parse_short) */
   QtDay day;     /* QT_COLUMN_DATE */
+  guint32 hash;  /* QT_COLUMN_ID, QT_COLUMN_OPT_ID: qt_intern_hash of the text */
 } QtTypedField;
 
 typedef struct QtTableStream QtTableStream;

@@ -314,9 +314,11 @@ next_order (const QtDatasetBuilder *b, guint col, const char *last)
   return row >= 0 && (guint) row + 1 < b->ds->n_orders ? b->ds->orders[row + 1].order_id : NULL;
 }
 
-gboolean
-qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len,
-                           GError **error)
+/* Column `col` := the interned id s[0..len); `hash` is its
+ * qt_intern_hash, or NULL when not computed yet. */
+static gboolean
+set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len, const guint32 *hash,
+        GError **error)
 {
   const char **out = cell (b, col, QT_COLUMN_ID);
   if (len == 0)
@@ -331,11 +333,29 @@ qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize 
   if (last == NULL || !qt_id_equals (last, s, len))
     {
       const char *next = next_order (b, col, last);
-      last = b->last_id[col] = next != NULL && qt_id_equals (next, s, len)
-                                 ? next : qt_intern (b->ds->ids, s, len);
+      if (next != NULL && qt_id_equals (next, s, len))
+        last = next;
+      else
+        last = hash != NULL ? qt_intern_hashed (b->ds->ids, s, len, *hash)
+                            : qt_intern (b->ds->ids, s, len);
+      b->last_id[col] = last;
     }
   *out = last;
   return TRUE;
+}
+
+gboolean
+qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len,
+                           GError **error)
+{
+  return set_id (b, col, s, len, NULL, error);
+}
+
+gboolean
+qt_dataset_builder_set_id_hashed (QtDatasetBuilder *b, guint col, const char *s, gsize len,
+                                  guint32 hash, GError **error)
+{
+  return set_id (b, col, s, len, &hash, error);
 }
 
 void
