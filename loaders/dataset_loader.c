@@ -181,6 +181,17 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
   return TRUE;
 }
 
+/* Whether the reading thread should hash the table's ids.  Not those of
+ * order_lines.csv and splits.csv: the builder finds their order ids
+ * without hashing (the previous row's order or the next one), their other
+ * ids are few, and on order_lines.csv, three decimals a row, the thread is
+ * the slower of the two. */
+static gboolean
+hash_ids_ahead (QtTable table)
+{
+  return table != QT_TABLE_ORDER_LINES && table != QT_TABLE_SPLITS;
+}
+
 QtDataset *
 qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **error)
 {
@@ -199,7 +210,8 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
     {
       const QtTableDesc *d = qt_table_desc ((QtTable) t);
       names[t] = g_strconcat (d->name, ".csv", NULL);
-      files[t] = (QtTableFile) { names[t], d->optional, d->columns, d->n_columns, d->kinds };
+      files[t] = (QtTableFile) { names[t], d->optional, d->columns, d->n_columns, d->kinds,
+                                 hash_ids_ahead ((QtTable) t) };
     }
   g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
   QtDataset *ds = NULL;

@@ -382,12 +382,12 @@ msg_reset (Msg *m)
     memset (m->typed_ok, 0, CHUNK_RECORDS);
 }
 
-/* Whether the thread parses or hashes fields of this kind ahead. */
+/* Whether the thread parses or hashes column c of t ahead. */
 static gboolean
-typed_ahead (QtColumnKind kind)
+typed_ahead (const QtTableFile *t, guint c)
 {
-  return kind == QT_COLUMN_DECIMAL || kind == QT_COLUMN_DATE || kind == QT_COLUMN_ID
-         || kind == QT_COLUMN_OPT_ID;
+  return t->kinds[c] == QT_COLUMN_DECIMAL || t->kinds[c] == QT_COLUMN_DATE
+         || (t->hash_ids && (t->kinds[c] == QT_COLUMN_ID || t->kinds[c] == QT_COLUMN_OPT_ID));
 }
 
 /* Parses the record's decimal and date fields and hashes its ids ahead of
@@ -413,7 +413,7 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
         parsed = qt_num_parse_short (f, len, &out->num);
       else if (t->kinds[c] == QT_COLUMN_DATE)
         parsed = qt_date_parse (f, len, &out->day);
-      else if (t->kinds[c] == QT_COLUMN_ID || t->kinds[c] == QT_COLUMN_OPT_ID)
+      else if (typed_ahead (t, c))
         {
           out->hash = qt_intern_hash (f, len);
           parsed = TRUE;
@@ -592,7 +592,7 @@ produce (gpointer data)
       memcpy (s->producing_idx, open->idx, sizeof open->idx);
       s->producing_typed = FALSE;
       for (guint c = 0; c < s->producing->n_cols; c++)
-        s->producing_typed |= typed_ahead (s->producing->kinds[c]);
+        s->producing_typed |= typed_ahead (s->producing, c);
       gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
       if (!ok || !limit_chunks (s, s->src.cur.size + next_size (&s->src)) || !produce_records (s))

@@ -28,8 +28,8 @@ typedef struct {
   gsize n_cols;
   const QtColumnKind *kinds;  /* of each required column: the thread parses
                                * decimals and dates ahead (the loader still
-                               * parses, and reports, what it could not)
-                               * and hashes ids */
+                               * parses, and reports, what it could not) */
+  gboolean hash_ids;          /* the thread hashes the id columns too */
 } QtTableFile;
 
 /* A required field of the current record, parsed by the thread (one
