@@ -19,7 +19,16 @@ typedef struct {
   const QtTableDesc *desc;
   const char *path;          /* of its file, for messages */
   int idx[QT_TABLE_MAX_COLUMNS]; /* field index of each required column */
+  const QtTypedField *typed; /* the record's columns parsed by the reading thread */
+  guint typed_mask;          /* bit c: typed[c] holds column c */
 } Loader;
+
+/* Column `col` of the record as parsed by the reading thread, or NULL. */
+static inline const QtTypedField *
+typed_field (const Loader *ld, guint col)
+{
+  return ld->typed_mask >> col & 1 ? &ld->typed[col] : NULL;
+}
 
 static gboolean
 field_error (const Loader *ld, const QtCsvRecord *rec, guint col, GError **error,
@@ -43,7 +52,7 @@ static gboolean
 load_decimal (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize len,
               GError **error)
 {
-  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  const QtTypedField *typed = typed_field (ld, col);
   QtNum v;
   g_autoptr (GError) local = NULL;
   if (typed != NULL) /* parsed by the reading thread */
@@ -58,7 +67,7 @@ static gboolean
 load_date (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize len,
            GError **error)
 {
-  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  const QtTypedField *typed = typed_field (ld, col);
   QtDay v;
   if (typed != NULL) /* parsed by the reading thread */
     v = typed->day;
@@ -72,7 +81,7 @@ load_date (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize l
 static gboolean
 load_id (Loader *ld, guint col, const char *s, gsize len, GError **error)
 {
-  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  const QtTypedField *typed = typed_field (ld, col);
   if (typed != NULL) /* hashed by the reading thread */
     return qt_dataset_builder_set_id_hashed (ld->b, col, s, len, typed->hash, error);
   return qt_dataset_builder_set_id (ld->b, col, s, len, error);
@@ -122,6 +131,7 @@ load_field (Loader *ld, const QtCsvRecord *rec, guint col, GError **error)
 static gboolean
 load_record (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
+  ld->typed = qt_table_stream_typed (ld->stream, &ld->typed_mask);
   qt_dataset_builder_new_row (ld->b, rec->line);
   for (guint c = 0; c < ld->desc->n_columns; c++)
     if (!load_field (ld, rec, c, error))

@@ -708,12 +708,13 @@ qt_table_stream_finish (QtTableStream *s, QtInputFile *file)
 }
 
 const QtTypedField *
-qt_table_stream_typed (const QtTableStream *s, guint col)
+qt_table_stream_typed (const QtTableStream *s, guint *mask)
 {
-  if (s == NULL || s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
-      || col >= s->cur->stride || !(s->cur->typed_ok[s->cursor - 1] >> col & 1))
+  *mask = 0;
+  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0)
     return NULL;
-  return &s->cur->typed[(gsize) (s->cursor - 1) * s->cur->stride + col];
+  *mask = s->cur->typed_ok[s->cursor - 1];
+  return &s->cur->typed[(gsize) (s->cursor - 1) * s->cur->stride];
 }
 
 gboolean

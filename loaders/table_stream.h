@@ -76,10 +76,12 @@ gboolean qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **erro
  * be read. */
 gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
 
-/* Required column `col` of the record last returned by
- * qt_table_stream_next, as parsed by the thread; NULL when it did not (no
- * thread, not a decimal or date, or text the loader must parse and judge). */
-const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
+/* The required columns of the record last returned by
+ * qt_table_stream_next as parsed by the thread: typed[c] holds column c
+ * when bit c of *mask is set (not without a thread, not a decimal, date or
+ * hashed id, nor text the loader must parse and judge).  NULL with *mask 0
+ * when none. */
+const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint *mask);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtTableStream, qt_table_stream_free)
 

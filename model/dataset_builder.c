@@ -118,6 +118,7 @@ struct QtDatasetBuilder {
   char *where;                /* the current table's name in messages */
   guint columns[QT_TABLE_MAX_COLUMNS]; /* 1-based column numbers in its source */
   char *rows;                 /* n_rows rows of lay->size bytes */
+  char *row;                  /* the current (last) row */
   guint n_rows, cap_rows;
   gint32 *chain;              /* KEY_CHAIN, per row: previous row of the same parent, or -1 */
   guint *chain_len;           /* and the length of that parent's chain up to the row */
@@ -142,6 +143,7 @@ static void
 clear_table (QtDatasetBuilder *b)
 {
   g_clear_pointer (&b->rows, g_free);
+  b->row = NULL;
   g_clear_pointer (&b->chain, g_free);
   g_clear_pointer (&b->chain_len, g_free);
   g_clear_pointer (&b->keys, g_hash_table_unref);
@@ -271,7 +273,7 @@ cell (QtDatasetBuilder *b, guint col, QtColumnKind kind)
   g_assert (b->n_rows > 0 && col < b->lay->desc.n_columns);
   g_assert (b->lay->desc.kinds[col] == kind
             || (kind == QT_COLUMN_ID && b->lay->desc.kinds[col] == QT_COLUMN_OPT_ID));
-  return row_at (b, b->n_rows - 1) + b->lay->at[col];
+  return b->row + b->lay->at[col];
 }
 
 void
@@ -280,7 +282,7 @@ qt_dataset_builder_new_row (QtDatasetBuilder *b, guint line)
   g_return_if_fail (b->table >= 0);
   if (b->n_rows == b->cap_rows)
     rows_reserve (b, b->cap_rows * 2);
-  char *row = row_at (b, b->n_rows++);
+  char *row = b->row = row_at (b, b->n_rows++);
   memset (row, 0, b->lay->size);
   memcpy (row + b->lay->line_at, &line, sizeof line);
   if (b->table == QT_TABLE_REPS)
