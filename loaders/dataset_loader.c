@@ -192,10 +192,10 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
 }
 
 /* Whether the reading thread should hash the table's ids.  Not those of
- * order_lines.csv and splits.csv: the builder finds their order ids
- * without hashing (the previous row's order or the next one), their other
- * ids are few, and on order_lines.csv, three decimals a row, the thread is
- * the slower of the two. */
+ * order_lines.csv and splits.csv: most of their ids repeat the previous
+ * row's (an order's lines) or are few (products, line numbers), which the
+ * builder finds without hashing or in cache, and on order_lines.csv,
+ * three decimals a row, the thread is the slower of the two. */
 static gboolean
 hash_ids_ahead (QtTable table)
 {

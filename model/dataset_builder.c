@@ -306,20 +306,6 @@ row_error (QtDatasetBuilder *b, guint col, GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-/* The order after the one `last` names, when column `col` is the order id
- * of a table that lists orders mostly in the order of orders.csv (lines,
- * splits): the id a new order's first row most likely names, a neighbour
- * in memory of the previous row's, tried before the id table, whose
- * slots for a million orders are spread over tens of MB. */
-static const char *
-next_order (const QtDatasetBuilder *b, guint col, const char *last)
-{
-  if (col != 0 || last == NULL || b->lay->key != KEY_CHAIN)
-    return NULL;
-  gint32 row = qt_id_row (last, QT_ID_ORDER);
-  return row >= 0 && (guint) row + 1 < b->ds->n_orders ? b->ds->orders[row + 1].order_id : NULL;
-}
-
 /* Whether s[0..len) comes after the id `prev` in byte order (any id comes
  * after none). */
 static gboolean
@@ -387,15 +373,8 @@ set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len, const guint32 
    * reuse it without hashing. */
   const char *last = b->last_id[col];
   if (last == NULL || !qt_id_equals (last, s, len))
-    {
-      const char *next = next_order (b, col, last);
-      if (next != NULL && qt_id_equals (next, s, len))
-        last = next;
-      else
-        last = hash != NULL ? qt_intern_hashed (b->ds->ids, s, len, *hash)
-                            : qt_intern (b->ds->ids, s, len);
-      b->last_id[col] = last;
-    }
+    last = b->last_id[col] = hash != NULL ? qt_intern_hashed (b->ds->ids, s, len, *hash)
+                                          : qt_intern (b->ds->ids, s, len);
   *out = last;
   return TRUE;
 }
