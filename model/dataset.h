@@ -7,10 +7,7 @@
  * interned in the data set's QtInterner (equal ids are the same pointer, and
  * qt_id_row() gives the row an id names in each key table: the builder,
  * model/dataset_builder.h, interns every id and sets those rows, then seals
- * the interner: nothing is interned after loading).  Receipt and adjustment
- * ids, which no other column names, may instead be unique copies laid out as
- * interned ids (qt_interner_add): equal text then does not mean the same
- * pointer as another kind's id.  Free text is copied into the same
+ * the interner: nothing is interned after loading); free text is copied into the same
  * arena; numbers are exact compact decimals (QtNum, long ones in `nums`). */
 #pragma once
 

@@ -30,7 +30,6 @@ typedef struct {
   KeyKind key;
   guint n_key;
   QtIdKind id_kind;                  /* KEY_ID: the id's kind; KEY_CHAIN: the chain's */
-  gboolean unnamed;                  /* KEY_ID: no other table names these ids */
 } Layout;
 
 #define COLS(...) G_N_ELEMENTS (((const char *const[]) { __VA_ARGS__ })), \
@@ -77,7 +76,7 @@ static const Layout layouts[QT_TABLE_COUNT] = {
       KINDS (ID, ID, DAY, DEC) },
     AT (QtReceipt, OF (QtReceipt, receipt_id), OF (QtReceipt, order_id),
         OF (QtReceipt, received_on), OF (QtReceipt, amount)),
-    KEY_ID, 1, QT_ID_RECEIPT, TRUE },
+    KEY_ID, 1, QT_ID_RECEIPT },
   [QT_TABLE_ACTIVITIES] = {
     { "activities", FALSE, COLS ("rep_id", "period", "metric", "value"),
       KINDS (ID, PER, ID, DEC) },
@@ -93,7 +92,7 @@ static const Layout layouts[QT_TABLE_COUNT] = {
       KINDS (ID, ID, PER, DEC, TXT) },
     AT (QtAdjustment, OF (QtAdjustment, adjustment_id), OF (QtAdjustment, rep_id),
         OF (QtAdjustment, period), OF (QtAdjustment, amount), OF (QtAdjustment, reason)),
-    KEY_ID, 1, QT_ID_ADJUSTMENT, TRUE },
+    KEY_ID, 1, QT_ID_ADJUSTMENT },
 };
 
 const QtTableDesc *
@@ -124,8 +123,6 @@ struct QtDatasetBuilder {
   guint *chain_len;           /* and the length of that parent's chain up to the row */
   GHashTable *keys;           /* Key* → its first row (KEY_TUPLE, long chains) */
   const char *last_id[QT_TABLE_MAX_COLUMNS]; /* per column: the previous row's id */
-  gboolean ascending;         /* the table's own ids, so far unnamed and ascending, are
-                               * stored without the id table (see own_id) */
   char *reps_where;           /* reps, for the manager checks */
   guint manager_column;
 };
@@ -239,8 +236,7 @@ qt_dataset_builder_begin_table (QtDatasetBuilder *b, QtTable table, const char *
   /* Room for every row at once: no array is copied while it grows, and
    * the ids a table defines cost one rehash at most. */
   rows_reserve (b, MAX (rows_hint, 16u));
-  b->ascending = lay->unnamed;
-  if (lay->key == KEY_ID && !b->ascending)
+  if (lay->key == KEY_ID)
     qt_interner_reserve (b->ds->ids, rows_hint);
   b->keys = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
   if (table == QT_TABLE_REPS)
@@ -306,54 +302,6 @@ row_error (QtDatasetBuilder *b, guint col, GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-/* Whether s[0..len) comes after the id `prev` in byte order (any id comes
- * after none). */
-static gboolean
-ascends (const char *prev, const char *s, gsize len)
-{
-  if (prev == NULL)
-    return TRUE;
-  gsize plen = qt_id_len (prev);
-  int c = memcmp (prev, s, MIN (plen, len));
-  return c < 0 || (c == 0 && plen < len);
-}
-
-/* The ids of the rows before the current one, stored unchecked so far,
- * into the id table (each row's id then the interned copy). */
-static void
-enter_own_ids (QtDatasetBuilder *b)
-{
-  b->ascending = FALSE;
-  qt_interner_reserve (b->ds->ids, b->cap_rows);
-  for (guint row = 0; row + 1 < b->n_rows; row++)
-    {
-      const char **id = (const char **) (void *) (row_at (b, row) + b->lay->at[0]);
-      *id = qt_intern (b->ds->ids, *id, qt_id_len (*id));
-      qt_id_set_row (*id, b->lay->id_kind, (gint32) row);
-    }
-  b->last_id[0] = NULL;
-}
-
-/* A table's own id (its key, column 0) that no other table names
- * (receipt_id, adjustment_id), while the table lists them in ascending
- * byte order as exports usually do: then no two are equal, and each is
- * only stored (qt_interner_add), not looked up in the id table, whose
- * slots are spread over tens of MB.  The first id out of order enters
- * those before it into the table, and from then on each is interned and
- * checked like any other key.  NULL when not such an id. */
-static const char *
-own_id (QtDatasetBuilder *b, guint col, const char *s, gsize len)
-{
-  if (col != 0 || !b->ascending)
-    return NULL;
-  if (!ascends (b->last_id[0], s, len))
-    {
-      enter_own_ids (b);
-      return NULL;
-    }
-  return b->last_id[0] = qt_interner_add (b->ds->ids, s, len);
-}
-
 /* Column `col` := the interned id s[0..len); `hash` is its
  * qt_intern_hash, or NULL when not computed yet. */
 static gboolean
@@ -367,8 +315,6 @@ set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len, const guint32 
         return TRUE; /* none */
       return row_error (b, col, error, "%s must not be empty", b->lay->desc.columns[col]);
     }
-  if ((*out = own_id (b, col, s, len)) != NULL)
-    return TRUE;
   /* Rows often repeat the previous row's id (the lines of one order):
    * reuse it without hashing. */
   const char *last = b->last_id[col];

@@ -185,36 +185,6 @@ qt_interner_sealed (const QtInterner *in)
   return in->slots == NULL;
 }
 
-/* A new id s[0..len) in the arena, laid out as interned ids are (no row
- * yet in any table); *ref is what a slot refers to it by. */
-static char *
-store_id (QtInterner *in, const char *s, gsize len, guint32 *ref)
-{
-  if (len > G_MAXUINT32 - HEADER - 8)
-    g_error ("quotient: an id of %" G_GSIZE_FORMAT " bytes is too long to intern", len);
-  char *block = arena_alloc (in, HEADER + len + 1);
-  guint b = in->blocks->len - 1;
-  gsize off = (gsize) (block - (char *) in->blocks->pdata[b]);
-  if (b >= MAX_BLOCKS)
-    g_error ("quotient: more than %u MB of distinct ids", MAX_BLOCKS);
-  gint32 *rows = (gint32 *) (void *) block;
-  for (int k = 0; k < QT_ID_KIND_COUNT; k++)
-    rows[k] = -1;
-  char *p = block + HEADER;
-  ((guint32 *) (void *) p)[-1] = (guint32) len;
-  memcpy (p, s, len);
-  p[len] = '\0';
-  *ref = 1 + ((guint32) b << OFFSET_BITS | (guint32) (off >> 3));
-  return p;
-}
-
-const char *
-qt_interner_add (QtInterner *in, const char *s, gsize len)
-{
-  guint32 ref;
-  return store_id (in, s, len, &ref);
-}
-
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {
@@ -233,9 +203,21 @@ qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h)
         if (qt_id_equals (p, s, len))
           return p;
       }
-  guint32 ref;
-  char *p = store_id (in, s, len, &ref);
-  in->slots[j] = (Slot) { ref, h };
+  if (len > G_MAXUINT32 - HEADER - 8)
+    g_error ("quotient: an id of %" G_GSIZE_FORMAT " bytes is too long to intern", len);
+  char *block = arena_alloc (in, HEADER + len + 1);
+  guint b = in->blocks->len - 1;
+  gsize off = (gsize) (block - (char *) in->blocks->pdata[b]);
+  if (b >= MAX_BLOCKS)
+    g_error ("quotient: more than %u MB of distinct ids", MAX_BLOCKS);
+  gint32 *rows = (gint32 *) (void *) block;
+  for (int k = 0; k < QT_ID_KIND_COUNT; k++)
+    rows[k] = -1;
+  char *p = block + HEADER;
+  ((guint32 *) (void *) p)[-1] = (guint32) len;
+  memcpy (p, s, len);
+  p[len] = '\0';
+  in->slots[j] = (Slot) { 1 + ((guint32) b << OFFSET_BITS | (guint32) (off >> 3)), h };
   if (too_full (++in->count, in->mask + 1))
     rehash (in, (in->mask + 1) * 2);
   return p;

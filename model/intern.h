@@ -48,12 +48,6 @@ guint32 qt_intern_hash (const char *s, gsize len);
  * another thread, say). */
 const char *qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h);
 
-/* Stores s[0..len) as an interned id is stored (qt_id_len, qt_id_row
- * work on it) without entering it in the table: for an id the caller
- * knows no other row names, and that is unique.  qt_intern never returns
- * it. (transfer none) */
-const char *qt_interner_add (QtInterner *in, const char *s, gsize len);
-
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */
 const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);
