@@ -708,13 +708,21 @@ qt_table_stream_finish (QtTableStream *s, QtInputFile *file)
 }
 
 const QtTypedField *
-qt_table_stream_typed (const QtTableStream *s, guint *mask)
+qt_table_stream_typed_ahead (const QtTableStream *s, guint ahead, guint *mask)
 {
   *mask = 0;
-  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0)
+  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
+      || s->cursor - 1 + ahead >= s->cur->n)
     return NULL;
-  *mask = s->cur->typed_ok[s->cursor - 1];
-  return &s->cur->typed[(gsize) (s->cursor - 1) * s->cur->stride];
+  const guint k = s->cursor - 1 + ahead;
+  *mask = s->cur->typed_ok[k];
+  return &s->cur->typed[(gsize) k * s->cur->stride];
+}
+
+const QtTypedField *
+qt_table_stream_typed (const QtTableStream *s, guint *mask)
+{
+  return qt_table_stream_typed_ahead (s, 0, mask);
 }
 
 gboolean

@@ -83,6 +83,11 @@ gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
  * when none. */
 const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint *mask);
 
+/* The same for the record `ahead` records after that one, when the thread
+ * has it in the same chunk; else NULL with *mask 0. */
+const QtTypedField *qt_table_stream_typed_ahead (const QtTableStream *s, guint ahead,
+                                                 guint *mask);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtTableStream, qt_table_stream_free)
 
 G_END_DECLS

@@ -340,6 +340,12 @@ qt_dataset_builder_set_id_hashed (QtDatasetBuilder *b, guint col, const char *s,
 }
 
 void
+qt_dataset_builder_prefetch_id (QtDatasetBuilder *b, guint32 hash, int stage)
+{
+  qt_intern_prefetch (b->ds->ids, hash, stage);
+}
+
+void
 qt_dataset_builder_set_text (QtDatasetBuilder *b, guint col, const char *s, gsize len)
 {
   const char **out = cell (b, col, QT_COLUMN_TEXT);
