@@ -19,7 +19,16 @@ typedef struct {
   const QtTableDesc *desc;
   const char *path;          /* of its file, for messages */
   int idx[QT_TABLE_MAX_COLUMNS]; /* field index of each required column */
+  const QtTypedField *typed; /* the record's columns parsed by the reading thread */
+  guint typed_mask;          /* bit c: typed[c] holds column c */
 } Loader;
+
+/* Column `col` of the record as parsed by the reading thread, or NULL. */
+static inline const QtTypedField *
+typed_field (const Loader *ld, guint col)
+{
+  return ld->typed_mask >> col & 1 ? &ld->typed[col] : NULL;
+}
 
 static gboolean
 field_error (const Loader *ld, const QtCsvRecord *rec, guint col, GError **error,
@@ -43,7 +52,7 @@ static gboolean
 load_decimal (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize len,
               GError **error)
 {
-  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  const QtTypedField *typed = typed_field (ld, col);
   QtNum v;
   g_autoptr (GError) local = NULL;
   if (typed != NULL) /* parsed by the reading thread */
@@ -58,7 +67,7 @@ static gboolean
 load_date (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize len,
            GError **error)
 {
-  const QtTypedField *typed = qt_table_stream_typed (ld->stream, col);
+  const QtTypedField *typed = typed_field (ld, col);
   QtDay v;
   if (typed != NULL) /* parsed by the reading thread */
     v = typed->day;
@@ -67,6 +76,15 @@ load_date (Loader *ld, const QtCsvRecord *rec, guint col, const char *s, gsize l
                         ld->desc->columns[col], s);
   qt_dataset_builder_set_day (ld->b, col, v);
   return TRUE;
+}
+
+static gboolean
+load_id (Loader *ld, guint col, const char *s, gsize len, GError **error)
+{
+  const QtTypedField *typed = typed_field (ld, col);
+  if (typed != NULL) /* hashed by the reading thread */
+    return qt_dataset_builder_set_id_hashed (ld->b, col, s, len, typed->hash, error);
+  return qt_dataset_builder_set_id (ld->b, col, s, len, error);
 }
 
 /* Required column `col` of the record, converted to its kind and handed
@@ -82,7 +100,7 @@ load_field (Loader *ld, const QtCsvRecord *rec, guint col, GError **error)
     {
     case QT_COLUMN_ID:
     case QT_COLUMN_OPT_ID:
-      return qt_dataset_builder_set_id (ld->b, col, s, len, error);
+      return load_id (ld, col, s, len, error);
     case QT_COLUMN_TEXT:
       qt_dataset_builder_set_text (ld->b, col, s, len);
       return TRUE;
@@ -108,11 +126,30 @@ load_field (Loader *ld, const QtCsvRecord *rec, guint col, GError **error)
     }
 }
 
+/* The ids of the record 16 records on have their slots asked for, and
+ * those of the record 8 on the ids the slots name (in cache by then): the
+ * lookups of a table spread over tens of MB then overlap instead of each
+ * waiting on memory in turn. */
+static void
+prefetch_ids (const Loader *ld)
+{
+  for (int stage = 0; stage < 2; stage++)
+    {
+      guint mask;
+      const QtTypedField *t = qt_table_stream_typed_ahead (ld->stream, stage ? 8 : 16, &mask);
+      for (guint c = 0; c < ld->desc->n_columns; c++)
+        if (mask >> c & 1 && ld->desc->kinds[c] == QT_COLUMN_ID)
+          qt_dataset_builder_prefetch_id (ld->b, t[c].hash, stage);
+    }
+}
+
 /* One record: its fields in column order (the first bad one is reported),
  * then its key. */
 static gboolean
 load_record (Loader *ld, const QtCsvRecord *rec, GError **error)
 {
+  prefetch_ids (ld);
+  ld->typed = qt_table_stream_typed (ld->stream, &ld->typed_mask);
   qt_dataset_builder_new_row (ld->b, rec->line);
   for (guint c = 0; c < ld->desc->n_columns; c++)
     if (!load_field (ld, rec, c, error))
@@ -172,6 +209,17 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
   return TRUE;
 }
 
+/* Whether the reading thread should hash the table's ids.  Not those of
+ * order_lines.csv and splits.csv: most of their ids repeat the previous
+ * row's (an order's lines) or are few (products, line numbers), which the
+ * builder finds without hashing or in cache, and on order_lines.csv,
+ * three decimals a row, the thread is the slower of the two. */
+static gboolean
+hash_ids_ahead (QtTable table)
+{
+  return table != QT_TABLE_ORDER_LINES && table != QT_TABLE_SPLITS;
+}
+
 QtDataset *
 qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **error)
 {
@@ -190,7 +238,8 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
     {
       const QtTableDesc *d = qt_table_desc ((QtTable) t);
       names[t] = g_strconcat (d->name, ".csv", NULL);
-      files[t] = (QtTableFile) { names[t], d->optional, d->columns, d->n_columns, d->kinds };
+      files[t] = (QtTableFile) { names[t], d->optional, d->columns, d->n_columns, d->kinds,
+                                 hash_ids_ahead ((QtTable) t) };
     }
   g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
   QtDataset *ds = NULL;

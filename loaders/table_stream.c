@@ -382,7 +382,16 @@ msg_reset (Msg *m)
     memset (m->typed_ok, 0, CHUNK_RECORDS);
 }
 
-/* Parses the record's decimal and date fields ahead of the loader. */
+/* Whether the thread parses or hashes column c of t ahead. */
+static gboolean
+typed_ahead (const QtTableFile *t, guint c)
+{
+  return t->kinds[c] == QT_COLUMN_DECIMAL || t->kinds[c] == QT_COLUMN_DATE
+         || (t->hash_ids && (t->kinds[c] == QT_COLUMN_ID || t->kinds[c] == QT_COLUMN_OPT_ID));
+}
+
+/* Parses the record's decimal and date fields and hashes its ids ahead of
+ * the loader. */
 static void
 msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
 {
@@ -404,6 +413,11 @@ msg_type (Msg *m, const QtCsvRecord *rec, const QtTableFile *t, const int *idx)
         parsed = qt_num_parse_short (f, len, &out->num);
       else if (t->kinds[c] == QT_COLUMN_DATE)
         parsed = qt_date_parse (f, len, &out->day);
+      else if (typed_ahead (t, c))
+        {
+          out->hash = qt_intern_hash (f, len);
+          parsed = TRUE;
+        }
       ok |= (guint) parsed << c;
     }
   m->typed_ok[m->n] = (guint8) ok;
@@ -462,7 +476,7 @@ struct QtTableStream {
   gboolean opened_regular;      /* when it is a regular file */
   const QtTableFile *producing; /* the thread's current table, and its */
   int producing_idx[16];        /* required columns' field indexes */
-  gboolean producing_typed;     /* any decimal or date column */
+  gboolean producing_typed;     /* any column typed ahead */
   GPtrArray *held;              /* Msg*: chunks the thread keeps out of use */
 };
 
@@ -578,8 +592,7 @@ produce (gpointer data)
       memcpy (s->producing_idx, open->idx, sizeof open->idx);
       s->producing_typed = FALSE;
       for (guint c = 0; c < s->producing->n_cols; c++)
-        s->producing_typed |= s->producing->kinds[c] == QT_COLUMN_DECIMAL
-                              || s->producing->kinds[c] == QT_COLUMN_DATE;
+        s->producing_typed |= typed_ahead (s->producing, c);
       gboolean ok = open->ok;
       g_async_queue_push (s->full, open); /* the loader's now: not touched again */
       if (!ok || !limit_chunks (s, s->src.cur.size + next_size (&s->src)) || !produce_records (s))
@@ -695,12 +708,21 @@ qt_table_stream_finish (QtTableStream *s, QtInputFile *file)
 }
 
 const QtTypedField *
-qt_table_stream_typed (const QtTableStream *s, guint col)
+qt_table_stream_typed_ahead (const QtTableStream *s, guint ahead, guint *mask)
 {
-  if (s == NULL || s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
-      || col >= s->cur->stride || !(s->cur->typed_ok[s->cursor - 1] >> col & 1))
+  *mask = 0;
+  if (s->thread == NULL || s->cur == NULL || s->cur->typed_ok == NULL || s->cursor == 0
+      || s->cursor - 1 + ahead >= s->cur->n)
     return NULL;
-  return &s->cur->typed[(gsize) (s->cursor - 1) * s->cur->stride + col];
+  const guint k = s->cursor - 1 + ahead;
+  *mask = s->cur->typed_ok[k];
+  return &s->cur->typed[(gsize) k * s->cur->stride];
+}
+
+const QtTypedField *
+qt_table_stream_typed (const QtTableStream *s, guint *mask)
+{
+  return qt_table_stream_typed_ahead (s, 0, mask);
 }
 
 gboolean

@@ -14,6 +14,7 @@
 #include "../model/dataset.h"
 #include "../model/dataset_builder.h"
 #include "../model/date.h"
+#include "../model/intern.h"
 #include "../model/money.h"
 #include "csv_reader.h"
 
@@ -28,6 +29,7 @@ typedef struct {
   const QtColumnKind *kinds;  /* of each required column: the thread parses
                                * decimals and dates ahead (the loader still
                                * parses, and reports, what it could not) */
+  gboolean hash_ids;          /* the thread hashes the id columns too */
 } QtTableFile;
 
 /* A required field of the current record, parsed by the thread (one
@@ -35,6 +37,7 @@ typedef struct {
 typedef union {
   QtNum num;     /* QT_COLUMN_DECIMAL: a short decimal (qt_num_parse_short) */
   QtDay day;     /* QT_COLUMN_DATE */
+  guint32 hash;  /* QT_COLUMN_ID, QT_COLUMN_OPT_ID: qt_intern_hash of the text */
 } QtTypedField;
 
 typedef struct QtTableStream QtTableStream;
@@ -73,10 +76,17 @@ gboolean qt_table_stream_next (QtTableStream *s, QtCsvRecord *rec, GError **erro
  * be read. */
 gboolean qt_table_stream_changed (const QtTableStream *s, const char *path);
 
-/* Required column `col` of the record last returned by
- * qt_table_stream_next, as parsed by the thread; NULL when it did not (no
- * thread, not a decimal or date, or text the loader must parse and judge). */
-const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint col);
+/* The required columns of the record last returned by
+ * qt_table_stream_next as parsed by the thread: typed[c] holds column c
+ * when bit c of *mask is set (not without a thread, not a decimal, date or
+ * hashed id, nor text the loader must parse and judge).  NULL with *mask 0
+ * when none. */
+const QtTypedField *qt_table_stream_typed (const QtTableStream *s, guint *mask);
+
+/* The same for the record `ahead` records after that one, when the thread
+ * has it in the same chunk; else NULL with *mask 0. */
+const QtTypedField *qt_table_stream_typed_ahead (const QtTableStream *s, guint ahead,
+                                                 guint *mask);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtTableStream, qt_table_stream_free)
 

@@ -117,6 +117,7 @@ struct QtDatasetBuilder {
   char *where;                /* the current table's name in messages */
   guint columns[QT_TABLE_MAX_COLUMNS]; /* 1-based column numbers in its source */
   char *rows;                 /* n_rows rows of lay->size bytes */
+  char *row;                  /* the current (last) row */
   guint n_rows, cap_rows;
   gint32 *chain;              /* KEY_CHAIN, per row: previous row of the same parent, or -1 */
   guint *chain_len;           /* and the length of that parent's chain up to the row */
@@ -139,6 +140,7 @@ static void
 clear_table (QtDatasetBuilder *b)
 {
   g_clear_pointer (&b->rows, g_free);
+  b->row = NULL;
   g_clear_pointer (&b->chain, g_free);
   g_clear_pointer (&b->chain_len, g_free);
   g_clear_pointer (&b->keys, g_hash_table_unref);
@@ -267,7 +269,7 @@ cell (QtDatasetBuilder *b, guint col, QtColumnKind kind)
   g_assert (b->n_rows > 0 && col < b->lay->desc.n_columns);
   g_assert (b->lay->desc.kinds[col] == kind
             || (kind == QT_COLUMN_ID && b->lay->desc.kinds[col] == QT_COLUMN_OPT_ID));
-  return row_at (b, b->n_rows - 1) + b->lay->at[col];
+  return b->row + b->lay->at[col];
 }
 
 void
@@ -276,7 +278,7 @@ qt_dataset_builder_new_row (QtDatasetBuilder *b, guint line)
   g_return_if_fail (b->table >= 0);
   if (b->n_rows == b->cap_rows)
     rows_reserve (b, b->cap_rows * 2);
-  char *row = row_at (b, b->n_rows++);
+  char *row = b->row = row_at (b, b->n_rows++);
   memset (row, 0, b->lay->size);
   memcpy (row + b->lay->line_at, &line, sizeof line);
   if (b->table == QT_TABLE_REPS)
@@ -300,9 +302,11 @@ row_error (QtDatasetBuilder *b, guint col, GError **error, const char *fmt, ...)
   return FALSE;
 }
 
-gboolean
-qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len,
-                           GError **error)
+/* Column `col` := the interned id s[0..len); `hash` is its
+ * qt_intern_hash, or NULL when not computed yet. */
+static gboolean
+set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len, const guint32 *hash,
+        GError **error)
 {
   const char **out = cell (b, col, QT_COLUMN_ID);
   if (len == 0)
@@ -315,9 +319,30 @@ qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize 
    * reuse it without hashing. */
   const char *last = b->last_id[col];
   if (last == NULL || !qt_id_equals (last, s, len))
-    last = b->last_id[col] = qt_intern (b->ds->ids, s, len);
+    last = b->last_id[col] = hash != NULL ? qt_intern_hashed (b->ds->ids, s, len, *hash)
+                                          : qt_intern (b->ds->ids, s, len);
   *out = last;
   return TRUE;
+}
+
+gboolean
+qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len,
+                           GError **error)
+{
+  return set_id (b, col, s, len, NULL, error);
+}
+
+gboolean
+qt_dataset_builder_set_id_hashed (QtDatasetBuilder *b, guint col, const char *s, gsize len,
+                                  guint32 hash, GError **error)
+{
+  return set_id (b, col, s, len, &hash, error);
+}
+
+void
+qt_dataset_builder_prefetch_id (QtDatasetBuilder *b, guint32 hash, int stage)
+{
+  qt_intern_prefetch (b->ds->ids, hash, stage);
 }
 
 void

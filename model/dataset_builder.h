@@ -81,6 +81,14 @@ void qt_dataset_builder_new_row (QtDatasetBuilder *b, guint line);
  * QT_COLUMN_ID fails with `COLUMN must not be empty`. */
 gboolean qt_dataset_builder_set_id (QtDatasetBuilder *b, guint col, const char *s, gsize len,
                                     GError **error);
+/* qt_dataset_builder_set_id with hash = qt_intern_hash (s, len) computed
+ * already (by another thread, say). */
+gboolean qt_dataset_builder_set_id_hashed (QtDatasetBuilder *b, guint col, const char *s,
+                                           gsize len, guint32 hash, GError **error);
+/* Asks the memory ahead for an id of hash `hash` that a later row will
+ * set (qt_intern_prefetch's stages). */
+void qt_dataset_builder_prefetch_id (QtDatasetBuilder *b, guint32 hash, int stage);
+
 void qt_dataset_builder_set_text (QtDatasetBuilder *b, guint col, const char *s, gsize len);
 void qt_dataset_builder_set_num (QtDatasetBuilder *b, guint col, QtNum v);
 void qt_dataset_builder_set_day (QtDatasetBuilder *b, guint col, QtDay v);

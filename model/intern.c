@@ -185,6 +185,16 @@ qt_interner_sealed (const QtInterner *in)
   return in->slots == NULL;
 }
 
+void
+qt_intern_prefetch (const QtInterner *in, guint32 h, int stage)
+{
+  const Slot *slot = &in->slots[h & in->mask];
+  if (stage == 0)
+    __builtin_prefetch (slot);
+  else if (slot->ref != 0 && slot->hash == h)
+    __builtin_prefetch (slot_id (in, slot->ref) - HEADER);
+}
+
 const char *
 qt_intern (QtInterner *in, const char *s, gsize len)
 {

@@ -48,6 +48,11 @@ guint32 qt_intern_hash (const char *s, gsize len);
  * another thread, say). */
 const char *qt_intern_hashed (QtInterner *in, const char *s, gsize len, guint32 h);
 
+/* Asks the memory for what a lookup of hash h will read: its slot
+ * (stage 0), or the id the slot refers to (stage 1, once the slot is in
+ * cache), so that lookups asked for ahead overlap their waits. */
+void qt_intern_prefetch (const QtInterner *in, guint32 h, int stage);
+
 /* Copies free text (names, reasons) into the interner's arena without
  * interning it. (transfer none) */
 const char *qt_interner_copy (QtInterner *in, const char *s, gsize len);

@@ -73,3 +73,11 @@ qt_stmt_json_string (GString *s, const char *text)
   put_escaped (s, text, strlen (text));
   qt_stmt_putc (s, '"');
 }
+
+void
+qt_stmt_json_id (GString *s, const char *id)
+{
+  qt_stmt_putc (s, '"');
+  put_escaped (s, id, qt_id_len (id));
+  qt_stmt_putc (s, '"');
+}

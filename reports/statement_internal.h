@@ -64,5 +64,8 @@ void qt_stmt_day (GString *s, QtDay day);
 
 /* A JSON string literal (RFC 8259 escapes: quote, backslash, controls). */
 void qt_stmt_json_string (GString *s, const char *text);
+/* qt_stmt_json_string of an id of the data set (interned, or laid out as
+ * one: its length is stored). */
+void qt_stmt_json_id (GString *s, const char *id);
 
 G_END_DECLS

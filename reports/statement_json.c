@@ -310,12 +310,11 @@ id_cmp (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *) a, *(const char *const *) b);
 }
 
-/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
- * Ids are interned: equal ids are one pointer. */
+/* ids[0..n) with runs of one id made one (the credits of a receipt name
+ * one order and customer); returns the new count. */
 static guint
-sort_unique (const char **ids, guint n)
+drop_repeats (const char **ids, guint n)
 {
-  qsort (ids, n, sizeof (const char *), id_cmp);
   guint out = 0;
   for (guint k = 0; k < n; k++)
     if (out == 0 || ids[out - 1] != ids[k])
@@ -323,12 +322,23 @@ sort_unique (const char **ids, guint n)
   return out;
 }
 
+/* ids[0..n) sorted by text with duplicates dropped; returns the new count.
+ * Ids are interned: equal ids are one pointer.  Repeats next to each other
+ * go before the sort, which then has fewer to compare. */
+static guint
+sort_unique (const char **ids, guint n)
+{
+  n = drop_repeats (ids, n);
+  qsort (ids, n, sizeof (const char *), id_cmp);
+  return drop_repeats (ids, n);
+}
+
 /* Starts a lookup entry: `"<id>": {` on its own indented line. */
 static void
 entry_open (JsonW *w, const char *id)
 {
   jw_sep (w);
-  qt_stmt_json_string (w->s, id);
+  qt_stmt_json_id (w->s, id);
   PUT_LITERAL (w->s, ": {");
 }
 
@@ -440,15 +450,15 @@ static void
 slice_source (GString *s, const QtNumStore *nums, const QtStatementCredit *cr)
 {
   qt_stmt_putc (s, '[');
-  qt_stmt_json_string (s, cr->receipt->receipt_id);
+  qt_stmt_json_id (s, cr->receipt->receipt_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->order->order_id);
+  qt_stmt_json_id (s, cr->order->order_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->order->customer_id);
+  qt_stmt_json_id (s, cr->order->customer_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->line->product_id);
+  qt_stmt_json_id (s, cr->line->product_id);
   qt_stmt_putc (s, ',');
-  qt_stmt_json_string (s, cr->line->line_no);
+  qt_stmt_json_id (s, cr->line->line_no);
   NUM_MEMBER (s, ",\"", nums, cr->line->quantity);
   NUM_MEMBER (s, ",\"", nums, cr->line->unit_price);
   NUM_MEMBER (s, ",\"", nums, cr->line->unit_cost);
@@ -490,7 +500,7 @@ slice_multipliers (GString *s, const QtStatementCredit *cr)
   if (mask & (1u << QT_MULT_FAST_COLLECTION))
     {
       PUT_LITERAL (s, "\"timed_by_receipt\":");
-      qt_stmt_json_string (s, cr->timed_by->receipt_id);
+      qt_stmt_json_id (s, cr->timed_by->receipt_id);
       PUT_LITERAL (s, ",\"days_after_signing\":");
       qt_append_int (s, cr->days_after_signing);
     }

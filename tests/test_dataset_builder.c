@@ -112,6 +112,38 @@ add_reps (QtDatasetBuilder *b)
   add_ok (b, QT_TABLE_REPS, 3, ROW ("A1", "Ann", "T", "M1", "field"));
 }
 
+/* One customers row whose id is given hashed already. */
+static gboolean
+add_hashed_customer (QtDatasetBuilder *b, guint line, const char *id, const char *name,
+                     GError **error)
+{
+  const guint32 h = qt_intern_hash (id, strlen (id));
+  qt_dataset_builder_prefetch_id (b, h, 0);
+  qt_dataset_builder_prefetch_id (b, h, 1);
+  qt_dataset_builder_new_row (b, line);
+  if (!qt_dataset_builder_set_id_hashed (b, 0, id, strlen (id), h, error))
+    return FALSE;
+  qt_dataset_builder_set_text (b, 1, name, strlen (name));
+  return qt_dataset_builder_end_row (b, error);
+}
+
+/* Ids given with their hash (and asked for ahead) are the ids set_id
+ * gives: a key is checked across both. */
+static void
+test_hashed_ids (void **state)
+{
+  (void) state;
+  g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
+  add_reps (b);
+  begin (b, QT_TABLE_CUSTOMERS, "customers.csv");
+  g_autoptr (GError) error = NULL;
+  assert_true (add_hashed_customer (b, 2, "K1", "Kim", &error));
+  add_ok (b, QT_TABLE_CUSTOMERS, 3, ROW ("K2", "Kai"));
+  assert_false (add_hashed_customer (b, 4, "K2", "Kai again", &error));
+  assert_string_equal (error->message,
+                       "customers.csv:4:1: duplicate key customer_id='K2' (first on line 3)");
+}
+
 /* A repeated one-column key, at its second occurrence, naming the first
  * line; the message uses `where` and the loader's column number. */
 static void
@@ -296,6 +328,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_duplicate_id_key),
+    cmocka_unit_test (test_hashed_ids),
     cmocka_unit_test (test_duplicate_line_key),
     cmocka_unit_test (test_duplicate_line_key_long_order),
     cmocka_unit_test (test_duplicate_activity_key),

@@ -23,7 +23,7 @@
 
 static const char *const cols[] = { "id", "amount" };
 static const QtColumnKind kinds[] = { QT_COLUMN_ID, QT_COLUMN_DECIMAL };
-static const QtTableFile table = { "t.csv", FALSE, cols, 2, kinds };
+static const QtTableFile table = { "t.csv", FALSE, cols, 2, kinds, TRUE };
 
 typedef struct {
   char *dir, *path;
@@ -119,6 +119,58 @@ test_file_read_whole (void **state)
       assert_true (qt_file_stamp_equal (&file.stamp, &stamp));
       g_bytes_unref (file.bytes);
       g_free (file.sha256);
+    }
+  fixture_free (f);
+}
+
+/* With the thread, each record comes with its id hashed (qt_intern_hash)
+ * and its decimal parsed, and the record 3 on can be seen ahead (within
+ * its chunk, never past the last record); without a thread there is
+ * nothing typed. */
+static void
+test_typed_fields (void **state)
+{
+  (void) state;
+  Fixture *f = fixture_new (10);
+  for (int threaded = 0; threaded <= 1; threaded++)
+    {
+      g_autoptr (QtTableStream) s = open_stream (f, threaded);
+      g_autoptr (GError) error = NULL;
+      QtCsvRecord rec;
+      for (guint i = 0; i < 10; i++)
+        {
+          assert_true (qt_table_stream_next (s, &rec, &error));
+          guint mask = 7, ahead_mask = 7;
+          const QtTypedField *t = qt_table_stream_typed (s, &mask);
+          const QtTypedField *a = qt_table_stream_typed_ahead (s, 3, &ahead_mask);
+          if (!threaded)
+            {
+              assert_null (t);
+              assert_int_equal (mask, 0);
+              assert_null (a);
+              continue;
+            }
+          assert_non_null (t);
+          assert_int_equal (mask, 3);
+          g_autofree char *id = g_strdup_printf ("K%u", i);
+          assert_int_equal (t[0].hash, qt_intern_hash (id, strlen (id)));
+          g_autofree char *amount = g_strdup_printf ("%u.%02u", i, i % 100);
+          QtNum want;
+          assert_true (qt_num_parse_short (amount, strlen (amount), &want));
+          assert_int_equal (t[1].num.units, want.units);
+          assert_int_equal (t[1].num.scale, want.scale);
+          if (i + 3 >= 10)
+            {
+              assert_null (a);
+              assert_int_equal (ahead_mask, 0);
+              continue;
+            }
+          g_autofree char *next = g_strdup_printf ("K%u", i + 3);
+          assert_int_equal (ahead_mask, 3);
+          assert_int_equal (a[0].hash, qt_intern_hash (next, strlen (next)));
+        }
+      assert_false (qt_table_stream_next (s, &rec, &error));
+      assert_null (error);
     }
   fixture_free (f);
 }
@@ -290,6 +342,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_file_read_whole),
     cmocka_unit_test (test_file_page_sized),
+    cmocka_unit_test (test_typed_fields),
     cmocka_unit_test (test_file_written_while_read),
     cmocka_unit_test (test_file_cut_short_while_read),
     cmocka_unit_test (test_stream_knows_file_changed),
