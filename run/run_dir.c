@@ -329,7 +329,7 @@ strip_trailing_slashes (const char *path)
 
 /* Temporary directories of runs begun and not yet committed or aborted,
  * for qt_run_dir_remove_pending (a signal's last act). */
-static GMutex pending_lock;
+static GRWLock pending_lock; /* writers of files share it; the list's changes own it */
 static GPtrArray *pending; /* char*, owned */
 
 /* mkdtemp under the lock, so that a signal's clean-up either finds the
@@ -337,7 +337,7 @@ static GPtrArray *pending; /* char*, owned */
 static char *
 make_pending_tmp (char *tmpl)
 {
-  g_mutex_lock (&pending_lock);
+  g_rw_lock_writer_lock (&pending_lock);
   char *made = g_mkdtemp (tmpl);
   if (made != NULL)
     {
@@ -350,11 +350,11 @@ make_pending_tmp (char *tmpl)
         pending = g_ptr_array_new_with_free_func (g_free);
       g_ptr_array_add (pending, g_strdup (made));
     }
-  g_mutex_unlock (&pending_lock);
+  g_rw_lock_writer_unlock (&pending_lock);
   return made;
 }
 
-/* Call with pending_lock held. */
+/* Call with pending_lock held for writing. */
 static void
 pending_forget (const char *tmp)
 {
@@ -369,7 +369,7 @@ pending_forget (const char *tmp)
 void
 qt_run_dir_remove_pending (void)
 {
-  g_mutex_lock (&pending_lock);
+  g_rw_lock_writer_lock (&pending_lock);
   for (guint i = 0; pending != NULL && i < pending->len; i++)
     qt_rmtree (g_ptr_array_index (pending, i));
   if (pending != NULL)
@@ -393,13 +393,14 @@ static gboolean put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *
 
 /* Writes one file below the temporary directory.  Under the lock of the
  * pending runs: a signal's clean-up then never races a write that would
- * add a file to the tree it removes. */
+ * add a file to the tree it removes (writes share the lock: they only
+ * wait for a signal's clean-up, never for each other). */
 static gboolean
 writer_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
-  g_mutex_lock (&pending_lock);
+  g_rw_lock_reader_lock (&pending_lock);
   gboolean ok = put_file (sink, file, bytes, error);
-  g_mutex_unlock (&pending_lock);
+  g_rw_lock_reader_unlock (&pending_lock);
   return ok;
 }
 
@@ -544,10 +545,10 @@ qt_run_dir_abort (QtRunDirWriter *w)
 {
   if (w == NULL)
     return;
-  g_mutex_lock (&pending_lock);
+  g_rw_lock_writer_lock (&pending_lock);
   qt_rmtree (w->tmp);
   pending_forget (w->tmp);
-  g_mutex_unlock (&pending_lock);
+  g_rw_lock_writer_unlock (&pending_lock);
   writer_free (w);
 }
 
@@ -583,12 +584,12 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
   unsigned flags = w->exists ? RENAME_EXCHANGE : RENAME_NOREPLACE;
   /* Under the lock: a signal's clean-up either comes first (the rename then
    * fails) or finds the run in place. */
-  g_mutex_lock (&pending_lock);
+  g_rw_lock_writer_lock (&pending_lock);
   gboolean renamed = renameat2 (AT_FDCWD, w->tmp, AT_FDCWD, w->out, flags) == 0;
   int rename_err = errno;
   if (renamed && !w->exists)
     pending_forget (w->tmp);
-  g_mutex_unlock (&pending_lock);
+  g_rw_lock_writer_unlock (&pending_lock);
   if (!renamed)
     {
       int err = rename_err;
@@ -606,10 +607,10 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
                  w->out, parent, g_strerror (errno));
   if (w->exists) /* tmp now holds the replaced run */
     {
-      g_mutex_lock (&pending_lock);
+      g_rw_lock_writer_lock (&pending_lock);
       qt_rmtree (w->tmp);
       pending_forget (w->tmp);
-      g_mutex_unlock (&pending_lock);
+      g_rw_lock_writer_unlock (&pending_lock);
     }
   writer_free (w);
   return ok;
