@@ -31,6 +31,42 @@ display_width (const char *text, gsize n)
   return w;
 }
 
+/* Whether byte c (at p, in valid text) may not reach a terminal raw: C0
+ * controls and DEL (ESC starts ANSI sequences, CR overwrites a line) and
+ * the C1 controls U+0080..U+009F (0xC2 0x80..0x9F in UTF-8). */
+static gboolean
+is_control (const guchar *p)
+{
+  return p[0] < 0x20 || p[0] == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+}
+
+/* Escapes, in s from byte `from` on, every control character a name or id
+ * may bring (as \xNN; newlines too unless keep_newlines), so data cannot
+ * move the cursor, color the screen or forge a line. */
+static void
+escape_controls (GString *s, gsize from, gboolean keep_newlines)
+{
+  gsize i = from;
+  while (i < s->len && !(is_control ((const guchar *) s->str + i)
+                         && !(keep_newlines && s->str[i] == '\n')))
+    i++;
+  if (i == s->len)
+    return;
+  g_autofree char *tail = g_strndup (s->str + i, s->len - i);
+  g_string_truncate (s, i);
+  for (const guchar *p = (const guchar *) tail; *p != '\0'; p++)
+    if (keep_newlines && *p == '\n')
+      g_string_append_c (s, '\n');
+    else if (is_control (p))
+      {
+        g_string_append_printf (s, "\\x%02x", p[0]);
+        if (p[0] == 0xc2)
+          g_string_append_printf (s, "\\x%02x", *++p);
+      }
+    else
+      g_string_append_c (s, (char) *p);
+}
+
 /* A set of columns padded to their widest cell. */
 typedef struct {
   guint n_cols;
@@ -105,6 +141,8 @@ cell_end (Table *t, gboolean ascii)
 {
   const Cell *prev = t->cells->len > 0 ? &g_array_index (t->cells, Cell, t->cells->len - 1) : NULL;
   Cell c = { .off = prev ? prev->off + prev->len : 0 };
+  if (!ascii)
+    escape_controls (t->arena, c.off, FALSE);
   c.len = (guint) t->arena->len - c.off;
   c.width = ascii ? (glong) c.len : display_width (t->arena->str + c.off, c.len);
   const Row *r = &g_array_index (t->rows, Row, t->rows->len - 1);
@@ -366,8 +404,11 @@ header (Doc *d)
   const guint team = d->r->team_size;
   char period[8];
   qt_period_format (d->res->period, period);
-  g_string_append_printf (d->out, "Commission statement %s: %s (%s)\n", period, rep->name,
+  const gsize start = d->out->len;
+  g_string_append_printf (d->out, "Commission statement %s: %s (%s)", period, rep->name,
                           rep->rep_id);
+  escape_controls (d->out, start, FALSE); /* a newline in a name stays on this line */
+  g_string_append_c (d->out, '\n');
   Table *t = table (d, "ll", NULL);
   row (t, 0);
   cell (t, "Rep");
@@ -1003,5 +1044,6 @@ qt_statement_text_of (const QtStatementModel *m)
   bonuses (&d);
   adjustments (&d);
   payable (&d);
+  escape_controls (d.out, 0, TRUE); /* the lines outside tables */
   return d.out;
 }

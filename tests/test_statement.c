@@ -641,6 +641,30 @@ line_with (char **lines, const char *prefix)
   return NULL;
 }
 
+/* Control characters from data never reach a terminal raw: an ANSI escape,
+ * a CR and a newline in a name, and a C1 control, print as \xNN. */
+static void
+test_text_escapes_controls (void **state)
+{
+  Golden *g = *state;
+  const char *saved = g->ds->reps[4].name; /* B1 */
+  g->ds->reps[4].name = "Ann\x1b[31mRed\r\nX\xc2\x9b";
+  g_autoptr (QtStatementIndex) ix = qt_statement_index_new (g->res);
+  g_autoptr (GString) own = qt_statement_text (ix, 4);   /* B1's own statement */
+  g_autoptr (GString) team = qt_statement_text (ix, 3);  /* M2 lists B1 */
+  g->ds->reps[4].name = saved;
+  const GString *texts[] = { own, team };
+  for (guint k = 0; k < G_N_ELEMENTS (texts); k++)
+    {
+      const char *t = texts[k]->str;
+      assert_null (strchr (t, '\x1b'));
+      assert_null (strchr (t, '\r'));
+      assert_null (strstr (t, "\xc2\x9b"));
+      assert_non_null (strstr (t, "Ann\\x1b[31mRed\\x0d\\x0aX\\xc2\\x9b"));
+    }
+  assert_true (g_str_has_prefix (own->str, "Commission statement 2026-03: Ann\\x1b[31mRed"));
+}
+
 /* Chinese names take two screen columns per character; columns still line up. */
 static void
 test_utf8_alignment (void **state)
@@ -773,6 +797,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_long_nets, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_text_escapes_controls, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_utf8_alignment, setup_march, teardown_golden),
     cmocka_unit_test (test_long_ids_sorted),
   };
