@@ -615,6 +615,29 @@ typedef struct {
   int nplant;          /* planted rows per kind per run month */
 } World;
 
+static void
+world_free (World *w)
+{
+  g_free (w->reps);
+  g_free (w->teams);
+  g_free (w->field_reps);
+  g_free (w->rep_cum);
+  g_free (w->custs);
+  g_free (w->cust_cum);
+  g_free (w->lapsed);
+  g_free (w->prods);
+  g_free (w->orders);
+  g_clear_pointer (&w->lines, g_array_unref);
+  g_clear_pointer (&w->splits, g_array_unref);
+  g_clear_pointer (&w->rcpts, g_array_unref);
+  g_free (w->credit);
+  g_free (w->ncredit);
+  g_clear_pointer (&w->porders, g_array_unref);
+  g_clear_pointer (&w->prcpts, g_array_unref);
+  g_free (w->no_quota);
+  g_free (w);
+}
+
 #define QM0 MI (2026, 1)   /* first quota month */
 #define NQM 7              /* 2026-01 .. 2026-07 */
 #define RUN0 MI (2026, 4)  /* first run month */
@@ -2193,6 +2216,7 @@ main (int argc, char **argv)
             reps, w->nteams, w->ncust, w->nprod, in_p, w->nplant);
     printf ("generated in %.2f s\n", (double) (g_get_monotonic_time () - t0) / 1e6);
   }
+  world_free (w);
   g_free (data);
   g_free (plans);
   g_free (out);
