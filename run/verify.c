@@ -129,12 +129,14 @@ compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError 
   return TRUE;
 }
 
-/* Walks the run directory without following links and records every
- * entry that is neither a directory nor a regular file (a symbolic link,
- * a FIFO, a device: verify never reads through one).  Returns whether one
- * is in the input snapshot, which then cannot be recomputed safely. */
+/* Walks the run directory without following links.  Every entry that is
+ * neither a directory nor a regular file (a symbolic link, a FIFO, a
+ * device: verify never reads through one) is a mismatch, and so is, when
+ * `known` is given, every regular file the run does not produce (CLOSED,
+ * the lifecycle marker, is allowed).  Returns whether an entry of the
+ * first kind is in the input snapshot, which then cannot be recomputed. */
 static gboolean
-unsafe_entries (const char *run, const char *rel, GHashTable *bad)
+walk_run (const char *run, const char *rel, GHashTable *known, GHashTable *bad)
 {
   g_autofree char *path = rel ? g_build_filename (run, rel, NULL) : g_strdup (run);
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
@@ -148,38 +150,18 @@ unsafe_entries (const char *run, const char *rel, GHashTable *bad)
       if (g_lstat (full, &st) != 0)
         continue;
       if (S_ISDIR (st.st_mode))
-        in_inputs |= unsafe_entries (run, child, bad);
+        in_inputs |= walk_run (run, child, known, bad);
       else if (!S_ISREG (st.st_mode))
         {
           mismatch (bad, child, S_ISLNK (st.st_mode) ? "a symbolic link, not a file of the run"
                                                      : "not a regular file");
           in_inputs |= g_str_has_prefix (child, "inputs/");
         }
-    }
-  return in_inputs;
-}
-
-/* Regular files in the run directory that the run does not produce
- * (CLOSED, the lifecycle marker, is allowed). */
-static void
-check_extra (const char *run, const char *rel, GHashTable *known, GHashTable *bad)
-{
-  g_autofree char *path = rel ? g_build_filename (run, rel, NULL) : g_strdup (run);
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = rel ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
-      g_autofree char *full = g_build_filename (run, child, NULL);
-      GStatBuf st;
-      if (g_lstat (full, &st) != 0)
-        continue;
-      if (S_ISDIR (st.st_mode))
-        check_extra (run, child, known, bad);
-      else if (S_ISREG (st.st_mode) && !g_hash_table_contains (known, child)
+      else if (known != NULL && !g_hash_table_contains (known, child)
                && g_strcmp0 (child, "CLOSED") != 0)
         mismatch (bad, child, "unexpected file, not produced by the run");
     }
+  return in_inputs;
 }
 
 static GHashTable *
@@ -266,7 +248,7 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
   QtSinkQueue *queue = qt_sink_queue_new (&cs.sink, threads > 1);
   if (!qt_period_parse (m->period, strlen (m->period), &period))
     mismatch (bad, "manifest.json", "bad period");
-  else if (unsafe_entries (run, NULL, bad))
+  else if (walk_run (run, NULL, NULL, bad))
     mismatch (bad, "inputs", "the snapshot holds a link or special file: not recomputed");
   else if (!compute_and_compare (run, period, threads, queue, m->kind, &p, &local))
     {
@@ -276,7 +258,7 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
   else
     {
       g_autoptr (GHashTable) known = known_names (queue->sink.files);
-      check_extra (run, NULL, known, bad);
+      walk_run (run, NULL, known, bad);
     }
   check_hashes (run, m->inputs, checked, bad);
   check_hashes (run, m->outputs, checked, bad);
