@@ -17,37 +17,19 @@
 
 #include "support/test_support.h"
 
-typedef struct {
-  char *tmp;
-  char *data, *plans; /* a private copy of the golden data set */
-  char *runs;         /* parent of --out: holds nothing but `out` */
-  char *out;
-} Fixture;
+typedef QtTestPlace Fixture;
 
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->tmp = qt_test_tmpdir ();
-  qt_test_copy_golden (f->tmp, &f->data, &f->plans);
-  f->runs = g_build_filename (f->tmp, "runs", NULL);
-  f->out = g_build_filename (f->runs, "run", NULL);
-  assert_int_equal (g_mkdir (f->runs, 0755), 0);
-  *state = f;
+  *state = qt_test_place_new (TRUE);
   return 0;
 }
 
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  qt_test_rmtree (f->tmp);
-  g_free (f->tmp);
-  g_free (f->data);
-  g_free (f->plans);
-  g_free (f->runs);
-  g_free (f->out);
-  g_free (f);
+  qt_test_place_free (*state);
   return 0;
 }
 

@@ -17,8 +17,9 @@
 
 typedef struct {
   char *name, *path;
-  char *tmp;               /* holds data/, plans/ and runs/ */
-  GHashTable *vars;        /* placeholder → value: tmp, data, plans, runs, out */
+  QtTestPlace *place;      /* tmp with data/, plans/ and runs/ */
+  const char *tmp;
+  GHashTable *vars;        /* placeholder → value (borrowed): tmp, data, plans, runs, out */
 } Case;
 
 /* The words of a case line: bare words, or "quoted" with C escapes
@@ -251,17 +252,14 @@ static int
 setup (void **state)
 {
   Case *c = *state;
-  c->tmp = qt_test_tmpdir ();
-  char *data = NULL, *plans = NULL;
-  qt_test_copy_golden (c->tmp, &data, &plans);
-  c->vars = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  g_hash_table_insert (c->vars, "tmp", g_strdup (c->tmp));
-  g_hash_table_insert (c->vars, "data", data);
-  g_hash_table_insert (c->vars, "plans", plans);
-  g_autofree char *runs = g_build_filename (c->tmp, "runs", NULL);
-  assert_int_equal (g_mkdir (runs, 0755), 0);
-  g_hash_table_insert (c->vars, "out", g_build_filename (runs, "run", NULL));
-  g_hash_table_insert (c->vars, "runs", g_steal_pointer (&runs));
+  c->place = qt_test_place_new (TRUE);
+  c->tmp = c->place->tmp;
+  c->vars = g_hash_table_new (g_str_hash, g_str_equal);
+  g_hash_table_insert (c->vars, "tmp", c->place->tmp);
+  g_hash_table_insert (c->vars, "data", c->place->data);
+  g_hash_table_insert (c->vars, "plans", c->place->plans);
+  g_hash_table_insert (c->vars, "runs", c->place->runs);
+  g_hash_table_insert (c->vars, "out", c->place->out);
   return 0;
 }
 
@@ -269,9 +267,9 @@ static int
 teardown (void **state)
 {
   Case *c = *state;
-  qt_test_rmtree (c->tmp);
-  g_clear_pointer (&c->tmp, g_free);
   g_clear_pointer (&c->vars, g_hash_table_unref);
+  g_clear_pointer (&c->place, qt_test_place_free);
+  c->tmp = NULL;
   return 0;
 }
 

@@ -21,16 +21,13 @@
 
 #include "support/test_support.h"
 
-typedef struct {
-  char *tmp, *data, *plans, *runs, *out;
-} Fixture;
+typedef QtTestPlace Fixture;
 
 /* A synthetic data set big enough that a run takes a while (bench/gen.c). */
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->tmp = qt_test_tmpdir ();
+  Fixture *f = qt_test_place_new (FALSE);
   g_autofree char *set = g_build_filename (f->tmp, "set", NULL);
   const char *const argv[] = { QT_BENCH_GEN, "--reps", "300", "--orders", "60000", "--out", set,
                                "-q", NULL };
@@ -38,9 +35,6 @@ setup (void **state)
   assert_int_equal (qt_test_spawn (&out, &err, NULL, argv), 0);
   f->data = g_build_filename (set, "data", NULL);
   f->plans = g_build_filename (set, "plans", NULL);
-  f->runs = g_build_filename (f->tmp, "runs", NULL);
-  f->out = g_build_filename (f->runs, "run", NULL);
-  assert_int_equal (g_mkdir (f->runs, 0755), 0);
   *state = f;
   return 0;
 }
@@ -48,14 +42,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  qt_test_rmtree (f->tmp);
-  g_free (f->tmp);
-  g_free (f->data);
-  g_free (f->plans);
-  g_free (f->runs);
-  g_free (f->out);
-  g_free (f);
+  qt_test_place_free (*state);
   return 0;
 }
 

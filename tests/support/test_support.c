@@ -173,6 +173,33 @@ static const char *const dataset_headers[][2] = {
   { "adjustments.csv", "adjustment_id,rep_id,period,amount,reason\n" },
 };
 
+QtTestPlace *
+qt_test_place_new (gboolean golden)
+{
+  QtTestPlace *p = g_new0 (QtTestPlace, 1);
+  p->tmp = qt_test_tmpdir ();
+  if (golden)
+    qt_test_copy_golden (p->tmp, &p->data, &p->plans);
+  p->runs = g_build_filename (p->tmp, "runs", NULL);
+  p->out = g_build_filename (p->runs, "run", NULL);
+  g_assert_cmpint (g_mkdir (p->runs, 0755), ==, 0);
+  return p;
+}
+
+void
+qt_test_place_free (QtTestPlace *p)
+{
+  if (p == NULL)
+    return;
+  qt_test_rmtree (p->tmp);
+  g_free (p->tmp);
+  g_free (p->data);
+  g_free (p->plans);
+  g_free (p->runs);
+  g_free (p->out);
+  g_free (p);
+}
+
 QtDataset *
 qt_test_dataset (const char *dir, const char *const *rows)
 {

@@ -19,6 +19,17 @@ void qt_test_copy_dir (const char *src, const char *dst);
 /* Copies fixtures/golden/data and fixtures/golden/plans into `tmp`/data
  * and `tmp`/plans; *data and *plans receive those paths (transfer full). */
 void qt_test_copy_golden (const char *tmp, char **data, char **plans);
+/* A private place to run quotient: `tmp` (a new temporary directory)
+ * holding data/ and plans/ (copies of fixtures/golden unless `golden` is
+ * FALSE: then NULL) and an empty runs/, with `out` = runs/run. */
+typedef struct {
+  char *tmp, *data, *plans, *runs, *out;
+} QtTestPlace;
+
+QtTestPlace *qt_test_place_new (gboolean golden);
+/* Removes the directory and frees the place. */
+void qt_test_place_free (QtTestPlace *p);
+
 /* Reads a whole file, NULL when missing. (transfer full) */
 char *qt_test_read (const char *path);
 /* Writes a whole file (aborts the test on failure). */
