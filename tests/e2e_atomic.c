@@ -343,6 +343,23 @@ test_optional_splits_absent (void **state)
   assert_int_equal (qt_test_count_entries (f->runs), 1);
 }
 
+/* Any valid --out name works: at 250 bytes the hidden sibling used to
+ * exceed the 255-byte limit on names. */
+static void
+test_out_name_of_250_bytes (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *name = g_strnfill (250, 'n');
+  g_autofree char *out_dir = g_build_filename (f->runs, name, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "run", "--data", f->data, "--plans", f->plans,
+                                 "--period", "2026-03", "--out", out_dir, NULL),
+                    0);
+  g_autofree char *manifest = g_build_filename (out_dir, "manifest.json", NULL);
+  assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+  assert_int_equal (qt_test_count_entries (f->runs), 1);
+}
+
 /* The run directory follows the umask like any directory the user makes
  * (mkdtemp's 0700 would hide the statements from their readers). */
 static void
@@ -401,6 +418,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
     cmocka_unit_test_setup_teardown (test_long_rep_id, setup, teardown),
     cmocka_unit_test_setup_teardown (test_run_dir_mode, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_out_name_of_250_bytes, setup, teardown),
     cmocka_unit_test_setup_teardown (test_optional_splits_absent, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
