@@ -335,6 +335,7 @@ typedef struct {
   const QtRepResult *r;         /* m->r */
   GString *out;
   Table t;  /* reused by every table of the statement */
+  gsize line_start; /* where the line opened by line_open begins in out */
 } Doc;
 
 /* Starts a table of the statement (see table_reset). */
@@ -358,14 +359,17 @@ title (Doc *d, const char *text)
 static GString *
 line_open (Doc *d)
 {
+  d->line_start = d->out->len;
   qt_stmt_put (d->out, "  ", 2);
   return d->out;
 }
 
-/* Ends a line opened with line_open. */
+/* Ends a line opened with line_open; what data put in it (a plan name, a
+ * team id) cannot bring control characters. */
 static void
 line_close (Doc *d)
 {
+  escape_controls (d->out, d->line_start, FALSE);
   qt_stmt_putc (d->out, '\n');
 }
 
@@ -1033,7 +1037,7 @@ qt_statement_text_of (const QtStatementModel *m)
   g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * n_credits);
   g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * n_credits);
   Doc d = { m, m->res, m->r, g_string_sized_new (6144 + 200 * (gsize) n_credits),
-            { .arena = arena, .cells = cells, .rows = rows } };
+            { .arena = arena, .cells = cells, .rows = rows }, 0 };
   header (&d);
   credits_section (&d);
   totals (&d);
@@ -1044,6 +1048,5 @@ qt_statement_text_of (const QtStatementModel *m)
   bonuses (&d);
   adjustments (&d);
   payable (&d);
-  escape_controls (d.out, 0, TRUE); /* the lines outside tables */
   return d.out;
 }
