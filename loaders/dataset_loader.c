@@ -257,16 +257,3 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
     g_free (names[t]);
   return ds;
 }
-
-gboolean
-qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **error)
-{
-  for (guint i = 0; i < ds->files->len; i++)
-    {
-      const QtInputFile *f = g_ptr_array_index (ds->files, i);
-      g_autofree char *path = g_build_filename (dir, f->name, NULL);
-      if (f->stamped && !qt_file_stamp_still (path, &f->stamp))
-        return qt_error_file_changed (path, error);
-    }
-  return TRUE;
-}

@@ -35,13 +35,4 @@ typedef struct {
  * a missing directory or required file is `PATH:1:1: ...`.  (transfer full) */
 QtDataset *qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **error);
 
-/* Whether every input file of `ds`, loaded from `dir`, is still the
- * version that was read (its stamp, see file_stamp.h): FALSE with
- * `DIR/FILE:1:1: the file changed while quotient was reading it ...`
- * (QT_ERROR_IO) for the first in name order that is not.  (Files are read
- * into buffers, so the run's snapshot is the bytes hashed and parsed
- * whatever happens to the file later: a run need not call this before it
- * commits; `quotient run` still does.) */
-gboolean qt_dataset_inputs_unchanged (const char *dir, const QtDataset *ds, GError **error);
-
 G_END_DECLS

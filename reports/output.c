@@ -13,7 +13,6 @@ output_file_free (gpointer p)
   if (f->bytes != NULL)
     g_bytes_unref (f->bytes);
   g_free (f->sha256);
-  g_free (f->source);
   g_free (f);
 }
 
@@ -66,11 +65,10 @@ qt_output_sink_clear (QtOutputSink *sink)
 
 static gboolean
 sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows, const char *sha256,
-          gboolean held, const char *source, GError **error)
+          gboolean held, GError **error)
 {
   QtOutputFile *f = g_new0 (QtOutputFile, 1);
   f->name = g_strdup (name);
-  f->source = g_strdup (source);
   f->rows = rows;
   f->size = g_bytes_get_size (bytes);
   f->sha256 = sha256 != NULL ? g_strdup (sha256) : qt_sha256_hex_bytes (bytes);
@@ -85,14 +83,14 @@ gboolean
 qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
                     const char *sha256, GError **error)
 {
-  return sink_put (sink, name, bytes, rows, sha256, FALSE, NULL, error);
+  return sink_put (sink, name, bytes, rows, sha256, FALSE, error);
 }
 
 gboolean
 qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes, gint rows,
-                         const char *sha256, const char *source, GError **error)
+                         const char *sha256, GError **error)
 {
-  return sink_put (sink, name, bytes, rows, sha256, TRUE, source, error);
+  return sink_put (sink, name, bytes, rows, sha256, TRUE, error);
 }
 
 gboolean
@@ -101,7 +99,7 @@ qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **error)
   for (guint i = 0; i < list->len; i++)
     {
       QtOutputFile *f = g_ptr_array_index (list, i);
-      if (!qt_output_sink_put_held (sink, f->name, f->bytes, f->rows, f->sha256, NULL, error))
+      if (!qt_output_sink_put_held (sink, f->name, f->bytes, f->rows, f->sha256, error))
         return FALSE;
     }
   g_ptr_array_set_size (list, 0);

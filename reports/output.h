@@ -22,7 +22,6 @@ typedef struct {
   gint rows;       /* data rows of a CSV file, -1 for other files */
   char *sha256;    /* hex SHA-256 when known, else NULL */
   gsize size;      /* bytes */
-  char *source;    /* the input file it is a copy of (for messages), or NULL */
   gboolean held;   /* its bytes stay in memory anyway (the input snapshot, a
                       rendered list): a queue does not count them as waiting */
 } QtOutputFile;
@@ -37,7 +36,7 @@ void qt_output_sort (GPtrArray *list);
 typedef struct QtOutputSink QtOutputSink;
 
 /* Takes one complete file: `file` is its record in sink->files (name, rows,
- * size, SHA-256, source, held), `bytes` its content, borrowed for the call. */
+ * size, SHA-256, held), `bytes` its content, borrowed for the call. */
 typedef gboolean (*QtOutputPutFunc) (QtOutputSink *sink, const QtOutputFile *file,
                                      GBytes *bytes, GError **error);
 
@@ -59,12 +58,9 @@ gboolean qt_output_sink_put (QtOutputSink *sink, const char *name, GBytes *bytes
                              const char *sha256, GError **error);
 
 /* As qt_output_sink_put, for bytes that stay in memory anyway (the input
- * snapshot): a queue never counts them as waiting.  `source`, when not
- * NULL, is the input file they copy, named in the message when its bytes
- * can no longer be read (an input cut short under its mapping). */
+ * snapshot): a queue never counts them as waiting. */
 gboolean qt_output_sink_put_held (QtOutputSink *sink, const char *name, GBytes *bytes,
-                                  gint rows, const char *sha256, const char *source,
-                                  GError **error);
+                                  gint rows, const char *sha256, GError **error);
 
 /* Puts every file of `list` (in its order) and empties it.  The list is
  * rendered already, so its bytes count as held. */

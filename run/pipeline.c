@@ -30,14 +30,13 @@ qt_pipeline_phase (const char *name)
   last = now;
 }
 
-/* The run's own copy of one input file of `data_dir` (its bytes shared
- * with the sink, hash known from loading). */
+/* The run's own copy of one input file (its bytes shared with the sink,
+ * hash known from loading). */
 static gboolean
-put_input (QtOutputSink *sink, const char *data_dir, const QtInputFile *f, GError **error)
+put_input (QtOutputSink *sink, const QtInputFile *f, GError **error)
 {
   g_autofree char *name = g_strconcat ("inputs/data/", f->name, NULL);
-  g_autofree char *source = g_build_filename (data_dir, f->name, NULL);
-  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, source, error);
+  return qt_output_sink_put_held (sink, name, f->bytes, (gint) f->rows, f->sha256, error);
 }
 
 /* The run's own copy of its plan versions, so that verify needs nothing
@@ -50,8 +49,7 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *name = g_strconcat ("inputs/plans/", versions[i]->file_name, NULL);
-      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, NULL,
-                                    error))
+      if (!qt_output_sink_put_held (sink, name, versions[i]->bytes, -1, versions[i]->sha256, error))
         return FALSE;
     }
   return TRUE;
@@ -61,7 +59,6 @@ put_plans (const QtPipeline *p, QtOutputSink *sink, GError **error)
  * a sink with a thread writes it while the next files load. */
 typedef struct {
   QtOutputSink *sink;
-  const char *data_dir;
   GError *error;   /* the first failure */
 } EarlyInputs;
 
@@ -70,7 +67,7 @@ put_loaded (QtInputFile *file, gpointer data)
 {
   EarlyInputs *early = data;
   if (early->error == NULL)
-    put_input (early->sink, early->data_dir, file, &early->error);
+    put_input (early->sink, file, &early->error);
   /* The sink keeps its own reference until the file is written: the
    * memory is then free for the rest of the run (185 MB at M). */
   g_clear_pointer (&file->bytes, g_bytes_unref);
@@ -87,7 +84,7 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
-  EarlyInputs early = { sink, data_dir, NULL };
+  EarlyInputs early = { sink, NULL };
   const QtLoadOptions load = { .threads = p.threads, .loaded = put_loaded, .loaded_data = &early };
   p.ds = qt_dataset_load_dir (data_dir, &load, error);
   qt_pipeline_phase ("load data");
@@ -238,8 +235,7 @@ run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline 
   g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (qt_run_dir_sink (w), threads > 1);
   if (!qt_pipeline_compute (o->data_dir, o->plans_dir, period, threads, &queue->sink, p, error)
       || (o->strict && !check_strict (p, error))
-      || !qt_pipeline_emit (p, queue, QT_RUN_COMMISSION, error)
-      || !qt_dataset_inputs_unchanged (o->data_dir, p->ds, error))
+      || !qt_pipeline_emit (p, queue, QT_RUN_COMMISSION, error))
     {
       qt_sink_queue_finish (queue, NULL); /* nothing may still be writing */
       qt_run_dir_abort (w);

@@ -238,13 +238,10 @@ write_all (int fd, const char *data, gsize len)
 }
 
 /* Writes one new file, `name` in the directory open as `dir`, in full;
- * `path` names it in messages, or `source` (the input file it copies, or
- * NULL) when the bytes could not be read: the input was cut short under
- * its mapping.  Its write-back starts at once, so that the sync at the
- * commit mostly finds it done. */
+ * `path` names it in messages.  Its write-back starts at once, so that the
+ * sync at the commit mostly finds it done. */
 static gboolean
-write_file (int dir, const char *name, const char *path, const char *source, GBytes *bytes,
-            GError **error)
+write_file (int dir, const char *name, const char *path, GBytes *bytes, GError **error)
 {
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
@@ -258,8 +255,6 @@ write_file (int dir, const char *name, const char *path, const char *source, GBy
       ok = FALSE;
       err = errno;
     }
-  if (!ok && err == EFAULT && source != NULL)
-    return qt_error_file_changed (source, error);
   if (!ok)
     g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s (nothing was written)",
                  path, g_strerror (err));
@@ -432,7 +427,7 @@ put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **
   /* Messages name the file where the run was to appear: the temporary
    * sibling is removed when the run fails. */
   g_autofree char *shown = g_build_filename (w->out, file->name, NULL);
-  return write_file (fd, name, shown, file->source, bytes, error);
+  return write_file (fd, name, shown, bytes, error);
 }
 
 static void

@@ -118,7 +118,7 @@ test_thread_keeps_given_hash (void **state)
   log_sink_init (&ls, NULL);
   QtSinkQueue *q = qt_sink_queue_new (&ls.sink, TRUE);
   g_autoptr (GBytes) bytes = bytes_of ("abc");
-  assert_true (qt_output_sink_put_held (&q->sink, "in.csv", bytes, 0, "given", NULL, NULL));
+  assert_true (qt_output_sink_put_held (&q->sink, "in.csv", bytes, 0, "given", NULL));
   assert_true (qt_output_sink_put (&q->sink, "out.csv", bytes, 0, NULL, NULL));
   assert_true (qt_sink_queue_finish (q, NULL));
   const QtOutputFile *in = q->sink.files->pdata[0], *out = q->sink.files->pdata[1];

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "model/qt_error.h"
@@ -64,7 +63,7 @@ test_sizes_and_alignments (void **state)
       bases[i] = pattern (lens[i], offsets[i], &data[i]);
       g_autoptr (GBytes) bytes = g_bytes_new_static (data[i], lens[i]);
       g_autofree char *name = g_strdup_printf ("inputs/data/f%u.csv", i);
-      assert_true (qt_output_sink_put_held (sink, name, bytes, -1, NULL, NULL, &error));
+      assert_true (qt_output_sink_put_held (sink, name, bytes, -1, NULL, &error));
     }
   assert_true (qt_sink_queue_finish (q, &error));
   g_autoptr (GBytes) manifest = g_bytes_new_static ("{}", 2);
@@ -85,38 +84,6 @@ test_sizes_and_alignments (void **state)
  * short under its mapping: write() fails with EFAULT) names the input
  * file as changed, not the snapshot as unwritable — large (1 MB, aligned)
  * and small; the run is never committed. */
-static void
-test_input_cut_short (void **state)
-{
-  (void) state;
-  const gsize lens[] = { 1u << 20, 100 };
-  for (guint i = 0; i < G_N_ELEMENTS (lens); i++)
-    {
-      g_autofree char *tmp = qt_test_tmpdir ();
-      g_autofree char *out = g_build_filename (tmp, "run", NULL);
-      g_autoptr (GError) error = NULL;
-      QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, QT_RUN_COMMISSION, "2026-03", &error);
-      assert_non_null (w);
-      /* Pages that were mapped and are gone, as a truncated file's are. */
-      char *gone = mmap (NULL, lens[i], PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-      assert_true (gone != MAP_FAILED);
-      assert_int_equal (munmap (gone, lens[i]), 0);
-      g_autoptr (GBytes) bytes = g_bytes_new_static (gone, lens[i]);
-      assert_false (qt_output_sink_put_held (qt_run_dir_sink (w), "inputs/data/orders.csv", bytes,
-                                             -1, "x", "/data/orders.csv", &error));
-      assert_non_null (error);
-      assert_int_equal (error->code, QT_ERROR_IO);
-      assert_string_equal (error->message,
-                           "/data/orders.csv:1:1: the file changed while quotient was reading it "
-                           "(written to, cut short or replaced during the run); nothing was "
-                           "written — run again once nothing writes to the data set");
-      qt_run_dir_abort (w);
-      assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-      assert_int_equal (qt_test_count_entries (tmp), 0);
-      qt_test_rmtree (tmp);
-    }
-}
-
 /* ---- durability: a sync function that records what it synced ---- */
 
 typedef struct {
@@ -368,7 +335,6 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_sizes_and_alignments),
-    cmocka_unit_test (test_input_cut_short),
     cmocka_unit_test (test_commit_syncs_files_then_dirs_then_parent),
     cmocka_unit_test (test_sync_failure_commits_nothing),
     cmocka_unit_test (test_makes_missing_parents),

@@ -274,36 +274,6 @@ test_stream_knows_file_changed (void **state)
   fixture_free (f);
 }
 
-/* A data set's stamps: unchanged right after the load; a file touched
- * since (same bytes, new modification time) is named. */
-static void
-test_dataset_inputs_unchanged (void **state)
-{
-  (void) state;
-  g_autofree char *tmp = qt_test_tmpdir ();
-  g_autofree char *data = NULL, *plans = NULL;
-  qt_test_copy_golden (tmp, &data, &plans);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (QtDataset) ds = qt_dataset_load_dir (data, NULL, &error);
-  assert_non_null (ds);
-  assert_true (qt_dataset_inputs_unchanged (data, ds, &error));
-  assert_null (error);
-
-  g_autofree char *quotas = g_build_filename (data, "quotas.csv", NULL);
-  struct timespec times[2] = { { .tv_sec = 86400, .tv_nsec = 0 }, { .tv_sec = 86400, .tv_nsec = 0 } };
-  assert_int_equal (utimensat (AT_FDCWD, quotas, times, 0), 0);
-  assert_false (qt_dataset_inputs_unchanged (data, ds, &error));
-  Fixture f = { .path = quotas };
-  assert_changed_error (&f, error);
-  g_clear_error (&error);
-
-  /* A file removed since is a change too. */
-  assert_int_equal (g_unlink (quotas), 0);
-  assert_false (qt_dataset_inputs_unchanged (data, ds, &error));
-  assert_changed_error (&f, error);
-  qt_test_rmtree (tmp);
-}
-
 /* The room a table's rows are given comes from the lines of its first
  * block scaled to the file: it must cover a file whose later lines run a
  * little shorter (here the second half's a byte shorter: 4 % more rows
@@ -346,7 +316,6 @@ main (void)
     cmocka_unit_test (test_file_written_while_read),
     cmocka_unit_test (test_file_cut_short_while_read),
     cmocka_unit_test (test_stream_knows_file_changed),
-    cmocka_unit_test (test_dataset_inputs_unchanged),
     cmocka_unit_test (test_row_hint_has_room),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
