@@ -143,6 +143,53 @@ only_the_run (const Fixture *f)
   return qt_test_count_entries (f->runs) == 1 && g_file_test (f->out, G_FILE_TEST_IS_DIR);
 }
 
+/* Starts `quotient run` (with --replace when `replace`) and SIGKILLs it
+ * after `delay` ms; returns whether the signal killed it. */
+static gboolean
+kill_run_after (const Fixture *f, gboolean replace, guint delay)
+{
+  pid_t pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      if (freopen ("/dev/null", "w", stdout) == NULL)
+        _exit (127);
+      char *const argv[] = { (char *) QT_BINARY, (char *) "run", (char *) "--data", f->data,
+                             (char *) "--plans", f->plans, (char *) "--period",
+                             (char *) "2026-06", (char *) "--out", f->out,
+                             replace ? (char *) "--replace" : NULL, NULL };
+      execv (QT_BINARY, argv);
+      _exit (127);
+    }
+  sleep_ms (delay);
+  kill (pid, SIGKILL);
+  int status = 0;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  return WIFSIGNALED (status);
+}
+
+/* SIGKILL at many points of a first run: --out is either absent or a whole
+ * run (never partial), and the next run removes what a killed one left. */
+static void
+test_sigkill_during_run (void **state)
+{
+  Fixture *f = *state;
+  guint killed = 0;
+  for (guint delay = 5; delay < 3000; delay = delay * 3 / 2 + 1)
+    {
+      killed += kill_run_after (f, FALSE, delay);
+      if (g_file_test (f->out, G_FILE_TEST_EXISTS))
+        {
+          g_autofree char *vout = NULL, *verr = NULL;
+          assert_int_equal (qt_test_run (&vout, &verr, "verify", f->out, NULL), 0);
+          qt_test_rmtree (f->out);
+        }
+    }
+  assert_true (killed > 3);
+  assert_int_equal (run_replace (f), 0); /* cleans up after the killed ones */
+  assert_true (only_the_run (f));
+}
+
 /* SIGKILL at many points of a --replace: the run at --out is always whole
  * (it verifies), no partial run is ever visible, and the next run removes
  * the temporary the killed one left. */
@@ -154,24 +201,7 @@ test_sigkill_during_replace (void **state)
   guint killed = 0;
   for (guint delay = 5; delay < 3000; delay = delay * 3 / 2 + 1)
     {
-      pid_t pid = fork ();
-      assert_true (pid >= 0);
-      if (pid == 0)
-        {
-          if (freopen ("/dev/null", "w", stdout) == NULL)
-            _exit (127);
-          char *const argv[] = { (char *) QT_BINARY, (char *) "run", (char *) "--data", f->data,
-                                 (char *) "--plans", f->plans, (char *) "--period",
-                                 (char *) "2026-06", (char *) "--out", f->out,
-                                 (char *) "--replace", NULL };
-          execv (QT_BINARY, argv);
-          _exit (127);
-        }
-      sleep_ms (delay);
-      kill (pid, SIGKILL);
-      int status = 0;
-      assert_int_equal (waitpid (pid, &status, 0), pid);
-      killed += WIFSIGNALED (status);
+      killed += kill_run_after (f, TRUE, delay);
       g_autofree char *vout = NULL, *verr = NULL;
       assert_int_equal (qt_test_run (&vout, &verr, "verify", f->out, NULL), 0);
     }
@@ -218,6 +248,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_sigint, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sighup, setup, teardown),
     cmocka_unit_test_setup_teardown (test_file_size_limit, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_sigkill_during_run, setup, teardown),
     cmocka_unit_test_setup_teardown (test_sigkill_during_replace, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
