@@ -6,6 +6,11 @@ set -eu
 # locale and other time zones (below).
 PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev libssl-dev"
 PKGS="$PKGS locales tzdata"
+# Multi-buffer SHA-256 for the statements (docs/dependencies.md): Debian
+# builds it for amd64 only; elsewhere quotient hashes with libcrypto alone.
+if [ "$(dpkg --print-architecture)" = amd64 ]; then
+  PKGS="$PKGS libipsec-mb-dev"
+fi
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
