@@ -15,17 +15,21 @@
 /* Width of text[0..n) on a monospace screen: UTF-8 characters counted one
  * by one, except that East Asian wide characters such as those of 陈静 take
  * two columns and combining marks none; counting them as one would push
- * every later column of a Chinese name's row out of line. */
+ * every later column of a Chinese name's row out of line.  -1 when the text
+ * holds a control character (escape it first). */
 static glong
 display_width (const char *text, gsize n)
 {
   gsize i = 0;
-  while (i < n && (guchar) text[i] < 0x80)
-    i++;
+  for (; i < n && (guchar) text[i] < 0x80; i++)
+    if ((guchar) text[i] < 0x20 || text[i] == 0x7f)
+      return -1;
   glong w = (glong) i; /* ASCII: one column a byte */
   for (const char *p = text + i; p < text + n; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+        return -1;
       w += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
     }
   return w;
@@ -141,10 +145,14 @@ cell_end (Table *t, gboolean ascii)
 {
   const Cell *prev = t->cells->len > 0 ? &g_array_index (t->cells, Cell, t->cells->len - 1) : NULL;
   Cell c = { .off = prev ? prev->off + prev->len : 0 };
-  if (!ascii)
-    escape_controls (t->arena, c.off, FALSE);
   c.len = (guint) t->arena->len - c.off;
   c.width = ascii ? (glong) c.len : display_width (t->arena->str + c.off, c.len);
+  if (c.width < 0) /* data brought a control character */
+    {
+      escape_controls (t->arena, c.off, FALSE);
+      c.len = (guint) t->arena->len - c.off;
+      c.width = display_width (t->arena->str + c.off, c.len);
+    }
   const Row *r = &g_array_index (t->rows, Row, t->rows->len - 1);
   g_assert (r->layout >= 0); /* cells follow row (), never rule () */
   const guint col = t->cells->len - r->first;
