@@ -29,6 +29,7 @@ typedef struct {
   /* The current receipt: its amount a, its order's net N and line nets. */
   QtRat amount, net;
   QtRat *nets;
+  gboolean *high_margin;  /* per line of the current order, for the current rep's plan */
   guint nets_cap;
   QtRat one, share, part, s_hm, t1, t2, price, cost; /* scratch */
 } Month;
@@ -166,6 +167,7 @@ order_net (Month *m, gint o)
       guint cap = MAX (n, 2 * m->nets_cap);
       m->nets = g_renew (QtRat, m->nets, cap);
       memset (m->nets + m->nets_cap, 0, (cap - m->nets_cap) * sizeof (QtRat));
+      m->high_margin = g_renew (gboolean, m->high_margin, cap);
       m->nets_cap = cap;
     }
   qt_rat_set_si (&m->net, 0);
@@ -268,7 +270,7 @@ line_high_margin (Month *m, const QtPlanVersion *v, const PlanWeights *pw, guint
 }
 
 /* Appends the rep's slice of every line to the detail list; m->part holds
- * a × share. */
+ * a × share, m->high_margin the lines' high_margin test (weighted_part). */
 static void
 detail_slices (Month *m, const Allocation *al, guint rep, const QtPlanVersion *v, guint mask,
                QtNum share)
@@ -280,7 +282,7 @@ detail_slices (Month *m, const Allocation *al, guint rep, const QtPlanVersion *v
     {
       guint li = ix->order_lines[k];
       QtSlice s = { .receipt = al->receipt, .line = li, .rep = rep, .plan = v, .share = share };
-      s.mult_mask = mask | (line_high_margin (m, v, pw, li) ? 1u << QT_MULT_HIGH_MARGIN : 0);
+      s.mult_mask = mask | (m->high_margin[k - first] ? 1u << QT_MULT_HIGH_MARGIN : 0);
       s.weight = v->weight_by_mask[s.mult_mask];
       qt_rat_mul (&m->t1, &m->nets[k - first], &m->part); /* a × share × line_net */
       qt_rat_div (&s.amount, &m->t1, &m->net);
@@ -297,7 +299,8 @@ detail_slices (Month *m, const Allocation *al, guint rep, const QtPlanVersion *v
 
 /* The weighted credit of m->part = a × share under the rep's multipliers
  * into m->t2: part × (w × (N − S_hm) + w_hm × S_hm) / N, S_hm being the
- * high-margin lines' nets. */
+ * high-margin lines' nets; notes in m->high_margin which lines are (the
+ * rep's slices, made next, read it). */
 static void
 weighted_part (Month *m, const Allocation *al, const QtPlanVersion *v, const PlanWeights *pw,
                guint mask)
@@ -308,7 +311,7 @@ weighted_part (Month *m, const Allocation *al, const QtPlanVersion *v, const Pla
   gboolean any_hm = FALSE;
   qt_rat_set_si (&m->s_hm, 0);
   for (guint k = 0; k < n_lines; k++)
-    if (line_high_margin (m, v, pw, ix->order_lines[first + k]))
+    if ((m->high_margin[k] = line_high_margin (m, v, pw, ix->order_lines[first + k])))
       {
         qt_rat_add (&m->s_hm, &m->s_hm, &m->nets[k]);
         any_hm = TRUE;
@@ -613,6 +616,7 @@ month_finish (Month *m)
   for (guint i = 0; i < G_N_ELEMENTS (scratch); i++)
     qt_rat_clear (scratch[i]);
   g_free (m->nets);
+  g_free (m->high_margin);
   g_free (m->credit);
   g_free (m->weighted);
   g_free (m->weights);
