@@ -67,14 +67,6 @@ load_plan (Fixture *fx, const char *commission)
 #define set_q qt_test_set_q
 
 /* Exact value equals `expected` in the SPEC §12.10 form ("997/3", "-6", "2.5"). */
-#define assert_q(v, expected)                           \
-  do                                                    \
-    {                                                   \
-      g_autofree char *got_ = qt_exact_format (v);      \
-      assert_string_equal (got_, (expected));           \
-    }                                                   \
-  while (0)
-
 /* A rep result with only what the commission needs. */
 static void
 rr_init (QtRepResult *r, const char *w, const char *quota)

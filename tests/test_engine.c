@@ -23,6 +23,7 @@
 #include "loaders/dataset_loader.h"
 #include "model/dataset.h"
 #include "rules/plan.h"
+#include "support/test_support.h"
 
 /* ---- fixture ----------------------------------------------------------- */
 
@@ -183,15 +184,6 @@ share_text (const QtRunResult *res, const QtSlice *s)
       g_autofree char *got_ = share_text (res, s);              \
       if (strcmp (got_, (expected)) != 0)                       \
         fail_msg ("share = %s, expected %s", got_, (expected)); \
-    }                                                           \
-  while (0)
-
-#define assert_q(v, expected)                                   \
-  do                                                            \
-    {                                                           \
-      g_autofree char *got_ = qt_exact_format (v);              \
-      if (strcmp (got_, (expected)) != 0)                       \
-        fail_msg ("%s = %s, expected %s", #v, got_, (expected)); \
     }                                                           \
   while (0)
 

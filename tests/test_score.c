@@ -59,14 +59,6 @@ load_plan (const char *dir, const char *sections)
 #define plan_of qt_test_plan_p_version
 #define set_q qt_test_set_q
 
-#define assert_q(v, expected)                      \
-  do                                               \
-    {                                              \
-      g_autofree char *got_ = qt_exact_format (v); \
-      assert_string_equal (got_, (expected));      \
-    }                                              \
-  while (0)
-
 /* Up to 8 activity rows "metric=value". */
 typedef struct {
   QtActivity rows[8];

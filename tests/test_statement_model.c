@@ -138,15 +138,6 @@ model_of (Fx *fx, const char *rep_id)
   return NULL;
 }
 
-#define assert_q(v, expected)                                    \
-  do                                                             \
-    {                                                            \
-      g_autofree char *got_ = qt_exact_format (v);               \
-      if (strcmp (got_, (expected)) != 0)                        \
-        fail_msg ("%s = %s, expected %s", #v, got_, (expected)); \
-    }                                                            \
-  while (0)
-
 #define assert_frac(f, expected)           \
   do                                       \
     {                                      \

@@ -6,6 +6,7 @@
 #include <gmp.h>
 
 #include "../../model/dataset.h"
+#include "../../model/money.h"
 #include "../../rules/plan.h"
 
 G_BEGIN_DECLS
@@ -64,6 +65,17 @@ const QtPlanVersion *qt_test_plan_p_version (const QtPlanSet *set);
  * `rows` with NULL rows is left out (splits.csv, adjustments.csv).
  * (transfer full) */
 QtDataset *qt_test_dataset (const char *dir, const char *const *rows);
+
+/* Asserts that the exact value v prints (SPEC §12.10 form) as `expected`,
+ * naming the expression when it does not (cmocka must be included first). */
+#define assert_q(v, expected)                                    \
+  do                                                             \
+    {                                                            \
+      g_autofree char *got_ = qt_exact_format (v);               \
+      if (strcmp (got_, (expected)) != 0)                        \
+        fail_msg ("%s = %s, expected %s", #v, got_, (expected)); \
+    }                                                            \
+  while (0)
 
 /* Sets v from a decimal ("-12.5") or an exact fraction ("3001/3"). */
 void qt_test_set_q (mpq_t v, const char *text);
