@@ -5,9 +5,16 @@
 
 int qt_cmd_run (int argc, char **argv);
 int qt_cmd_verify (int argc, char **argv);
+int qt_cmd_publish (int argc, char **argv);
+int qt_cmd_appeal (int argc, char **argv);
+int qt_cmd_recalc (int argc, char **argv);
+int qt_cmd_close (int argc, char **argv);
+int qt_cmd_diff (int argc, char **argv);
+int qt_cmd_prior_period (int argc, char **argv);
 
 /* The one map from an error to the exit code of SPEC §10: 1 for exceptions
- * under --strict and verification mismatches, else 2. */
+ * under --strict and verification mismatches, 3 for QT_ERROR_REFUSED (a
+ * lifecycle rule), else 2. */
 int qt_exit_code_for (const GError *error);
 
 /* Prints an error to stderr: input errors as `file:line:column: message`

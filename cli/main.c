@@ -20,6 +20,12 @@ typedef struct {
 static const Command commands[] = {
   { "run", qt_cmd_run, "compute one period and write its run directory" },
   { "verify", qt_cmd_verify, "recompute a run directory from its snapshot and compare every hash" },
+  { "publish", qt_cmd_publish, "publish a draft run: statements visible, payout time and appeal window set" },
+  { "appeal", qt_cmd_appeal, "file, assign, vote on, list and show appeals of a published run" },
+  { "recalc", qt_cmd_recalc, "apply upheld appeals: a new revision of a published run" },
+  { "close", qt_cmd_close, "close a published run: no further change" },
+  { "diff", qt_cmd_diff, "compare the payout and scores of two runs cell by cell" },
+  { "prior-period", qt_cmd_prior_period, "adjustments correcting a closed period, from corrected data" },
 };
 
 int
@@ -28,6 +34,8 @@ qt_exit_code_for (const GError *error)
   if (error != NULL && error->domain == QT_ERROR
       && (error->code == QT_ERROR_STRICT || error->code == QT_ERROR_MISMATCH))
     return 1;
+  if (error != NULL && error->domain == QT_ERROR && error->code == QT_ERROR_REFUSED)
+    return 3;
   return 2;
 }
 
@@ -48,10 +56,10 @@ usage (FILE *to)
                "quotient " QT_VERSION " — deterministic commission and incentive engine.\n\n"
                "Commands:\n");
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (to, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf (to, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf (to, "\nRun `quotient COMMAND --help` for the options of a command.\n"
                "Exit codes: 0 success, 1 verification mismatch or exceptions under --strict,\n"
-               "2 bad input or usage.\n");
+               "2 bad input or usage, 3 refused by a lifecycle rule (nothing changed).\n");
 }
 
 /* Freed memory stays in the process for the next allocation instead of

@@ -13,6 +13,7 @@ typedef enum {
   QT_ERROR_USAGE,     /* bad command-line use: exit 2 */
   QT_ERROR_STRICT,    /* exceptions under --strict: exit 1 */
   QT_ERROR_MISMATCH,  /* verify found a difference: exit 1 */
+  QT_ERROR_REFUSED,   /* refused by a lifecycle rule (SPEC §8.1), nothing changed: exit 3 */
 } QtErrorCode;
 
 GQuark qt_error_quark (void);

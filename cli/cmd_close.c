@@ -1,0 +1,13 @@
+/* cli/cmd_close.c — not implemented yet. */
+#include <stdio.h>
+
+#include "commands.h"
+
+int
+qt_cmd_close (int argc, char **argv)
+{
+  (void) argc;
+  (void) argv;
+  fprintf (stderr, "quotient: not implemented yet\n");
+  return 2;
+}
