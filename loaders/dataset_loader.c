@@ -7,6 +7,7 @@
 
 #include "../model/dataset_builder.h"
 #include "../model/money.h"
+#include "../model/overlay.h"
 #include "../model/qt_error.h"
 #include "csv_reader.h"
 #include "file_stamp.h"
@@ -21,6 +22,7 @@ typedef struct {
   int idx[QT_TABLE_MAX_COLUMNS]; /* field index of each required column */
   const QtTypedField *typed; /* the record's columns parsed by the reading thread */
   guint typed_mask;          /* bit c: typed[c] holds column c */
+  const QtOverlay *overlay;  /* edits applied as the tables load, or NULL */
 } Loader;
 
 /* Column `col` of the record as parsed by the reading thread, or NULL. */
@@ -157,6 +159,94 @@ load_record (Loader *ld, const QtCsvRecord *rec, GError **error)
   return qt_dataset_builder_end_row (ld->b, error);
 }
 
+/* Whether an overlay edit drops the record (SPEC §8.1 rule 5). */
+static gboolean
+overlay_drops (const Loader *ld, QtTable table, const QtCsvRecord *rec)
+{
+  const char *values[3];
+  gsize lens[3];
+  guint n = MIN (ld->desc->n_columns, G_N_ELEMENTS (values));
+  for (guint c = 0; c < n; c++)
+    {
+      values[c] = rec->fields[ld->idx[c]];
+      lens[c] = rec->lens[ld->idx[c]];
+    }
+  return qt_overlay_drops (ld->overlay, table, 0, values, lens, n);
+}
+
+/* One row an overlay edit adds, converted as a record of the file would
+ * be (at line `line`, after the file's last). */
+static gboolean
+load_overlay_row (Loader *ld, char **row, guint line, GError **error)
+{
+  guint n = 0;
+  for (guint c = 0; c < ld->desc->n_columns; c++)
+    n = MAX (n, (guint) ld->idx[c] + 1);
+  g_autofree char **fields = g_new0 (char *, n);
+  g_autofree gsize *lens = g_new0 (gsize, n);
+  for (guint c = 0; c < n; c++)
+    fields[c] = (char *) "";
+  for (guint c = 0; c < ld->desc->n_columns; c++)
+    {
+      fields[ld->idx[c]] = row[c];
+      lens[ld->idx[c]] = strlen (row[c]);
+    }
+  const QtCsvRecord rec = { line, n, fields, lens };
+  ld->typed = NULL;
+  ld->typed_mask = 0;
+  qt_dataset_builder_new_row (ld->b, line);
+  for (guint c = 0; c < ld->desc->n_columns; c++)
+    if (!load_field (ld, &rec, c, error))
+      return FALSE;
+  return qt_dataset_builder_end_row (ld->b, error);
+}
+
+/* The rows the overlay's edits add to `table` (each unless a later edit
+ * drops it), numbered on from `last_line`. */
+static gboolean
+load_overlay_rows (Loader *ld, QtTable table, guint last_line, GError **error)
+{
+  const GPtrArray *edits = ld->overlay != NULL ? ld->overlay->edits : NULL;
+  for (guint i = 0; edits != NULL && i < edits->len; i++)
+    {
+      const QtOverlayEdit *e = g_ptr_array_index (edits, i);
+      for (guint r = 0; e->table == table && r < e->rows->len; r++)
+        {
+          char **row = g_ptr_array_index (e->rows, r);
+          gsize lens[3];
+          guint n = MIN (ld->desc->n_columns, G_N_ELEMENTS (lens));
+          for (guint c = 0; c < n; c++)
+            lens[c] = strlen (row[c]);
+          if (qt_overlay_drops (ld->overlay, table, i + 1, (const char *const *) row, lens, n))
+            continue;
+          if (!load_overlay_row (ld, row, ++last_line, error))
+            {
+              g_prefix_error (error, "appeal %s: ", e->appeal);
+              return FALSE;
+            }
+        }
+    }
+  return TRUE;
+}
+
+/* An optional table whose file is absent but to which the overlay adds
+ * rows: the table as if its file held the header alone. */
+static gboolean
+load_overlay_only (Loader *ld, QtTable table, const char *file, const char *path,
+                   GError **error)
+{
+  ld->desc = qt_table_desc (table);
+  ld->path = path;
+  guint columns[QT_TABLE_MAX_COLUMNS];
+  for (guint c = 0; c < ld->desc->n_columns; c++)
+    {
+      ld->idx[c] = (int) c;
+      columns[c] = c + 1;
+    }
+  qt_dataset_builder_begin_table (ld->b, table, file, path, columns, 0);
+  return load_overlay_rows (ld, table, 1, error);
+}
+
 /* The next table of the stream, `table`, from file `file` of `dir`. */
 static gboolean
 load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFileLoaded loaded,
@@ -168,7 +258,8 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
   if (!qt_table_stream_open (ld->stream, &present, &hint, ld->idx, error))
     return FALSE;
   if (!present) /* an absent optional file */
-    return TRUE;
+    return !qt_overlay_touches (ld->overlay, table)
+           || load_overlay_only (ld, table, file, path, error);
   ld->desc = qt_table_desc (table);
   ld->path = path;
   guint columns[QT_TABLE_MAX_COLUMNS];
@@ -178,13 +269,18 @@ load_table (Loader *ld, const char *dir, QtTable table, const char *file, QtFile
 
   g_autoptr (GError) local = NULL;
   QtCsvRecord rec;
-  guint rows = 0;
+  guint rows = 0, last_line = 1;
   gboolean ok = TRUE;
+  const gboolean edited = qt_overlay_touches (ld->overlay, table);
   while (ok && qt_table_stream_next (ld->stream, &rec, &local))
     {
-      ok = load_record (ld, &rec, error);
+      if (!edited || !overlay_drops (ld, table, &rec))
+        ok = load_record (ld, &rec, error);
+      last_line = rec.line;
       rows++;
     }
+  if (ok && local == NULL && edited)
+    ok = load_overlay_rows (ld, table, last_line, error);
   if (ok && local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -245,7 +341,7 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
   QtDataset *ds = NULL;
   {
     g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, QT_TABLE_COUNT, options->threads > 1);
-    Loader ld = { .b = b, .stream = stream };
+    Loader ld = { .b = b, .stream = stream, .overlay = options->overlay };
     guint t = 0;
     while (t < QT_TABLE_COUNT
            && load_table (&ld, dir, (QtTable) t, names[t], options->loaded, options->loaded_data, error))

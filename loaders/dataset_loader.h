@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "../model/dataset.h"
+#include "../model/overlay.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,8 @@ typedef struct {
   QtFileLoaded loaded;   /* if not NULL, told of each file once loaded: the
                           * input snapshot can be written while the rest loads */
   gpointer loaded_data;
+  const QtOverlay *overlay; /* if not NULL, correction overlays applied to the
+                            * tables as they load (model/overlay.h) */
 } QtLoadOptions;
 
 /* Loads DIR (`options` NULL: one thread, no callback).  Errors

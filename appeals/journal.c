@@ -1,0 +1,273 @@
+/* appeals/journal.c — the hash-chained journal (see journal.h). */
+#include "journal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../model/qt_error.h"
+#include "../model/sha256.h"
+#include "../run/run_dir.h"
+
+/* A journal larger than this is refused rather than read whole. */
+#define JOURNAL_MAX ((gsize) 1 << 30)
+
+static const char zeros[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void
+entry_free (gpointer p)
+{
+  QtJournalEntry *e = p;
+  cJSON_Delete (e->json);
+  g_free (e);
+}
+
+void
+qt_journal_free (QtJournal *journal)
+{
+  if (journal == NULL)
+    return;
+  g_ptr_array_unref (journal->entries);
+  g_free (journal);
+}
+
+static QtJournal *
+journal_new (void)
+{
+  QtJournal *j = g_new0 (QtJournal, 1);
+  j->entries = g_ptr_array_new_with_free_func (entry_free);
+  return j;
+}
+
+const char *
+qt_journal_head (const QtJournal *journal)
+{
+  guint n = journal->entries->len;
+  return n == 0 ? zeros : ((QtJournalEntry *) g_ptr_array_index (journal->entries, n - 1))->sha256;
+}
+
+const QtInstant *
+qt_journal_last_instant (const QtJournal *journal)
+{
+  guint n = journal->entries->len;
+  return n == 0 ? NULL : &((QtJournalEntry *) g_ptr_array_index (journal->entries, n - 1))->instant;
+}
+
+static gboolean
+line_error (GError **error, const char *run_dir, guint line, const char *why)
+{
+  g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH, "%s/%s:%u: %s", run_dir, QT_JOURNAL_FILE, line,
+               why);
+  return FALSE;
+}
+
+static const char *
+string_member (const cJSON *o, const char *name)
+{
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive (o, name);
+  return cJSON_IsString (m) ? m->valuestring : NULL;
+}
+
+/* Line k (1-based) of `len` bytes, checked against the chain so far. */
+static gboolean
+parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize len,
+            GError **error)
+{
+  g_autofree char *why = NULL;
+  cJSON *o = memchr (text, '\0', len) == NULL ? cJSON_ParseWithLength (text, len) : NULL;
+  if (!cJSON_IsObject (o))
+    {
+      cJSON_Delete (o);
+      return line_error (error, run_dir, k, "not a JSON object");
+    }
+  QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
+  e->json = o;
+  g_ptr_array_add (j->entries, e);
+  const cJSON *seq = cJSON_GetObjectItemCaseSensitive (o, "seq");
+  const char *prev = string_member (o, "prev");
+  e->at = string_member (o, "at");
+  e->event = string_member (o, "event");
+  if (!cJSON_IsNumber (seq) || seq->valuedouble != (double) k)
+    why = g_strdup_printf ("seq is not %u", k);
+  else if (prev == NULL || strcmp (prev, k == 1 ? zeros : ((QtJournalEntry *) g_ptr_array_index (j->entries, k - 2))->sha256) != 0)
+    why = g_strdup_printf ("prev does not match the SHA-256 of %s", k == 1 ? "nothing (64 zeros)" : "the line before");
+  else if (e->at == NULL || !qt_timestamp_parse (e->at, &e->instant))
+    why = g_strdup ("at is not a timestamp with an offset");
+  else if (e->event == NULL)
+    why = g_strdup ("event is missing");
+  if (why != NULL)
+    return line_error (error, run_dir, k, why);
+  e->seq = k;
+  g_autofree char *sha = qt_sha256_hex (text, len);
+  memcpy (e->sha256, sha, 65);
+  return TRUE;
+}
+
+QtJournal *
+qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
+{
+  g_autoptr (QtJournal) j = journal_new ();
+  g_autofree char *path = g_build_filename (run_dir, QT_JOURNAL_FILE, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return g_steal_pointer (&j);
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, QT_JOURNAL_FILE, JOURNAL_MAX, error);
+  if (bytes == NULL)
+    return NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  gsize at = 0;
+  for (guint k = 1; at < len; k++)
+    {
+      const char *nl = memchr (data + at, '\n', len - at);
+      if (nl == NULL)
+        {
+          if (allow_torn)
+            {
+              j->torn = TRUE;
+              break;
+            }
+          line_error (error, run_dir, k, "incomplete last line (no newline: an append was cut short)");
+          return NULL;
+        }
+      if (!parse_line (j, run_dir, k, data + at, (gsize) (nl - (data + at)), error))
+        return NULL;
+      at = (gsize) (nl - data) + 1;
+      j->intact_bytes = at;
+    }
+  return g_steal_pointer (&j);
+}
+
+char *
+qt_journal_add (QtJournal *journal, const char *at, const char *event, cJSON *data)
+{
+  cJSON *o = cJSON_CreateObject ();
+  cJSON_AddNumberToObject (o, "seq", (double) (journal->entries->len + 1));
+  cJSON_AddStringToObject (o, "at", at);
+  cJSON_AddStringToObject (o, "event", event);
+  cJSON_AddStringToObject (o, "prev", qt_journal_head (journal));
+  while (data != NULL && data->child != NULL)
+    {
+      cJSON *m = cJSON_DetachItemViaPointer (data, data->child);
+      cJSON_AddItemToObject (o, m->string, cJSON_Duplicate (m, TRUE));
+      cJSON_Delete (m);
+    }
+  cJSON_Delete (data);
+  char *text = cJSON_PrintUnformatted (o);
+  QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
+  e->seq = journal->entries->len + 1;
+  e->json = o;
+  e->at = string_member (o, "at");
+  e->event = string_member (o, "event");
+  if (!qt_timestamp_parse (at, &e->instant))
+    g_critical ("journal entry at a malformed time '%s'", at);
+  g_autofree char *sha = qt_sha256_hex (text, strlen (text));
+  memcpy (e->sha256, sha, 65);
+  g_ptr_array_add (journal->entries, e);
+  char *line = g_strconcat (text, "\n", NULL);
+  cJSON_free (text);
+  return line;
+}
+
+static gboolean
+io_error (GError **error, const char *path, const char *what)
+{
+  int err = errno;
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot %s: %s", path, what, g_strerror (err));
+  return FALSE;
+}
+
+static gboolean
+write_all (int fd, const char *text, gsize len)
+{
+  while (len > 0)
+    {
+      gssize n = write (fd, text, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      text += n;
+      len -= (gsize) n;
+    }
+  return TRUE;
+}
+
+static gboolean
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return FALSE;
+  int rc = fsync (fd);
+  close (fd);
+  return rc == 0;
+}
+
+gboolean
+qt_journal_write (const char *run_dir, const QtJournal *journal, const char *lines,
+                  GError **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, QT_JOURNAL_FILE, NULL);
+  gboolean is_new = !g_file_test (path, G_FILE_TEST_EXISTS);
+  int fd = open (path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+  if (fd < 0)
+    return io_error (error, path, "open the journal");
+  gboolean ok = (!journal->torn || ftruncate (fd, (off_t) journal->intact_bytes) == 0)
+                && lseek (fd, 0, SEEK_END) >= 0 && write_all (fd, lines, strlen (lines))
+                && fsync (fd) == 0;
+  if (!ok)
+    io_error (error, path, "append to the journal");
+  close (fd);
+  if (ok && is_new && !sync_dir (run_dir))
+    return io_error (error, run_dir, "sync the run directory");
+  return ok;
+}
+
+struct QtRunLock {
+  int fd;
+};
+
+QtRunLock *
+qt_run_lock (const char *run_dir, GError **error)
+{
+  for (;;)
+    {
+      int fd = open (run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          io_error (error, run_dir, "open the run directory");
+          return NULL;
+        }
+      int rc;
+      do
+        rc = flock (fd, LOCK_EX);
+      while (rc != 0 && errno == EINTR);
+      struct stat held, now;
+      if (rc != 0 || fstat (fd, &held) != 0)
+        {
+          io_error (error, run_dir, "lock the run directory");
+          close (fd);
+          return NULL;
+        }
+      /* Still the directory at that path (not swapped out meanwhile)? */
+      if (stat (run_dir, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino)
+        {
+          QtRunLock *lock = g_new (QtRunLock, 1);
+          lock->fd = fd;
+          return lock;
+        }
+      close (fd);
+    }
+}
+
+void
+qt_run_unlock (QtRunLock *lock)
+{
+  if (lock == NULL)
+    return;
+  close (lock->fd); /* releases the flock */
+  g_free (lock);
+}

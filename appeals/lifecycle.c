@@ -1,0 +1,308 @@
+/* appeals/lifecycle.c — the lifecycle replayed from the journal (see
+ * lifecycle.h). */
+#include "lifecycle.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/qt_error.h"
+
+static void
+vote_free (gpointer p)
+{
+  QtVote *v = p;
+  g_free (v->reviewer);
+  g_free (v->note);
+  g_free (v->at);
+  g_free (v);
+}
+
+static void
+evidence_free (gpointer p)
+{
+  QtEvidence *e = p;
+  g_free (e->sha256);
+  g_free (e->name);
+  g_free (e);
+}
+
+static void
+appeal_free (gpointer p)
+{
+  QtAppeal *a = p;
+  g_free (a->id);
+  g_free (a->rep);
+  g_free (a->item);
+  g_strfreev (a->claims);
+  g_free (a->reason);
+  g_ptr_array_unref (a->evidence);
+  g_free (a->filed_at);
+  g_ptr_array_unref (a->reviewers);
+  g_free (a->assigned_at);
+  g_ptr_array_unref (a->votes);
+  g_free (a->decided_at);
+  g_free (a->applied_at);
+  g_free (a);
+}
+
+void
+qt_lifecycle_free (QtLifecycle *lc)
+{
+  if (lc == NULL)
+    return;
+  g_free (lc->payout_at);
+  g_free (lc->published_manifest);
+  g_ptr_array_unref (lc->applied);
+  g_ptr_array_unref (lc->appeals);
+  g_free (lc);
+}
+
+QtAppeal *
+qt_lifecycle_appeal (const QtLifecycle *lc, const char *id)
+{
+  if (id == NULL || id[0] != 'A' || !g_ascii_isdigit (id[1]) || id[1] == '0')
+    return NULL;
+  char *end;
+  guint64 n = g_ascii_strtoull (id + 1, &end, 10);
+  if (*end != '\0' || n == 0 || n > lc->appeals->len)
+    return NULL;
+  return g_ptr_array_index (lc->appeals, n - 1);
+}
+
+const char *
+qt_run_state_name (QtRunState state)
+{
+  static const char *const names[] = { "draft", "published", "closed" };
+  return names[state];
+}
+
+const char *
+qt_appeal_state_name (const QtAppeal *appeal)
+{
+  static const char *const names[] = { "filed", "assigned", "upheld", "rejected" };
+  if (appeal->applied_revision > 0)
+    return "applied";
+  return names[appeal->state];
+}
+
+static const char *
+str (const cJSON *o, const char *name)
+{
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive (o, name);
+  return cJSON_IsString (m) ? m->valuestring : NULL;
+}
+
+/* The strings of array member `name`, or NULL when it is not an array of
+ * strings. (transfer full) */
+static char **
+strv (const cJSON *o, const char *name)
+{
+  const cJSON *a = cJSON_GetObjectItemCaseSensitive (o, name);
+  if (!cJSON_IsArray (a))
+    return NULL;
+  GPtrArray *v = g_ptr_array_new ();
+  const cJSON *m;
+  cJSON_ArrayForEach (m, a)
+    {
+      if (!cJSON_IsString (m))
+        {
+          g_ptr_array_free (v, TRUE);
+          return NULL;
+        }
+      g_ptr_array_add (v, g_strdup (m->valuestring));
+    }
+  g_ptr_array_add (v, NULL);
+  return (char **) g_ptr_array_free (v, FALSE);
+}
+
+typedef struct {
+  const char *run_dir;
+  QtLifecycle *lc;
+  const QtJournalEntry *e;
+} Replay;
+
+static gboolean
+bad (const Replay *r, GError **error, const char *why)
+{
+  g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH, "%s/%s:%" G_GUINT64_FORMAT ": %s", r->run_dir,
+               QT_JOURNAL_FILE, r->e->seq, why);
+  return FALSE;
+}
+
+static gboolean
+on_published (Replay *r, GError **error)
+{
+  const char *payout = str (r->e->json, "payout_at"), *manifest = str (r->e->json, "manifest_sha256");
+  if (r->lc->state != QT_STATE_DRAFT)
+    return bad (r, error, "published twice");
+  if (payout == NULL || manifest == NULL || !qt_timestamp_parse (payout, &r->lc->payout))
+    return bad (r, error, "published without payout_at and manifest_sha256");
+  r->lc->state = QT_STATE_PUBLISHED;
+  r->lc->payout_at = g_strdup (payout);
+  r->lc->published_manifest = g_strdup (manifest);
+  return TRUE;
+}
+
+static GPtrArray *
+evidence_list (const cJSON *o)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func (evidence_free);
+  const cJSON *m;
+  cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive (o, "evidence"))
+    {
+      QtEvidence *ev = g_new0 (QtEvidence, 1);
+      ev->sha256 = g_strdup (str (m, "sha256"));
+      ev->name = g_strdup (str (m, "name"));
+      g_ptr_array_add (list, ev);
+    }
+  return list;
+}
+
+static gboolean
+on_filed (Replay *r, GError **error)
+{
+  const cJSON *o = r->e->json;
+  g_autofree char *want = g_strdup_printf ("A%u", r->lc->appeals->len + 1);
+  const char *id = str (o, "appeal"), *rep = str (o, "rep"), *item = str (o, "item");
+  const char *reason = str (o, "reason");
+  char **claims = strv (o, "claims");
+  if (r->lc->state != QT_STATE_PUBLISHED || g_strcmp0 (id, want) != 0 || rep == NULL
+      || item == NULL || reason == NULL || claims == NULL)
+    {
+      g_strfreev (claims);
+      return bad (r, error, "filed out of turn or without appeal, rep, item, claims and reason");
+    }
+  QtAppeal *a = g_new0 (QtAppeal, 1);
+  a->number = r->lc->appeals->len + 1;
+  a->id = g_strdup (id);
+  a->rep = g_strdup (rep);
+  a->item = g_strdup (item);
+  a->claims = claims;
+  a->reason = g_strdup (reason);
+  a->evidence = evidence_list (o);
+  a->filed_at = g_strdup (r->e->at);
+  a->filed_seq = r->e->seq;
+  a->reviewers = g_ptr_array_new_with_free_func (g_free);
+  a->votes = g_ptr_array_new_with_free_func (vote_free);
+  g_ptr_array_add (r->lc->appeals, a);
+  return TRUE;
+}
+
+/* The appeal an entry names, in a published run. */
+static QtAppeal *
+named_appeal (Replay *r, GError **error)
+{
+  QtAppeal *a = qt_lifecycle_appeal (r->lc, str (r->e->json, "appeal"));
+  if (r->lc->state != QT_STATE_PUBLISHED || a == NULL)
+    bad (r, error, "names no appeal of a published run");
+  return a;
+}
+
+static gboolean
+on_assigned (Replay *r, GError **error)
+{
+  QtAppeal *a = named_appeal (r, error);
+  g_auto (GStrv) reviewers = strv (r->e->json, "reviewers");
+  if (a == NULL)
+    return FALSE;
+  if (a->state != QT_APPEAL_FILED || reviewers == NULL)
+    return bad (r, error, "assigned twice or without reviewers");
+  for (char **p = reviewers; *p != NULL; p++)
+    g_ptr_array_add (a->reviewers, g_strdup (*p));
+  a->state = QT_APPEAL_ASSIGNED;
+  a->assigned_at = g_strdup (r->e->at);
+  return TRUE;
+}
+
+static gboolean
+on_voted (Replay *r, GError **error)
+{
+  QtAppeal *a = named_appeal (r, error);
+  const char *reviewer = str (r->e->json, "reviewer"), *vote = str (r->e->json, "vote");
+  if (a == NULL)
+    return FALSE;
+  if (a->state != QT_APPEAL_ASSIGNED || reviewer == NULL
+      || (g_strcmp0 (vote, "uphold") != 0 && g_strcmp0 (vote, "reject") != 0))
+    return bad (r, error, "a vote out of turn or without reviewer and vote");
+  QtVote *v = g_new0 (QtVote, 1);
+  v->reviewer = g_strdup (reviewer);
+  v->uphold = strcmp (vote, "uphold") == 0;
+  v->note = g_strdup (str (r->e->json, "note"));
+  v->at = g_strdup (r->e->at);
+  v->seq = r->e->seq;
+  g_ptr_array_add (a->votes, v);
+  return TRUE;
+}
+
+static gboolean
+on_decided (Replay *r, GError **error)
+{
+  QtAppeal *a = named_appeal (r, error);
+  const char *decision = str (r->e->json, "decision");
+  if (a == NULL)
+    return FALSE;
+  gboolean upheld = g_strcmp0 (decision, "upheld") == 0;
+  if (a->state != QT_APPEAL_ASSIGNED || (!upheld && g_strcmp0 (decision, "rejected") != 0))
+    return bad (r, error, "decided out of turn or without a decision");
+  a->state = upheld ? QT_APPEAL_UPHELD : QT_APPEAL_REJECTED;
+  a->decided_at = g_strdup (r->e->at);
+  return TRUE;
+}
+
+static gboolean
+on_applied (Replay *r, GError **error)
+{
+  QtAppeal *a = named_appeal (r, error);
+  const cJSON *rev = cJSON_GetObjectItemCaseSensitive (r->e->json, "revision");
+  if (a == NULL)
+    return FALSE;
+  if (a->state != QT_APPEAL_UPHELD || a->applied_revision != 0 || !cJSON_IsNumber (rev)
+      || rev->valuedouble < r->lc->revision || rev->valuedouble > r->lc->revision + 1)
+    return bad (r, error, "applied out of turn or without its revision");
+  a->applied_revision = (guint) rev->valuedouble;
+  a->applied_at = g_strdup (r->e->at);
+  r->lc->revision = a->applied_revision;
+  g_ptr_array_add (r->lc->applied, a);
+  return TRUE;
+}
+
+static gboolean
+on_closed (Replay *r, GError **error)
+{
+  if (r->lc->state != QT_STATE_PUBLISHED)
+    return bad (r, error, "closed while not published");
+  r->lc->state = QT_STATE_CLOSED;
+  return TRUE;
+}
+
+QtLifecycle *
+qt_lifecycle_replay (const char *run_dir, const QtJournal *journal, GError **error)
+{
+  static const struct {
+    const char *event;
+    gboolean (*apply) (Replay *r, GError **error);
+  } events[] = {
+    { "published", on_published }, { "filed", on_filed }, { "assigned", on_assigned },
+    { "voted", on_voted }, { "decided", on_decided }, { "applied", on_applied },
+    { "closed", on_closed },
+  };
+  g_autoptr (QtLifecycle) lc = g_new0 (QtLifecycle, 1);
+  lc->appeals = g_ptr_array_new_with_free_func (appeal_free);
+  lc->applied = g_ptr_array_new ();
+  Replay r = { run_dir, lc, NULL };
+  for (guint i = 0; i < journal->entries->len; i++)
+    {
+      r.e = g_ptr_array_index (journal->entries, i);
+      gsize k = 0;
+      while (k < G_N_ELEMENTS (events) && strcmp (events[k].event, r.e->event) != 0)
+        k++;
+      if (k == G_N_ELEMENTS (events))
+        {
+          bad (&r, error, "unknown event");
+          return NULL;
+        }
+      if (!events[k].apply (&r, error))
+        return NULL;
+    }
+  return g_steal_pointer (&lc);
+}
