@@ -1,13 +1,155 @@
-/* cli/cmd_diff.c — not implemented yet. */
+/* cli/cmd_diff.c — `quotient diff RUN_A RUN_B [--csv]`: the cells of
+ * payout.csv and scores.csv that differ between two runs (SPEC §8.1 rule
+ * 8), through the run library (run/table_diff.h), as CSV or as a table
+ * for a person.  Exit 0 when nothing differs, 1 when something does. */
+#include <glib.h>
 #include <stdio.h>
 
+#include "../model/qt_error.h"
+#include "../run/table_diff.h"
 #include "commands.h"
+
+/* A cell as one printable line: control bytes and backslashes escaped
+ * (\n, \xNN, \\), so a name holding a newline cannot break the table;
+ * an empty cell (a rep not in that run, or a blank value) is shown as
+ * "(empty)".  (transfer full) */
+static char *
+printable_cell (const char *text)
+{
+  if (text[0] == '\0')
+    return g_strdup ("(empty)");
+  GString *s = g_string_new (NULL);
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p == '\\')
+      g_string_append (s, "\\\\");
+    else if (*p == '\n')
+      g_string_append (s, "\\n");
+    else if (*p < 0x20 || *p == 0x7f)
+      g_string_append_printf (s, "\\x%02x", *p);
+    else
+      g_string_append_c (s, (char) *p);
+  return g_string_free (s, FALSE);
+}
+
+/* Columns a terminal gives the text (valid UTF-8, no control
+ * characters): wide characters take two, combining marks none. */
+static gsize
+display_width (const char *text)
+{
+  gsize w = 0;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      w += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+    }
+  return w;
+}
+
+/* Appends `text` padded with spaces to `width` display columns. */
+static void
+append_padded (GString *out, const char *text, gsize width)
+{
+  g_string_append (out, text);
+  for (gsize w = display_width (text); w < width; w++)
+    g_string_append_c (out, ' ');
+}
+
+enum { REP, FILE_, COLUMN, OLD, NEW, N_CELLS };
+
+/* One line of the table: the first four cells padded, two spaces apart,
+ * an arrow before the new value. */
+static void
+append_line (GString *out, char *const *cells, const gsize *widths)
+{
+  for (int k = REP; k < NEW; k++)
+    {
+      append_padded (out, cells[k], widths[k]);
+      g_string_append (out, k == OLD ? " → " : "  ");
+    }
+  g_string_append (out, cells[NEW]);
+  g_string_append_c (out, '\n');
+}
+
+/* The changes as an aligned table, then how many cells and reps differ. */
+static GString *
+person_text (const GPtrArray *changes)
+{
+  if (changes->len == 0)
+    return g_string_new ("no differences\n");
+  char *head[N_CELLS + 1] = { "rep_id", "file", "column", "old", "new", NULL };
+  gsize widths[N_CELLS] = { 0 };
+  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_ptr_array_add (lines, g_strdupv (head));
+  guint reps = 0;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const QtCellChange *c = g_ptr_array_index (changes, i);
+      const QtCellChange *prev = i > 0 ? g_ptr_array_index (changes, i - 1) : NULL;
+      reps += prev == NULL || g_strcmp0 (prev->rep_id, c->rep_id) != 0;
+      char **cells = g_new0 (char *, N_CELLS + 1);
+      cells[REP] = printable_cell (c->rep_id);
+      cells[FILE_] = g_strdup (c->file);
+      cells[COLUMN] = printable_cell (c->column);
+      cells[OLD] = printable_cell (c->old_value);
+      cells[NEW] = printable_cell (c->new_value);
+      g_ptr_array_add (lines, cells);
+    }
+  for (guint i = 0; i < lines->len; i++)
+    for (int k = REP; k < N_CELLS; k++)
+      widths[k] = MAX (widths[k], display_width (((char **) g_ptr_array_index (lines, i))[k]));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < lines->len; i++)
+    append_line (out, g_ptr_array_index (lines, i), widths);
+  g_string_append_printf (out, "%u %s differ, %u %s\n", changes->len,
+                          changes->len == 1 ? "cell" : "cells", reps, reps == 1 ? "rep" : "reps");
+  g_ptr_array_unref (lines);
+  return out;
+}
+
+/* Writes the whole text to stdout; a failed write (a full disk, a closed
+ * pipe) is an error, not a silent half report. */
+static gboolean
+write_stdout (const GString *text, GError **error)
+{
+  if (fwrite (text->str, 1, text->len, stdout) == text->len && fflush (stdout) == 0)
+    return TRUE;
+  g_set_error_literal (error, QT_ERROR, QT_ERROR_IO, "cannot write to standard output");
+  return FALSE;
+}
 
 int
 qt_cmd_diff (int argc, char **argv)
 {
-  (void) argc;
-  (void) argv;
-  fprintf (stderr, "quotient: not implemented yet\n");
-  return 2;
+  gboolean csv = FALSE;
+  GOptionEntry entries[] = {
+    { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: rep_id,file,column,old,new", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_A RUN_B — compare the payout and scores of two runs");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx,
+    "Compares payout.csv and scores.csv of two run directories cell by cell,\n"
+    "matching rows by rep_id: one line per cell that differs (old = RUN_A,\n"
+    "new = RUN_B; a rep in one run only has empty cells in the other), sorted\n"
+    "by rep_id, then file (payout.csv first), then column.  Exit 0 when nothing\n"
+    "differs, 1 when something does, 2 when a run cannot be read.\n\n"
+    "Example:\n"
+    "  quotient diff runs/2026-05 runs/2026-05-corrected --csv");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) changes = NULL;
+  if (g_option_context_parse (ctx, &argc, &argv, &error) && argc != 3)
+    g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "give exactly two run directories, RUN_A RUN_B "
+                 "(see quotient diff --help)");
+  if (error == NULL)
+    changes = qt_run_diff (argv[1], argv[2], &error);
+  if (changes != NULL)
+    {
+      g_autoptr (GString) text = csv ? qt_cell_changes_csv (changes) : person_text (changes);
+      write_stdout (text, &error);
+    }
+  /* Differences are the answer, not an error: 1 as diff(1) says it. */
+  int rc = error != NULL ? qt_exit_code_for (error) : changes->len == 0 ? 0 : 1;
+  if (error != NULL)
+    qt_print_error ("quotient diff", error);
+  return rc;
 }
