@@ -2,6 +2,7 @@
  * payout.csv and scores.csv that differ between two runs (SPEC §8.1 rule
  * 8), through the run library (run/table_diff.h), as CSV or as a table
  * for a person.  Exit 0 when nothing differs, 1 when something does. */
+#include <errno.h>
 #include <glib.h>
 #include <stdio.h>
 
@@ -113,7 +114,7 @@ write_stdout (const GString *text, GError **error)
 {
   if (fwrite (text->str, 1, text->len, stdout) == text->len && fflush (stdout) == 0)
     return TRUE;
-  g_set_error_literal (error, QT_ERROR, QT_ERROR_IO, "cannot write to standard output");
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "standard output: cannot write: %s", g_strerror (errno));
   return FALSE;
 }
 

@@ -12,6 +12,13 @@ int qt_cmd_close (int argc, char **argv);
 int qt_cmd_diff (int argc, char **argv);
 int qt_cmd_prior_period (int argc, char **argv);
 
+/* Lifecycle commands (cli/cmd_lifecycle.c): one RUN_DIR argument after the
+ * options; the exit code, with the journal's new head on stderr or the
+ * error. */
+gboolean qt_lifecycle_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command,
+                             GError **error);
+int qt_lifecycle_done (const char *command, gboolean ok, const char *head, const GError *error);
+
 /* The one map from an error to the exit code of SPEC §10: 1 for exceptions
  * under --strict and verification mismatches, 3 for QT_ERROR_REFUSED (a
  * lifecycle rule), else 2. */
