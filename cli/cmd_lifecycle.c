@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "../appeals/actions.h"
+#include "../appeals/recalc.h"
 #include "../model/qt_error.h"
 #include "commands.h"
 
@@ -90,4 +91,40 @@ qt_cmd_close (int argc, char **argv)
   const QtLifecycleOptions o = { argv[1], now };
   gboolean ok = qt_close (&o, &head, &error);
   return qt_lifecycle_done ("quotient close", ok, head, error);
+}
+
+int
+qt_cmd_recalc (int argc, char **argv)
+{
+  g_autofree char *now = NULL, *head = NULL;
+  const GOptionEntry entries[] = {
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — apply upheld appeals");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx,
+    "Applies every upheld appeal not yet applied, in id order, as an edit of the\n"
+    "input snapshot (which itself never changes) and makes the result the run's\n"
+    "next revision: payout.csv, scores.csv and credits.csv as a fresh run on the\n"
+    "edited data; the revision before stays in revisions/N/; each changed rep's\n"
+    "statement names the appeals and the old and new values.  Nothing to apply:\n"
+    "exit 0, nothing changed.  Exit 2 bad input, 3 refused (not published).\n\n"
+    "Example:\n"
+    "  quotient recalc runs/2026-05");
+  g_autoptr (GError) error = NULL;
+  if (!qt_lifecycle_parse (ctx, &argc, &argv, "recalc", &error))
+    return qt_lifecycle_done ("quotient recalc", FALSE, NULL, error);
+  const QtLifecycleOptions o = { argv[1], now };
+  guint applied = 0, revision = 0;
+  gboolean ok = qt_recalc (&o, &applied, &revision, &head, &error);
+  if (ok && applied == 0)
+    {
+      printf ("quotient recalc: %s: no upheld appeal to apply; nothing changed\n", argv[1]);
+      return 0;
+    }
+  if (ok)
+    printf ("quotient recalc: %s: revision %u, %u appeal%s applied\n", argv[1], revision, applied,
+            applied == 1 ? "" : "s");
+  return qt_lifecycle_done ("quotient recalc", ok, head, error);
 }

@@ -112,7 +112,8 @@ file_list (GPtrArray *files, gboolean inputs)
 }
 
 GString *
-qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files)
+qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
+                    const QtManifestRevision *revision)
 {
   qt_output_sort (files);
   cJSON *m = cJSON_CreateObject ();
@@ -121,6 +122,13 @@ qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files)
   cJSON_AddStringToObject (m, "engine_version", QT_VERSION);
   cJSON_AddStringToObject (m, "kind", qt_run_kind_name (kind));
   cJSON_AddStringToObject (m, "period", qt_period_format (res->period, period));
+  if (revision != NULL)
+    {
+      cJSON_AddNumberToObject (m, "revision", revision->number);
+      cJSON *applied = cJSON_AddArrayToObject (m, "appeals_applied");
+      for (const char *const *a = revision->applied; *a != NULL; a++)
+        cJSON_AddItemToArray (applied, cJSON_CreateString (*a));
+    }
   cJSON_AddItemToObject (m, "plans_used", plans_used (res));
   cJSON_AddItemToObject (m, "inputs", file_list (files, TRUE));
   cJSON_AddItemToObject (m, "outputs", file_list (files, FALSE));

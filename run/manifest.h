@@ -24,7 +24,14 @@ const char *qt_run_kind_name (QtRunKind kind);
 /* The text of manifest.json for a run of `kind`.  `files` holds every
  * other file of the run (inputs/ snapshot and outputs) with sizes and
  * hashes; it is sorted here. (transfer full) */
-GString *qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files);
+/* A revised run's manifest also names its revision and every appeal applied. */
+typedef struct {
+  guint number;                  /* >= 1 */
+  const char *const *applied;    /* in order of application */
+} QtManifestRevision;
+
+GString *qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
+                             const QtManifestRevision *revision);
 
 typedef struct {
   char *file;     /* path inside the run directory */

@@ -75,7 +75,8 @@ put_loaded (QtInputFile *file, gpointer data)
 
 gboolean
 qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                     guint threads, QtOutputSink *sink, QtPipeline *out, GError **error)
+                     guint threads, const QtOverlay *overlay, QtOutputSink *sink, QtPipeline *out,
+                     GError **error)
 {
   g_return_val_if_fail (sink != NULL && threads >= 1, FALSE);
   QtPipeline p = { .threads = threads };
@@ -85,7 +86,8 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
     return FALSE;
   qt_pipeline_phase ("plans");
   EarlyInputs early = { sink, NULL };
-  const QtLoadOptions load = { .threads = p.threads, .loaded = put_loaded, .loaded_data = &early };
+  const QtLoadOptions load = { .threads = p.threads, .loaded = put_loaded, .loaded_data = &early,
+                               .overlay = overlay };
   p.ds = qt_dataset_load_dir (data_dir, &load, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
@@ -171,7 +173,7 @@ qt_pipeline_emit (QtPipeline *p, QtSinkQueue *queue, QtRunKind kind, GError **er
   if (!qt_sink_queue_finish (queue, error))
     return FALSE;
   qt_pipeline_phase ("writing");
-  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_manifest_render (kind, p->res, sink->files));
+  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_manifest_render (kind, p->res, sink->files, NULL));
   ok = qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
   qt_pipeline_phase ("manifest");
   return ok;
@@ -233,7 +235,7 @@ run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline 
   if (w == NULL)
     return FALSE;
   g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (qt_run_dir_sink (w), threads > 1);
-  if (!qt_pipeline_compute (o->data_dir, o->plans_dir, period, threads, &queue->sink, p, error)
+  if (!qt_pipeline_compute (o->data_dir, o->plans_dir, period, threads, NULL, &queue->sink, p, error)
       || (o->strict && !check_strict (p, error))
       || !qt_pipeline_emit (p, queue, QT_RUN_COMMISSION, error))
     {

@@ -6,6 +6,7 @@
 
 #include "../calc/result.h"
 #include "../model/dataset.h"
+#include "../model/overlay.h"
 #include "../rules/plan.h"
 #include "manifest.h"
 #include "output_sink.h"
@@ -21,12 +22,13 @@ typedef struct {
 
 /* Loads, validates and computes on `threads` threads.  Errors are those of
  * the loaders and the engine.  On success fills *out (clear with
- * qt_pipeline_clear).  The input snapshot goes to `sink` as the data set
+ * qt_pipeline_clear).  `overlay` (or NULL) edits the tables as they load
+ * (model/overlay.h).  The input snapshot goes to `sink` as the data set
  * loads, each file as soon as it is read (a queue with a thread then
  * writes it during the rest of the load and the calculation). */
 gboolean qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                              guint threads, QtOutputSink *sink, QtPipeline *out,
-                              GError **error);
+                              guint threads, const QtOverlay *overlay, QtOutputSink *sink,
+                              QtPipeline *out, GError **error);
 
 /* Renders the rest of the run directory — the tables, the statements and,
  * last, manifest.json of `kind` — into `queue`, finishing the queue's

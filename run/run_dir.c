@@ -289,8 +289,18 @@ check_replaceable (const char *out, QtRunKind kind, const char *period, GError *
     }
   if (is_closed (closed))
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
                    "%s:1:1: --replace refused: the period is closed and can never change", out);
+      return FALSE;
+    }
+  /* A run with a lifecycle journal has been published (SPEC §8.1 rule 1):
+   * only its own lifecycle commands change it. */
+  g_autofree char *journal = g_build_filename (out, "journal.jsonl", NULL);
+  if (is_closed (journal))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
+                   "%s:1:1: --replace refused: the run is published or closed (it has a journal); "
+                   "published runs change only by quotient recalc", out);
       return FALSE;
     }
   g_autoptr (GError) local = NULL;
@@ -483,6 +493,35 @@ remove_stale (const char *parent, const char *base)
     }
 }
 
+/* A writer filling a new temporary sibling of `out` (whose parent exists);
+ * `exists`: it replaces the directory at `out` at the commit. */
+static QtRunDirWriter *
+writer_new (const char *out, gboolean exists, GError **error)
+{
+  g_autofree char *parent = g_path_get_dirname (out);
+  g_autofree char *base = g_path_get_basename (out);
+  /* ".NAME.tmp-XXXXXX": NAME cut to 200 bytes so that any valid name (up
+   * to 255 bytes) leaves a valid name for its temporary sibling. */
+  remove_stale (parent, base);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%.200s.tmp-XXXXXX", parent, base);
+  if (make_pending_tmp (tmpl) == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create a directory beside it: %s",
+                   out, g_strerror (errno));
+      return NULL;
+    }
+  QtRunDirWriter *w = g_new0 (QtRunDirWriter, 1);
+  qt_output_sink_init (&w->sink, writer_put);
+  w->out = g_strdup (out);
+  w->tmp = g_steal_pointer (&tmpl);
+  w->lock_fd = lock_dir (w->tmp);
+  w->exists = exists;
+  w->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_mutex_init (&w->dirs_lock);
+  w->sink.put_threadsafe = TRUE;
+  return w;
+}
+
 QtRunDirWriter *
 qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const char *period,
                   GError **error)
@@ -499,7 +538,6 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
   if (exists && !check_replaceable (out, kind, period, error))
     return NULL;
   g_autofree char *parent = g_path_get_dirname (out);
-  g_autofree char *base = g_path_get_basename (out);
   g_autofree char *failed = NULL;
   if (!make_parents (parent, &failed))
     {
@@ -507,26 +545,67 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
                    out, failed, g_strerror (errno));
       return NULL;
     }
-  /* ".NAME.tmp-XXXXXX": NAME cut to 200 bytes so that any valid name (up
-   * to 255 bytes) leaves a valid name for its temporary sibling. */
-  remove_stale (parent, base);
-  g_autofree char *tmpl = g_strdup_printf ("%s/.%.200s.tmp-XXXXXX", parent, base);
-  if (make_pending_tmp (tmpl) == NULL)
+  return writer_new (out, exists, error);
+}
+
+QtRunDirWriter *
+qt_run_dir_begin_revision (const char *run_dir, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat (run_dir, &st) != 0 || !S_ISDIR (st.st_mode))
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create a directory beside it: %s",
-                   out, g_strerror (errno));
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "%s:1:1: not a run directory", run_dir);
       return NULL;
     }
-  QtRunDirWriter *w = g_new0 (QtRunDirWriter, 1);
-  qt_output_sink_init (&w->sink, writer_put);
-  w->out = g_steal_pointer (&out);
-  w->tmp = g_steal_pointer (&tmpl);
-  w->lock_fd = lock_dir (w->tmp);
-  w->exists = exists;
-  w->dirs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_mutex_init (&w->dirs_lock);
-  w->sink.put_threadsafe = TRUE;
-  return w;
+  g_autofree char *out = strip_trailing_slashes (run_dir);
+  return writer_new (out, TRUE, error);
+}
+
+gboolean
+qt_run_dir_put_unlisted (QtRunDirWriter *w, const char *name, GBytes *bytes, GError **error)
+{
+  const QtOutputFile file = { .name = (char *) name, .rows = -1 };
+  return writer_put (&w->sink, &file, bytes, error);
+}
+
+/* Hard-links regular file `from` (a path) to `rel` in the temporary. */
+static gboolean
+link_file (QtRunDirWriter *w, const char *from, const char *rel, GError **error)
+{
+  g_autofree char *to = g_build_filename (w->tmp, rel, NULL);
+  g_autofree char *dir = g_path_get_dirname (to);
+  if (g_mkdir_with_parents (dir, 0755) != 0 || link (from, to) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot keep it in the new revision: %s",
+                   from, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+qt_run_dir_keep (QtRunDirWriter *w, const char *from_rel, const char *to_rel, GError **error)
+{
+  g_autofree char *from = g_build_filename (w->out, from_rel, NULL);
+  GStatBuf st;
+  if (g_lstat (from, &st) != 0)
+    return TRUE; /* nothing to keep */
+  if (S_ISREG (st.st_mode))
+    return link_file (w, from, to_rel, error);
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: not a file or directory of the run", from);
+      return FALSE;
+    }
+  g_autoptr (GDir) dir = g_dir_open (from, 0, NULL);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    {
+      g_autofree char *f = g_build_filename (from_rel, name, NULL);
+      g_autofree char *t = g_build_filename (to_rel, name, NULL);
+      if (!qt_run_dir_keep (w, f, t, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 QtOutputSink *

@@ -27,6 +27,22 @@ typedef struct QtRunDirWriter QtRunDirWriter;
  * period) or QT_ERROR_IO.  (transfer full) */
 QtRunDirWriter *qt_run_dir_begin (const char *out, gboolean replace, QtRunKind kind,
                                   const char *period, GError **error);
+/* Starts the next revision of the existing run directory `run_dir` (SPEC
+ * §8.1 rule 5): like qt_run_dir_begin with `replace`, but the caller (who
+ * holds the run's lock and has checked its lifecycle) vouches that it may
+ * be replaced.  (transfer full) */
+QtRunDirWriter *qt_run_dir_begin_revision (const char *run_dir, GError **error);
+
+/* Keeps `from_rel` of the run being replaced (a file, or a directory's
+ * files, recursively) as `to_rel` of the new one, hard-linked: earlier
+ * revisions, the evidence store.  Nothing there: nothing kept. */
+gboolean qt_run_dir_keep (QtRunDirWriter *w, const char *from_rel, const char *to_rel,
+                          GError **error);
+
+/* Writes a file that the manifest does not list (the journal). */
+gboolean qt_run_dir_put_unlisted (QtRunDirWriter *w, const char *name, GBytes *bytes,
+                                  GError **error);
+
 /* Where the files go: each is written in full as it is put (through the
  * page cache); `put` may run on two threads at once. (transfer none) */
 QtOutputSink *qt_run_dir_sink (QtRunDirWriter *w);

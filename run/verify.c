@@ -217,7 +217,7 @@ compute_and_compare (const char *run, QtPeriod period, guint threads, QtSinkQueu
 {
   g_autofree char *data = g_build_filename (run, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (run, "inputs", "plans", NULL);
-  gboolean ok = qt_pipeline_compute (data, plans, period, threads, &queue->sink, p, error)
+  gboolean ok = qt_pipeline_compute (data, plans, period, threads, NULL, &queue->sink, p, error)
                 && qt_pipeline_emit (p, queue, kind, error);
   qt_sink_queue_finish (queue, NULL);
   return ok;

@@ -197,7 +197,7 @@ test_replace_refuses_closed_run (void **state)
   qt_test_write (closed, "");
   g_autofree char *before = tree_snapshot (f->out);
   g_autofree char *out = NULL, *err = NULL;
-  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 2);
+  assert_int_equal (run (f, "2026-03", "--replace", NULL, &out, &err), 3);
   assert_out_error (f, err, "--replace refused: the period is closed and can never change");
   g_autofree char *after = tree_snapshot (f->out);
   assert_string_equal (after, before);

@@ -92,7 +92,7 @@ test_round_trip (void **state)
   add_file (files, "payout.csv", 3, 200, "bb");
   add_file (files, "inputs/data/reps.csv", 3, 90, "aa");
   add_file (files, "inputs/plans/p.json", -1, 500, "dd");
-  g_autoptr (GString) text = qt_manifest_render (QT_RUN_COMMISSION, r->res, files);
+  g_autoptr (GString) text = qt_manifest_render (QT_RUN_COMMISSION, r->res, files, NULL);
   g_autoptr (GBytes) bytes = g_bytes_new (text->str, text->len);
   g_autoptr (GError) error = NULL;
   g_autoptr (QtManifest) m = qt_manifest_parse ("RUN", bytes, QT_RUN_COMMISSION, &error);
