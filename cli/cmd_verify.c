@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "../model/qt_error.h"
-#include "../run/verify.h"
+#include "../appeals/lifecycle_verify.h"
 #include "commands.h"
 
 /* A file name as one printable line: control bytes and backslashes
@@ -44,12 +44,21 @@ print_report (const char *run, const QtVerifyReport *r)
 int
 qt_cmd_verify (int argc, char **argv)
 {
+  g_autofree char *head = NULL;
+  const GOptionEntry entries[] = {
+    { "head", 0, 0, G_OPTION_ARG_STRING, &head, "Also check that the journal ends with this line (its SHA-256, as printed by the last lifecycle command)", "HASH" },
+    { NULL }
+  };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — recompute a run and compare every hash");
+  g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_set_summary (ctx,
     "Recomputes RUN_DIR from its own input snapshot (inputs/) and compares every\n"
     "output and input file with manifest.json and with the recomputed bytes.\n"
-    "Exit 0 when all match, 1 with the list of differing files, 2 when RUN_DIR\n"
-    "is not a run directory.\n\n"
+    "A published or closed run's journal is checked first (its hash chain, and\n"
+    "with --head its last line), then the current revision is recomputed with\n"
+    "the appeals applied.\n"
+    "Exit 0 when all match, 1 with the list of differing files or the first bad\n"
+    "journal line, 2 when RUN_DIR is not a run directory.\n\n"
     "Example:\n"
     "  quotient verify runs/2026-06");
   g_autoptr (GError) error = NULL;
@@ -65,7 +74,7 @@ qt_cmd_verify (int argc, char **argv)
     {
       QtVerifyOptions o = { .kind = QT_RUN_COMMISSION, .keep_until_exit = TRUE };
       QtVerifyReport report;
-      if (!qt_verify_run (argv[1], &o, &report, &error))
+      if (!qt_lifecycle_verify (argv[1], head, &o, &report, &error))
         rc = qt_exit_code_for (error);
       print_report (argv[1], &report);
       qt_verify_report_clear (&report);

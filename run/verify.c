@@ -129,6 +129,15 @@ compare_put (QtOutputSink *sink, const QtOutputFile *put, GBytes *bytes, GError 
   return TRUE;
 }
 
+/* The files of a run's lifecycle, beside what a run produces: the journal,
+ * the evidence store, earlier revisions and the CLOSED marker. */
+static gboolean
+lifecycle_file (const char *rel)
+{
+  return strcmp (rel, "CLOSED") == 0 || strcmp (rel, "journal.jsonl") == 0
+         || g_str_has_prefix (rel, "evidence/") || g_str_has_prefix (rel, "revisions/");
+}
+
 /* Walks the run directory without following links.  Every entry that is
  * neither a directory nor a regular file (a symbolic link, a FIFO, a
  * device: verify never reads through one) is a mismatch, and so is, when
@@ -157,8 +166,7 @@ walk_run (const char *run, const char *rel, GHashTable *known, GHashTable *bad)
                                                      : "not a regular file");
           in_inputs |= g_str_has_prefix (child, "inputs/");
         }
-      else if (known != NULL && !g_hash_table_contains (known, child)
-               && g_strcmp0 (child, "CLOSED") != 0)
+      else if (known != NULL && !g_hash_table_contains (known, child) && !lifecycle_file (child))
         mismatch (bad, child, "unexpected file, not produced by the run");
     }
   return in_inputs;
@@ -213,12 +221,14 @@ sorted_mismatches (GHashTable *bad)
  * returns, the queue's thread has finished (compare_put never fails). */
 static gboolean
 compute_and_compare (const char *run, QtPeriod period, guint threads, QtSinkQueue *queue,
-                     QtRunKind kind, QtPipeline *p, GError **error)
+                     const QtVerifyOptions *o, QtPipeline *p, GError **error)
 {
   g_autofree char *data = g_build_filename (run, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (run, "inputs", "plans", NULL);
-  gboolean ok = qt_pipeline_compute (data, plans, period, threads, NULL, &queue->sink, p, error)
-                && qt_pipeline_emit (p, queue, kind, error);
+  gboolean ok = qt_pipeline_compute (data, plans, period, threads, o->overlay, &queue->sink, p,
+                                     error)
+                && (o->revision != NULL ? qt_pipeline_emit_revision (p, queue, o->revision, error)
+                                        : qt_pipeline_emit (p, queue, o->kind, error));
   qt_sink_queue_finish (queue, NULL);
   return ok;
 }
@@ -250,7 +260,7 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
     mismatch (bad, "manifest.json", "bad period");
   else if (walk_run (run, NULL, NULL, bad))
     mismatch (bad, "inputs", "the snapshot holds a link or special file: not recomputed");
-  else if (!compute_and_compare (run, period, threads, queue, m->kind, &p, &local))
+  else if (!compute_and_compare (run, period, threads, queue, o, &p, &local))
     {
       g_autofree char *why = g_strdup_printf ("the snapshot no longer computes: %s", local->message);
       mismatch (bad, "inputs", why);

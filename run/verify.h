@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "manifest.h"
+#include "revision.h"
 
 G_BEGIN_DECLS
 
@@ -13,6 +14,8 @@ typedef struct {
   QtRunKind kind;           /* the kind of run expected at RUN_DIR */
   guint threads;            /* 0 = QT_RUN_DEFAULT_THREADS */
   gboolean keep_until_exit; /* as QtRunOptions.keep_until_exit */
+  const QtOverlay *overlay; /* a revised run: its appeals' overlays (or NULL) */
+  const QtRevisionInfo *revision; /* and its revision (NULL: none) */
 } QtVerifyOptions;
 
 typedef struct {
