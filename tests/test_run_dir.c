@@ -282,13 +282,19 @@ test_parent_blocked (void **state)
 /* qt_run_dir_begin with --replace on `out`: refused with `why` in the
  * message, and nothing at `out` touched. */
 static void
-assert_replace_refused (const char *out, const char *period, const char *why)
+assert_replace_refused_as (const char *out, const char *period, const char *why, QtErrorCode code)
 {
   g_autoptr (GError) error = NULL;
   assert_null (qt_run_dir_begin (out, TRUE, QT_RUN_COMMISSION, period, &error));
-  assert_true (g_error_matches (error, QT_ERROR, QT_ERROR_USAGE));
+  assert_true (g_error_matches (error, QT_ERROR, code));
   if (strstr (error->message, why) == NULL)
     fail_msg ("'%s' does not say '%s'", error->message, why);
+}
+
+static void
+assert_replace_refused (const char *out, const char *period, const char *why)
+{
+  assert_replace_refused_as (out, period, why, QT_ERROR_USAGE);
 }
 
 /* --replace replaces only a real run directory of the same kind and
@@ -323,7 +329,11 @@ test_replace_refusals (void **state)
 
   g_autofree char *closed = g_build_filename (run, "CLOSED", NULL);
   assert_int_equal (symlink ("nowhere", closed), 0);
-  assert_replace_refused (run, "2026-03", "closed");
+  assert_replace_refused_as (run, "2026-03", "closed", QT_ERROR_REFUSED); /* SPEC §8.1: exit 3 */
+  assert_int_equal (unlink (closed), 0);
+  g_autofree char *journal = g_build_filename (run, "journal.jsonl", NULL);
+  qt_test_write (journal, "{}\n");
+  assert_replace_refused_as (run, "2026-03", "published or closed", QT_ERROR_REFUSED);
   g_autofree char *run_manifest = g_build_filename (run, "manifest.json", NULL);
   assert_true (g_file_test (run_manifest, G_FILE_TEST_IS_REGULAR));
   assert_int_equal (qt_test_count_entries (tmp), 5); /* data plans run link thesis */
