@@ -1,0 +1,231 @@
+/* tests/e2e_lifecycle.c — a month closed end to end on fixtures/demo (SPEC
+ * §8.1): run, publish, an upheld activity appeal, an upheld split appeal, an
+ * upheld adjustment appeal and a rejected one, recalc — whose payout.csv,
+ * scores.csv and credits.csv must equal a fresh run on the data edited the
+ * same way — refusals that change nothing, close, verify of the moved
+ * directory and a journal edit found by verify. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+
+#include "support/test_support.h"
+
+typedef struct {
+  char *tmp, *run, *data, *plans;
+} Fixture;
+
+#define PLANS QT_SOURCE_DIR "/fixtures/demo/plans"
+#define PUBLISHED "2026-06-05T09:00:00+08:00"
+#define PAYOUT "2026-06-10T09:00:00+08:00"
+
+/* Runs quotient with `args` (NULL-terminated); returns the exit code. */
+static int
+q (char **out, char **err, ...)
+{
+  va_list ap;
+  va_start (ap, err);
+  GPtrArray *argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) QT_BINARY);
+  for (const char *a; (a = va_arg (ap, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *o = NULL, *e = NULL;
+  int rc = qt_test_spawn (&o, &e, NULL, (const char *const *) argv->pdata);
+  g_ptr_array_free (argv, TRUE);
+  if (out != NULL)
+    *out = g_steal_pointer (&o);
+  if (err != NULL)
+    *err = g_steal_pointer (&e);
+  return rc;
+}
+
+static int
+setup (void **state)
+{
+  Fixture *f = g_new0 (Fixture, 1);
+  f->tmp = qt_test_tmpdir ();
+  f->run = g_build_filename (f->tmp, "run", NULL);
+  f->data = g_build_filename (f->tmp, "edited", NULL);
+  qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/demo/data", f->data);
+  *state = f;
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  Fixture *f = *state;
+  qt_test_rmtree (f->tmp);
+  g_free (f->tmp);
+  g_free (f->run);
+  g_free (f->data);
+  g_free (f);
+  return 0;
+}
+
+/* A refusal (exit 3) that leaves the journal's bytes as they were. */
+static void
+assert_refused (Fixture *f, const char *say, ...)
+{
+  g_autofree char *journal = g_build_filename (f->run, "journal.jsonl", NULL);
+  g_autofree char *before = qt_test_read (journal);
+  va_list ap;
+  va_start (ap, say);
+  GPtrArray *argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) QT_BINARY);
+  for (const char *a; (a = va_arg (ap, const char *)) != NULL;)
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = qt_test_spawn (&out, &err, NULL, (const char *const *) argv->pdata);
+  g_ptr_array_free (argv, TRUE);
+  if (rc != 3 || strstr (err, say) == NULL)
+    fail_msg ("exit %d, stderr '%s' (wanted 3 and '%s')", rc, err, say);
+  g_autofree char *after = qt_test_read (journal);
+  assert_string_equal (after, before);
+}
+
+static void
+ok (int rc, const char *err)
+{
+  if (rc != 0)
+    fail_msg ("exit %d: %s", rc, err);
+}
+
+/* `call` (which sets err) must exit 0; err read only after it ran. */
+#define OK(call) do { int rc_ = (call); ok (rc_, err); } while (0)
+
+static void
+file_appeal (Fixture *f, const char *want_id, const char *as, const char *item, const char *c1,
+             const char *c2)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = c2 ? q (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+                   "--claim", c2, "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL)
+              : q (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+                   "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL);
+  ok (rc, err);
+  g_autofree char *want = g_strconcat (want_id, "\n", NULL);
+  assert_string_equal (out, want);
+}
+
+static void
+decide (Fixture *f, const char *id, const char *r1, const char *r2, const char *vote)
+{
+  g_autofree char *err = NULL;
+  OK (q (NULL, &err, "appeal", "assign", f->run, "--appeal", id, "--reviewer", r1, "--reviewer", r2,
+         "--now", "2026-06-08T11:00:00+08:00", NULL));
+  g_clear_pointer (&err, g_free);
+  OK (q (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r1, "--uphold", "--now",
+         "2026-06-08T11:00:00+08:00", NULL));
+  g_clear_pointer (&err, g_free);
+  OK (q (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r2, vote, "--now",
+         "2026-06-08T11:00:00+08:00", NULL));
+}
+
+/* The same edits made to a copy of the data set by hand. */
+static void
+edit_data (Fixture *f)
+{
+  g_autofree char *acts = g_build_filename (f->data, "activities.csv", NULL);
+  g_autofree char *text = qt_test_read (acts);
+  g_autoptr (GRegex) re = g_regex_new ("^R201,2026-05,nps,[^\n]*$", G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *edited = g_regex_replace_literal (re, text, -1, 0, "R201,2026-05,nps,72", 0, NULL);
+  assert_string_not_equal (edited, text);
+  qt_test_write (acts, edited);
+  g_autofree char *adj = g_build_filename (f->data, "adjustments.csv", NULL);
+  g_autofree char *a = qt_test_read (adj);
+  g_autofree char *a2 = g_strconcat (a, "A3,R203,2026-05,150.00,test\n", NULL);
+  qt_test_write (adj, a2);
+}
+
+static void
+test_month (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *err = NULL, *out = NULL;
+  OK (q (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
+         "--period", "2026-05", "--out", f->run, NULL));
+  g_clear_pointer (&err, g_free);
+  OK (q (NULL, &err, "publish", f->run, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
+  assert_refused (f, "publish refused", "publish", f->run, "--payout-at", PAYOUT, "--now",
+                  "2026-06-06T09:00:00+08:00", NULL);
+  assert_refused (f, "outside the appeal window", "appeal", "file", f->run, "--as", "R201",
+                  "--item", "activity:nps", "--claim", "72", "--reason", "early", "--now",
+                  "2026-06-06T09:00:00+08:00", NULL);
+  file_appeal (f, "A1", "R201", "activity:nps", "72", NULL);
+  file_appeal (f, "A2", "R202", "adjustment", "99", NULL);
+  file_appeal (f, "A3", "R203", "adjustment", "150.00", NULL);
+  assert_refused (f, "still undecided", "appeal", "file", f->run, "--as", "R201", "--item",
+                  "activity:nps", "--claim", "70", "--reason", "again", "--now",
+                  "2026-06-08T09:30:00+08:00", NULL);
+  assert_refused (f, "manager of", "appeal", "assign", f->run, "--appeal", "A1", "--reviewer",
+                  "R000", "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
+  assert_refused (f, "in R201's team", "appeal", "assign", f->run, "--appeal", "A1", "--reviewer",
+                  "R202", "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
+  assert_refused (f, "exactly 2 reviewers", "appeal", "assign", f->run, "--appeal", "A1",
+                  "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
+  decide (f, "A1", "R301", "R402", "--uphold");
+  decide (f, "A2", "R301", "R402", "--reject");
+  decide (f, "A3", "R301", "R402", "--uphold");
+  assert_refused (f, "decided already", "appeal", "vote", f->run, "--appeal", "A1", "--as", "R301",
+                  "--reject", "--now", "2026-06-08T12:00:00+08:00", NULL);
+  assert_refused (f, "not applied", "close", f->run, "--now", "2026-06-08T12:00:00+08:00", NULL);
+  g_clear_pointer (&err, g_free);
+  OK (q (&out, &err, "recalc", f->run, "--now", "2026-06-08T13:00:00+08:00", NULL));
+  assert_non_null (strstr (out, "revision 1, 2 appeals applied"));
+
+  /* Byte for byte a fresh run on the data edited the same way. */
+  edit_data (f);
+  g_autofree char *fresh = g_build_filename (f->tmp, "fresh", NULL);
+  g_clear_pointer (&err, g_free);
+  OK (q (NULL, &err, "run", "--data", f->data, "--plans", PLANS, "--period", "2026-05", "--out",
+         fresh, NULL));
+  static const char *const tables[] = { "payout.csv", "scores.csv", "credits.csv" };
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *got = g_build_filename (f->run, tables[i], NULL);
+      g_autofree char *want = g_build_filename (fresh, tables[i], NULL);
+      qt_test_assert_same_file (got, want);
+    }
+  g_autofree char *stmt = g_build_filename (f->run, "statements", "R201.json", NULL);
+  g_autofree char *json = qt_test_read (stmt);
+  assert_non_null (strstr (json, "\"revision\": {\"number\":1,\"appeals\":[\"A1\",\"A3\"]"));
+
+  g_clear_pointer (&err, g_free);
+  OK (q (NULL, &err, "close", f->run, "--now", "2026-06-09T09:00:00+08:00", NULL));
+  assert_refused (f, "the run is closed", "recalc", f->run, "--now", "2026-06-09T10:00:00+08:00",
+                  NULL);
+  g_autofree char *moved = g_build_filename (f->tmp, "moved", NULL);
+  assert_int_equal (g_rename (f->run, moved), 0);
+  g_clear_pointer (&err, g_free);
+  OK (q (&out, &err, "verify", moved, NULL));
+
+  /* An edit of line 2 shows at line 3, where prev stops matching. */
+  g_autofree char *journal = g_build_filename (moved, "journal.jsonl", NULL);
+  g_autofree char *lines = qt_test_read (journal);
+  g_autofree char *edited = g_strdup (lines);
+  char *reason = strstr (edited, "\"reason\":\"test\"");
+  assert_non_null (reason);
+  reason[10] = 'b';
+  qt_test_write (journal, edited);
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (q (NULL, &err, "verify", moved, NULL), 1);
+  assert_non_null (strstr (err, "journal.jsonl:3: prev does not match"));
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_month, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
