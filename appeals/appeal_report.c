@@ -4,6 +4,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "../rules/json_pos.h"
+
 static cJSON *
 strv_json (char **v, guint n)
 {
@@ -100,7 +102,7 @@ history_json (const QtAppeal *a)
                               : a->state == QT_APPEAL_REJECTED ? "rejected" : NULL);
   add_or_null (o, "decided_at", a->decided_at);
   if (a->applied_revision > 0)
-    cJSON_AddNumberToObject (o, "applied_in_revision", a->applied_revision);
+    cJSON_AddItemToObject (o, "applied_in_revision", qt_json_integer_new (a->applied_revision));
   else
     cJSON_AddNullToObject (o, "applied_in_revision");
   add_or_null (o, "applied_at", a->applied_at);

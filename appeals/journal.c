@@ -21,7 +21,7 @@ static void
 entry_free (gpointer p)
 {
   QtJournalEntry *e = p;
-  cJSON_Delete (e->json);
+  qt_json_doc_free (e->doc);
   g_free (e);
 }
 
@@ -71,26 +71,39 @@ string_member (const cJSON *o, const char *name)
   return cJSON_IsString (m) ? m->valuestring : NULL;
 }
 
+/* An entry for the text of one line (strict JSON), or NULL. */
+static QtJournalEntry *
+entry_parse (const char *text, gsize len)
+{
+  QtJsonDoc *doc = qt_json_doc_parse (text, len, NULL);
+  if (doc == NULL || !cJSON_IsObject (doc->root))
+    {
+      qt_json_doc_free (doc);
+      return NULL;
+    }
+  QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
+  e->doc = doc;
+  e->json = doc->root;
+  e->at = string_member (e->json, "at");
+  e->event = string_member (e->json, "event");
+  g_autofree char *sha = qt_sha256_hex (text, len);
+  memcpy (e->sha256, sha, 65);
+  return e;
+}
+
 /* Line k (1-based) of `len` bytes, checked against the chain so far. */
 static gboolean
 parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize len,
             GError **error)
 {
   g_autofree char *why = NULL;
-  cJSON *o = memchr (text, '\0', len) == NULL ? cJSON_ParseWithLength (text, len) : NULL;
-  if (!cJSON_IsObject (o))
-    {
-      cJSON_Delete (o);
-      return line_error (error, run_dir, k, "not a JSON object");
-    }
-  QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
-  e->json = o;
+  QtJournalEntry *e = entry_parse (text, len);
+  if (e == NULL)
+    return line_error (error, run_dir, k, "not a JSON object");
   g_ptr_array_add (j->entries, e);
-  const cJSON *seq = cJSON_GetObjectItemCaseSensitive (o, "seq");
-  const char *prev = string_member (o, "prev");
-  e->at = string_member (o, "at");
-  e->event = string_member (o, "event");
-  if (!cJSON_IsNumber (seq) || seq->valuedouble != (double) k)
+  gint64 seq;
+  const char *prev = string_member (e->json, "prev");
+  if (!qt_json_doc_integer (e->doc, "seq", &seq) || seq != (gint64) k)
     why = g_strdup_printf ("seq is not %u", k);
   else if (prev == NULL || strcmp (prev, k == 1 ? zeros : ((QtJournalEntry *) g_ptr_array_index (j->entries, k - 2))->sha256) != 0)
     why = g_strdup_printf ("prev does not match the SHA-256 of %s", k == 1 ? "nothing (64 zeros)" : "the line before");
@@ -101,8 +114,6 @@ parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize 
   if (why != NULL)
     return line_error (error, run_dir, k, why);
   e->seq = k;
-  g_autofree char *sha = qt_sha256_hex (text, len);
-  memcpy (e->sha256, sha, 65);
   return TRUE;
 }
 
@@ -144,7 +155,7 @@ char *
 qt_journal_add (QtJournal *journal, const char *at, const char *event, cJSON *data)
 {
   cJSON *o = cJSON_CreateObject ();
-  cJSON_AddNumberToObject (o, "seq", (double) (journal->entries->len + 1));
+  cJSON_AddItemToObject (o, "seq", qt_json_integer_new (journal->entries->len + 1));
   cJSON_AddStringToObject (o, "at", at);
   cJSON_AddStringToObject (o, "event", event);
   cJSON_AddStringToObject (o, "prev", qt_journal_head (journal));
@@ -156,15 +167,13 @@ qt_journal_add (QtJournal *journal, const char *at, const char *event, cJSON *da
     }
   cJSON_Delete (data);
   char *text = cJSON_PrintUnformatted (o);
-  QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
+  cJSON_Delete (o);
+  /* Read back as a reader of the file will: the entry is the line. */
+  QtJournalEntry *e = entry_parse (text, strlen (text));
+  g_assert (e != NULL);
   e->seq = journal->entries->len + 1;
-  e->json = o;
-  e->at = string_member (o, "at");
-  e->event = string_member (o, "event");
   if (!qt_timestamp_parse (at, &e->instant))
     g_critical ("journal entry at a malformed time '%s'", at);
-  g_autofree char *sha = qt_sha256_hex (text, strlen (text));
-  memcpy (e->sha256, sha, 65);
   g_ptr_array_add (journal->entries, e);
   char *line = g_strconcat (text, "\n", NULL);
   cJSON_free (text);

@@ -4,13 +4,15 @@
  * each append fsynced.
  *
  * A line is `{"seq":K,"at":"…","event":"…","prev":"…",…data}` in that member
- * order, printed by cJSON without spaces. */
+ * order, printed by cJSON without spaces; a line is strict JSON (no
+ * duplicate member, valid UTF-8: rules/json_pos.h). */
 #pragma once
 
 #include <cjson/cJSON.h>
 #include <glib.h>
 
 #include "../model/timestamp.h"
+#include "../rules/json_pos.h"
 
 G_BEGIN_DECLS
 
@@ -22,7 +24,8 @@ typedef struct {
   QtInstant instant;
   const char *event;     /* (in json) */
   char sha256[65];       /* of the line's bytes without its newline */
-  cJSON *json;           /* the whole object (owned) */
+  QtJsonDoc *doc;        /* the line parsed: integers are read from its text */
+  const cJSON *json;     /* doc->root, the whole object */
 } QtJournalEntry;
 
 typedef struct {

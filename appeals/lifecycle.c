@@ -253,13 +253,14 @@ static gboolean
 on_applied (Replay *r, GError **error)
 {
   QtAppeal *a = named_appeal (r, error);
-  const cJSON *rev = cJSON_GetObjectItemCaseSensitive (r->e->json, "revision");
+  gint64 rev;
   if (a == NULL)
     return FALSE;
-  if (a->state != QT_APPEAL_UPHELD || a->applied_revision != 0 || !cJSON_IsNumber (rev)
-      || rev->valuedouble < r->lc->revision || rev->valuedouble > r->lc->revision + 1)
+  if (a->state != QT_APPEAL_UPHELD || a->applied_revision != 0
+      || !qt_json_doc_integer (r->e->doc, "revision", &rev) || rev < r->lc->revision
+      || rev > (gint64) r->lc->revision + 1)
     return bad (r, error, "applied out of turn or without its revision");
-  a->applied_revision = (guint) rev->valuedouble;
+  a->applied_revision = (guint) rev;
   a->applied_at = g_strdup (r->e->at);
   r->lc->revision = a->applied_revision;
   g_ptr_array_add (r->lc->applied, a);

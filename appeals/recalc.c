@@ -89,7 +89,7 @@ qt_recalc (const QtLifecycleOptions *o, guint *applied, guint *revision, char **
       g_ptr_array_add (all, a->id);
       cJSON *data = cJSON_CreateObject ();
       cJSON_AddStringToObject (data, "appeal", a->id);
-      cJSON_AddNumberToObject (data, "revision", *revision);
+      cJSON_AddItemToObject (data, "revision", qt_json_integer_new (*revision));
       qt_session_add (s, "applied", data);
     }
   if (now->len == 0)

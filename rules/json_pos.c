@@ -431,6 +431,14 @@ qt_json_doc_integer (const QtJsonDoc *doc, const char *path, gint64 *out)
   return g_ascii_string_to_signed (lit, 10, G_MININT64, G_MAXINT64, out, NULL);
 }
 
+cJSON *
+qt_json_integer_new (gint64 v)
+{
+  char digits[24];
+  g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, v);
+  return cJSON_CreateRaw (digits);
+}
+
 char *
 qt_json_path_member (const char *parent, const char *key)
 {

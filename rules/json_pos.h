@@ -45,6 +45,10 @@ QtJsonPos qt_json_doc_pos (const QtJsonDoc *doc, const char *path);
  * such literal. */
 gboolean qt_json_doc_integer (const QtJsonDoc *doc, const char *path, gint64 *out);
 
+/* A JSON integer value written from its digits, never through the double
+ * cJSON keeps numbers in (a raw item: printed as is).  (transfer full) */
+cJSON *qt_json_integer_new (gint64 v);
+
 /* Paths of a member and of an array element of `parent`.  (transfer full) */
 char *qt_json_path_member (const char *parent, const char *key);
 char *qt_json_path_index (const char *parent, guint index);

@@ -8,6 +8,7 @@
 #include "../model/money.h"
 #include "../model/qt_error.h"
 #include "../reports/output.h"
+#include "../rules/json_pos.h"
 #include "run_dir.h"
 
 /* The one place a kind's name is spelled. */
@@ -35,7 +36,7 @@ static cJSON *
 count_amount (guint count, const mpq_t amount)
 {
   cJSON *o = cJSON_CreateObject ();
-  cJSON_AddNumberToObject (o, "count", count);
+  cJSON_AddItemToObject (o, "count", qt_json_integer_new (count));
   add_exact (o, "amount", amount);
   return o;
 }
@@ -62,9 +63,9 @@ control_totals (const QtRunResult *res)
                          count_amount (res->receipts_credited, res->amount_credited));
   cJSON_AddItemToObject (t, "receipts_excepted",
                          count_amount (res->receipts_excepted, res->amount_excepted));
-  cJSON_AddNumberToObject (t, "credited_slices", res->slices->len);
-  cJSON_AddNumberToObject (t, "exception_rows", res->exceptions->len);
-  cJSON_AddNumberToObject (t, "payout_rows", res->n_reps);
+  cJSON_AddItemToObject (t, "credited_slices", qt_json_integer_new (res->slices->len));
+  cJSON_AddItemToObject (t, "exception_rows", qt_json_integer_new (res->exceptions->len));
+  cJSON_AddItemToObject (t, "payout_rows", qt_json_integer_new (res->n_reps));
   g_autofree char *comp = qt_fixed_format (res->sum_components, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   g_autofree char *tot = qt_fixed_format (res->sum_totals, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cJSON_AddStringToObject (t, "payout_components_sum", comp);
@@ -84,7 +85,7 @@ plans_used (const QtRunResult *res)
       g_autofree char *file = g_strconcat ("inputs/plans/", v->file_name, NULL);
       cJSON_AddStringToObject (o, "file", file);
       cJSON_AddStringToObject (o, "plan", v->plan);
-      cJSON_AddNumberToObject (o, "version", v->version);
+      cJSON_AddItemToObject (o, "version", qt_json_integer_new (v->version));
       cJSON_AddStringToObject (o, "sha256", v->sha256);
       cJSON_AddItemToArray (arr, o);
     }
@@ -103,8 +104,8 @@ file_list (GPtrArray *files, gboolean inputs)
       cJSON *o = cJSON_CreateObject ();
       cJSON_AddStringToObject (o, "file", f->name);
       if (f->rows >= 0)
-        cJSON_AddNumberToObject (o, "rows", f->rows);
-      cJSON_AddNumberToObject (o, "bytes", f->size);
+        cJSON_AddItemToObject (o, "rows", qt_json_integer_new (f->rows));
+      cJSON_AddItemToObject (o, "bytes", qt_json_integer_new ((gint64) f->size));
       cJSON_AddStringToObject (o, "sha256", f->sha256);
       cJSON_AddItemToArray (arr, o);
     }
@@ -124,7 +125,7 @@ qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
   cJSON_AddStringToObject (m, "period", qt_period_format (res->period, period));
   if (revision != NULL)
     {
-      cJSON_AddNumberToObject (m, "revision", revision->number);
+      cJSON_AddItemToObject (m, "revision", qt_json_integer_new (revision->number));
       cJSON *applied = cJSON_AddArrayToObject (m, "appeals_applied");
       for (const char *const *a = revision->applied; *a != NULL; a++)
         cJSON_AddItemToArray (applied, cJSON_CreateString (*a));
@@ -159,15 +160,16 @@ string_member (const cJSON *obj, const char *key)
   return cJSON_IsString (v) ? v->valuestring : NULL;
 }
 
-/* A whole number >= 0 that a double holds exactly. */
+/* The whole number >= 0 at member `key` of the value at `path`, read from
+ * the manifest's text (rules/json_pos.h). */
 static gboolean
-count_member (const cJSON *obj, const char *key, guint64 *out)
+count_member (const QtJsonDoc *doc, const char *path, const char *key, guint64 *out)
 {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
-  if (!cJSON_IsNumber (v) || !(v->valuedouble >= 0) || v->valuedouble > 9007199254740992.0
-      || (double) (guint64) v->valuedouble != v->valuedouble)
+  g_autofree char *at = qt_json_path_member (path, key);
+  gint64 v;
+  if (!qt_json_doc_integer (doc, at, &v) || v < 0)
     return FALSE;
-  *out = (guint64) v->valuedouble;
+  *out = (guint64) v;
   return TRUE;
 }
 
@@ -180,20 +182,24 @@ manifest_file_free (gpointer p)
   g_free (f);
 }
 
+/* The file list at member `key` of the root. */
 static gboolean
-read_files (const cJSON *list, GPtrArray *out)
+read_files (const QtJsonDoc *doc, const char *key, GPtrArray *out)
 {
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive (doc->root, key);
   if (!cJSON_IsArray (list))
     return FALSE;
   const cJSON *item;
+  guint i = 0;
   cJSON_ArrayForEach (item, list)
     {
+      g_autofree char *path = qt_json_path_index (key, i++);
       const char *file = string_member (item, "file");
       const char *sha = string_member (item, "sha256");
       guint64 bytes, rows = 0;
       gboolean has_rows = cJSON_GetObjectItemCaseSensitive (item, "rows") != NULL;
-      if (file == NULL || sha == NULL || !count_member (item, "bytes", &bytes)
-          || (has_rows && !count_member (item, "rows", &rows)) || !qt_run_path_is_inside (file))
+      if (file == NULL || sha == NULL || !count_member (doc, path, "bytes", &bytes)
+          || (has_rows && !count_member (doc, path, "rows", &rows)) || !qt_run_path_is_inside (file))
         return FALSE;
       QtManifestFile *f = g_new0 (QtManifestFile, 1);
       f->file = g_strdup (file);
@@ -206,28 +212,31 @@ read_files (const cJSON *list, GPtrArray *out)
 }
 
 static gboolean
-read_count (const cJSON *totals, const char *key, QtManifestCount *out)
+read_count (const QtJsonDoc *doc, const cJSON *totals, const char *key, QtManifestCount *out)
 {
   const cJSON *o = cJSON_GetObjectItemCaseSensitive (totals, key);
+  g_autofree char *path = qt_json_path_member ("control_totals", key);
   const char *amount = string_member (o, "amount");
-  if (amount == NULL || !count_member (o, "count", &out->count))
+  if (amount == NULL || !count_member (doc, path, "count", &out->count))
     return FALSE;
   out->amount = g_strdup (amount);
   return TRUE;
 }
 
 static gboolean
-read_totals (const cJSON *t, QtManifestTotals *out)
+read_totals (const QtJsonDoc *doc, QtManifestTotals *out)
 {
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive (doc->root, "control_totals");
   const char *comp = string_member (t, "payout_components_sum");
   const char *tot = string_member (t, "payout_totals_sum");
   const cJSON *balanced = cJSON_GetObjectItemCaseSensitive (t, "balanced");
-  if (!read_count (t, "receipts_in_period", &out->in_period)
-      || !read_count (t, "receipts_credited", &out->credited)
-      || !read_count (t, "receipts_excepted", &out->excepted)
-      || !count_member (t, "credited_slices", &out->credited_slices)
-      || !count_member (t, "exception_rows", &out->exception_rows)
-      || !count_member (t, "payout_rows", &out->payout_rows) || comp == NULL || tot == NULL
+  if (!read_count (doc, t, "receipts_in_period", &out->in_period)
+      || !read_count (doc, t, "receipts_credited", &out->credited)
+      || !read_count (doc, t, "receipts_excepted", &out->excepted)
+      || !count_member (doc, "control_totals", "credited_slices", &out->credited_slices)
+      || !count_member (doc, "control_totals", "exception_rows", &out->exception_rows)
+      || !count_member (doc, "control_totals", "payout_rows", &out->payout_rows) || comp == NULL
+      || tot == NULL
       || !cJSON_IsBool (balanced))
     return FALSE;
   out->components_sum = g_strdup (comp);
@@ -238,8 +247,9 @@ read_totals (const cJSON *t, QtManifestTotals *out)
 
 /* Fills `m` from a parsed manifest of `kind`. */
 static gboolean
-read_root (const char *run_dir, const cJSON *root, QtRunKind kind, QtManifest *m, GError **error)
+read_root (const char *run_dir, const QtJsonDoc *doc, QtRunKind kind, QtManifest *m, GError **error)
 {
+  const cJSON *root = doc->root;
   const char *got = string_member (root, "kind");
   const char *period = string_member (root, "period");
   const char *version = string_member (root, "engine_version");
@@ -257,10 +267,9 @@ read_root (const char *run_dir, const cJSON *root, QtRunKind kind, QtManifest *m
     return bad (error, run_dir, "manifest.json: no \"period\" or \"engine_version\"");
   m->period = g_strdup (period);
   m->engine_version = g_strdup (version);
-  if (!read_files (cJSON_GetObjectItemCaseSensitive (root, "inputs"), m->inputs)
-      || !read_files (cJSON_GetObjectItemCaseSensitive (root, "outputs"), m->outputs))
+  if (!read_files (doc, "inputs", m->inputs) || !read_files (doc, "outputs", m->outputs))
     return bad (error, run_dir, "manifest.json: a malformed \"inputs\" or \"outputs\" list");
-  if (!read_totals (cJSON_GetObjectItemCaseSensitive (root, "control_totals"), &m->totals))
+  if (!read_totals (doc, &m->totals))
     return bad (error, run_dir, "manifest.json: malformed \"control_totals\"");
   return TRUE;
 }
@@ -270,18 +279,16 @@ qt_manifest_parse (const char *run_dir, GBytes *text, QtRunKind kind, GError **e
 {
   gsize len = 0;
   const char *data = g_bytes_get_data (text, &len);
-  cJSON *root = cJSON_ParseWithLength (data != NULL ? data : "", len);
-  if (!cJSON_IsObject (root))
+  g_autoptr (QtJsonDoc) doc = qt_json_doc_parse (data != NULL ? data : "", len, NULL);
+  if (doc == NULL || !cJSON_IsObject (doc->root))
     {
-      cJSON_Delete (root);
       bad (error, run_dir, "no readable manifest.json");
       return NULL;
     }
   g_autoptr (QtManifest) m = g_new0 (QtManifest, 1);
   m->inputs = g_ptr_array_new_with_free_func (manifest_file_free);
   m->outputs = g_ptr_array_new_with_free_func (manifest_file_free);
-  gboolean ok = read_root (run_dir, root, kind, m, error);
-  cJSON_Delete (root);
+  gboolean ok = read_root (run_dir, doc, kind, m, error);
   return ok ? g_steal_pointer (&m) : NULL;
 }
 
