@@ -23,28 +23,6 @@ typedef struct {
 #define PUBLISHED "2026-06-05T09:00:00+08:00"
 #define PAYOUT "2026-06-10T09:00:00+08:00"
 
-/* Runs quotient with `args` (NULL-terminated); returns the exit code. */
-static int
-q (char **out, char **err, ...)
-{
-  va_list ap;
-  va_start (ap, err);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) QT_BINARY);
-  for (const char *a; (a = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  g_autofree char *o = NULL, *e = NULL;
-  int rc = qt_test_spawn (&o, &e, NULL, (const char *const *) argv->pdata);
-  g_ptr_array_free (argv, TRUE);
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-  return rc;
-}
-
 static int
 setup (void **state)
 {
@@ -69,23 +47,18 @@ teardown (void **state)
   return 0;
 }
 
-/* A refusal (exit 3) that leaves the journal's bytes as they were. */
+/* A refusal (exit 3) that leaves the journal's bytes as they were:
+ * assert_refused (f, "what stderr says", ARG..., NULL). */
+#define assert_refused(f, say, ...) \
+  assert_refused_argv (f, say, (const char *const[]) { QT_BINARY, __VA_ARGS__ })
+
 static void
-assert_refused (Fixture *f, const char *say, ...)
+assert_refused_argv (Fixture *f, const char *say, const char *const *argv)
 {
   g_autofree char *journal = g_build_filename (f->run, "journal.jsonl", NULL);
   g_autofree char *before = qt_test_read (journal);
-  va_list ap;
-  va_start (ap, say);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) QT_BINARY);
-  for (const char *a; (a = va_arg (ap, const char *)) != NULL;)
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
   g_autofree char *out = NULL, *err = NULL;
-  int rc = qt_test_spawn (&out, &err, NULL, (const char *const *) argv->pdata);
-  g_ptr_array_free (argv, TRUE);
+  int rc = qt_test_spawn (&out, &err, NULL, argv);
   if (rc != 3 || strstr (err, say) == NULL)
     fail_msg ("exit %d, stderr '%s' (wanted 3 and '%s')", rc, err, say);
   g_autofree char *after = qt_test_read (journal);
@@ -107,9 +80,9 @@ file_appeal (Fixture *f, const char *want_id, const char *as, const char *item, 
              const char *c2)
 {
   g_autofree char *out = NULL, *err = NULL;
-  int rc = c2 ? q (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+  int rc = c2 ? qt_test_run (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
                    "--claim", c2, "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL)
-              : q (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+              : qt_test_run (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
                    "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL);
   ok (rc, err);
   g_autofree char *want = g_strconcat (want_id, "\n", NULL);
@@ -120,13 +93,13 @@ static void
 decide (Fixture *f, const char *id, const char *r1, const char *r2, const char *vote)
 {
   g_autofree char *err = NULL;
-  OK (q (NULL, &err, "appeal", "assign", f->run, "--appeal", id, "--reviewer", r1, "--reviewer", r2,
+  OK (qt_test_run (NULL, &err, "appeal", "assign", f->run, "--appeal", id, "--reviewer", r1, "--reviewer", r2,
          "--now", "2026-06-08T11:00:00+08:00", NULL));
   g_clear_pointer (&err, g_free);
-  OK (q (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r1, "--uphold", "--now",
+  OK (qt_test_run (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r1, "--uphold", "--now",
          "2026-06-08T11:00:00+08:00", NULL));
   g_clear_pointer (&err, g_free);
-  OK (q (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r2, vote, "--now",
+  OK (qt_test_run (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r2, vote, "--now",
          "2026-06-08T11:00:00+08:00", NULL));
 }
 
@@ -144,6 +117,10 @@ edit_data (Fixture *f)
   g_autofree char *a = qt_test_read (adj);
   g_autofree char *a2 = g_strconcat (a, "A3,R203,2026-05,150.00,test\n", NULL);
   qt_test_write (adj, a2);
+  g_autofree char *splits = g_build_filename (f->data, "splits.csv", NULL);
+  g_autofree char *sp = qt_test_read (splits);
+  g_autofree char *sp2 = g_strconcat (sp, "O2604-0349,R201,0.6\nO2604-0349,R205,0.4\n", NULL);
+  qt_test_write (splits, sp2);
 }
 
 static void
@@ -151,10 +128,10 @@ test_month (void **state)
 {
   Fixture *f = *state;
   g_autofree char *err = NULL, *out = NULL;
-  OK (q (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
+  OK (qt_test_run (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
          "--period", "2026-05", "--out", f->run, NULL));
   g_clear_pointer (&err, g_free);
-  OK (q (NULL, &err, "publish", f->run, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
+  OK (qt_test_run (NULL, &err, "publish", f->run, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
   assert_refused (f, "publish refused", "publish", f->run, "--payout-at", PAYOUT, "--now",
                   "2026-06-06T09:00:00+08:00", NULL);
   assert_refused (f, "outside the appeal window", "appeal", "file", f->run, "--as", "R201",
@@ -163,6 +140,7 @@ test_month (void **state)
   file_appeal (f, "A1", "R201", "activity:nps", "72", NULL);
   file_appeal (f, "A2", "R202", "adjustment", "99", NULL);
   file_appeal (f, "A3", "R203", "adjustment", "150.00", NULL);
+  file_appeal (f, "A4", "R201", "split:O2604-0349", "R201=0.6", "R205=0.4");
   assert_refused (f, "still undecided", "appeal", "file", f->run, "--as", "R201", "--item",
                   "activity:nps", "--claim", "70", "--reason", "again", "--now",
                   "2026-06-08T09:30:00+08:00", NULL);
@@ -175,18 +153,19 @@ test_month (void **state)
   decide (f, "A1", "R301", "R402", "--uphold");
   decide (f, "A2", "R301", "R402", "--reject");
   decide (f, "A3", "R301", "R402", "--uphold");
+  decide (f, "A4", "R301", "R402", "--uphold");
   assert_refused (f, "decided already", "appeal", "vote", f->run, "--appeal", "A1", "--as", "R301",
                   "--reject", "--now", "2026-06-08T12:00:00+08:00", NULL);
   assert_refused (f, "not applied", "close", f->run, "--now", "2026-06-08T12:00:00+08:00", NULL);
   g_clear_pointer (&err, g_free);
-  OK (q (&out, &err, "recalc", f->run, "--now", "2026-06-08T13:00:00+08:00", NULL));
-  assert_non_null (strstr (out, "revision 1, 2 appeals applied"));
+  OK (qt_test_run (&out, &err, "recalc", f->run, "--now", "2026-06-08T13:00:00+08:00", NULL));
+  assert_non_null (strstr (out, "revision 1, 3 appeals applied"));
 
   /* Byte for byte a fresh run on the data edited the same way. */
   edit_data (f);
   g_autofree char *fresh = g_build_filename (f->tmp, "fresh", NULL);
   g_clear_pointer (&err, g_free);
-  OK (q (NULL, &err, "run", "--data", f->data, "--plans", PLANS, "--period", "2026-05", "--out",
+  OK (qt_test_run (NULL, &err, "run", "--data", f->data, "--plans", PLANS, "--period", "2026-05", "--out",
          fresh, NULL));
   static const char *const tables[] = { "payout.csv", "scores.csv", "credits.csv" };
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -197,16 +176,17 @@ test_month (void **state)
     }
   g_autofree char *stmt = g_build_filename (f->run, "statements", "R201.json", NULL);
   g_autofree char *json = qt_test_read (stmt);
-  assert_non_null (strstr (json, "\"revision\": {\"number\":1,\"appeals\":[\"A1\",\"A3\"]"));
+  assert_non_null (strstr (json, "\"revision\": {\"number\":1,\"appeals\":[\"A1\",\"A3\",\"A4\"]"));
 
   g_clear_pointer (&err, g_free);
-  OK (q (NULL, &err, "close", f->run, "--now", "2026-06-09T09:00:00+08:00", NULL));
+  OK (qt_test_run (NULL, &err, "close", f->run, "--now", "2026-06-09T09:00:00+08:00", NULL));
   assert_refused (f, "the run is closed", "recalc", f->run, "--now", "2026-06-09T10:00:00+08:00",
                   NULL);
   g_autofree char *moved = g_build_filename (f->tmp, "moved", NULL);
   assert_int_equal (g_rename (f->run, moved), 0);
   g_clear_pointer (&err, g_free);
-  OK (q (&out, &err, "verify", moved, NULL));
+  g_clear_pointer (&out, g_free);
+  OK (qt_test_run (&out, &err, "verify", moved, NULL));
 
   /* An edit of line 2 shows at line 3, where prev stops matching. */
   g_autofree char *journal = g_build_filename (moved, "journal.jsonl", NULL);
@@ -217,7 +197,7 @@ test_month (void **state)
   reason[10] = 'b';
   qt_test_write (journal, edited);
   g_clear_pointer (&err, g_free);
-  assert_int_equal (q (NULL, &err, "verify", moved, NULL), 1);
+  assert_int_equal (qt_test_run (NULL, &err, "verify", moved, NULL), 1);
   assert_non_null (strstr (err, "journal.jsonl:3: prev does not match"));
 }
 
