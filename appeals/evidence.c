@@ -8,6 +8,7 @@
 
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
+#include "../run/run_dir.h"
 
 typedef struct {
   char *name;
@@ -50,17 +51,6 @@ qt_evidence_read (const char *const *paths, GError **error)
 }
 
 static gboolean
-sync_path (const char *path, int flags)
-{
-  int fd = open (path, flags | O_CLOEXEC);
-  if (fd < 0)
-    return FALSE;
-  int rc = fsync (fd);
-  close (fd);
-  return rc == 0;
-}
-
-static gboolean
 store_one (const char *dir, const Evidence *e, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, e->sha256, NULL);
@@ -72,7 +62,7 @@ store_one (const char *dir, const Evidence *e, GError **error)
   const char *data = g_bytes_get_data (e->bytes, &len);
   if (!g_file_set_contents_full (tmp, data ? data : "", (gssize) len,
                                  G_FILE_SET_CONTENTS_DURABLE, 0644, &local)
-      || g_rename (tmp, path) != 0 || !sync_path (dir, O_RDONLY | O_DIRECTORY))
+      || g_rename (tmp, path) != 0 || !qt_run_sync_dir (dir))
     {
       g_unlink (tmp);
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot store the evidence: %s", path,
@@ -89,7 +79,7 @@ qt_evidence_store (const char *run_dir, const GPtrArray *evidence, GError **erro
     return TRUE;
   g_autofree char *dir = g_build_filename (run_dir, "evidence", NULL);
   gboolean made = !g_file_test (dir, G_FILE_TEST_IS_DIR);
-  if (made && (g_mkdir (dir, 0755) != 0 || !sync_path (run_dir, O_RDONLY | O_DIRECTORY)))
+  if (made && (g_mkdir (dir, 0755) != 0 || !qt_run_sync_dir (run_dir)))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot create the evidence store: %s",
                    dir, g_strerror (errno));

@@ -64,13 +64,6 @@ line_error (GError **error, const char *run_dir, guint line, const char *why)
   return FALSE;
 }
 
-static const char *
-string_member (const cJSON *o, const char *name)
-{
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive (o, name);
-  return cJSON_IsString (m) ? m->valuestring : NULL;
-}
-
 /* An entry for the text of one line (strict JSON), or NULL. */
 static QtJournalEntry *
 entry_parse (const char *text, gsize len)
@@ -84,8 +77,8 @@ entry_parse (const char *text, gsize len)
   QtJournalEntry *e = g_new0 (QtJournalEntry, 1);
   e->doc = doc;
   e->json = doc->root;
-  e->at = string_member (e->json, "at");
-  e->event = string_member (e->json, "event");
+  e->at = qt_json_string_member (e->json, "at");
+  e->event = qt_json_string_member (e->json, "event");
   g_autofree char *sha = qt_sha256_hex (text, len);
   memcpy (e->sha256, sha, 65);
   return e;
@@ -100,13 +93,15 @@ parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize 
   QtJournalEntry *e = entry_parse (text, len);
   if (e == NULL)
     return line_error (error, run_dir, k, "not a JSON object");
+  g_autofree char *want_prev = g_strdup (qt_journal_head (j));
   g_ptr_array_add (j->entries, e);
   gint64 seq;
-  const char *prev = string_member (e->json, "prev");
+  const char *prev = qt_json_string_member (e->json, "prev");
   if (!qt_json_doc_integer (e->doc, "seq", &seq) || seq != (gint64) k)
     why = g_strdup_printf ("seq is not %u", k);
-  else if (prev == NULL || strcmp (prev, k == 1 ? zeros : ((QtJournalEntry *) g_ptr_array_index (j->entries, k - 2))->sha256) != 0)
-    why = g_strdup_printf ("prev does not match the SHA-256 of %s", k == 1 ? "nothing (64 zeros)" : "the line before");
+  else if (g_strcmp0 (prev, want_prev) != 0)
+    why = g_strdup_printf ("prev does not match the SHA-256 of %s",
+                           k == 1 ? "nothing (64 zeros)" : "the line before");
   else if (e->at == NULL || !qt_timestamp_parse (e->at, &e->instant))
     why = g_strdup ("at is not a timestamp with an offset");
   else if (e->event == NULL)
@@ -188,33 +183,6 @@ io_error (GError **error, const char *path, const char *what)
   return FALSE;
 }
 
-static gboolean
-write_all (int fd, const char *text, gsize len)
-{
-  while (len > 0)
-    {
-      gssize n = write (fd, text, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      text += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
-static gboolean
-sync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return FALSE;
-  int rc = fsync (fd);
-  close (fd);
-  return rc == 0;
-}
-
 gboolean
 qt_journal_write (const char *run_dir, const QtJournal *journal, const char *lines,
                   GError **error)
@@ -225,12 +193,12 @@ qt_journal_write (const char *run_dir, const QtJournal *journal, const char *lin
   if (fd < 0)
     return io_error (error, path, "open the journal");
   gboolean ok = (!journal->torn || ftruncate (fd, (off_t) journal->intact_bytes) == 0)
-                && lseek (fd, 0, SEEK_END) >= 0 && write_all (fd, lines, strlen (lines))
+                && lseek (fd, 0, SEEK_END) >= 0 && qt_run_write_all (fd, lines, strlen (lines))
                 && fsync (fd) == 0;
   if (!ok)
     io_error (error, path, "append to the journal");
   close (fd);
-  if (ok && is_new && !sync_dir (run_dir))
+  if (ok && is_new && !qt_run_sync_dir (run_dir))
     return io_error (error, run_dir, "sync the run directory");
   return ok;
 }

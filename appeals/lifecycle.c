@@ -85,13 +85,6 @@ qt_appeal_state_name (const QtAppeal *appeal)
   return names[appeal->state];
 }
 
-static const char *
-str (const cJSON *o, const char *name)
-{
-  const cJSON *m = cJSON_GetObjectItemCaseSensitive (o, name);
-  return cJSON_IsString (m) ? m->valuestring : NULL;
-}
-
 /* The strings of array member `name`, or NULL when it is not an array of
  * strings. (transfer full) */
 static char **
@@ -132,7 +125,8 @@ bad (const Replay *r, GError **error, const char *why)
 static gboolean
 on_published (Replay *r, GError **error)
 {
-  const char *payout = str (r->e->json, "payout_at"), *manifest = str (r->e->json, "manifest_sha256");
+  const char *payout = qt_json_string_member (r->e->json, "payout_at");
+  const char *manifest = qt_json_string_member (r->e->json, "manifest_sha256");
   if (r->lc->state != QT_STATE_DRAFT)
     return bad (r, error, "published twice");
   if (payout == NULL || manifest == NULL || !qt_timestamp_parse (payout, &r->lc->payout))
@@ -151,8 +145,8 @@ evidence_list (const cJSON *o)
   cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive (o, "evidence"))
     {
       QtEvidence *ev = g_new0 (QtEvidence, 1);
-      ev->sha256 = g_strdup (str (m, "sha256"));
-      ev->name = g_strdup (str (m, "name"));
+      ev->sha256 = g_strdup (qt_json_string_member (m, "sha256"));
+      ev->name = g_strdup (qt_json_string_member (m, "name"));
       g_ptr_array_add (list, ev);
     }
   return list;
@@ -163,8 +157,10 @@ on_filed (Replay *r, GError **error)
 {
   const cJSON *o = r->e->json;
   g_autofree char *want = g_strdup_printf ("A%u", r->lc->appeals->len + 1);
-  const char *id = str (o, "appeal"), *rep = str (o, "rep"), *item = str (o, "item");
-  const char *reason = str (o, "reason");
+  const char *id = qt_json_string_member (o, "appeal");
+  const char *rep = qt_json_string_member (o, "rep");
+  const char *item = qt_json_string_member (o, "item");
+  const char *reason = qt_json_string_member (o, "reason");
   char **claims = strv (o, "claims");
   if (r->lc->state != QT_STATE_PUBLISHED || g_strcmp0 (id, want) != 0 || rep == NULL
       || item == NULL || reason == NULL || claims == NULL)
@@ -192,7 +188,7 @@ on_filed (Replay *r, GError **error)
 static QtAppeal *
 named_appeal (Replay *r, GError **error)
 {
-  QtAppeal *a = qt_lifecycle_appeal (r->lc, str (r->e->json, "appeal"));
+  QtAppeal *a = qt_lifecycle_appeal (r->lc, qt_json_string_member (r->e->json, "appeal"));
   if (r->lc->state != QT_STATE_PUBLISHED || a == NULL)
     bad (r, error, "names no appeal of a published run");
   return a;
@@ -218,7 +214,8 @@ static gboolean
 on_voted (Replay *r, GError **error)
 {
   QtAppeal *a = named_appeal (r, error);
-  const char *reviewer = str (r->e->json, "reviewer"), *vote = str (r->e->json, "vote");
+  const char *reviewer = qt_json_string_member (r->e->json, "reviewer");
+  const char *vote = qt_json_string_member (r->e->json, "vote");
   if (a == NULL)
     return FALSE;
   if (a->state != QT_APPEAL_ASSIGNED || reviewer == NULL
@@ -227,7 +224,7 @@ on_voted (Replay *r, GError **error)
   QtVote *v = g_new0 (QtVote, 1);
   v->reviewer = g_strdup (reviewer);
   v->uphold = strcmp (vote, "uphold") == 0;
-  v->note = g_strdup (str (r->e->json, "note"));
+  v->note = g_strdup (qt_json_string_member (r->e->json, "note"));
   v->at = g_strdup (r->e->at);
   v->seq = r->e->seq;
   g_ptr_array_add (a->votes, v);
@@ -238,7 +235,7 @@ static gboolean
 on_decided (Replay *r, GError **error)
 {
   QtAppeal *a = named_appeal (r, error);
-  const char *decision = str (r->e->json, "decision");
+  const char *decision = qt_json_string_member (r->e->json, "decision");
   if (a == NULL)
     return FALSE;
   gboolean upheld = g_strcmp0 (decision, "upheld") == 0;

@@ -9,24 +9,13 @@
 #include "../run/run_dir.h"
 
 gboolean
-qt_refuse (GError **error, const char *fmt, ...)
+qt_fail (GError **error, QtErrorCode code, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
   g_autofree char *msg = g_strdup_vprintf (fmt, ap);
   va_end (ap);
-  g_set_error_literal (error, QT_ERROR, QT_ERROR_REFUSED, msg);
-  return FALSE;
-}
-
-gboolean
-qt_bad_input (GError **error, const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  g_set_error_literal (error, QT_ERROR, QT_ERROR_USAGE, msg);
+  g_set_error_literal (error, QT_ERROR, code, msg);
   return FALSE;
 }
 

@@ -8,6 +8,7 @@
 #include <glib.h>
 
 #include "../model/dataset.h"
+#include "../model/qt_error.h"
 #include "../rules/plan.h"
 #include "../run/manifest.h"
 #include "actions.h"
@@ -61,8 +62,11 @@ void qt_session_add (QtSession *s, const char *event, cJSON *data);
 /* Writes the entries added, durably; *head the new head. */
 gboolean qt_session_commit (QtSession *s, char **head, GError **error);
 
-gboolean qt_refuse (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-gboolean qt_bad_input (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* Sets `code` with the message; FALSE, for a tail call. */
+gboolean qt_fail (GError **error, QtErrorCode code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+/* Refused by a lifecycle rule (exit 3); bad input or usage (exit 2). */
+#define qt_refuse(error, ...) qt_fail (error, QT_ERROR_REFUSED, __VA_ARGS__)
+#define qt_bad_input(error, ...) qt_fail (error, QT_ERROR_USAGE, __VA_ARGS__)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtSession, qt_session_free)
 

@@ -21,7 +21,7 @@ appeal_file (int argc, char **argv)
     { "claim", 0, 0, G_OPTION_ARG_STRING_ARRAY, &claims, "The claimed correction (repeat for a split: REP=SHARE each)", "CLAIM" },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why", "TEXT" },
     { "evidence", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &evidence, "A file to attach (repeatable)", "FILE" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — file an appeal");
@@ -60,7 +60,7 @@ appeal_assign (int argc, char **argv)
   const GOptionEntry entries[] = {
     { "appeal", 0, 0, G_OPTION_ARG_STRING, &appeal, "The appeal", "ID" },
     { "reviewer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reviewers, "A reviewer (repeat: as many as the plan's appeals.reviewers)", "REP" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — assign an appeal's reviewers");
@@ -95,7 +95,7 @@ appeal_vote (int argc, char **argv)
     { "uphold", 0, 0, G_OPTION_ARG_NONE, &uphold, "Uphold the appeal", NULL },
     { "reject", 0, 0, G_OPTION_ARG_NONE, &reject, "Reject the appeal", NULL },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note for the record", "TEXT" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — vote on an appeal");

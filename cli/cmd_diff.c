@@ -19,17 +19,7 @@ printable_cell (const char *text)
 {
   if (text[0] == '\0')
     return g_strdup ("(empty)");
-  GString *s = g_string_new (NULL);
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    if (*p == '\\')
-      g_string_append (s, "\\\\");
-    else if (*p == '\n')
-      g_string_append (s, "\\n");
-    else if (*p < 0x20 || *p == 0x7f)
-      g_string_append_printf (s, "\\x%02x", *p);
-    else
-      g_string_append_c (s, (char) *p);
-  return g_string_free (s, FALSE);
+  return qt_printable (text);
 }
 
 /* Columns a terminal gives the text (valid UTF-8, no control

@@ -43,7 +43,7 @@ qt_cmd_publish (int argc, char **argv)
   g_autofree char *now = NULL, *payout_at = NULL, *head = NULL;
   const GOptionEntry entries[] = {
     { "payout-at", 0, 0, G_OPTION_ARG_STRING, &payout_at, "When the payout is made (the appeal window closes then)", "TIMESTAMP" },
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — publish a draft run");
@@ -73,7 +73,7 @@ qt_cmd_close (int argc, char **argv)
 {
   g_autofree char *now = NULL, *head = NULL;
   const GOptionEntry entries[] = {
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — close a published run");
@@ -98,7 +98,7 @@ qt_cmd_recalc (int argc, char **argv)
 {
   g_autofree char *now = NULL, *head = NULL;
   const GOptionEntry entries[] = {
-    { "now", 0, 0, G_OPTION_ARG_STRING, &now, "The time of this command (default: the clock)", "TIMESTAMP" },
+    QT_OPTION_NOW (now),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — apply upheld appeals");

@@ -7,25 +7,6 @@
 #include "../appeals/lifecycle_verify.h"
 #include "commands.h"
 
-/* A file name as one printable line: control bytes and backslashes
- * escaped (\n, \xNN, \\), so a name holding a newline cannot forge a
- * report line. (transfer full) */
-static char *
-printable_name (const char *name)
-{
-  GString *s = g_string_new (NULL);
-  for (const guchar *p = (const guchar *) name; *p != '\0'; p++)
-    if (*p == '\\')
-      g_string_append (s, "\\\\");
-    else if (*p == '\n')
-      g_string_append (s, "\\n");
-    else if (*p < 0x20 || *p == 0x7f)
-      g_string_append_printf (s, "\\x%02x", *p);
-    else
-      g_string_append_c (s, (char) *p);
-  return g_string_free (s, FALSE);
-}
-
 /* One MISMATCH line per file (the report is sorted), or the summary. */
 static void
 print_report (const char *run, const QtVerifyReport *r)
@@ -33,7 +14,7 @@ print_report (const char *run, const QtVerifyReport *r)
   for (guint i = 0; i < r->mismatches->len; i++)
     {
       const QtVerifyMismatch *m = g_ptr_array_index (r->mismatches, i);
-      g_autofree char *name = printable_name (m->file);
+      g_autofree char *name = qt_printable (m->file);
       printf ("MISMATCH %s: %s\n", name, m->reason);
     }
   if (r->period != NULL && r->mismatches->len == 0)

@@ -39,6 +39,22 @@ qt_exit_code_for (const GError *error)
   return 2;
 }
 
+char *
+qt_printable (const char *text)
+{
+  GString *s = g_string_new (NULL);
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p == '\\')
+      g_string_append (s, "\\\\");
+    else if (*p == '\n')
+      g_string_append (s, "\\n");
+    else if (*p < 0x20 || *p == 0x7f)
+      g_string_append_printf (s, "\\x%02x", *p);
+    else
+      g_string_append_c (s, (char) *p);
+  return g_string_free (s, FALSE);
+}
+
 void
 qt_print_error (const char *command, const GError *error)
 {

@@ -431,6 +431,13 @@ qt_json_doc_integer (const QtJsonDoc *doc, const char *path, gint64 *out)
   return g_ascii_string_to_signed (lit, 10, G_MININT64, G_MAXINT64, out, NULL);
 }
 
+const char *
+qt_json_string_member (const cJSON *obj, const char *key)
+{
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive (obj, key);
+  return cJSON_IsString (m) ? m->valuestring : NULL;
+}
+
 cJSON *
 qt_json_integer_new (gint64 v)
 {

@@ -45,6 +45,10 @@ QtJsonPos qt_json_doc_pos (const QtJsonDoc *doc, const char *path);
  * such literal. */
 gboolean qt_json_doc_integer (const QtJsonDoc *doc, const char *path, gint64 *out);
 
+/* The string of member `key` of `obj`, or NULL when there is none or it
+ * is not a string. (transfer none) */
+const char *qt_json_string_member (const cJSON *obj, const char *key);
+
 /* A JSON integer value written from its digits, never through the double
  * cJSON keeps numbers in (a raw item: printed as is).  (transfer full) */
 cJSON *qt_json_integer_new (gint64 v);

@@ -153,13 +153,6 @@ bad (GError **error, const char *run_dir, const char *why)
   return FALSE;
 }
 
-static const char *
-string_member (const cJSON *obj, const char *key)
-{
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive (obj, key);
-  return cJSON_IsString (v) ? v->valuestring : NULL;
-}
-
 /* The whole number >= 0 at member `key` of the value at `path`, read from
  * the manifest's text (rules/json_pos.h). */
 static gboolean
@@ -194,8 +187,8 @@ read_files (const QtJsonDoc *doc, const char *key, GPtrArray *out)
   cJSON_ArrayForEach (item, list)
     {
       g_autofree char *path = qt_json_path_index (key, i++);
-      const char *file = string_member (item, "file");
-      const char *sha = string_member (item, "sha256");
+      const char *file = qt_json_string_member (item, "file");
+      const char *sha = qt_json_string_member (item, "sha256");
       guint64 bytes, rows = 0;
       gboolean has_rows = cJSON_GetObjectItemCaseSensitive (item, "rows") != NULL;
       if (file == NULL || sha == NULL || !count_member (doc, path, "bytes", &bytes)
@@ -216,7 +209,7 @@ read_count (const QtJsonDoc *doc, const cJSON *totals, const char *key, QtManife
 {
   const cJSON *o = cJSON_GetObjectItemCaseSensitive (totals, key);
   g_autofree char *path = qt_json_path_member ("control_totals", key);
-  const char *amount = string_member (o, "amount");
+  const char *amount = qt_json_string_member (o, "amount");
   if (amount == NULL || !count_member (doc, path, "count", &out->count))
     return FALSE;
   out->amount = g_strdup (amount);
@@ -227,8 +220,8 @@ static gboolean
 read_totals (const QtJsonDoc *doc, QtManifestTotals *out)
 {
   const cJSON *t = cJSON_GetObjectItemCaseSensitive (doc->root, "control_totals");
-  const char *comp = string_member (t, "payout_components_sum");
-  const char *tot = string_member (t, "payout_totals_sum");
+  const char *comp = qt_json_string_member (t, "payout_components_sum");
+  const char *tot = qt_json_string_member (t, "payout_totals_sum");
   const cJSON *balanced = cJSON_GetObjectItemCaseSensitive (t, "balanced");
   if (!read_count (doc, t, "receipts_in_period", &out->in_period)
       || !read_count (doc, t, "receipts_credited", &out->credited)
@@ -250,9 +243,9 @@ static gboolean
 read_root (const char *run_dir, const QtJsonDoc *doc, QtRunKind kind, QtManifest *m, GError **error)
 {
   const cJSON *root = doc->root;
-  const char *got = string_member (root, "kind");
-  const char *period = string_member (root, "period");
-  const char *version = string_member (root, "engine_version");
+  const char *got = qt_json_string_member (root, "kind");
+  const char *period = qt_json_string_member (root, "period");
+  const char *version = qt_json_string_member (root, "engine_version");
   if (got == NULL)
     return bad (error, run_dir, "manifest.json: no \"kind\"");
   if (strcmp (got, qt_run_kind_name (kind)) != 0)

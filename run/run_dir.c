@@ -145,9 +145,8 @@ qt_run_read_file (const char *run, const char *rel, gsize max_len, GError **erro
 
 /* ---- durability ---- */
 
-/* Opens the directory `path` and syncs it; FALSE with errno. */
-static gboolean
-sync_dir_path (const char *path)
+gboolean
+qt_run_sync_dir (const char *path)
 {
   int fd = open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
@@ -210,7 +209,7 @@ make_parents (const char *path, char **failed)
   g_autofree char *up = g_path_get_dirname (path);
   if (strcmp (up, path) != 0 && !make_parents (up, failed))
     return FALSE;
-  gboolean ok = mkdir (path, 0755) == 0 && sync_dir_path (up);
+  gboolean ok = mkdir (path, 0755) == 0 && qt_run_sync_dir (up);
   if (!ok && errno == EEXIST)
     errno = ENOTDIR; /* not a directory, or it would have been found */
   if (!ok)
@@ -220,9 +219,8 @@ make_parents (const char *path, char **failed)
 
 /* ---- writing ---- */
 
-/* Writes data[0..len) at the file's current offset; FALSE with errno. */
-static gboolean
-write_all (int fd, const char *data, gsize len)
+gboolean
+qt_run_write_all (int fd, const char *data, gsize len)
 {
   while (len > 0)
     {
@@ -246,7 +244,7 @@ write_file (int dir, const char *name, const char *path, GBytes *bytes, GError *
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   int fd = openat (dir, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  gboolean ok = fd >= 0 && write_all (fd, data, len);
+  gboolean ok = fd >= 0 && qt_run_write_all (fd, data, len);
   int err = errno;
   if (ok && len > 0)
     sync_file_range (fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint: errors show at the sync */
@@ -674,7 +672,7 @@ qt_run_dir_commit (QtRunDirWriter *w, GError **error)
     }
   /* The rename itself is durable once the directory holding it is. */
   g_autofree char *parent = g_path_get_dirname (w->out);
-  gboolean ok = sync_dir_path (parent);
+  gboolean ok = qt_run_sync_dir (parent);
   if (!ok)
     g_set_error (error, QT_ERROR, QT_ERROR_IO,
                  "%s: the run is in place but its directory %s cannot be synced to disk: %s",

@@ -64,6 +64,14 @@ void qt_run_dir_set_sync_func (QtSyncFunc fn);
  * last act of a process stopped by a signal (cli/main.c). */
 void qt_run_dir_remove_pending (void);
 
+/* Opens the directory `path` and makes it durable (its entries: files
+ * created or renamed in it) with the sync function; FALSE with errno. */
+gboolean qt_run_sync_dir (const char *path);
+
+/* Writes data[0..len) at the file's current offset, whatever write(2)
+ * takes at a time; FALSE with errno. */
+gboolean qt_run_write_all (int fd, const char *data, gsize len);
+
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
 

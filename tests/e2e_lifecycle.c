@@ -15,9 +15,8 @@
 
 #include "support/test_support.h"
 
-typedef struct {
-  char *tmp, *run, *data, *plans;
-} Fixture;
+/* The place: data/ a copy of fixtures/demo/data to edit by hand, out the run. */
+typedef QtTestPlace Fixture;
 
 #define PLANS QT_SOURCE_DIR "/fixtures/demo/plans"
 #define PUBLISHED "2026-06-05T09:00:00+08:00"
@@ -26,9 +25,7 @@ typedef struct {
 static int
 setup (void **state)
 {
-  Fixture *f = g_new0 (Fixture, 1);
-  f->tmp = qt_test_tmpdir ();
-  f->run = g_build_filename (f->tmp, "run", NULL);
+  Fixture *f = qt_test_place_new (FALSE);
   f->data = g_build_filename (f->tmp, "edited", NULL);
   qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/demo/data", f->data);
   *state = f;
@@ -38,12 +35,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  Fixture *f = *state;
-  qt_test_rmtree (f->tmp);
-  g_free (f->tmp);
-  g_free (f->run);
-  g_free (f->data);
-  g_free (f);
+  qt_test_place_free (*state);
   return 0;
 }
 
@@ -55,7 +47,7 @@ teardown (void **state)
 static void
 assert_refused_argv (Fixture *f, const char *say, const char *const *argv)
 {
-  g_autofree char *journal = g_build_filename (f->run, "journal.jsonl", NULL);
+  g_autofree char *journal = g_build_filename (f->out, "journal.jsonl", NULL);
   g_autofree char *before = qt_test_read (journal);
   g_autofree char *out = NULL, *err = NULL;
   int rc = qt_test_spawn (&out, &err, NULL, argv);
@@ -80,9 +72,9 @@ file_appeal (Fixture *f, const char *want_id, const char *as, const char *item, 
              const char *c2)
 {
   g_autofree char *out = NULL, *err = NULL;
-  int rc = c2 ? qt_test_run (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+  int rc = c2 ? qt_test_run (&out, &err, "appeal", "file", f->out, "--as", as, "--item", item, "--claim", c1,
                    "--claim", c2, "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL)
-              : qt_test_run (&out, &err, "appeal", "file", f->run, "--as", as, "--item", item, "--claim", c1,
+              : qt_test_run (&out, &err, "appeal", "file", f->out, "--as", as, "--item", item, "--claim", c1,
                    "--reason", "test", "--now", "2026-06-08T09:00:00+08:00", NULL);
   ok (rc, err);
   g_autofree char *want = g_strconcat (want_id, "\n", NULL);
@@ -93,13 +85,13 @@ static void
 decide (Fixture *f, const char *id, const char *r1, const char *r2, const char *vote)
 {
   g_autofree char *err = NULL;
-  OK (qt_test_run (NULL, &err, "appeal", "assign", f->run, "--appeal", id, "--reviewer", r1, "--reviewer", r2,
+  OK (qt_test_run (NULL, &err, "appeal", "assign", f->out, "--appeal", id, "--reviewer", r1, "--reviewer", r2,
          "--now", "2026-06-08T11:00:00+08:00", NULL));
   g_clear_pointer (&err, g_free);
-  OK (qt_test_run (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r1, "--uphold", "--now",
+  OK (qt_test_run (NULL, &err, "appeal", "vote", f->out, "--appeal", id, "--as", r1, "--uphold", "--now",
          "2026-06-08T11:00:00+08:00", NULL));
   g_clear_pointer (&err, g_free);
-  OK (qt_test_run (NULL, &err, "appeal", "vote", f->run, "--appeal", id, "--as", r2, vote, "--now",
+  OK (qt_test_run (NULL, &err, "appeal", "vote", f->out, "--appeal", id, "--as", r2, vote, "--now",
          "2026-06-08T11:00:00+08:00", NULL));
 }
 
@@ -129,36 +121,36 @@ test_month (void **state)
   Fixture *f = *state;
   g_autofree char *err = NULL, *out = NULL;
   OK (qt_test_run (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
-         "--period", "2026-05", "--out", f->run, NULL));
+         "--period", "2026-05", "--out", f->out, NULL));
   g_clear_pointer (&err, g_free);
-  OK (qt_test_run (NULL, &err, "publish", f->run, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
-  assert_refused (f, "publish refused", "publish", f->run, "--payout-at", PAYOUT, "--now",
+  OK (qt_test_run (NULL, &err, "publish", f->out, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
+  assert_refused (f, "publish refused", "publish", f->out, "--payout-at", PAYOUT, "--now",
                   "2026-06-06T09:00:00+08:00", NULL);
-  assert_refused (f, "outside the appeal window", "appeal", "file", f->run, "--as", "R201",
+  assert_refused (f, "outside the appeal window", "appeal", "file", f->out, "--as", "R201",
                   "--item", "activity:nps", "--claim", "72", "--reason", "early", "--now",
                   "2026-06-06T09:00:00+08:00", NULL);
   file_appeal (f, "A1", "R201", "activity:nps", "72", NULL);
   file_appeal (f, "A2", "R202", "adjustment", "99", NULL);
   file_appeal (f, "A3", "R203", "adjustment", "150.00", NULL);
   file_appeal (f, "A4", "R201", "split:O2604-0349", "R201=0.6", "R205=0.4");
-  assert_refused (f, "still undecided", "appeal", "file", f->run, "--as", "R201", "--item",
+  assert_refused (f, "still undecided", "appeal", "file", f->out, "--as", "R201", "--item",
                   "activity:nps", "--claim", "70", "--reason", "again", "--now",
                   "2026-06-08T09:30:00+08:00", NULL);
-  assert_refused (f, "manager of", "appeal", "assign", f->run, "--appeal", "A1", "--reviewer",
+  assert_refused (f, "manager of", "appeal", "assign", f->out, "--appeal", "A1", "--reviewer",
                   "R000", "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
-  assert_refused (f, "in R201's team", "appeal", "assign", f->run, "--appeal", "A1", "--reviewer",
+  assert_refused (f, "in R201's team", "appeal", "assign", f->out, "--appeal", "A1", "--reviewer",
                   "R202", "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
-  assert_refused (f, "exactly 2 reviewers", "appeal", "assign", f->run, "--appeal", "A1",
+  assert_refused (f, "exactly 2 reviewers", "appeal", "assign", f->out, "--appeal", "A1",
                   "--reviewer", "R301", "--now", "2026-06-08T09:30:00+08:00", NULL);
   decide (f, "A1", "R301", "R402", "--uphold");
   decide (f, "A2", "R301", "R402", "--reject");
   decide (f, "A3", "R301", "R402", "--uphold");
   decide (f, "A4", "R301", "R402", "--uphold");
-  assert_refused (f, "decided already", "appeal", "vote", f->run, "--appeal", "A1", "--as", "R301",
+  assert_refused (f, "decided already", "appeal", "vote", f->out, "--appeal", "A1", "--as", "R301",
                   "--reject", "--now", "2026-06-08T12:00:00+08:00", NULL);
-  assert_refused (f, "not applied", "close", f->run, "--now", "2026-06-08T12:00:00+08:00", NULL);
+  assert_refused (f, "not applied", "close", f->out, "--now", "2026-06-08T12:00:00+08:00", NULL);
   g_clear_pointer (&err, g_free);
-  OK (qt_test_run (&out, &err, "recalc", f->run, "--now", "2026-06-08T13:00:00+08:00", NULL));
+  OK (qt_test_run (&out, &err, "recalc", f->out, "--now", "2026-06-08T13:00:00+08:00", NULL));
   assert_non_null (strstr (out, "revision 1, 3 appeals applied"));
 
   /* Byte for byte a fresh run on the data edited the same way. */
@@ -170,20 +162,20 @@ test_month (void **state)
   static const char *const tables[] = { "payout.csv", "scores.csv", "credits.csv" };
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
-      g_autofree char *got = g_build_filename (f->run, tables[i], NULL);
+      g_autofree char *got = g_build_filename (f->out, tables[i], NULL);
       g_autofree char *want = g_build_filename (fresh, tables[i], NULL);
       qt_test_assert_same_file (got, want);
     }
-  g_autofree char *stmt = g_build_filename (f->run, "statements", "R201.json", NULL);
+  g_autofree char *stmt = g_build_filename (f->out, "statements", "R201.json", NULL);
   g_autofree char *json = qt_test_read (stmt);
   assert_non_null (strstr (json, "\"revision\": {\"number\":1,\"appeals\":[\"A1\",\"A3\",\"A4\"]"));
 
   g_clear_pointer (&err, g_free);
-  OK (qt_test_run (NULL, &err, "close", f->run, "--now", "2026-06-09T09:00:00+08:00", NULL));
-  assert_refused (f, "the run is closed", "recalc", f->run, "--now", "2026-06-09T10:00:00+08:00",
+  OK (qt_test_run (NULL, &err, "close", f->out, "--now", "2026-06-09T09:00:00+08:00", NULL));
+  assert_refused (f, "the run is closed", "recalc", f->out, "--now", "2026-06-09T10:00:00+08:00",
                   NULL);
   g_autofree char *moved = g_build_filename (f->tmp, "moved", NULL);
-  assert_int_equal (g_rename (f->run, moved), 0);
+  assert_int_equal (g_rename (f->out, moved), 0);
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   OK (qt_test_run (&out, &err, "verify", moved, NULL));
