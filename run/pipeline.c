@@ -248,18 +248,24 @@ run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline 
   return ok;
 }
 
+/* --period, which must be a month. */
+static gboolean
+parse_period (const char *text, QtPeriod *period, GError **error)
+{
+  if (qt_period_parse (text, strlen (text), period))
+    return TRUE;
+  g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", text);
+  return FALSE;
+}
+
 gboolean
 qt_run_execute (const QtRunOptions *o, QtRunSummary *summary, GError **error)
 {
   g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
                         && o->period != NULL && o->out != NULL, FALSE);
   QtPeriod period;
-  if (!qt_period_parse (o->period, strlen (o->period), &period))
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM",
-                   o->period);
-      return FALSE;
-    }
+  if (!parse_period (o->period, &period, error))
+    return FALSE;
   guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
   QtPipeline p = { 0 };
   gboolean ok = run_into_dir (o, period, threads, &p, error);
@@ -277,4 +283,39 @@ qt_run_summary_clear (QtRunSummary *s)
 {
   g_clear_pointer (&s->amount_credited, g_free);
   g_clear_pointer (&s->payout_total, g_free);
+}
+
+/* A sink that keeps nothing: a computation that writes no run. */
+static gboolean
+discard_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
+{
+  (void) sink, (void) file, (void) bytes, (void) error;
+  return TRUE;
+}
+
+GHashTable *
+qt_run_payout_totals (const char *data_dir, const char *plans_dir, const char *period_text,
+                      const QtOverlay *overlay, guint threads, GError **error)
+{
+  QtPeriod period;
+  if (!parse_period (period_text, &period, error))
+    return NULL;
+  QtOutputSink discard;
+  qt_output_sink_init (&discard, discard_put);
+  QtPipeline p = { 0 };
+  threads = threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (threads, QT_RUN_MAX_THREADS);
+  gboolean ok = qt_pipeline_compute (data_dir, plans_dir, period, threads, overlay, &discard, &p,
+                                     error);
+  qt_output_sink_clear (&discard);
+  if (!ok)
+    return NULL;
+  GHashTable *totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < p.res->n_reps; i++)
+    {
+      const QtRepResult *r = &p.res->reps[i];
+      g_hash_table_insert (totals, g_strdup (p.ds->reps[r->rep].rep_id),
+                           qt_fixed_format (r->r_total, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN));
+    }
+  qt_pipeline_clear (&p);
+  return totals;
 }

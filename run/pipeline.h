@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "../model/overlay.h"
+
 G_BEGIN_DECLS
 
 /* Threads when QtRunOptions.threads is 0; the upper bound of any setting. */
@@ -44,5 +46,13 @@ typedef struct {
 gboolean qt_run_execute (const QtRunOptions *options, QtRunSummary *summary, GError **error);
 
 void qt_run_summary_clear (QtRunSummary *summary);
+
+/* Each rep's payout total as payout.csv would show it ("1234.50"), for
+ * `period` ("YYYY-MM") computed on data_dir and plans_dir with `overlay`
+ * (NULL: none) applied as the tables load; nothing is written.  Returns
+ * rep_id → total, both owned by the table; errors are qt_run_execute's.
+ * (transfer full) */
+GHashTable *qt_run_payout_totals (const char *data_dir, const char *plans_dir, const char *period,
+                                  const QtOverlay *overlay, guint threads, GError **error);
 
 G_END_DECLS

@@ -198,6 +198,16 @@ sync_tree (int dir)
   return ok;
 }
 
+/* `path` exists already: bad usage (nothing is ever overwritten). */
+static gboolean
+fail_exists (const char *path, GError **error)
+{
+  g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+               "%s:1:1: the file already exists (quotient never overwrites one; choose a new name)",
+               path);
+  return FALSE;
+}
+
 /* Creates the missing directories of `path` (mkdir -p, mode 0755), each
  * made durable by syncing the directory that now holds it; FALSE with
  * errno and the directory that could not be made in *failed. */
@@ -379,6 +389,89 @@ qt_run_dir_remove_pending (void)
     g_ptr_array_set_size (pending, 0);
   /* held on purpose: the process is about to die, no run may begin or
    * commit any more */
+}
+
+/* mkstemp under the lock, as make_pending_tmp, for a single new file. */
+static int
+make_pending_tmp_file (char *tmpl)
+{
+  g_rw_lock_writer_lock (&pending_lock);
+  const mode_t mask = umask (0);
+  umask (mask);
+  int fd = g_mkstemp_full (tmpl, O_WRONLY | O_CLOEXEC, 0666 & ~mask);
+  if (fd >= 0)
+    {
+      if (pending == NULL)
+        pending = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (pending, g_strdup (tmpl));
+    }
+  g_rw_lock_writer_unlock (&pending_lock);
+  return fd;
+}
+
+/* Removes the temporary file `tmp` and forgets it. */
+static void
+drop_pending_tmp_file (const char *tmp)
+{
+  g_rw_lock_writer_lock (&pending_lock);
+  g_unlink (tmp);
+  pending_forget (tmp);
+  g_rw_lock_writer_unlock (&pending_lock);
+}
+
+/* Fills the temporary file open as `fd` and makes it durable; closes fd. */
+static gboolean
+fill_tmp_file (int fd, GBytes *bytes)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  gboolean ok = qt_run_write_all (fd, data, len) && sync_func (fd) == 0;
+  int err = errno;
+  close (fd);
+  errno = err;
+  return ok;
+}
+
+gboolean
+qt_run_write_new_file (const char *path, GBytes *bytes, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat (path, &st) == 0)
+    return fail_exists (path, error);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *failed = NULL;
+  if (!make_parents (parent, &failed))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot create its parent directory %s: %s",
+                   path, failed, g_strerror (errno));
+      return FALSE;
+    }
+  g_autofree char *tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
+  int fd = make_pending_tmp_file (tmp);
+  if (fd < 0 || !fill_tmp_file (fd, bytes))
+    {
+      int err = errno;
+      if (fd >= 0)
+        drop_pending_tmp_file (tmp);
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path, g_strerror (err));
+      return FALSE;
+    }
+  /* link(2), not rename(2): a file that appeared meanwhile is never replaced. */
+  gboolean linked = link (tmp, path) == 0;
+  int err = errno;
+  drop_pending_tmp_file (tmp);
+  if (!linked && err == EEXIST)
+    return fail_exists (path, error);
+  if (!linked || !qt_run_sync_dir (parent))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path,
+                   g_strerror (linked ? errno : err));
+      if (linked)
+        g_unlink (path);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 struct QtRunDirWriter {

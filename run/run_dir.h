@@ -72,6 +72,13 @@ gboolean qt_run_sync_dir (const char *path);
  * takes at a time; FALSE with errno. */
 gboolean qt_run_write_all (int fd, const char *data, gsize len);
 
+/* Writes `bytes` as the new file `path` (missing parent directories are
+ * made): all of it, durably, or nothing — a hidden temporary beside it,
+ * linked to `path` once synced.  An existing `path` is never replaced:
+ * QT_ERROR_USAGE `PATH:1:1: the file already exists ...`; QT_ERROR_IO
+ * when it cannot be written. */
+gboolean qt_run_write_new_file (const char *path, GBytes *bytes, GError **error);
+
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
 

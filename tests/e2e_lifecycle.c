@@ -2,8 +2,10 @@
  * §8.1): run, publish, an upheld activity appeal, an upheld split appeal, an
  * upheld adjustment appeal and a rejected one, recalc — whose payout.csv,
  * scores.csv and credits.csv must equal a fresh run on the data edited the
- * same way — refusals that change nothing, close, verify of the moved
- * directory and a journal edit found by verify. */
+ * same way — diff --csv against the month as first run, refusals that
+ * change nothing, close, a prior-period file whose rows are the
+ * difference of two runs' totals, verify of the moved directory and a
+ * journal edit found by verify. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -115,6 +117,92 @@ edit_data (Fixture *f)
   qt_test_write (splits, sp2);
 }
 
+/* Replaces the line of `file` in `dir` that matches `pattern` (a regex
+ * over one line with its newline) by `by`; appends `add`. */
+static void
+edit_file (const char *dir, const char *file, const char *pattern, const char *by, const char *add)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autofree char *text = qt_test_read (path);
+  g_autoptr (GRegex) re = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autofree char *edited = g_regex_replace_literal (re, text, -1, 0, by, 0, NULL);
+  assert_string_not_equal (edited, text);
+  g_autofree char *more = g_strconcat (edited, add, NULL);
+  qt_test_write (path, more);
+}
+
+/* A correction found after the close: R102's adjustment was booked twice,
+ * R201 is owed a late one, R105's nps was 80. */
+static void
+correct_data (const char *dir)
+{
+  edit_file (dir, "adjustments.csv", "^ADJ-2605-01,R102,[^\n]*\n", "",
+             "LATE-1,R201,2026-05,99.99,late\n");
+  edit_file (dir, "activities.csv", "^R105,2026-05,nps,71$", "R105,2026-05,nps,80", "");
+}
+
+/* Field `k` from the end of each data row of RUN/payout.csv (the last
+ * seven columns hold no comma), by rep_id (the first field: no comma in
+ * the demo's ids).  (transfer full) */
+static GHashTable *
+payout_column (const char *run, guint k)
+{
+  g_autofree char *path = g_build_filename (run, "payout.csv", NULL);
+  g_autofree char *text = qt_test_read (path);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GHashTable *col = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      guint n = g_strv_length (f);
+      g_hash_table_insert (col, g_strdup (f[0]), g_strdup (f[n - k]));
+    }
+  return col;
+}
+
+/* "-1234.50" → -123450 */
+static gint64
+cents (const char *text)
+{
+  g_autofree char *digits = g_strdup (text);
+  char *dot = strchr (digits, '.');
+  assert_non_null (dot);
+  memmove (dot, dot + 1, strlen (dot));
+  return g_ascii_strtoll (digits, NULL, 10);
+}
+
+static int
+cmp_str (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The rows prior-period must write: fresh total − closed total, by rep. */
+static char *
+expected_corrections (const char *closed, const char *fresh)
+{
+  g_autoptr (GHashTable) old = payout_column (closed, 1), now = payout_column (fresh, 1);
+  assert_int_equal (g_hash_table_size (old), g_hash_table_size (now));
+  g_autoptr (GPtrArray) reps = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer key;
+  g_hash_table_iter_init (&it, old);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    g_ptr_array_add (reps, key);
+  g_ptr_array_sort (reps, cmp_str);
+  GString *csv = g_string_new ("adjustment_id,rep_id,period,amount,reason\n");
+  for (guint i = 0; i < reps->len; i++)
+    {
+      const char *rep = g_ptr_array_index (reps, i);
+      gint64 d = cents (g_hash_table_lookup (now, rep)) - cents (g_hash_table_lookup (old, rep));
+      if (d != 0)
+        g_string_append_printf (csv, "PPA-2026-05-%s,%s,2026-07,%s%" G_GINT64_FORMAT ".%02d,"
+                                "prior-period correction of 2026-05\n", rep, rep, d < 0 ? "-" : "",
+                                ABS (d) / 100, (int) (ABS (d) % 100));
+    }
+  return g_string_free (csv, FALSE);
+}
+
 static void
 test_month (void **state)
 {
@@ -122,6 +210,11 @@ test_month (void **state)
   g_autofree char *err = NULL, *out = NULL;
   OK (qt_test_run (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
          "--period", "2026-05", "--out", f->out, NULL));
+  g_clear_pointer (&err, g_free);
+  g_autofree char *first = g_build_filename (f->tmp, "first", NULL);
+  g_clear_pointer (&err, g_free);
+  OK (qt_test_run (NULL, &err, "run", "--data", QT_SOURCE_DIR "/fixtures/demo/data", "--plans", PLANS,
+         "--period", "2026-05", "--out", first, NULL));
   g_clear_pointer (&err, g_free);
   OK (qt_test_run (NULL, &err, "publish", f->out, "--payout-at", PAYOUT, "--now", PUBLISHED, NULL));
   assert_refused (f, "publish refused", "publish", f->out, "--payout-at", PAYOUT, "--now",
@@ -166,6 +259,19 @@ test_month (void **state)
       g_autofree char *want = g_build_filename (fresh, tables[i], NULL);
       qt_test_assert_same_file (got, want);
     }
+  /* diff --csv: R203's adjustments grew by the 150.00 of A3. */
+  g_autofree char *diff = NULL;
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (&diff, &err, "diff", first, f->out, "--csv", NULL), 1);
+  assert_true (g_str_has_prefix (diff, "rep_id,file,column,old,new\n"));
+  g_autoptr (GHashTable) adjustments = payout_column (first, 2);
+  const char *was = g_hash_table_lookup (adjustments, "R203");
+  gint64 now_cents = cents (was) + 15000;
+  g_autofree char *row = g_strdup_printf ("\nR203,payout.csv,adjustments,%s,%" G_GINT64_FORMAT
+                                          ".%02d\n", was, now_cents / 100, (int) (now_cents % 100));
+  assert_non_null (strstr (diff, row));
+  assert_null (strstr (diff, "\nR105,"));
+
   g_autofree char *stmt = g_build_filename (f->out, "statements", "R201.json", NULL);
   g_autofree char *json = qt_test_read (stmt);
   assert_non_null (strstr (json, "\"revision\": {\"number\":1,\"appeals\":[\"A1\",\"A3\",\"A4\"]"));
@@ -174,6 +280,27 @@ test_month (void **state)
   OK (qt_test_run (NULL, &err, "close", f->out, "--now", "2026-06-09T09:00:00+08:00", NULL));
   assert_refused (f, "the run is closed", "recalc", f->out, "--now", "2026-06-09T10:00:00+08:00",
                   NULL);
+
+  /* prior-period: the snapshot corrected, the appeals on top; against a
+   * fresh run on the edited data corrected the same way. */
+  g_autofree char *corrected = g_build_filename (f->tmp, "corrected", NULL);
+  qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/demo/data", corrected);
+  correct_data (corrected);
+  correct_data (f->data);
+  g_autofree char *fresh2 = g_build_filename (f->tmp, "fresh2", NULL);
+  g_clear_pointer (&err, g_free);
+  OK (qt_test_run (NULL, &err, "run", "--data", f->data, "--plans", PLANS, "--period", "2026-05",
+         "--out", fresh2, NULL));
+  g_autofree char *ppa = g_build_filename (f->tmp, "ppa.csv", NULL);
+  g_clear_pointer (&err, g_free);
+  OK (qt_test_run (NULL, &err, "prior-period", "--closed", f->out, "--data", corrected, "--plans",
+         PLANS, "--period", "2026-07", "--out", ppa, NULL));
+  g_autofree char *got = qt_test_read (ppa);
+  g_autofree char *want = expected_corrections (f->out, fresh2);
+  assert_string_equal (got, want);
+  assert_non_null (strstr (got, "PPA-2026-05-R105,R105,2026-07,"));
+  assert_non_null (strstr (got, "PPA-2026-05-R102,R102,2026-07,-1200.00,"));
+
   g_autofree char *moved = g_build_filename (f->tmp, "moved", NULL);
   assert_int_equal (g_rename (f->out, moved), 0);
   g_clear_pointer (&err, g_free);
