@@ -113,15 +113,9 @@ parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize 
 }
 
 QtJournal *
-qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
+qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, GError **error)
 {
   g_autoptr (QtJournal) j = journal_new ();
-  g_autofree char *path = g_build_filename (run_dir, QT_JOURNAL_FILE, NULL);
-  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    return g_steal_pointer (&j);
-  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, QT_JOURNAL_FILE, JOURNAL_MAX, error);
-  if (bytes == NULL)
-    return NULL;
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   gsize at = 0;
@@ -144,6 +138,18 @@ qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
       j->intact_bytes = at;
     }
   return g_steal_pointer (&j);
+}
+
+QtJournal *
+qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
+{
+  g_autofree char *path = g_build_filename (run_dir, QT_JOURNAL_FILE, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    return journal_new ();
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, QT_JOURNAL_FILE, JOURNAL_MAX, error);
+  if (bytes == NULL)
+    return NULL;
+  return qt_journal_parse (run_dir, bytes, allow_torn, error);
 }
 
 char *

@@ -45,6 +45,10 @@ typedef struct {
 QtJournal *qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error);
 void qt_journal_free (QtJournal *journal);
 
+/* qt_journal_read of the file's bytes (`run_dir` names it in messages). */
+QtJournal *qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn,
+                             GError **error);
+
 /* The SHA-256 of the last line, or 64 zeros when there is none.
  * (transfer none) */
 const char *qt_journal_head (const QtJournal *journal);

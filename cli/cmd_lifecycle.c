@@ -12,6 +12,8 @@
 int
 qt_lifecycle_done (const char *command, gboolean ok, const char *head, const GError *error)
 {
+  /* what stdout says first, whether it is a terminal or a pipe */
+  fflush (stdout);
   if (ok)
     {
       fprintf (stderr, "journal head %s\n", head);

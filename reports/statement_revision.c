@@ -36,6 +36,13 @@ qt_statement_revision_json (GString *json, const QtStatementRevision *rev,
   g_string_append (json, n ? "\n  ]}\n}\n" : "]}\n}\n");
 }
 
+/* A value as the text statement shows it: "(none)" for a rep not there. */
+static const char *
+shown (const char *value)
+{
+  return value[0] != '\0' ? value : "(none)";
+}
+
 void
 qt_statement_revision_text (GString *text, const QtStatementRevision *rev,
                             const QtStatementChange *changes, guint n)
@@ -43,8 +50,11 @@ qt_statement_revision_text (GString *text, const QtStatementRevision *rev,
   g_autofree char *appeals = g_strjoinv (", ", (char **) rev->appeals);
   g_string_append_printf (text, "\nRevision %u — after appeal%s %s\n", rev->number,
                           rev->appeals[0] != NULL && rev->appeals[1] != NULL ? "s" : "", appeals);
+  /* old values right-aligned, so the arrows line up (they are ASCII) */
+  int width = 0;
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "  %-12s %-24s %s → %s\n", changes[i].file, changes[i].column,
-                            changes[i].old_value[0] ? changes[i].old_value : "(none)",
-                            changes[i].new_value[0] ? changes[i].new_value : "(none)");
+    width = MAX (width, (int) strlen (shown (changes[i].old_value)));
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "  %-12s %-24s %*s → %s\n", changes[i].file, changes[i].column,
+                            width, shown (changes[i].old_value), shown (changes[i].new_value));
 }

@@ -196,6 +196,12 @@ check (const Case *c, const char *key, const char *want, int rc, const char *out
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         fail_msg ("%s: %s is gone", c->name, want);
     }
+  else if (strcmp (key, "absent") == 0)
+    {
+      g_autofree char *path = g_build_filename (c->tmp, want, NULL);
+      if (g_file_test (path, G_FILE_TEST_EXISTS) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        fail_msg ("%s: %s was written", c->name, want);
+    }
 }
 
 /* Reads the case, prepares its directory, applies the edits, runs the
