@@ -285,33 +285,6 @@ qt_appeal_assign (const QtLifecycleOptions *o, const char *appeal, const char *c
 
 /* ---- appeal vote ---- */
 
-static gboolean
-is_reviewer (const QtAppeal *a, const char *rep)
-{
-  for (guint i = 0; i < a->reviewers->len; i++)
-    if (strcmp (g_ptr_array_index (a->reviewers, i), rep) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-has_voted (const QtAppeal *a, const char *rep)
-{
-  for (guint i = 0; i < a->votes->len; i++)
-    if (strcmp (((QtVote *) g_ptr_array_index (a->votes, i))->reviewer, rep) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Upheld when every vote so far, and this one, upholds. */
-static gboolean
-all_uphold (const QtAppeal *a, gboolean uphold)
-{
-  for (guint i = 0; i < a->votes->len; i++)
-    uphold = uphold && ((QtVote *) g_ptr_array_index (a->votes, i))->uphold;
-  return uphold;
-}
-
 gboolean
 qt_appeal_vote (const QtLifecycleOptions *o, const char *appeal, const char *as, gboolean uphold,
                 const char *note, const char **decided, char **head, GError **error)
@@ -327,10 +300,10 @@ qt_appeal_vote (const QtLifecycleOptions *o, const char *appeal, const char *as,
     return FALSE;
   if (a->state != QT_APPEAL_ASSIGNED && a->state != QT_APPEAL_FILED)
     return qt_refuse (error, "%s: vote refused: %s is decided already", o->run_dir, a->id);
-  if (!is_reviewer (a, as))
+  if (!qt_appeal_is_reviewer (a, as))
     return qt_refuse (error, "%s: vote refused: %s is not an assigned reviewer of %s", o->run_dir,
                       as, a->id);
-  if (has_voted (a, as))
+  if (qt_appeal_has_voted (a, as))
     return qt_refuse (error, "%s: vote refused: %s has voted on %s already", o->run_dir, as, a->id);
   cJSON *data = cJSON_CreateObject ();
   cJSON_AddStringToObject (data, "appeal", a->id);
@@ -341,7 +314,7 @@ qt_appeal_vote (const QtLifecycleOptions *o, const char *appeal, const char *as,
   qt_session_add (s, "voted", data);
   if (a->votes->len + 1 == a->reviewers->len)
     {
-      *decided = all_uphold (a, uphold) ? "upheld" : "rejected";
+      *decided = qt_appeal_all_uphold (a, uphold) ? "upheld" : "rejected";
       cJSON *d = cJSON_CreateObject ();
       cJSON_AddStringToObject (d, "appeal", a->id);
       cJSON_AddStringToObject (d, "decision", *decided);

@@ -184,6 +184,32 @@ on_filed (Replay *r, GError **error)
   return TRUE;
 }
 
+gboolean
+qt_appeal_is_reviewer (const QtAppeal *a, const char *rep)
+{
+  for (guint i = 0; i < a->reviewers->len; i++)
+    if (strcmp (g_ptr_array_index (a->reviewers, i), rep) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+qt_appeal_has_voted (const QtAppeal *a, const char *rep)
+{
+  for (guint i = 0; i < a->votes->len; i++)
+    if (strcmp (((QtVote *) g_ptr_array_index (a->votes, i))->reviewer, rep) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+qt_appeal_all_uphold (const QtAppeal *a, gboolean uphold)
+{
+  for (guint i = 0; i < a->votes->len; i++)
+    uphold = uphold && ((QtVote *) g_ptr_array_index (a->votes, i))->uphold;
+  return uphold;
+}
+
 /* The appeal an entry names, in a published run. */
 static QtAppeal *
 named_appeal (Replay *r, GError **error)
@@ -221,6 +247,10 @@ on_voted (Replay *r, GError **error)
   if (a->state != QT_APPEAL_ASSIGNED || reviewer == NULL
       || (g_strcmp0 (vote, "uphold") != 0 && g_strcmp0 (vote, "reject") != 0))
     return bad (r, error, "a vote out of turn or without reviewer and vote");
+  if (!qt_appeal_is_reviewer (a, reviewer))
+    return bad (r, error, "a vote by someone not assigned");
+  if (qt_appeal_has_voted (a, reviewer))
+    return bad (r, error, "a second vote by the same reviewer");
   QtVote *v = g_new0 (QtVote, 1);
   v->reviewer = g_strdup (reviewer);
   v->uphold = strcmp (vote, "uphold") == 0;
@@ -241,6 +271,8 @@ on_decided (Replay *r, GError **error)
   gboolean upheld = g_strcmp0 (decision, "upheld") == 0;
   if (a->state != QT_APPEAL_ASSIGNED || (!upheld && g_strcmp0 (decision, "rejected") != 0))
     return bad (r, error, "decided out of turn or without a decision");
+  if (a->votes->len != a->reviewers->len || qt_appeal_all_uphold (a, TRUE) != upheld)
+    return bad (r, error, "a decision that is not what the votes say");
   a->state = upheld ? QT_APPEAL_UPHELD : QT_APPEAL_REJECTED;
   a->decided_at = g_strdup (r->e->at);
   return TRUE;

@@ -73,6 +73,12 @@ void qt_lifecycle_free (QtLifecycle *lc);
 /* The appeal "A<n>" named by `id`, or NULL. (transfer none) */
 QtAppeal *qt_lifecycle_appeal (const QtLifecycle *lc, const char *id);
 
+/* Whether `rep` is an assigned reviewer of `a`; whether `rep` has voted. */
+gboolean qt_appeal_is_reviewer (const QtAppeal *a, const char *rep);
+gboolean qt_appeal_has_voted (const QtAppeal *a, const char *rep);
+/* Whether every vote so far upholds `a`, and `uphold` (the next vote) too. */
+gboolean qt_appeal_all_uphold (const QtAppeal *a, gboolean uphold);
+
 const char *qt_run_state_name (QtRunState state);
 const char *qt_appeal_state_name (const QtAppeal *appeal);
 

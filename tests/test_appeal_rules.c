@@ -17,6 +17,8 @@
 #include <glib/gstdio.h>
 
 #include "appeals/actions.h"
+#include "appeals/journal.h"
+#include "appeals/lifecycle.h"
 #include "appeals/prior_period.h"
 #include "appeals/recalc.h"
 #include "model/qt_error.h"
@@ -449,6 +451,67 @@ test_prior_period_no_change (void **state)
   assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
 }
 
+/* A line forged with a valid chain still has to follow the rules: replay
+ * names it (verify then exits 1). */
+static void
+forge (Fixture *f, const char *event, cJSON *data, const char *say)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtJournal) j = qt_journal_read (f->place->out, FALSE, &error);
+  assert_non_null (j);
+  g_autofree char *line = qt_journal_add (j, IN_WINDOW, event, data);
+  assert_true (qt_journal_write (f->place->out, j, line, &error));
+  g_autoptr (QtJournal) again = qt_journal_read (f->place->out, FALSE, &error);
+  assert_non_null (again);
+  g_autoptr (QtLifecycle) lc = qt_lifecycle_replay (f->place->out, again, &error);
+  assert_null (lc);
+  g_autofree char *want = g_strdup_printf ("journal.jsonl:%u: %s", again->entries->len, say);
+  if (strstr (error->message, want) == NULL)
+    fail_msg ("wanted '%s', got: %s", want, error->message);
+}
+
+static cJSON *
+vote_json (const char *reviewer, const char *vote)
+{
+  cJSON *d = cJSON_CreateObject ();
+  cJSON_AddStringToObject (d, "appeal", "A1");
+  cJSON_AddStringToObject (d, "reviewer", reviewer);
+  cJSON_AddStringToObject (d, "vote", vote);
+  return d;
+}
+
+static void
+test_replay_refuses_forged_vote (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  done (f, assign (f, IN_WINDOW, "A1", "R301", "R401", NULL));
+  forge (f, "voted", vote_json ("R302", "uphold"), "a vote by someone not assigned");
+}
+
+static void
+test_replay_refuses_second_vote (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  done (f, assign (f, IN_WINDOW, "A1", "R301", "R401", NULL));
+  done (f, vote (f, IN_WINDOW, "A1", "R301", TRUE));
+  forge (f, "voted", vote_json ("R301", "uphold"), "a second vote by the same reviewer");
+}
+
+static void
+test_replay_refuses_wrong_decision (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  done (f, assign (f, IN_WINDOW, "A1", "R301", "R401", NULL));
+  done (f, vote (f, IN_WINDOW, "A1", "R301", TRUE));
+  cJSON *d = cJSON_CreateObject ();
+  cJSON_AddStringToObject (d, "appeal", "A1");
+  cJSON_AddStringToObject (d, "decision", "upheld");
+  forge (f, "decided", d, "a decision that is not what the votes say");
+}
+
 int
 main (void)
 {
@@ -463,6 +526,9 @@ main (void)
     cmocka_unit_test_setup_teardown (test_close_rules, setup, teardown),
     cmocka_unit_test_setup_teardown (test_recalc_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prior_period, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replay_refuses_forged_vote, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replay_refuses_second_vote, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replay_refuses_wrong_decision, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prior_period_no_change, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
