@@ -194,6 +194,7 @@ qt_appeal_file (const QtLifecycleOptions *o, const QtAppealFiling *f, char **id,
   g_autoptr (QtSession) s = qt_session_open (o, TRUE, error);
   if (s == NULL || !qt_session_require_published (s, "appeal file", error))
     return FALSE;
+  s->with_orders = g_str_has_prefix (f->item, "split:");
   const QtRep *rep = qt_session_rep (s, f->as, "--as", error);
   if (rep == NULL)
     return FALSE;

@@ -88,13 +88,17 @@ qt_session_load (QtSession *s, GError **error)
     return TRUE;
   g_autofree char *data = g_build_filename (s->run_dir, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (s->run_dir, "inputs", "plans", NULL);
-  const QtLoadOptions load = { .threads = 2 };
+  const QtLoadOptions load = {
+    .threads = 2, .n_tables = (s->with_orders ? QT_TABLE_ORDERS : QT_TABLE_REPS) + 1,
+  };
   s->plans = qt_plan_set_load_dir (plans, error);
   if (s->plans == NULL || (s->ds = qt_dataset_load_dir (data, &load, error)) == NULL)
     return FALSE;
   s->reps = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < s->ds->n_reps; i++)
     g_hash_table_insert (s->reps, (gpointer) s->ds->reps[i].rep_id, &s->ds->reps[i]);
+  if (!s->with_orders)
+    return TRUE;
   s->orders = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < s->ds->n_orders; i++)
     g_hash_table_insert (s->orders, (gpointer) s->ds->orders[i].order_id, &s->ds->orders[i]);

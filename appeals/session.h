@@ -27,11 +27,12 @@ typedef struct {
   char *now;                /* as given, or the clock */
   QtInstant now_instant;
   char *lines;              /* journal lines added, not yet written */
+  gboolean with_orders;     /* set before the load when a rule needs orders */
   /* qt_session_load: */
-  QtDataset *ds;
+  QtDataset *ds;            /* the snapshot's reps (and orders), nothing else */
   QtPlanSet *plans;
   GHashTable *reps;         /* rep_id → const QtRep* */
-  GHashTable *orders;       /* order_id → const QtOrder* */
+  GHashTable *orders;       /* order_id → const QtOrder*, with_orders only */
 } QtSession;
 
 /* Opens RUN_DIR for a command: `--now` malformed, no run there, or a
@@ -44,7 +45,9 @@ void qt_session_free (QtSession *s);
 /* Refused unless the run is published (`what` names the command). */
 gboolean qt_session_require_published (const QtSession *s, const char *what, GError **error);
 
-/* Loads the snapshot's data set and plans (once). */
+/* Loads the snapshot's plans and reps (and orders with `with_orders`):
+ * once, and only the tables the rules read — at M a whole data set takes
+ * 0.8 s, its reps a few milliseconds. */
 gboolean qt_session_load (QtSession *s, GError **error);
 
 /* A rep of the snapshot, or NULL with an error (exit 2) naming `role`. */

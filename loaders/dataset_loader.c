@@ -340,13 +340,14 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
   g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
   QtDataset *ds = NULL;
   {
-    g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, QT_TABLE_COUNT, options->threads > 1);
+    guint n = options->n_tables == 0 ? QT_TABLE_COUNT : MIN (options->n_tables, QT_TABLE_COUNT);
+    g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, n, options->threads > 1);
     Loader ld = { .b = b, .stream = stream, .overlay = options->overlay };
     guint t = 0;
-    while (t < QT_TABLE_COUNT
+    while (t < n
            && load_table (&ld, dir, (QtTable) t, names[t], options->loaded, options->loaded_data, error))
       t++;
-    if (t == QT_TABLE_COUNT)
+    if (t == n)
       ds = qt_dataset_builder_finish (b, error);
   }
   for (guint t = 0; t < QT_TABLE_COUNT; t++)

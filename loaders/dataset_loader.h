@@ -31,6 +31,10 @@ typedef struct {
   gpointer loaded_data;
   const QtOverlay *overlay; /* if not NULL, correction overlays applied to the
                             * tables as they load (model/overlay.h) */
+  guint n_tables;        /* 0: every table; else only the first n of QtTable's
+                          * order (reps, customers, products, orders, …: each
+                          * refers only to those before it), the others empty
+                          * and their files not read */
 } QtLoadOptions;
 
 /* Loads DIR (`options` NULL: one thread, no callback).  Errors

@@ -355,11 +355,35 @@ test_threaded_load_same_errors (void **state)
   assert_string_equal (header2, header);
 }
 
+/* n_tables: the first tables alone, the later files not even read (a
+ * broken order_lines.csv is no error when only reps … orders load). */
+static void
+test_first_tables_only (void **state)
+{
+  Fixture *f = *state;
+  append (f, "order_lines.csv", "\"broken\n");
+  g_autoptr (GError) error = NULL;
+  const QtLoadOptions reps = { .threads = 2, .n_tables = QT_TABLE_REPS + 1 };
+  g_autoptr (QtDataset) a = qt_dataset_load_dir (f->data, &reps, &error);
+  assert_non_null (a);
+  assert_int_equal (a->n_reps, 6);
+  assert_int_equal (a->n_orders, 0);
+  const QtLoadOptions orders = { .threads = 1, .n_tables = QT_TABLE_ORDERS + 1 };
+  g_autoptr (QtDataset) b = qt_dataset_load_dir (f->data, &orders, &error);
+  assert_non_null (b);
+  assert_int_equal (b->n_reps, 6);
+  assert_true (b->n_orders > 0);
+  assert_int_equal (b->n_receipts, 0);
+  g_autofree char *msg = load_error (f);
+  assert_true (g_str_has_prefix (msg, "order_lines.csv:"));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_golden_tables, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_first_tables_only, setup, teardown),
     cmocka_unit_test_setup_teardown (test_order_unknown_customer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
