@@ -52,6 +52,7 @@ qt_lifecycle_free (QtLifecycle *lc)
     return;
   g_free (lc->payout_at);
   g_free (lc->published_manifest);
+  g_free (lc->closed_manifest);
   g_ptr_array_unref (lc->applied);
   g_ptr_array_unref (lc->appeals);
   g_free (lc);
@@ -299,9 +300,13 @@ on_applied (Replay *r, GError **error)
 static gboolean
 on_closed (Replay *r, GError **error)
 {
+  const char *manifest = qt_json_string_member (r->e->json, "manifest_sha256");
   if (r->lc->state != QT_STATE_PUBLISHED)
     return bad (r, error, "closed while not published");
+  if (manifest == NULL)
+    return bad (r, error, "closed without manifest_sha256");
   r->lc->state = QT_STATE_CLOSED;
+  r->lc->closed_manifest = g_strdup (manifest);
   return TRUE;
 }
 

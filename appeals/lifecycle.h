@@ -59,6 +59,7 @@ typedef struct {
   char *payout_at;          /* as published */
   QtInstant payout;
   char *published_manifest; /* SHA-256 of manifest.json as published */
+  char *closed_manifest;    /* … and as closed (NULL until closed) */
   GPtrArray *appeals;       /* QtAppeal*, appeals->pdata[i] is "A<i+1>" */
   GPtrArray *applied;       /* QtAppeal* (borrowed), in order of application */
   guint revision;           /* the current revision: 0 until a recalc applies */

@@ -17,9 +17,14 @@ print_report (const char *run, const QtVerifyReport *r)
       g_autofree char *name = qt_printable (m->file);
       printf ("MISMATCH %s: %s\n", name, m->reason);
     }
-  if (r->period != NULL && r->mismatches->len == 0)
-    printf ("quotient verify: %s: period %s, %u files match their manifest hashes and recompute "
-            "byte for byte\n", run, r->period, r->files);
+  if (r->period == NULL || r->mismatches->len > 0)
+    return;
+  printf ("quotient verify: %s: period %s, %u files match their manifest hashes and recompute "
+          "byte for byte", run, r->period, r->files);
+  if (r->history_files > 0)
+    printf ("; %u files of its history match the hashes the journal and earlier revisions "
+            "name", r->history_files);
+  printf ("\n");
 }
 
 int

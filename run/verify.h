@@ -26,6 +26,9 @@ typedef struct {
 typedef struct {
   char *period;         /* the manifest's period */
   guint files;          /* files checked: those listed, and manifest.json */
+  guint history_files;  /* and, of a run with a journal, files checked by
+                           hash alone: the manifest as published and as
+                           closed, the earlier revisions' files */
   GPtrArray *mismatches; /* QtVerifyMismatch*, one per file, sorted by file */
 } QtVerifyReport;
 

@@ -19,6 +19,7 @@
 #include "appeals/actions.h"
 #include "appeals/journal.h"
 #include "appeals/lifecycle.h"
+#include "appeals/lifecycle_verify.h"
 #include "appeals/prior_period.h"
 #include "appeals/recalc.h"
 #include "model/qt_error.h"
@@ -512,6 +513,57 @@ test_replay_refuses_wrong_decision (void **state)
   forge (f, "decided", d, "a decision that is not what the votes say");
 }
 
+/* verify of a revised, closed run; the mismatches it reports (none: NULL). */
+static char *
+verify_mismatches (Fixture *f, guint *history)
+{
+  QtVerifyOptions o = { .kind = QT_RUN_COMMISSION, .threads = 1 };
+  QtVerifyReport report;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = qt_lifecycle_verify (f->place->out, NULL, &o, &report, &error);
+  assert_true (ok == (report.mismatches->len == 0));
+  *history = report.history_files;
+  GString *s = g_string_new (NULL);
+  for (guint i = 0; i < report.mismatches->len; i++)
+    {
+      const QtVerifyMismatch *m = g_ptr_array_index (report.mismatches, i);
+      g_string_append_printf (s, "%s\n", m->file);
+    }
+  qt_verify_report_clear (&report);
+  return ok ? (g_string_free (s, TRUE), NULL) : g_string_free (s, FALSE);
+}
+
+/* Earlier revisions and the manifests the journal names are checked too. */
+static void
+test_verify_history (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  done (f, assign (f, IN_WINDOW, "A1", "R301", "R401", NULL));
+  done (f, vote (f, IN_WINDOW, "A1", "R301", TRUE));
+  done (f, vote (f, IN_WINDOW, "A1", "R401", TRUE));
+  done (f, recalc (f, IN_WINDOW));
+  done (f, close_run (f, IN_WINDOW));
+  guint history = 0;
+  assert_null (verify_mismatches (f, &history));
+  assert_int_equal (history, 2 + 1 + 41 * 2 + 4); /* two manifests; revision 0's manifest,
+                                                     statements and tables */
+  g_autofree char *stmt = g_build_filename (f->place->out, "revisions", "0", "statements",
+                                            "R105.txt", NULL);
+  g_autofree char *text = qt_test_read (stmt);
+  g_autofree char *edited = g_strconcat (text, " ", NULL);
+  qt_test_write (stmt, edited);
+  g_autofree char *got = verify_mismatches (f, &history);
+  assert_string_equal (got, "revisions/0/statements/R105.txt\n");
+  qt_test_write (stmt, text);
+  g_autofree char *manifest = g_build_filename (f->place->out, "revisions", "0", "manifest.json", NULL);
+  g_autofree char *m = qt_test_read (manifest);
+  g_autofree char *m2 = g_strconcat (m, "\n", NULL);
+  qt_test_write (manifest, m2);
+  g_autofree char *got2 = verify_mismatches (f, &history);
+  assert_string_equal (got2, "revisions/0/manifest.json\n");
+}
+
 int
 main (void)
 {
@@ -526,6 +578,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_close_rules, setup, teardown),
     cmocka_unit_test_setup_teardown (test_recalc_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prior_period, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_verify_history, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_forged_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_second_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_wrong_decision, setup, teardown),
