@@ -6,6 +6,7 @@
 
 #include "../loaders/csv_reader.h"
 #include "../model/money.h"
+#include "../model/sha256.h"
 #include "../reports/csv_writer.h"
 #include "../run/pipeline.h"
 #include "../run/run_dir.h"
@@ -13,12 +14,48 @@
 #include "recalc.h"
 #include "session.h"
 
-/* The closed run's payout.csv as rep_id → total.  (transfer full) */
-static GHashTable *
-closed_totals (const char *run_dir, GError **error)
+/* Bad input unless RUN/rel hashes to `want` (the manifest's or the
+ * journal's): the corrections are only as good as the totals they start
+ * from. */
+static gboolean
+check_sealed (const char *run_dir, const char *rel, GBytes *bytes, const char *want,
+              GError **error)
 {
-  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, "payout.csv", QT_TABLE_DIFF_MAX_BYTES, error);
-  if (bytes == NULL)
+  g_autofree char *got = qt_sha256_hex_bytes (bytes);
+  if (want != NULL && strcmp (got, want) == 0)
+    return TRUE;
+  return qt_fail (error, QT_ERROR_MALFORMED, "%s/%s:1:1: not the file the closed run recorded "
+                  "(SHA-256 %s, recorded %s); run quotient verify %s", run_dir, rel, got,
+                  want != NULL ? want : "nothing", run_dir);
+}
+
+/* The SHA-256 manifest.json lists for `file`, or NULL. */
+static const char *
+listed_sha256 (const QtManifest *m, const char *file)
+{
+  for (guint i = 0; i < m->outputs->len; i++)
+    {
+      const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
+      if (strcmp (f->file, file) == 0)
+        return f->sha256;
+    }
+  return NULL;
+}
+
+/* The closed run's payout.csv as rep_id → total, once it and manifest.json
+ * are the files the run recorded at its close.  (transfer full) */
+static GHashTable *
+closed_totals (const QtSession *s, GError **error)
+{
+  const char *run_dir = s->run_dir;
+  g_autoptr (GBytes) manifest = qt_run_read_file (run_dir, "manifest.json", (gsize) 1 << 30, error);
+  g_autoptr (GBytes) bytes = manifest != NULL ? qt_run_read_file (run_dir, "payout.csv",
+                                                                  QT_TABLE_DIFF_MAX_BYTES, error)
+                                              : NULL;
+  if (bytes == NULL
+      || !check_sealed (run_dir, "manifest.json", manifest, s->lc->closed_manifest, error)
+      || !check_sealed (run_dir, "payout.csv", bytes, listed_sha256 (s->manifest, "payout.csv"),
+                        error))
     return NULL;
   g_autofree char *name = g_build_filename (run_dir, "payout.csv", NULL);
   gsize len;
@@ -134,7 +171,7 @@ qt_prior_period (const QtPriorPeriodOptions *o, guint *rows, GError **error)
   g_autoptr (QtSession) s = qt_session_open (&o->closed, FALSE, error);
   if (s == NULL || !check_closed_before (s, o->period, error))
     return FALSE;
-  g_autoptr (GHashTable) closed = closed_totals (o->closed.run_dir, error);
+  g_autoptr (GHashTable) closed = closed_totals (s, error);
   if (closed == NULL)
     return FALSE;
   g_autoptr (QtOverlay) overlay = qt_lifecycle_overlay (s->lc, s->manifest->period);

@@ -430,6 +430,15 @@ test_prior_period (void **state)
   /* the closed run is not touched */
   g_autofree char *after = qt_test_listing (f->place->out);
   assert_string_equal (after, listing);
+  /* nor trusted blindly: a payout.csv edited after the close is refused */
+  g_autofree char *payout = g_build_filename (f->place->out, "payout.csv", NULL);
+  g_autofree char *text = qt_test_read (payout);
+  g_autofree char *edited = g_strconcat (text, "R999,Nobody,CNY,0.00,0.00,0.00,0.00,0.00,0.00\n", NULL);
+  qt_test_write (payout, edited);
+  g_autofree char *out2 = g_build_filename (f->place->tmp, "ppa", "again.csv", NULL);
+  failed (f, prior_period (f, data, "2026-06", out2), QT_ERROR_MALFORMED,
+          "payout.csv:1:1: not the file the closed run recorded");
+  assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
 }
 
 /* The uncorrected data gives no rows: a header alone. */
