@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 typedef struct {
   const char *run_dir;
   const char *now;        /* --now, ISO 8601 with offset; NULL: the clock */
+  gboolean keep_until_exit; /* recalc in a process about to exit (as
+                               QtRunOptions.keep_until_exit) */
 } QtLifecycleOptions;
 
 gboolean qt_publish (const QtLifecycleOptions *o, const char *payout_at, char **head,

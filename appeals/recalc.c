@@ -101,6 +101,7 @@ qt_recalc (const QtLifecycleOptions *o, guint *applied, guint *revision, char **
     return FALSE;
   const QtRevisionOptions ro = {
     .run_dir = o->run_dir, .overlay = overlay, .journal = journal,
+    .keep_until_exit = o->keep_until_exit,
     .rev = { *revision, (const char *const *) now->pdata, (const char *const *) all->pdata, NULL },
   };
   if (!qt_revision_execute (&ro, error))

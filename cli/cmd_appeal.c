@@ -43,7 +43,7 @@ appeal_file (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--as, --item, --claim and --reason are required");
       return qt_lifecycle_done ("quotient appeal file", FALSE, NULL, error);
     }
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
   const QtAppealFiling f = { as, item, (const char *const *) claims, reason,
                              (const char *const *) evidence };
   gboolean ok = qt_appeal_file (&o, &f, &id, &head, &error);
@@ -79,7 +79,7 @@ appeal_assign (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--appeal and --reviewer are required");
       return qt_lifecycle_done ("quotient appeal assign", FALSE, NULL, error);
     }
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
   gboolean ok = qt_appeal_assign (&o, appeal, (const char *const *) reviewers, &head, &error);
   return qt_lifecycle_done ("quotient appeal assign", ok, head, error);
 }
@@ -114,7 +114,7 @@ appeal_vote (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--appeal, --as and one of --uphold or --reject are required");
       return qt_lifecycle_done ("quotient appeal vote", FALSE, NULL, error);
     }
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
   const char *decided = NULL;
   gboolean ok = qt_appeal_vote (&o, appeal, as, uphold, note, &decided, &head, &error);
   if (ok && decided != NULL)
@@ -147,7 +147,7 @@ appeal_read (int argc, char **argv, gboolean show)
   g_autoptr (GError) error = NULL;
   if (!qt_lifecycle_parse (ctx, &argc, &argv, show ? "appeal show" : "appeal list", &error))
     return qt_lifecycle_done (command, FALSE, NULL, error);
-  const QtLifecycleOptions o = { argv[1], NULL };
+  const QtLifecycleOptions o = { .run_dir = argv[1] };
   g_autoptr (QtSession) s = qt_session_open (&o, FALSE, &error);
   const QtAppeal *a = NULL;
   if (s != NULL && show && (a = qt_lifecycle_appeal (s->lc, appeal)) == NULL)

@@ -65,7 +65,7 @@ qt_cmd_publish (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--payout-at TIMESTAMP is required");
       return qt_lifecycle_done ("quotient publish", FALSE, NULL, error);
     }
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
   gboolean ok = qt_publish (&o, payout_at, &head, &error);
   return qt_lifecycle_done ("quotient publish", ok, head, error);
 }
@@ -90,7 +90,7 @@ qt_cmd_close (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (!qt_lifecycle_parse (ctx, &argc, &argv, "close", &error))
     return qt_lifecycle_done ("quotient close", FALSE, NULL, error);
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
   gboolean ok = qt_close (&o, &head, &error);
   return qt_lifecycle_done ("quotient close", ok, head, error);
 }
@@ -117,7 +117,7 @@ qt_cmd_recalc (int argc, char **argv)
   g_autoptr (GError) error = NULL;
   if (!qt_lifecycle_parse (ctx, &argc, &argv, "recalc", &error))
     return qt_lifecycle_done ("quotient recalc", FALSE, NULL, error);
-  const QtLifecycleOptions o = { argv[1], now };
+  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now, .keep_until_exit = TRUE };
   guint applied = 0, revision = 0;
   gboolean ok = qt_recalc (&o, &applied, &revision, &head, &error);
   if (ok && applied == 0)

@@ -60,7 +60,10 @@ qt_cmd_prior_period (int argc, char **argv)
       g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
       goto fail;
     }
-  const QtPriorPeriodOptions o = { { closed, now }, data, plans, period, out, 0 };
+  const QtPriorPeriodOptions o = {
+    .closed = { .run_dir = closed, .now = now }, .data_dir = data, .plans_dir = plans,
+    .period = period, .out = out,
+  };
   guint rows = 0;
   if (!qt_prior_period (&o, &rows, &error))
     goto fail;

@@ -118,14 +118,40 @@ credit_text (const CreditSum *c)
   return g_strdup_printf ("%s (%u line%s)", sum, c->lines, c->lines == 1 ? "" : "s");
 }
 
-/* Reps whose credit lines changed: their count or weighted sum. */
+typedef struct {
+  GBytes *bytes;
+  const char *name;
+  GHashTable *sums;
+  GError *error;
+} SumsJob;
+
+static gpointer
+sums_thread (gpointer data)
+{
+  SumsJob *job = data;
+  job->sums = credit_sums (job->bytes, job->name, &job->error);
+  return NULL;
+}
+
+/* Reps whose credit lines changed: their count or weighted sum.  The two
+ * versions (half a million lines each at M) are summed side by side. */
 static gboolean
 credit_changes (GBytes *old, GBytes *now, const char *old_name, GHashTable *by_rep, GError **error)
 {
-  g_autoptr (GHashTable) a = credit_sums (old, old_name, error);
-  g_autoptr (GHashTable) b = a ? credit_sums (now, "credits.csv", error) : NULL;
-  if (b == NULL)
-    return FALSE;
+  SumsJob job = { old, old_name, NULL, NULL };
+  GThread *thread = g_thread_try_new ("qt-credit-sums", sums_thread, &job, NULL);
+  if (thread == NULL)
+    sums_thread (&job);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GHashTable) b = credit_sums (now, "credits.csv", &local);
+  if (thread != NULL)
+    g_thread_join (thread);
+  g_autoptr (GHashTable) a = job.sums;
+  if (job.error != NULL || local != NULL)
+    {
+      g_propagate_error (error, job.error != NULL ? job.error : g_steal_pointer (&local));
+      return FALSE;
+    }
   g_autoptr (GHashTable) reps = g_hash_table_new (g_str_hash, g_str_equal);
   GHashTableIter it;
   gpointer key;
@@ -245,17 +271,21 @@ qt_pipeline_emit_revision (QtPipeline *p, QtSinkQueue *queue, const QtRevisionIn
 {
   g_autoptr (GPtrArray) tables = qt_output_list_new ();
   qt_report_tables (p->res, tables);
+  qt_pipeline_phase ("tables");
   g_autoptr (GHashTable) by_rep = changes_by_rep (rev->previous, tables, error);
   if (by_rep == NULL)
     return FALSE;
+  qt_pipeline_phase ("changes");
   g_autoptr (GHashTable) by_file = by_statement_file (by_rep);
   ReviseSink rs = { .target = &queue->sink, .by_file = by_file, .rev = rev };
   qt_output_sink_init (&rs.sink, revise_put);
   gboolean ok = qt_report_statements_to (p->res, &rs.sink, p->threads, error);
   qt_output_sink_clear (&rs.sink);
+  qt_pipeline_phase ("statements");
   if (!ok || !qt_output_sink_put_list (&queue->sink, tables, error)
       || !qt_sink_queue_finish (queue, error))
     return FALSE;
+  qt_pipeline_phase ("writing");
   const QtManifestRevision mr = { rev->number, rev->applied };
   g_autoptr (GBytes) manifest = g_string_free_to_bytes (
     qt_manifest_render (QT_RUN_COMMISSION, p->res, queue->sink.files, &mr));
@@ -309,11 +339,16 @@ qt_revision_execute (const QtRevisionOptions *o, GError **error)
                 && qt_pipeline_compute (data, plans, period, threads, o->overlay, &queue->sink, &p, error)
                 && qt_pipeline_emit_revision (&p, queue, &rev, error);
   qt_sink_queue_finish (queue, NULL);
-  qt_pipeline_clear (&p);
+  if (o->keep_until_exit)
+    qt_pipeline_keep_until_exit (&p);
+  else
+    qt_pipeline_clear (&p);
   if (!ok)
     {
       qt_run_dir_abort (w);
       return FALSE;
     }
-  return qt_run_dir_commit (w, error);
+  gboolean committed = qt_run_dir_commit (w, error);
+  qt_pipeline_phase ("commit");
+  return committed;
 }

@@ -33,6 +33,7 @@ typedef struct {
   QtRevisionInfo rev;          /* rev.previous is set here (the run's current outputs) */
   GBytes *journal;             /* the journal with this revision's `applied` entries */
   guint threads;               /* 0 = QT_RUN_DEFAULT_THREADS */
+  gboolean keep_until_exit;    /* as QtRunOptions.keep_until_exit */
 } QtRevisionOptions;
 
 /* Writes revision rev.number of the run: the current outputs move to

@@ -158,9 +158,21 @@ qt_run_sync_dir (const char *path)
   return ok;
 }
 
+/* Whether the file `name` in `dir` was kept from the run before
+ * (qt_run_dir_keep: a hard link, so more than one; every file written
+ * here is new, with one): its bytes were made durable when that run was
+ * committed, and only its new directory entry needs the directory's sync. */
+static gboolean
+is_kept_file (int dir, const char *name)
+{
+  struct stat st;
+  return fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode)
+         && st.st_nlink > 1;
+}
+
 /* Syncs every file and directory below the directory open as `dir`, the
- * directory itself last (its entries then name synced inodes); FALSE with
- * errno.  Takes `dir`. */
+ * directory itself last (its entries then name synced inodes), except the
+ * files kept from the run before; FALSE with errno.  Takes `dir`. */
 static gboolean
 sync_tree (int dir)
 {
@@ -177,6 +189,8 @@ sync_tree (int dir)
       if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
         continue;
       gboolean is_dir = e->d_type == DT_DIR;
+      if (!is_dir && is_kept_file (dirfd (d), e->d_name))
+        continue;
       int fd = openat (dirfd (d), e->d_name,
                        O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
       if (fd < 0)
@@ -482,6 +496,7 @@ struct QtRunDirWriter {
   GHashTable *dirs;    /* directories made so far → their descriptor + 1 */
   GMutex dirs_lock;    /* `put` runs on two threads at the end of a run */
   int lock_fd;         /* the temporary, flock()ed while this run lives */
+  char *kept_dir;      /* the directory the last kept file went to */
 };
 
 static gboolean put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes,
@@ -546,6 +561,7 @@ writer_free (QtRunDirWriter *w)
     close (w->lock_fd);
   g_free (w->out);
   g_free (w->tmp);
+  g_free (w->kept_dir);
   g_free (w);
 }
 
@@ -665,7 +681,15 @@ link_file (QtRunDirWriter *w, const char *from, const char *rel, GError **error)
 {
   g_autofree char *to = g_build_filename (w->tmp, rel, NULL);
   g_autofree char *dir = g_path_get_dirname (to);
-  if (g_mkdir_with_parents (dir, 0755) != 0 || link (from, to) != 0)
+  /* a revision keeps thousands of statements in one directory: made once */
+  gboolean made = g_strcmp0 (dir, w->kept_dir) == 0;
+  if (!made && g_mkdir_with_parents (dir, 0755) == 0)
+    {
+      g_free (w->kept_dir);
+      w->kept_dir = g_strdup (dir);
+      made = TRUE;
+    }
+  if (!made || link (from, to) != 0)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot keep it in the new revision: %s",
                    from, g_strerror (errno));

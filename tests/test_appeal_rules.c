@@ -80,7 +80,7 @@ teardown (void **state)
 static QtLifecycleOptions
 at (Fixture *f, const char *now)
 {
-  return (QtLifecycleOptions) { f->place->out, now };
+  return (QtLifecycleOptions) { .run_dir = f->place->out, .now = now };
 }
 
 static GError *
@@ -573,6 +573,33 @@ test_verify_history (void **state)
   assert_string_equal (got2, "revisions/0/manifest.json\n");
 }
 
+/* A command killed mid-append leaves a line without its newline: verify
+ * names it, the entries before stay intact, and the next command that
+ * appends cuts it off first. */
+static void
+test_torn_tail (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  g_autofree char *torn = g_strconcat (f->journal, "{\"seq\":3,\"at\":\"2026-06-08T09:", NULL);
+  qt_test_write (f->journal_path, torn);
+  QtVerifyOptions o = { .kind = QT_RUN_COMMISSION, .threads = 1 };
+  QtVerifyReport report;
+  g_autoptr (GError) error = NULL;
+  assert_false (qt_lifecycle_verify (f->place->out, NULL, &o, &report, &error));
+  qt_verify_report_clear (&report);
+  assert_non_null (strstr (error->message, "journal.jsonl:3: incomplete last line"));
+  /* read-only commands see the intact entries */
+  g_autoptr (QtJournal) j = qt_journal_read (f->place->out, TRUE, NULL);
+  assert_int_equal (j->entries->len, 2);
+  assert_true (j->torn);
+  done (f, file (f, IN_WINDOW, "R202", "adjustment", "10", NULL));
+  assert_string_equal (f->id, "A2");
+  g_autoptr (GError) error2 = NULL;
+  assert_true (qt_lifecycle_verify (f->place->out, NULL, &o, &report, &error2));
+  qt_verify_report_clear (&report);
+}
+
 int
 main (void)
 {
@@ -588,6 +615,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_recalc_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prior_period, setup, teardown),
     cmocka_unit_test_setup_teardown (test_verify_history, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_torn_tail, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_forged_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_second_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_wrong_decision, setup, teardown),
