@@ -195,6 +195,48 @@ test_commit_syncs_files_then_dirs_then_parent (void **state)
   qt_test_rmtree (tmp);
 }
 
+/* A revision's commit: the files it writes are synced, the files it keeps
+ * from the run before (hard links to bytes synced when that run committed)
+ * are not synced again, and every directory is, the kept ones' too. */
+static void
+test_revision_syncs_new_files_only (void **state)
+{
+  (void) state;
+  g_autofree char *tmp = qt_test_tmpdir ();
+  g_autofree char *out = g_build_filename (tmp, "run", NULL);
+  g_autoptr (GError) error = NULL;
+  QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, QT_RUN_COMMISSION, "2026-03", &error);
+  assert_non_null (w);
+  put_text (qt_run_dir_sink (w), "payout.csv", "rep_id\n");
+  put_text (qt_run_dir_sink (w), "statements/a.txt", "a\n");
+  put_text (qt_run_dir_sink (w), "manifest.json", "{}\n");
+  assert_true (qt_run_dir_commit (w, &error));
+  synced = g_array_new (FALSE, FALSE, sizeof (Synced));
+  synced_out = out;
+  qt_run_dir_set_sync_func (recording_sync);
+  w = qt_run_dir_begin_revision (out, &error);
+  assert_non_null (w);
+  assert_true (qt_run_dir_keep (w, "payout.csv", "revisions/0/payout.csv", &error));
+  assert_true (qt_run_dir_keep (w, "statements/a.txt", "revisions/0/statements/a.txt", &error));
+  put_text (qt_run_dir_sink (w), "payout.csv", "rep_id,total\n");
+  put_text (qt_run_dir_sink (w), "manifest.json", "{\"revision\":1}\n");
+  assert_true (qt_run_dir_commit (w, &error));
+  g_autofree char *kept = g_build_filename (out, "revisions", "0", "statements", "a.txt", NULL);
+  g_autofree char *kept_text = qt_test_read (kept);
+  assert_string_equal (kept_text, "a\n");
+  assert_int_equal (sync_position (kept), -1);
+  g_autofree char *kept2 = g_build_filename (out, "revisions", "0", "payout.csv", NULL);
+  assert_int_equal (sync_position (kept2), -1);
+  g_autofree char *fresh = g_build_filename (out, "payout.csv", NULL);
+  assert_true (sync_position (fresh) >= 0);
+  g_autofree char *kept_dir = g_build_filename (out, "revisions", "0", "statements", NULL);
+  assert_true (sync_position (kept_dir) >= 0);
+  assert_true (sync_position (out) >= 0);
+  qt_run_dir_set_sync_func (NULL);
+  g_array_unref (synced);
+  qt_test_rmtree (tmp);
+}
+
 /* A failing sync fails the commit: nothing at `out`, nothing left beside. */
 static int
 failing_sync (int fd)
@@ -346,6 +388,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_sizes_and_alignments),
     cmocka_unit_test (test_commit_syncs_files_then_dirs_then_parent),
+    cmocka_unit_test (test_revision_syncs_new_files_only),
     cmocka_unit_test (test_sync_failure_commits_nothing),
     cmocka_unit_test (test_makes_missing_parents),
     cmocka_unit_test (test_parent_blocked),
