@@ -709,8 +709,6 @@ rep_result_clear (QtRepResult *r)
   mpq_clears (REP_VALUES (r), NULL);
   for (int m = 0; m < 3; m++)
     mpq_clears (r->months[m].w, r->months[m].quota, NULL);
-  for (guint i = 0; i < r->n_tiers; i++)
-    mpq_clears (r->tiers[i].lower, r->tiers[i].upper, r->tiers[i].portion, r->tiers[i].amount, NULL);
   for (guint i = 0; i < r->n_score_lines; i++)
     mpq_clears (r->score_lines[i].value, r->score_lines[i].ratio, r->score_lines[i].score,
                 r->score_lines[i].contribution, NULL);
@@ -718,7 +716,7 @@ rep_result_clear (QtRepResult *r)
     mpq_clears (r->bonuses[i].exact, r->bonuses[i].rounded, NULL);
   for (guint i = 0; i < r->n_adjustments; i++)
     mpq_clear (r->adjustments_rounded[i]);
-  g_free (r->tiers);
+  qt_tier_lines_free (r->tiers, r->n_tiers);
   g_free (r->score_lines);
   g_free (r->bonuses);
   g_free (r->reports);

@@ -9,6 +9,7 @@
 #include "../model/dataset.h"
 #include "../rules/plan.h"
 #include "../model/money.h"
+#include "tiers.h"
 
 G_BEGIN_DECLS
 
@@ -30,14 +31,6 @@ typedef struct {
   QtRat amount, weighted;            /* exact */
 } QtSlice;
 
-/* One tier of the rep's commission table (SPEC §4.5). */
-typedef struct {
-  const QtTier *tier;
-  gboolean has_upper;
-  mpq_t lower, upper;   /* amount bounds b_i × quota (valid with a quota) */
-  mpq_t portion;        /* part of W counted in this tier */
-  mpq_t amount;         /* rate × portion */
-} QtTierLine;
 
 /* One score item (SPEC §4.8). */
 typedef struct {
