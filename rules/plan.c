@@ -117,6 +117,7 @@ entry_free (PlanEntry *e)
       mpq_clears (b->min_attainment, b->amount, b->target_amount, b->min_score, NULL);
     }
   g_free (v->bonuses);
+  g_strfreev (v->categories);
   g_free (e);
 }
 
@@ -331,11 +332,13 @@ parse_effective (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **err
   return TRUE;
 }
 
+/* The plan's name is member `name_key` ("plan", or "rebate_plan"). */
 static gboolean
-parse_header (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
+parse_header (const Ctx *c, const cJSON *root, const char *name_key, QtPlanVersion *v,
+              GError **error)
 {
   const char *plan, *currency;
-  if (!get_string (c, root, "", "plan", &plan, error)
+  if (!get_string (c, root, "", name_key, &plan, error)
       || !get_integer (c, root, "", "version", 1, &v->version, error)
       || !parse_effective (c, root, v, error)
       || !get_string (c, root, "", "currency", &currency, error))
@@ -447,12 +450,13 @@ parse_tier (const Ctx *c, const cJSON *obj, const char *path, QtTier *tier,
   return get_decimal_in (c, obj, path, "rate", TRUE, tier->rate, NULL, RANGE_NOT_NEGATIVE, error);
 }
 
+/* The tiers at `at` ("commission.tiers", or a rebate plan's "tiers"). */
 static gboolean
-parse_tiers (const Ctx *c, const cJSON *list, QtPlanVersion *v, GError **error)
+parse_tiers (const Ctx *c, const cJSON *list, const char *at, QtPlanVersion *v, GError **error)
 {
   const int n = cJSON_GetArraySize (list);
   if (n == 0)
-    return fail (c, "commission.tiers", "commission.tiers", error, "tiers must not be empty");
+    return fail (c, at, at, error, "tiers must not be empty");
   v->tiers = tiers_new ((guint) n);
   v->n_tiers = (guint) n;
 
@@ -460,7 +464,7 @@ parse_tiers (const Ctx *c, const cJSON *list, QtPlanVersion *v, GError **error)
   const cJSON *item;
   cJSON_ArrayForEach (item, list)
     {
-      g_autofree char *path = qt_json_path_index ("commission.tiers", i);
+      g_autofree char *path = qt_json_path_index (at, i);
       if (!parse_tier (c, item, path, &v->tiers[i], i > 0 ? &v->tiers[i - 1] : NULL, error))
         return FALSE;
       i++;
@@ -468,25 +472,35 @@ parse_tiers (const Ctx *c, const cJSON *list, QtPlanVersion *v, GError **error)
   return TRUE;
 }
 
+/* `mode` and `tiers` of the object at `path` ("commission", or the root
+ * of a rebate plan). */
 static gboolean
-parse_commission (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
+parse_ladder (const Ctx *c, const cJSON *obj, const char *path, QtPlanVersion *v, GError **error)
 {
-  const cJSON *comm, *tiers;
+  const cJSON *tiers;
   const char *mode;
-  if (!get_typed (c, root, "", "commission", TRUE, cJSON_IsObject, "a JSON object", &comm, error)
-      || !get_string (c, comm, "commission", "mode", &mode, error))
+  g_autofree char *mode_path = qt_json_path_member (path, "mode");
+  g_autofree char *tiers_path = qt_json_path_member (path, "tiers");
+  if (!get_string (c, obj, path, "mode", &mode, error))
     return FALSE;
   if (strcmp (mode, "marginal") == 0)
     v->mode = QT_MODE_MARGINAL;
   else if (strcmp (mode, "retroactive") == 0)
     v->mode = QT_MODE_RETROACTIVE;
   else
-    return fail (c, "commission.mode", "commission.mode", error,
-                 "unknown commission mode '%s'", mode);
+    return fail (c, mode_path, mode_path, error, "unknown %s mode '%s'",
+                 v->kind == QT_PLAN_REBATE ? "rebate" : "commission", mode);
+  return get_typed (c, obj, path, "tiers", TRUE, cJSON_IsArray, "a JSON array", &tiers, error)
+         && parse_tiers (c, tiers, tiers_path, v, error);
+}
 
-  return get_typed (c, comm, "commission", "tiers", TRUE, cJSON_IsArray, "a JSON array",
-                    &tiers, error)
-         && parse_tiers (c, tiers, v, error)
+static gboolean
+parse_commission (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
+{
+  const cJSON *comm;
+  return get_typed (c, root, "", "commission", TRUE, cJSON_IsObject, "a JSON object", &comm,
+                    error)
+         && parse_ladder (c, comm, "commission", v, error)
          && get_decimal_in (c, comm, "commission", "cap", FALSE, v->cap, &v->has_cap,
                             RANGE_NOT_NEGATIVE, error);
 }
@@ -681,10 +695,48 @@ parse_appeals (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error
 
 /* Members are checked in the order SPEC §3 lists them, so the first problem
  * reported does not depend on member order in the file. */
+/* SPEC §11: `categories`, when present, a non-empty array of non-empty
+ * strings (a repeat is harmless). */
+static gboolean
+parse_categories (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
+{
+  const cJSON *list;
+  if (!get_typed (c, root, "", "categories", FALSE, cJSON_IsArray, "a JSON array", &list, error))
+    return FALSE;
+  v->has_categories = list != NULL;
+  if (list == NULL)
+    return TRUE;
+  const int n = cJSON_GetArraySize (list);
+  if (n == 0)
+    return fail (c, "categories", "categories", error,
+                 "must not be empty (leave it out for every category)");
+  v->categories = g_new0 (char *, (gsize) n + 1);
+  guint i = 0;
+  const cJSON *item;
+  cJSON_ArrayForEach (item, list)
+    {
+      g_autofree char *path = qt_json_path_index ("categories", i);
+      if (!expect_type (c, item, path, cJSON_IsString, "a JSON string", error))
+        return FALSE;
+      if (item->valuestring[0] == '\0')
+        return fail (c, path, path, error, "must not be empty");
+      v->categories[i++] = g_strdup (item->valuestring);
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_rebate_version (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
+{
+  return parse_header (c, root, "rebate_plan", v, error)
+         && parse_ladder (c, root, "", v, error)
+         && parse_categories (c, root, v, error);
+}
+
 static gboolean
 parse_version (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
 {
-  return parse_header (c, root, v, error)
+  return parse_header (c, root, "plan", v, error)
          && parse_credit (c, root, v, error)
          && parse_commission (c, root, v, error)
          && parse_override (c, root, v, error)
@@ -695,7 +747,6 @@ parse_version (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error
 
 /* ---- files ------------------------------------------------------------- */
 
-/* Reads and validates one plan file.  *out is NULL for a rebate plan. */
 /* Every weight a slice can get: the product of the applied factors. */
 static void
 compute_weights (QtPlanVersion *v)
@@ -709,8 +760,10 @@ compute_weights (QtPlanVersion *v)
     }
 }
 
+/* Reads and validates one plan file of kind `want`; *out is NULL for a
+ * plan of the other kind. */
 static gboolean
-load_file (const char *path, const char *name, PlanEntry **out, GError **error)
+load_file (const char *path, const char *name, QtPlanKind want, PlanEntry **out, GError **error)
 {
   g_autofree char *bytes = NULL;
   gsize len = 0;
@@ -730,15 +783,19 @@ load_file (const char *path, const char *name, PlanEntry **out, GError **error)
   if (!cJSON_IsObject (doc->root))
     return fail (&c, "", "", error, "a plan must be a JSON object");
 
-  /* SPEC §11: rebate plans share the directory.  Their rules belong to the
-   * rebate module (a later task); here they only have to be JSON objects
-   * without duplicate keys, which qt_json_doc_parse has checked. */
+  /* SPEC §11: rebate plans share the directory; a set of one kind only
+   * needs the other kind's files to be JSON objects without duplicate
+   * keys, which qt_json_doc_parse has checked. */
   *out = NULL;
-  if (cJSON_GetObjectItemCaseSensitive (doc->root, "rebate_plan") != NULL)
+  const QtPlanKind kind = cJSON_GetObjectItemCaseSensitive (doc->root, "rebate_plan") != NULL
+                              ? QT_PLAN_REBATE : QT_PLAN_COMMISSION;
+  if (kind != want)
     return TRUE;
 
   g_autoptr(PlanEntry) e = entry_new ();
-  if (!parse_version (&c, doc->root, &e->pub, error))
+  e->pub.kind = kind;
+  if (!(kind == QT_PLAN_REBATE ? parse_rebate_version (&c, doc->root, &e->pub, error)
+                               : parse_version (&c, doc->root, &e->pub, error)))
     return FALSE;
   e->pub.path = g_strdup (path);
   e->pub.file_name = g_strdup (name);
@@ -902,6 +959,12 @@ compare_plan_version (gconstpointer a, gconstpointer b)
 QtPlanSet *
 qt_plan_set_load_dir (const char *dir, GError **error)
 {
+  return qt_plan_set_load_dir_kind (dir, QT_PLAN_COMMISSION, error);
+}
+
+QtPlanSet *
+qt_plan_set_load_dir_kind (const char *dir, QtPlanKind kind, GError **error)
+{
   g_return_val_if_fail (dir != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
@@ -914,7 +977,7 @@ qt_plan_set_load_dir (const char *dir, GError **error)
       const char *name = names->pdata[i];
       g_autofree char *path = g_build_filename (dir, name, NULL);
       PlanEntry *e = NULL;
-      if (!load_file (path, name, &e, error))
+      if (!load_file (path, name, kind, &e, error))
         return NULL;
       if (e != NULL && !add_entry (set, e, error))
         return NULL;

@@ -74,13 +74,22 @@ typedef struct {
   mpq_t min_score;         /* score */
 } QtBonus;
 
+/* SPEC §3 and §11: a plans directory holds commission plans and
+ * distributor rebate plans (a file with a `rebate_plan` member); a plan
+ * set holds the versions of one kind. */
+typedef enum {
+  QT_PLAN_COMMISSION,
+  QT_PLAN_REBATE,
+} QtPlanKind;
+
 typedef struct {
+  QtPlanKind kind;
   char *path;        /* path as opened */
   char *file_name;   /* bare file name, e.g. "field-v2.json" */
   char *sha256;      /* hex SHA-256 of the file bytes */
   GBytes *bytes;     /* the file as read (for the run's snapshot) */
 
-  char *plan;
+  char *plan;        /* `plan`, or `rebate_plan` of a rebate plan */
   gint64 version;
   QtDay effective_from;
   gboolean has_effective_to;
@@ -93,8 +102,9 @@ typedef struct {
    * is set in m (1 for none): every slice weight is one of these. */
   mpq_t weight_by_mask[1 << QT_MULT_COUNT];
 
-  QtCommissionMode mode;
-  QtTier *tiers;     /* n_tiers >= 1, tiers[0].from == 0, strictly increasing */
+  QtCommissionMode mode;  /* a rebate plan's `mode` too */
+  QtTier *tiers;     /* n_tiers >= 1, tiers[0].from == 0, strictly increasing
+                        (a rebate plan's: volumes) */
   guint n_tiers;
   gboolean has_cap;
   mpq_t cap;
@@ -111,6 +121,10 @@ typedef struct {
 
   gboolean has_appeals;
   gint64 window_hours, reviewers;
+
+  /* a rebate plan's `categories` (absent: every category) */
+  gboolean has_categories;
+  char **categories;  /* NULL-terminated */
 } QtPlanVersion;
 
 typedef struct QtPlanSet QtPlanSet;
@@ -121,6 +135,12 @@ typedef struct QtPlanSet QtPlanSet;
  * version; overlapping versions of one plan (reported at the later file).
  * A missing directory is `DIR:1:1: ...` (QT_ERROR_IO).  (transfer full) */
 QtPlanSet *qt_plan_set_load_dir (const char *dir, GError **error);
+
+/* The same for the plans of `kind`: QT_PLAN_REBATE loads and validates the
+ * rebate plans (SPEC §11: `rebate_plan`, `version`, `effective_from`,
+ * `currency`, `mode` retroactive or marginal, `tiers` on volumes,
+ * optional `categories`) and skips the commission plans. */
+QtPlanSet *qt_plan_set_load_dir_kind (const char *dir, QtPlanKind kind, GError **error);
 void qt_plan_set_free (QtPlanSet *set);
 
 /* TRUE when some version of `plan` exists. */
@@ -130,7 +150,7 @@ gboolean qt_plan_set_has_plan (const QtPlanSet *set, const char *plan);
  * or NULL.  (transfer none) */
 const QtPlanVersion *qt_plan_set_in_force (const QtPlanSet *set, const char *plan, QtDay day);
 
-/* All commission plan versions, sorted by (plan, version). (transfer none) */
+/* All the set's versions, sorted by (plan, version). (transfer none) */
 const QtPlanVersion *const *qt_plan_set_versions (const QtPlanSet *set, guint *n);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtPlanSet, qt_plan_set_free)

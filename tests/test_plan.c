@@ -1075,6 +1075,104 @@ test_mult_names (void **state)
     }
 }
 
+/* ---- SPEC §11 rebate plans (QT_PLAN_REBATE) ---- */
+
+#define REBATE_OK(extra) \
+  "{\"rebate_plan\": \"distributor-2026\", \"version\": 1,\n" \
+  " \"effective_from\": \"2026-01-01\", \"currency\": \"CNY\",\n" \
+  " \"mode\": \"retroactive\",\n" \
+  " \"tiers\": [{\"from\": \"0\", \"rate\": \"0\"}, {\"from\": \"5000000\", \"rate\": \"0.038\"},\n" \
+  "           {\"from\": \"8000000\", \"rate\": \"0.045\"}]" extra "}"
+
+static QtPlanSet *
+load_rebate (const char *dir, GError **error)
+{
+  return qt_plan_set_load_dir_kind (dir, QT_PLAN_REBATE, error);
+}
+
+/* Loading the rebate plans of dir fails with exactly `DIR/a.json:SUFFIX`. */
+static void
+check_rebate (void **state, const char *text, const char *suffix)
+{
+  write_file (*state, "a.json", text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtPlanSet) set = load_rebate (*state, &error);
+  assert_null (set);
+  g_autofree char *path = g_build_filename (*state, "a.json", NULL);
+  g_autofree char *expected = g_strdup_printf ("%s:%s", path, suffix);
+  assert_string_equal (error->message, expected);
+}
+
+/* The example of SPEC §11 loads; the commission plans beside it are
+ * skipped (and a broken one is no concern of a rebate run). */
+static void
+test_rebate_plan_example (void **state)
+{
+  write_file (*state, "r.json", REBATE_OK (", \"categories\": [\"orthopedic\", \"consumables\"]"));
+  write_file (*state, "p.json", "{\"plan\": \"p\", \"version\": 0}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtPlanSet) set = load_rebate (*state, &error);
+  assert_null (error);
+  guint n = 0;
+  const QtPlanVersion *v = qt_plan_set_versions (set, &n)[0];
+  assert_int_equal (n, 1);
+  assert_int_equal (v->kind, QT_PLAN_REBATE);
+  assert_string_equal (v->plan, "distributor-2026");
+  assert_string_equal (v->currency, "CNY");
+  assert_int_equal (v->mode, QT_MODE_RETROACTIVE);
+  assert_int_equal (v->n_tiers, 3);
+  assert_q (v->tiers[1].from, "5000000");
+  assert_q (v->tiers[2].rate, "9/200");
+  assert_true (v->has_categories);
+  assert_string_equal (v->categories[1], "consumables");
+  assert_null (v->categories[2]);
+  assert_ptr_equal (qt_plan_set_in_force (set, "distributor-2026", day ("2026-04-01")), v);
+}
+
+static void
+test_rebate_plan_all_categories_marginal (void **state)
+{
+  g_auto (GStrv) parts = g_strsplit (REBATE_OK (""), "retroactive", 2);
+  g_autofree char *text = g_strjoinv ("marginal", parts);
+  write_file (*state, "r.json", text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtPlanSet) set = load_rebate (*state, &error);
+  assert_null (error);
+  guint n = 0;
+  const QtPlanVersion *v = qt_plan_set_versions (set, &n)[0];
+  assert_int_equal (v->mode, QT_MODE_MARGINAL);
+  assert_false (v->has_categories);
+}
+
+static void
+test_rebate_plan_errors (void **state)
+{
+  check_rebate (state, "{\"rebate_plan\": 7}", "1:17: rebate_plan: expected a JSON string");
+  check_rebate (state, "{\"rebate_plan\": \"d\", \"version\": 1, \"effective_from\": \"2026-01-01\","
+                " \"currency\": \"CNY\", \"mode\": \"flat\", \"tiers\": []}",
+                "1:95: mode: unknown rebate mode 'flat'");
+  check_rebate (state, "{\"rebate_plan\": \"d\", \"version\": 1, \"effective_from\": \"2026-01-01\","
+                " \"currency\": \"CNY\", \"mode\": \"marginal\", \"tiers\": []}",
+                "1:116: tiers: tiers must not be empty");
+  check_rebate (state, "{\"rebate_plan\": \"d\", \"version\": 1, \"effective_from\": \"2026-01-01\","
+                " \"currency\": \"CNY\", \"mode\": \"marginal\", \"tiers\": [{\"from\": \"1\", \"rate\": \"0\"}]}",
+                "1:126: tiers[0].from: the first tier must start at 0");
+  check_rebate (state, REBATE_OK (", \"categories\": []"), "5:65: categories: must not be empty (leave it out for every category)");
+  check_rebate (state, REBATE_OK (", \"categories\": [\"a\", 3]"), "5:71: categories[1]: expected a JSON string");
+}
+
+/* A commission set is not concerned by a broken rebate plan. */
+static void
+test_commission_set_skips_rebate_plans (void **state)
+{
+  write_file (*state, "a.json", PLAN_OK (""));
+  write_file (*state, "r.json", "{\"rebate_plan\": \"d\", \"mode\": \"flat\"}");
+  g_autoptr(QtPlanSet) set = load_ok (*state);
+  guint n = 0;
+  assert_int_equal (qt_plan_set_versions (set, &n)[0]->kind, QT_PLAN_COMMISSION);
+  assert_int_equal (n, 1);
+}
+
 #define TMP_TEST(f) cmocka_unit_test_setup_teardown (f, setup_tmp, teardown_tmp)
 
 int
@@ -1092,6 +1190,10 @@ main (void)
     TMP_TEST (test_unknown_members_ignored),
     TMP_TEST (test_in_force_bounds),
     TMP_TEST (test_rebate_plan_skipped),
+    TMP_TEST (test_rebate_plan_example),
+    TMP_TEST (test_rebate_plan_all_categories_marginal),
+    TMP_TEST (test_rebate_plan_errors),
+    TMP_TEST (test_commission_set_skips_rebate_plans),
     TMP_TEST (test_empty_directory),
     TMP_TEST (test_missing_directory),
     TMP_TEST (test_broken_json_missing_comma),
