@@ -89,7 +89,10 @@ qt_session_load (QtSession *s, GError **error)
   g_autofree char *data = g_build_filename (s->run_dir, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (s->run_dir, "inputs", "plans", NULL);
   const QtLoadOptions load = {
-    .threads = 2, .n_tables = (s->with_orders ? QT_TABLE_ORDERS : QT_TABLE_REPS) + 1,
+    .threads = 2,
+    .tables = s->with_orders ? QT_TABLE_BIT (QT_TABLE_REPS) | QT_TABLE_BIT (QT_TABLE_CUSTOMERS)
+                                 | QT_TABLE_BIT (QT_TABLE_PRODUCTS) | QT_TABLE_BIT (QT_TABLE_ORDERS)
+                             : QT_TABLE_BIT (QT_TABLE_REPS),
   };
   s->plans = qt_plan_set_load_dir (plans, error);
   if (s->plans == NULL || (s->ds = qt_dataset_load_dir (data, &load, error)) == NULL)

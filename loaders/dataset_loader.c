@@ -327,30 +327,36 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: data set directory not found", dir);
       return NULL;
     }
-  /* Every table of SPEC §2 is the file NAME.csv. */
-  char *names[QT_TABLE_COUNT];
+  /* Every table of SPEC §2 and §11 is the file NAME.csv. */
+  const guint wanted = options->tables != 0 ? options->tables : QT_TABLES_COMMISSION;
+  char *names[QT_TABLE_COUNT] = { NULL };
+  QtTable which[QT_TABLE_COUNT];
   QtTableFile files[QT_TABLE_COUNT];
+  guint n = 0;
   for (guint t = 0; t < QT_TABLE_COUNT; t++)
     {
+      if (!(wanted & QT_TABLE_BIT (t)))
+        continue;
       const QtTableDesc *d = qt_table_desc ((QtTable) t);
-      names[t] = g_strconcat (d->name, ".csv", NULL);
-      files[t] = (QtTableFile) { names[t], d->optional, d->columns, d->n_columns, d->kinds,
+      names[n] = g_strconcat (d->name, ".csv", NULL);
+      which[n] = (QtTable) t;
+      files[n] = (QtTableFile) { names[n], d->optional, d->columns, d->n_columns, d->kinds,
                                  hash_ids_ahead ((QtTable) t) };
+      n++;
     }
   g_autoptr (QtDatasetBuilder) b = qt_dataset_builder_new ();
   QtDataset *ds = NULL;
   {
-    guint n = options->n_tables == 0 ? QT_TABLE_COUNT : MIN (options->n_tables, QT_TABLE_COUNT);
     g_autoptr (QtTableStream) stream = qt_table_stream_new (dir, files, n, options->threads > 1);
     Loader ld = { .b = b, .stream = stream, .overlay = options->overlay };
-    guint t = 0;
-    while (t < n
-           && load_table (&ld, dir, (QtTable) t, names[t], options->loaded, options->loaded_data, error))
-      t++;
-    if (t == n)
+    guint i = 0;
+    while (i < n
+           && load_table (&ld, dir, which[i], names[i], options->loaded, options->loaded_data, error))
+      i++;
+    if (i == n)
       ds = qt_dataset_builder_finish (b, error);
   }
-  for (guint t = 0; t < QT_TABLE_COUNT; t++)
-    g_free (names[t]);
+  for (guint i = 0; i < n; i++)
+    g_free (names[i]);
   return ds;
 }

@@ -31,10 +31,12 @@ typedef struct {
   gpointer loaded_data;
   const QtOverlay *overlay; /* if not NULL, correction overlays applied to the
                             * tables as they load (model/overlay.h) */
-  guint n_tables;        /* 0: every table; else only the first n of QtTable's
-                          * order (reps, customers, products, orders, …: each
-                          * refers only to those before it), the others empty
-                          * and their files not read */
+  guint tables;          /* the tables to load (QT_TABLE_BIT), 0: those of
+                          * a commission run (QT_TABLES_COMMISSION); the
+                          * others stay empty and their files are not read.
+                          * A row's ids are linked to the rows of the loaded
+                          * tables before it (a subset such as reps alone
+                          * just leaves links to the others at -1) */
 } QtLoadOptions;
 
 /* Loads DIR (`options` NULL: one thread, no callback).  Errors

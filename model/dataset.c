@@ -36,6 +36,10 @@ qt_dataset_free (QtDataset *ds)
   g_free (ds->activities);
   g_free (ds->quotas);
   g_free (ds->adjustments);
+  g_free (ds->partners);
+  g_free (ds->shipments);
+  g_free (ds->invoices);
+  g_free (ds->acceptances);
   g_ptr_array_unref (ds->files);
   qt_interner_free (ds->ids);
   qt_num_store_free (ds->nums);

@@ -97,6 +97,39 @@ typedef struct {
   guint line;
 } QtAdjustment;
 
+/* SPEC §11, distributor rebates.  partner_row and product_row: the rows
+ * partner_id and product_id name, or -1 (unknown_partner,
+ * unknown_product); shipment_row: the row of shipments shipment_id names,
+ * or -1 (an orphan invoice or acceptance). */
+typedef struct {
+  const char *partner_id, *name, *rebate_plan;
+  guint line;
+} QtPartner;
+
+typedef struct {
+  const char *shipment_id, *partner_id, *product_id;
+  QtDay shipped_on;
+  QtNum quantity, amount;   /* both > 0 */
+  guint line;
+  gint32 partner_row, product_row;
+} QtShipment;
+
+typedef struct {
+  const char *invoice_id, *shipment_id;
+  QtDay invoiced_on;
+  QtNum amount;             /* negative: a credit note */
+  guint line;
+  gint32 shipment_row;
+} QtPartnerInvoice;
+
+typedef struct {
+  const char *acceptance_id, *shipment_id;
+  QtDay accepted_on;
+  QtNum quantity;
+  guint line;
+  gint32 shipment_row;
+} QtAcceptance;
+
 /* Which version of a file was read: its device and inode, size, and
  * modification and status-change times (ns).  Any write, truncation or
  * replacement of the file changes one of them. */
@@ -131,8 +164,20 @@ typedef enum {
   QT_TABLE_ACTIVITIES,
   QT_TABLE_QUOTAS,
   QT_TABLE_ADJUSTMENTS,
+  QT_TABLE_PARTNERS,          /* SPEC §11: a rebate run's tables */
+  QT_TABLE_SHIPMENTS,
+  QT_TABLE_PARTNER_INVOICES,
+  QT_TABLE_ACCEPTANCES,
   QT_TABLE_COUNT
 } QtTable;
+
+/* Sets of tables, as bits (1 << QtTable): what a kind of run loads. */
+#define QT_TABLE_BIT(t) (1u << (t))
+#define QT_TABLES_COMMISSION ((guint) (QT_TABLE_BIT (QT_TABLE_ADJUSTMENTS + 1) - 1))
+#define QT_TABLES_REBATE \
+  (QT_TABLE_BIT (QT_TABLE_PRODUCTS) | QT_TABLE_BIT (QT_TABLE_PARTNERS) \
+   | QT_TABLE_BIT (QT_TABLE_SHIPMENTS) | QT_TABLE_BIT (QT_TABLE_PARTNER_INVOICES) \
+   | QT_TABLE_BIT (QT_TABLE_ACCEPTANCES))
 
 typedef struct {
   QtRep *reps;               guint n_reps;
@@ -145,6 +190,10 @@ typedef struct {
   QtActivity *activities;    guint n_activities;
   QtQuota *quotas;           guint n_quotas;
   QtAdjustment *adjustments; guint n_adjustments;
+  QtPartner *partners;       guint n_partners;
+  QtShipment *shipments;     guint n_shipments;
+  QtPartnerInvoice *invoices; guint n_invoices;
+  QtAcceptance *acceptances; guint n_acceptances;
 
   /* Where each table came from, as exceptions and messages name it with a
    * row's line: "orders.csv" for the CSV loader (NULL for a table no

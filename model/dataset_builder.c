@@ -93,6 +93,30 @@ static const Layout layouts[QT_TABLE_COUNT] = {
     AT (QtAdjustment, OF (QtAdjustment, adjustment_id), OF (QtAdjustment, rep_id),
         OF (QtAdjustment, period), OF (QtAdjustment, amount), OF (QtAdjustment, reason)),
     KEY_ID, 1, QT_ID_ADJUSTMENT },
+  [QT_TABLE_PARTNERS] = {
+    { "partners", FALSE, COLS ("partner_id", "name", "rebate_plan"), KINDS (ID, TXT, ID) },
+    AT (QtPartner, OF (QtPartner, partner_id), OF (QtPartner, name), OF (QtPartner, rebate_plan)),
+    KEY_ID, 1, QT_ID_PARTNER },
+  [QT_TABLE_SHIPMENTS] = {
+    { "shipments", FALSE,
+      COLS ("shipment_id", "partner_id", "product_id", "shipped_on", "quantity", "amount"),
+      KINDS (ID, ID, ID, DAY, DEC, DEC) },
+    AT (QtShipment, OF (QtShipment, shipment_id), OF (QtShipment, partner_id),
+        OF (QtShipment, product_id), OF (QtShipment, shipped_on), OF (QtShipment, quantity),
+        OF (QtShipment, amount)),
+    KEY_ID, 1, QT_ID_SHIPMENT },
+  [QT_TABLE_PARTNER_INVOICES] = {
+    { "partner_invoices", FALSE, COLS ("invoice_id", "shipment_id", "invoiced_on", "amount"),
+      KINDS (ID, ID, DAY, DEC) },
+    AT (QtPartnerInvoice, OF (QtPartnerInvoice, invoice_id), OF (QtPartnerInvoice, shipment_id),
+        OF (QtPartnerInvoice, invoiced_on), OF (QtPartnerInvoice, amount)),
+    KEY_ID, 1, QT_ID_INVOICE },
+  [QT_TABLE_ACCEPTANCES] = {
+    { "acceptances", FALSE, COLS ("acceptance_id", "shipment_id", "accepted_on", "quantity"),
+      KINDS (ID, ID, DAY, DEC) },
+    AT (QtAcceptance, OF (QtAcceptance, acceptance_id), OF (QtAcceptance, shipment_id),
+        OF (QtAcceptance, accepted_on), OF (QtAcceptance, quantity)),
+    KEY_ID, 1, QT_ID_ACCEPTANCE },
 };
 
 const QtTableDesc *
@@ -186,6 +210,10 @@ end_table (QtDatasetBuilder *b)
     case QT_TABLE_ACTIVITIES: ds->activities = rows; ds->n_activities = n; break;
     case QT_TABLE_QUOTAS: ds->quotas = rows; ds->n_quotas = n; break;
     case QT_TABLE_ADJUSTMENTS: ds->adjustments = rows; ds->n_adjustments = n; break;
+    case QT_TABLE_PARTNERS: ds->partners = rows; ds->n_partners = n; break;
+    case QT_TABLE_SHIPMENTS: ds->shipments = rows; ds->n_shipments = n; break;
+    case QT_TABLE_PARTNER_INVOICES: ds->invoices = rows; ds->n_invoices = n; break;
+    case QT_TABLE_ACCEPTANCES: ds->acceptances = rows; ds->n_acceptances = n; break;
     default: g_assert_not_reached ();
     }
   clear_table (b);
@@ -225,6 +253,11 @@ qt_dataset_builder_begin_table (QtDatasetBuilder *b, QtTable table, const char *
                                 const char *where, const guint *columns, guint rows_hint)
 {
   g_return_if_fail (table < QT_TABLE_COUNT && (gint) table > b->table);
+  /* the rebate tables' ids use the slots of these (model/intern.h) */
+  g_return_if_fail (table < QT_TABLE_PARTNERS
+                    || (b->ds->source[QT_TABLE_REPS] == NULL && b->ds->source[QT_TABLE_ORDERS] == NULL
+                        && b->ds->source[QT_TABLE_RECEIPTS] == NULL
+                        && b->ds->source[QT_TABLE_ADJUSTMENTS] == NULL));
   end_table (b);
   const Layout *lay = &layouts[table];
   b->table = (gint) table;
@@ -515,15 +548,50 @@ link_row (QtDatasetBuilder *b)
         r->order_row = qt_id_row (r->order_id, QT_ID_ORDER);
         break;
       }
+    case QT_TABLE_SHIPMENTS:
+      {
+        QtShipment *s = (QtShipment *) (void *) row;
+        s->partner_row = qt_id_row (s->partner_id, QT_ID_PARTNER);
+        s->product_row = qt_id_row (s->product_id, QT_ID_PRODUCT);
+        break;
+      }
+    case QT_TABLE_PARTNER_INVOICES:
+      {
+        QtPartnerInvoice *i = (QtPartnerInvoice *) (void *) row;
+        i->shipment_row = qt_id_row (i->shipment_id, QT_ID_SHIPMENT);
+        break;
+      }
+    case QT_TABLE_ACCEPTANCES:
+      {
+        QtAcceptance *a = (QtAcceptance *) (void *) row;
+        a->shipment_row = qt_id_row (a->shipment_id, QT_ID_SHIPMENT);
+        break;
+      }
     default:
       break;
     }
+}
+
+/* SPEC §11 rule 1: a shipment's quantity and amount are > 0. */
+static gboolean
+check_values (QtDatasetBuilder *b, GError **error)
+{
+  if (b->table != QT_TABLE_SHIPMENTS)
+    return TRUE;
+  const QtShipment *s = (const QtShipment *) (const void *) row_at (b, b->n_rows - 1);
+  if (qt_num_sgn (b->ds->nums, s->quantity) <= 0)
+    return row_error (b, 4, error, "quantity must be greater than 0");
+  if (qt_num_sgn (b->ds->nums, s->amount) <= 0)
+    return row_error (b, 5, error, "amount must be greater than 0");
+  return TRUE;
 }
 
 gboolean
 qt_dataset_builder_end_row (QtDatasetBuilder *b, GError **error)
 {
   g_return_val_if_fail (b->table >= 0 && b->n_rows > 0, FALSE);
+  if (!check_values (b, error))
+    return FALSE;
   link_row (b);
   guint first;
   switch (b->lay->key)

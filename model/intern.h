@@ -17,7 +17,14 @@ typedef enum {
   QT_ID_ADJUSTMENT,
   QT_ID_LINES,      /* an order id: last order_lines.csv row naming it (a chain) */
   QT_ID_SPLITS,     /* an order id: last splits.csv row naming it (a chain) */
-  QT_ID_KIND_COUNT
+  QT_ID_KIND_COUNT,
+  /* SPEC §11's ids share the slots of commission tables a rebate run never
+   * loads (the data-set builder refuses to load both): no id pays for
+   * kinds its data set cannot have. */
+  QT_ID_PARTNER = QT_ID_REP,
+  QT_ID_SHIPMENT = QT_ID_ORDER,
+  QT_ID_INVOICE = QT_ID_RECEIPT,
+  QT_ID_ACCEPTANCE = QT_ID_ADJUSTMENT,
 } QtIdKind;
 
 typedef struct QtInterner QtInterner;

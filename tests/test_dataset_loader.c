@@ -355,20 +355,23 @@ test_threaded_load_same_errors (void **state)
   assert_string_equal (header2, header);
 }
 
-/* n_tables: the first tables alone, the later files not even read (a
- * broken order_lines.csv is no error when only reps … orders load). */
+/* tables: some tables alone, the other files not even read (a broken
+ * order_lines.csv is no error when only reps … orders load). */
 static void
 test_first_tables_only (void **state)
 {
   Fixture *f = *state;
   append (f, "order_lines.csv", "\"broken\n");
   g_autoptr (GError) error = NULL;
-  const QtLoadOptions reps = { .threads = 2, .n_tables = QT_TABLE_REPS + 1 };
+  const QtLoadOptions reps = { .threads = 2, .tables = QT_TABLE_BIT (QT_TABLE_REPS) };
   g_autoptr (QtDataset) a = qt_dataset_load_dir (f->data, &reps, &error);
   assert_non_null (a);
   assert_int_equal (a->n_reps, 6);
   assert_int_equal (a->n_orders, 0);
-  const QtLoadOptions orders = { .threads = 1, .n_tables = QT_TABLE_ORDERS + 1 };
+  const QtLoadOptions orders = {
+    .threads = 1, .tables = QT_TABLE_BIT (QT_TABLE_REPS) | QT_TABLE_BIT (QT_TABLE_CUSTOMERS)
+                            | QT_TABLE_BIT (QT_TABLE_PRODUCTS) | QT_TABLE_BIT (QT_TABLE_ORDERS),
+  };
   g_autoptr (QtDataset) b = qt_dataset_load_dir (f->data, &orders, &error);
   assert_non_null (b);
   assert_int_equal (b->n_reps, 6);
@@ -378,12 +381,100 @@ test_first_tables_only (void **state)
   assert_true (g_str_has_prefix (msg, "order_lines.csv:"));
 }
 
+/* ---- SPEC §11: a rebate run's tables ---- */
+
+static const char *const rebate_files[][2] = {
+  { "partners.csv", "partner_id,name,rebate_plan\nD1,Dist One,dist\nD2,\"Two, Ltd\",dist\n" },
+  { "products.csv", "product_id,name,category\nP1,Plate,orthopedic\nP2,Gauze,consumables\n" },
+  { "shipments.csv", "shipment_id,partner_id,product_id,shipped_on,quantity,amount\n"
+                     "S1,D1,P1,2026-01-15,10,1000.00\nS2,D9,P2,2026-02-01,5,50\n" },
+  { "partner_invoices.csv", "invoice_id,shipment_id,invoiced_on,amount\n"
+                            "I1,S1,2026-01-20,600\nI2,S1,2026-01-25,400\nI3,S7,2026-01-25,-10\n" },
+  { "acceptances.csv", "acceptance_id,shipment_id,accepted_on,quantity\nA1,S1,2026-01-30,10\n" },
+};
+
+/* A rebate data set in a new directory of f->tmp. (transfer full) */
+static char *
+rebate_dir (Fixture *f)
+{
+  char *dir = g_build_filename (f->tmp, "rebate", NULL);
+  g_mkdir (dir, 0755);
+  for (guint i = 0; i < G_N_ELEMENTS (rebate_files); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, rebate_files[i][0], NULL);
+      qt_test_write (path, rebate_files[i][1]);
+    }
+  return dir;
+}
+
+static void
+test_rebate_tables (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *dir = rebate_dir (f);
+  const QtLoadOptions o = { .threads = 2, .tables = QT_TABLES_REBATE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (dir, &o, &error);
+  assert_null (error);
+  assert_int_equal (ds->n_partners, 2);
+  assert_string_equal (ds->partners[1].name, "Two, Ltd");
+  assert_int_equal (ds->n_reps, 0);
+  assert_int_equal (ds->n_shipments, 2);
+  assert_int_equal (ds->shipments[0].partner_row, 0);
+  assert_int_equal (ds->shipments[0].product_row, 0);
+  assert_int_equal (ds->shipments[1].partner_row, -1); /* D9: unknown_partner */
+  assert_int_equal (ds->n_invoices, 3);
+  assert_int_equal (ds->invoices[1].shipment_row, 0);
+  assert_int_equal (ds->invoices[2].shipment_row, -1);  /* S7: an orphan */
+  assert_int_equal (qt_num_sgn (ds->nums, ds->invoices[2].amount), -1);
+  assert_int_equal (ds->acceptances[0].shipment_row, 0);
+  assert_string_equal (ds->source[QT_TABLE_SHIPMENTS], "shipments.csv");
+  assert_int_equal (ds->files->len, 5);
+}
+
+/* The rebate load's own errors: values, keys, a missing file. */
+static void
+test_rebate_errors (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *dir = rebate_dir (f);
+  g_autofree char *partners = g_build_filename (dir, "partners.csv", NULL);
+  const QtLoadOptions o = { .tables = QT_TABLES_REBATE };
+  const char *const cases[][3] = {
+    { "shipments.csv", "S3,D1,P1,2026-01-15,0,10\n", "shipments.csv:4:5: quantity must be greater than 0" },
+    { "shipments.csv", "S3,D1,P1,2026-01-15,1,-10\n", "shipments.csv:4:6: amount must be greater than 0" },
+    { "shipments.csv", "S1,D1,P1,2026-01-15,1,10\n", "shipments.csv:4:1: " },
+    { "partners.csv", "D1,again,dist\n", "partners.csv:4:1: " },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i][0], NULL);
+      g_autofree char *old = qt_test_read (path);
+      g_autofree char *more = g_strconcat (old, cases[i][1], NULL);
+      qt_test_write (path, more);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (QtDataset) ds = qt_dataset_load_dir (dir, &o, &error);
+      assert_null (ds);
+      g_autofree char *want = g_build_filename (dir, cases[i][2], NULL);
+      if (!g_str_has_prefix (error->message, want))
+        fail_msg ("case %u: %s", i, error->message);
+      qt_test_write (path, old);
+    }
+  g_unlink (partners);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QtDataset) ds = qt_dataset_load_dir (dir, &o, &error);
+  assert_null (ds);
+  assert_non_null (strstr (error->message, "partners.csv:1:1: "));
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_golden_tables, setup, teardown),
     cmocka_unit_test_setup_teardown (test_first_tables_only, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rebate_tables, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rebate_errors, setup, teardown),
     cmocka_unit_test_setup_teardown (test_order_unknown_customer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_past_chain_limit, setup, teardown),
     cmocka_unit_test_setup_teardown (test_line_key_early_duplicate, setup, teardown),
