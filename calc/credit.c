@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../model/money.h"
+#include "exception.h"
 
 /* A plan version's values that every slice uses, as QtRat: the weight of
  * every multiplier mask and the high_margin threshold. */
@@ -42,13 +43,6 @@ qt_slice_clear (gpointer p)
   qt_rat_clear (&s->weighted);
 }
 
-void
-qt_exception_clear (gpointer p)
-{
-  QtException *e = p;
-  g_free (e->message);
-}
-
 const QtPlanVersion *
 qt_credit_rep_plan (const QtIndex *ix, const QtPlanSet *plans, guint rep, QtPeriod period)
 {
@@ -63,8 +57,7 @@ add_exception (Month *m, const QtReceipt *r, const char *code, char *message)
       g_free (message);
       return;
     }
-  QtException e = { m->ds->source[QT_TABLE_RECEIPTS], r->line, code, message };
-  g_array_append_val (m->mc->exceptions, e);
+  qt_exceptions_add (m->mc->exceptions, m->ds->source[QT_TABLE_RECEIPTS], r->line, code, message);
 }
 
 /* The exact form of x, for a message. (transfer full) */
@@ -522,8 +515,7 @@ month_credit_new (const QtMonthWork *w)
   mpq_inits (mc->amount_in_period, mc->amount_credited, mc->amount_excepted, NULL);
   if (w->detailed)
     {
-      mc->exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
-      g_array_set_clear_func (mc->exceptions, qt_exception_clear);
+      mc->exceptions = qt_exceptions_new ();
       /* room for every slice at once: never copied while growing */
       mc->slices = g_array_sized_new (FALSE, FALSE, sizeof (QtSlice), w->slice_bound);
       g_array_set_clear_func (mc->slices, qt_slice_clear);

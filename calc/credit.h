@@ -48,9 +48,8 @@ void qt_month_work_free (QtMonthWork *w);
 /* Adds `from` into `into` (moving its slices and exceptions) and frees it. */
 void qt_month_credit_merge (QtMonthCredit *into, QtMonthCredit *from);
 
-/* Frees the owned members of a slice / exception (for GArray clear funcs). */
+/* Frees the owned members of a slice (a GArray clear func). */
 void qt_slice_clear (gpointer slice);
-void qt_exception_clear (gpointer exception);
 
 /* SPEC §4.2: a line's net, quantity × unit_price, into *out. */
 void qt_credit_line_net (const QtDataset *ds, const QtOrderLine *ln, QtRat *out);

@@ -8,6 +8,7 @@
 #include "../model/money.h"
 #include "commission.h"
 #include "credit.h"
+#include "exception.h"
 #include "index.h"
 #include "score.h"
 
@@ -50,8 +51,7 @@ check_plans (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period, GErro
 static void
 add_exception (Engine *e, const char *file, guint line, const char *code, char *message)
 {
-  QtException x = { file, line, code, message };
-  g_array_append_val (e->res->exceptions, x);
+  qt_exceptions_add (e->res->exceptions, file, line, code, message);
 }
 
 /* SPEC §12.9: rows naming an unknown customer, product or order (every
@@ -453,19 +453,6 @@ sort_slices (const QtDataset *ds, GArray *in)
 }
 
 static gint
-exception_cmp (gconstpointer a, gconstpointer b)
-{
-  const QtException *x = a, *y = b;
-  int c = strcmp (x->file, y->file);
-  if (c != 0)
-    return c;
-  if (x->line != y->line)
-    return x->line < y->line ? -1 : 1;
-  c = strcmp (x->code, y->code);
-  return c != 0 ? c : strcmp (x->message, y->message);
-}
-
-static gint
 plan_cmp (gconstpointer a, gconstpointer b)
 {
   const QtPlanVersion *x = *(const QtPlanVersion *const *) a;
@@ -527,8 +514,7 @@ result_new (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period)
       res->reps[i].rep = i;
       rep_result_init (&res->reps[i]);
     }
-  res->exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
-  g_array_set_clear_func (res->exceptions, qt_exception_clear);
+  res->exceptions = qt_exceptions_new ();
   res->plans_used = g_ptr_array_new ();
   mpq_inits (res->amount_in_period, res->amount_credited, res->amount_excepted,
              res->sum_components, res->sum_totals, NULL);
@@ -693,7 +679,7 @@ qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
     collect_plans (&e, months, 3);
   else
     collect_plans (&e, months + 2, 1);
-  g_array_sort (res->exceptions, exception_cmp);
+  qt_exceptions_sort (res->exceptions);
   if (sorter != NULL)
     g_thread_join (sorter);
   res->slices = sort.slices;

@@ -1,0 +1,25 @@
+/* calc/exception.h — rows of exceptions.csv as the calculations collect
+ * them (commissions, SPEC §5, §12; rebates, SPEC §11): one place for their
+ * list, their order (file, line, code, message) and their memory. */
+#pragma once
+
+#include <glib.h>
+
+#include "result.h"
+
+G_BEGIN_DECLS
+
+/* A new array of QtException that frees their messages. (transfer full) */
+GArray *qt_exceptions_new (void);
+
+/* Appends a row; takes `message`. */
+void qt_exceptions_add (GArray *list, const char *file, guint line, const char *code,
+                        char *message);
+
+/* Sorts by (file, line, code, message), the order of exceptions.csv. */
+void qt_exceptions_sort (GArray *list);
+
+/* Frees the owned members of an exception (a GArray clear func). */
+void qt_exception_clear (gpointer exception);
+
+G_END_DECLS
