@@ -5,9 +5,15 @@
 
 #include <glib.h>
 
-#include "result.h"
-
 G_BEGIN_DECLS
+
+/* One row of exceptions.csv (SPEC §5, §12). */
+typedef struct {
+  const char *file;   /* bare file name, static */
+  guint line;
+  const char *code;   /* static */
+  char *message;      /* owned */
+} QtException;
 
 /* A new array of QtException that frees their messages. (transfer full) */
 GArray *qt_exceptions_new (void);

@@ -9,17 +9,11 @@
 #include "../model/dataset.h"
 #include "../rules/plan.h"
 #include "../model/money.h"
+#include "exception.h"
 #include "tiers.h"
 
 G_BEGIN_DECLS
 
-/* One row of exceptions.csv (SPEC §5, §12). */
-typedef struct {
-  const char *file;   /* bare file name, static */
-  guint line;
-  const char *code;   /* static */
-  char *message;      /* owned */
-} QtException;
 
 /* One credited slice of a receipt (SPEC §4.2–4.3): one row of credits.csv. */
 typedef struct {

@@ -200,6 +200,7 @@ typedef struct {
    * loader gave, which has no rows). */
   const char *source[QT_TABLE_COUNT];
   guint reps_plan_column;    /* 1-based field number of reps plan_id, for messages */
+  guint partners_plan_column; /* and of partners rebate_plan */
   GPtrArray *files;          /* QtInputFile*, sorted by name */
   QtInterner *ids;           /* owns every const char* above */
   QtNumStore *nums;          /* owns the long QtNum values */

@@ -272,6 +272,8 @@ qt_dataset_builder_begin_table (QtDatasetBuilder *b, QtTable table, const char *
   if (lay->key == KEY_ID)
     qt_interner_reserve (b->ds->ids, rows_hint);
   b->keys = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  if (table == QT_TABLE_PARTNERS)
+    b->ds->partners_plan_column = columns[2];
   if (table == QT_TABLE_REPS)
     {
       g_free (b->reps_where);
