@@ -1,5 +1,6 @@
-/* cli/cmd_run.c — `quotient run`: parses the options, runs the period
- * through the run library (run/pipeline.h) and prints the summary. */
+/* cli/cmd_run.c — `quotient run` and `quotient rebate` (SPEC §10, §11):
+ * the same options but the month (--period) or quarter (--quarter), run
+ * through the run library (run/pipeline.h), and a summary. */
 #include <glib.h>
 #include <stdio.h>
 
@@ -24,27 +25,29 @@ run_args_clear (RunArgs *a)
   g_free (a->threads);
 }
 
+/* What tells `run` and `rebate` apart on the command line. */
+typedef struct {
+  const char *command;     /* "run" */
+  const char *when;        /* "period" */
+  const char *when_help, *when_arg;
+  const char *purpose, *summary;
+} RunCommand;
+
 static gboolean
-parse_args (int argc, char **argv, RunArgs *a, GError **error)
+parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **error)
 {
   GOptionEntry entries[] = {
-    { "data", 0, 0, G_OPTION_ARG_FILENAME, &a->data, "Data set directory (CSV files of SPEC §2)", "DIR" },
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &a->data, "Data set directory (CSV files)", "DIR" },
     { "plans", 0, 0, G_OPTION_ARG_FILENAME, &a->plans, "Plans directory (one JSON file per plan version)", "DIR" },
-    { "period", 0, 0, G_OPTION_ARG_STRING, &a->period, "Period to compute, a calendar month", "YYYY-MM" },
+    { cmd->when, 0, 0, G_OPTION_ARG_STRING, &a->period, cmd->when_help, cmd->when_arg },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Run directory to create (must not exist; missing parent directories are created)", "DIR" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory", NULL },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("— compute one period's commissions");
-  g_option_context_set_summary (ctx,
-    "Loads the data set and plan versions, computes period YYYY-MM exactly and\n"
-    "writes payout.csv, scores.csv, credits.csv, exceptions.csv, statements/,\n"
-    "an input snapshot and manifest.json into --out.\n\n"
-    "Example:\n"
-    "  quotient run --data fixtures/demo/data --plans fixtures/demo/plans \\\n"
-    "               --period 2026-06 --out runs/2026-06");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (cmd->purpose);
+  g_option_context_set_summary (ctx, cmd->summary);
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, error))
     return FALSE;
@@ -65,13 +68,14 @@ parse_args (int argc, char **argv, RunArgs *a, GError **error)
   if (!a->data || !a->plans || !a->period || !a->out)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
-                   "--data, --plans, --period and --out are required (see quotient run --help)");
+                   "--data, --plans, --%s and --out are required (see quotient %s --help)",
+                   cmd->when, cmd->command);
       return FALSE;
     }
   if (!*a->data || !*a->plans || !*a->period || !*a->out)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
-                   "--data, --plans, --period and --out must not be empty");
+                   "--data, --plans, --%s and --out must not be empty", cmd->when);
       return FALSE;
     }
   return TRUE;
@@ -89,14 +93,41 @@ print_summary (const QtRunSummary *s, const char *out)
   printf ("  run directory      %s (statements in %s/statements/)\n", out, out);
 }
 
-int
-qt_cmd_run (int argc, char **argv)
+static const RunCommand run_command = {
+  "run", "period", "Period to compute, a calendar month", "YYYY-MM",
+  "— compute one period's commissions",
+  "Loads the data set and plan versions, computes period YYYY-MM exactly and\n"
+  "writes payout.csv, scores.csv, credits.csv, exceptions.csv, statements/,\n"
+  "an input snapshot and manifest.json into --out.\n\n"
+  "Example:\n"
+  "  quotient run --data fixtures/demo/data --plans fixtures/demo/plans \\\n"
+  "               --period 2026-06 --out runs/2026-06",
+};
+
+static const RunCommand rebate_command = {
+  "rebate", "quarter", "Quarter to compute", "YYYY-Qn",
+  "— compute one quarter's distributor rebates",
+  "Reconciles every shipment of the quarter against the distributors' invoices\n"
+  "and the customers' acceptances, and pays each partner the rebate of its plan\n"
+  "on the qualified volume.  Reads partners.csv, products.csv, shipments.csv,\n"
+  "partner_invoices.csv and acceptances.csv, and the rebate plans (files with a\n"
+  "rebate_plan member) of --plans; writes rebates.csv, reconciliation.csv,\n"
+  "exceptions.csv, an input snapshot and manifest.json into --out.\n\n"
+  "Example:\n"
+  "  quotient rebate --data fixtures/rebates/hand/data \\\n"
+  "                  --plans fixtures/rebates/hand/plans --quarter 2026-Q1 --out runs/rebates-2026-Q1",
+};
+
+/* Parses, runs `execute` and prints the summary; the exit code. */
+static int
+run_command_main (const RunCommand *cmd, int argc, char **argv,
+                  gboolean (*execute) (const QtRunOptions *o, gpointer summary, GError **error),
+                  gpointer summary, void (*print) (gconstpointer summary, const char *out))
 {
   RunArgs a = { 0 };
   g_autoptr (GError) error = NULL;
-  QtRunSummary summary = { 0 };
   int rc = 0;
-  if (!parse_args (argc, argv, &a, &error))
+  if (!parse_args (cmd, argc, argv, &a, &error))
     rc = 2;
   else
     {
@@ -105,14 +136,65 @@ qt_cmd_run (int argc, char **argv)
         .strict = a.strict, .replace = a.replace, .threads = a.n_threads,
         .keep_until_exit = TRUE,
       };
-      if (qt_run_execute (&o, &summary, &error))
-        print_summary (&summary, a.out);
+      if (execute (&o, summary, &error))
+        print (summary, a.out);
       else
         rc = qt_exit_code_for (error);
     }
   if (error != NULL)
-    qt_print_error ("quotient run", error);
-  qt_run_summary_clear (&summary);
+    {
+      g_autofree char *name = g_strconcat ("quotient ", cmd->command, NULL);
+      qt_print_error (name, error);
+    }
   run_args_clear (&a);
+  return rc;
+}
+
+static gboolean
+execute_run (const QtRunOptions *o, gpointer summary, GError **error)
+{
+  return qt_run_execute (o, summary, error);
+}
+
+static void
+print_run (gconstpointer summary, const char *out)
+{
+  print_summary (summary, out);
+}
+
+int
+qt_cmd_run (int argc, char **argv)
+{
+  QtRunSummary summary = { 0 };
+  int rc = run_command_main (&run_command, argc, argv, execute_run, &summary, print_run);
+  qt_run_summary_clear (&summary);
+  return rc;
+}
+
+static gboolean
+execute_rebate (const QtRunOptions *o, gpointer summary, GError **error)
+{
+  return qt_rebate_execute (o, summary, error);
+}
+
+static void
+print_rebate (gconstpointer summary, const char *out)
+{
+  const QtRebateSummary *s = summary;
+  printf ("quotient: rebates %s\n", s->quarter);
+  printf ("  partners           %u\n", s->partners);
+  printf ("  shipments          %u qualified of %u (amount %s)\n", s->qualified, s->shipments,
+          s->amount_qualified);
+  printf ("  exceptions         %u (see exceptions.csv)\n", s->exceptions);
+  printf ("  rebate total       %s\n", s->rebate_total);
+  printf ("  run directory      %s\n", out);
+}
+
+int
+qt_cmd_rebate (int argc, char **argv)
+{
+  QtRebateSummary summary = { 0 };
+  int rc = run_command_main (&rebate_command, argc, argv, execute_rebate, &summary, print_rebate);
+  qt_rebate_summary_clear (&summary);
   return rc;
 }

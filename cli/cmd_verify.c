@@ -58,9 +58,12 @@ qt_cmd_verify (int argc, char **argv)
     }
   else
     {
-      QtVerifyOptions o = { .kind = QT_RUN_COMMISSION, .keep_until_exit = TRUE };
+      QtVerifyOptions o = { .kind = qt_manifest_kind (argv[1]), .keep_until_exit = TRUE };
       QtVerifyReport report;
-      if (!qt_lifecycle_verify (argv[1], head, &o, &report, &error))
+      /* a rebate run has no lifecycle */
+      gboolean ok = o.kind == QT_RUN_REBATE ? qt_verify_run (argv[1], &o, &report, &error)
+                                            : qt_lifecycle_verify (argv[1], head, &o, &report, &error);
+      if (!ok)
         rc = qt_exit_code_for (error);
       print_report (argv[1], &report);
       qt_verify_report_clear (&report);

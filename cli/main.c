@@ -19,6 +19,7 @@ typedef struct {
 
 static const Command commands[] = {
   { "run", qt_cmd_run, "compute one period and write its run directory" },
+  { "rebate", qt_cmd_rebate, "compute one quarter's distributor rebates (three-source reconciliation)" },
   { "verify", qt_cmd_verify, "recompute a run directory from its snapshot and compare every hash" },
   { "publish", qt_cmd_publish, "publish a draft run: statements visible, payout time and appeal window set" },
   { "appeal", qt_cmd_appeal, "file, assign, vote on, list and show appeals of a published run" },

@@ -69,4 +69,8 @@ gboolean qt_output_sink_put_list (QtOutputSink *sink, GPtrArray *list, GError **
 /* SPEC §5: payout.csv, scores.csv, credits.csv, exceptions.csv. */
 void qt_report_tables (const QtRunResult *res, GPtrArray *out);
 
+/* exceptions.csv of `exceptions` (QtException, sorted), for every kind of
+ * run. */
+void qt_report_exceptions (const GArray *exceptions, GPtrArray *out);
+
 G_END_DECLS

@@ -88,19 +88,19 @@ credits_csv (const QtRunResult *res, GPtrArray *out)
   qt_output_add (out, "credits.csv", s, (gint) res->slices->len);
 }
 
-static void
-exceptions_csv (const QtRunResult *res, GPtrArray *out)
+void
+qt_report_exceptions (const GArray *exceptions, GPtrArray *out)
 {
   GString *s = g_string_new ("file,line,code,message\n");
-  for (guint k = 0; k < res->exceptions->len; k++)
+  for (guint k = 0; k < exceptions->len; k++)
     {
-      const QtException *e = &g_array_index (res->exceptions, QtException, k);
+      const QtException *e = &g_array_index (exceptions, QtException, k);
       char line[16];
       g_snprintf (line, sizeof line, "%u", e->line);
       const char *fields[] = { e->file, line, e->code, e->message };
       qt_csv_record (s, fields, G_N_ELEMENTS (fields));
     }
-  qt_output_add (out, "exceptions.csv", s, (gint) res->exceptions->len);
+  qt_output_add (out, "exceptions.csv", s, (gint) exceptions->len);
 }
 
 void
@@ -110,5 +110,5 @@ qt_report_tables (const QtRunResult *res, GPtrArray *out)
   payout_csv (res, order, out);
   scores_csv (res, order, out);
   credits_csv (res, out);
-  exceptions_csv (res, out);
+  qt_report_exceptions (res->exceptions, out);
 }

@@ -14,6 +14,7 @@
 /* The one place a kind's name is spelled. */
 static const char *const kind_names[] = {
   [QT_RUN_COMMISSION] = "commission_run",
+  [QT_RUN_REBATE] = "rebate_run",
 };
 
 const char *
@@ -74,13 +75,33 @@ control_totals (const QtRunResult *res)
   return t;
 }
 
+/* SPEC §11: the quarter's shipments = qualified + excepted. */
 static cJSON *
-plans_used (const QtRunResult *res)
+rebate_totals (const QtRebateResult *res)
+{
+  cJSON *t = cJSON_CreateObject ();
+  cJSON_AddItemToObject (t, "shipments_in_quarter", count_amount (res->n_shipments, res->amount_shipped));
+  cJSON_AddItemToObject (t, "shipments_qualified", count_amount (res->n_qualified, res->amount_qualified));
+  cJSON_AddItemToObject (t, "shipments_excepted", count_amount (res->n_excepted, res->amount_excepted));
+  cJSON_AddItemToObject (t, "exception_rows", qt_json_integer_new (res->exceptions->len));
+  cJSON_AddItemToObject (t, "rebate_rows", qt_json_integer_new (res->n_partners));
+  g_autofree char *sum = qt_fixed_format (res->rebate_total, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  cJSON_AddStringToObject (t, "rebates_sum", sum);
+  g_auto (mpq_t) parts;
+  mpq_init (parts);
+  mpq_add (parts, res->amount_qualified, res->amount_excepted);
+  cJSON_AddBoolToObject (t, "balanced", res->n_shipments == res->n_qualified + res->n_excepted
+                                          && mpq_equal (parts, res->amount_shipped));
+  return t;
+}
+
+static cJSON *
+plans_used (const GPtrArray *used)
 {
   cJSON *arr = cJSON_CreateArray ();
-  for (guint i = 0; i < res->plans_used->len; i++)
+  for (guint i = 0; i < used->len; i++)
     {
-      const QtPlanVersion *v = g_ptr_array_index (res->plans_used, i);
+      const QtPlanVersion *v = g_ptr_array_index (used, i);
       cJSON *o = cJSON_CreateObject ();
       g_autofree char *file = g_strconcat ("inputs/plans/", v->file_name, NULL);
       cJSON_AddStringToObject (o, "file", file);
@@ -112,17 +133,18 @@ file_list (GPtrArray *files, gboolean inputs)
   return arr;
 }
 
-GString *
-qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
-                    const QtManifestRevision *revision)
+/* manifest.json: what every kind says (its period, plans, files and
+ * control totals, which `totals` gives and this consumes). */
+static GString *
+render (QtRunKind kind, const char *period, const GPtrArray *used, GPtrArray *files,
+        const QtManifestRevision *revision, cJSON *totals)
 {
   qt_output_sort (files);
   cJSON *m = cJSON_CreateObject ();
-  char period[8];
   cJSON_AddStringToObject (m, "engine", "quotient");
   cJSON_AddStringToObject (m, "engine_version", QT_VERSION);
   cJSON_AddStringToObject (m, "kind", qt_run_kind_name (kind));
-  cJSON_AddStringToObject (m, "period", qt_period_format (res->period, period));
+  cJSON_AddStringToObject (m, "period", period);
   if (revision != NULL)
     {
       cJSON_AddItemToObject (m, "revision", qt_json_integer_new (revision->number));
@@ -130,16 +152,33 @@ qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
       for (const char *const *a = revision->applied; *a != NULL; a++)
         cJSON_AddItemToArray (applied, cJSON_CreateString (*a));
     }
-  cJSON_AddItemToObject (m, "plans_used", plans_used (res));
+  cJSON_AddItemToObject (m, "plans_used", plans_used (used));
   cJSON_AddItemToObject (m, "inputs", file_list (files, TRUE));
   cJSON_AddItemToObject (m, "outputs", file_list (files, FALSE));
-  cJSON_AddItemToObject (m, "control_totals", control_totals (res));
+  cJSON_AddItemToObject (m, "control_totals", totals);
   char *text = cJSON_Print (m);
   GString *s = g_string_new (text);
   g_string_append_c (s, '\n');
   cJSON_free (text);
   cJSON_Delete (m);
   return s;
+}
+
+GString *
+qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
+                    const QtManifestRevision *revision)
+{
+  char period[8];
+  return render (kind, qt_period_format (res->period, period), res->plans_used, files, revision,
+                 control_totals (res));
+}
+
+GString *
+qt_manifest_render_rebate (const QtRebateResult *res, GPtrArray *files)
+{
+  char quarter[8];
+  return render (QT_RUN_REBATE, qt_quarter_format (res->quarter, quarter), res->plans_used, files,
+                 NULL, rebate_totals (res));
 }
 
 /* ---- reading ---- */
@@ -262,7 +301,7 @@ read_root (const char *run_dir, const QtJsonDoc *doc, QtRunKind kind, QtManifest
   m->engine_version = g_strdup (version);
   if (!read_files (doc, "inputs", m->inputs) || !read_files (doc, "outputs", m->outputs))
     return bad (error, run_dir, "manifest.json: a malformed \"inputs\" or \"outputs\" list");
-  if (!read_totals (doc, &m->totals))
+  if (kind == QT_RUN_COMMISSION && !read_totals (doc, &m->totals))
     return bad (error, run_dir, "manifest.json: malformed \"control_totals\"");
   return TRUE;
 }
@@ -303,6 +342,20 @@ qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error)
       return NULL;
     }
   return qt_manifest_parse (run_dir, bytes, kind, error);
+}
+
+QtRunKind
+qt_manifest_kind (const char *run_dir)
+{
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, "manifest.json", MANIFEST_MAX_BYTES, NULL);
+  gsize len = 0;
+  const char *data = bytes != NULL ? g_bytes_get_data (bytes, &len) : NULL;
+  g_autoptr (QtJsonDoc) doc = data != NULL ? qt_json_doc_parse (data, len, NULL) : NULL;
+  const char *kind = doc != NULL ? qt_json_string_member (doc->root, "kind") : NULL;
+  for (guint k = 0; kind != NULL && k < G_N_ELEMENTS (kind_names); k++)
+    if (strcmp (kind, kind_names[k]) == 0)
+      return (QtRunKind) k;
+  return QT_RUN_COMMISSION;
 }
 
 static void

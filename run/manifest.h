@@ -10,12 +10,14 @@
 
 #include <glib.h>
 
+#include "../calc/rebate.h"
 #include "../calc/result.h"
 
 G_BEGIN_DECLS
 
 typedef enum {
   QT_RUN_COMMISSION,  /* `quotient run`: one period's commissions */
+  QT_RUN_REBATE,      /* `quotient rebate`: one quarter's distributor rebates */
 } QtRunKind;
 
 /* The manifest's name of a kind ("commission_run"). (transfer none) */
@@ -33,6 +35,11 @@ typedef struct {
 GString *qt_manifest_render (QtRunKind kind, const QtRunResult *res, GPtrArray *files,
                              const QtManifestRevision *revision);
 
+/* The manifest of a rebate run: its quarter ("period": "2026-Q1"), plans,
+ * files and control totals (the quarter's shipments = qualified +
+ * excepted, by count and amount; rows; the rebates' sum). */
+GString *qt_manifest_render_rebate (const QtRebateResult *res, GPtrArray *files);
+
 typedef struct {
   char *file;     /* path inside the run directory */
   char *sha256;   /* hex */
@@ -45,7 +52,8 @@ typedef struct {
   char *amount;   /* exact, SPEC §12.10 form */
 } QtManifestCount;
 
-/* "control_totals" (SPEC §7). */
+/* "control_totals" (SPEC §7) of a commission run (a rebate run's are not
+ * read back). */
 typedef struct {
   QtManifestCount in_period, credited, excepted;
   guint64 credited_slices, exception_rows, payout_rows;
@@ -67,6 +75,10 @@ typedef struct {
  * run of that kind): not JSON, a member missing or of the wrong type, a
  * manifest of another kind.  (transfer full) */
 QtManifest *qt_manifest_parse (const char *run_dir, GBytes *text, QtRunKind kind, GError **error);
+
+/* The kind RUN_DIR/manifest.json names; QT_RUN_COMMISSION when it cannot
+ * be told (qt_manifest_read of that kind then says what is wrong). */
+QtRunKind qt_manifest_kind (const char *run_dir);
 
 /* qt_manifest_parse of RUN_DIR/manifest.json; a missing or unreadable file
  * is QT_ERROR_USAGE too.  (transfer full) */

@@ -11,6 +11,7 @@
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 #include "../reports/output.h"
+#include "../reports/rebate_report.h"
 #include "../reports/statement.h"
 #include "pipeline_internal.h"
 #include "run_dir.h"
@@ -74,20 +75,51 @@ put_loaded (QtInputFile *file, gpointer data)
 }
 
 gboolean
-qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
-                     guint threads, const QtOverlay *overlay, QtOutputSink *sink, QtPipeline *out,
-                     GError **error)
+qt_pipeline_parse_when (QtRunKind kind, const char *text, gint32 *when)
+{
+  return kind == QT_RUN_REBATE ? qt_quarter_parse (text, strlen (text), when)
+                               : qt_period_parse (text, strlen (text), when);
+}
+
+/* The engine of the run's kind on the loaded data set. */
+static gboolean
+calculate (QtPipeline *p, const char *data_dir, gint32 when, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  if (p->kind == QT_RUN_REBATE)
+    p->rebate = qt_rebate_compute (p->ds, p->plans, when, &local);
+  else
+    {
+      const QtEngineOptions engine = { .threads = p->threads };
+      p->res = qt_engine_run (p->ds, p->plans, when, &engine, &local);
+    }
+  if (local == NULL)
+    return TRUE;
+  /* The engines name the bare file; give it the path the user typed. */
+  g_prefix_error (&local, "%s%s", data_dir, g_str_has_suffix (data_dir, "/") ? "" : "/");
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+gboolean
+qt_pipeline_compute_kind (QtRunKind kind, const char *data_dir, const char *plans_dir,
+                          gint32 when, guint threads, const QtOverlay *overlay,
+                          QtOutputSink *sink, QtPipeline *out, GError **error)
 {
   g_return_val_if_fail (sink != NULL && threads >= 1, FALSE);
-  QtPipeline p = { .threads = threads };
+  QtPipeline p = { .kind = kind, .threads = threads };
   qt_pipeline_phase (NULL);
-  p.plans = qt_plan_set_load_dir (plans_dir, error);
+  p.plans = qt_plan_set_load_dir_kind (plans_dir, kind == QT_RUN_REBATE ? QT_PLAN_REBATE
+                                                                        : QT_PLAN_COMMISSION,
+                                       error);
   if (p.plans == NULL)
     return FALSE;
   qt_pipeline_phase ("plans");
   EarlyInputs early = { sink, NULL };
   const QtLoadOptions load = { .threads = p.threads, .loaded = put_loaded, .loaded_data = &early,
-                               .overlay = overlay };
+                               .overlay = overlay,
+                               .tables = kind == QT_RUN_REBATE ? QT_TABLES_REBATE
+                                                               : QT_TABLES_COMMISSION };
   p.ds = qt_dataset_load_dir (data_dir, &load, error);
   qt_pipeline_phase ("load data");
   if (p.ds == NULL)
@@ -96,27 +128,25 @@ qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod perio
       qt_pipeline_clear (&p);
       return FALSE;
     }
-  g_autoptr (GError) local = NULL;
-  if (early.error != NULL || !put_plans (&p, sink, error))
+  if (early.error != NULL || !put_plans (&p, sink, error) || !calculate (&p, data_dir, when, error))
     {
       if (early.error != NULL)
         g_propagate_error (error, early.error);
       qt_pipeline_clear (&p);
       return FALSE;
     }
-  const QtEngineOptions engine = { .threads = p.threads };
-  p.res = qt_engine_run (p.ds, p.plans, period, &engine, &local);
-  if (p.res == NULL)
-    {
-      /* The engine names the bare file; give it the path the user typed. */
-      g_prefix_error (&local, "%s%s", data_dir, g_str_has_suffix (data_dir, "/") ? "" : "/");
-      g_propagate_error (error, g_steal_pointer (&local));
-      qt_pipeline_clear (&p);
-      return FALSE;
-    }
   qt_pipeline_phase ("calculate");
   *out = p;
   return TRUE;
+}
+
+gboolean
+qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
+                     guint threads, const QtOverlay *overlay, QtOutputSink *sink, QtPipeline *out,
+                     GError **error)
+{
+  return qt_pipeline_compute_kind (QT_RUN_COMMISSION, data_dir, plans_dir, period, threads,
+                                   overlay, sink, out, error);
 }
 
 typedef struct {
@@ -147,9 +177,25 @@ render_tables (gpointer data)
   return NULL;
 }
 
+/* A rebate run's files: its tables, then manifest.json. */
+static gboolean
+emit_rebate (QtPipeline *p, QtSinkQueue *queue, GError **error)
+{
+  QtOutputSink *sink = &queue->sink;
+  g_autoptr (GPtrArray) tables = qt_output_list_new ();
+  qt_report_rebate_tables (p->rebate, tables);
+  if (!qt_output_sink_put_list (sink, tables, error) || !qt_sink_queue_finish (queue, error))
+    return FALSE;
+  g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_manifest_render_rebate (p->rebate,
+                                                                                  sink->files));
+  return qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
+}
+
 gboolean
 qt_pipeline_emit (QtPipeline *p, QtSinkQueue *queue, QtRunKind kind, GError **error)
 {
+  if (kind == QT_RUN_REBATE)
+    return emit_rebate (p, queue, error);
   QtOutputSink *sink = &queue->sink;
   /* The four tables render on a thread of their own while the statements
    * render; both only read the result, and files may reach the sink in
@@ -183,6 +229,7 @@ void
 qt_pipeline_clear (QtPipeline *p)
 {
   g_clear_pointer (&p->res, qt_run_result_free);
+  g_clear_pointer (&p->rebate, qt_rebate_result_free);
   g_clear_pointer (&p->ds, qt_dataset_free);
   g_clear_pointer (&p->plans, qt_plan_set_free);
 }
@@ -200,10 +247,11 @@ qt_pipeline_keep_until_exit (QtPipeline *p)
 static gboolean
 check_strict (const QtPipeline *p, GError **error)
 {
-  guint n = p->res->exceptions->len;
+  const GArray *exceptions = p->kind == QT_RUN_REBATE ? p->rebate->exceptions : p->res->exceptions;
+  guint n = exceptions->len;
   if (n == 0)
     return TRUE;
-  const QtException *first = &g_array_index (p->res->exceptions, QtException, 0);
+  const QtException *first = &g_array_index (exceptions, QtException, 0);
   g_set_error (error, QT_ERROR, QT_ERROR_STRICT,
                "%s:%u: %s: %s (--strict: %u exception row%s, nothing written)", first->file,
                first->line, first->code, first->message, n, n == 1 ? "" : "s");
@@ -228,16 +276,17 @@ summarize (const QtRunResult *res, QtRunSummary *s)
  * snapshot while the engine computes, and each statement while the next
  * renders. */
 static gboolean
-run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline *p,
+run_into_dir (QtRunKind kind, const QtRunOptions *o, gint32 when, guint threads, QtPipeline *p,
               GError **error)
 {
-  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, QT_RUN_COMMISSION, o->period, error);
+  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, kind, o->period, error);
   if (w == NULL)
     return FALSE;
   g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (qt_run_dir_sink (w), threads > 1);
-  if (!qt_pipeline_compute (o->data_dir, o->plans_dir, period, threads, NULL, &queue->sink, p, error)
+  if (!qt_pipeline_compute_kind (kind, o->data_dir, o->plans_dir, when, threads, NULL,
+                                 &queue->sink, p, error)
       || (o->strict && !check_strict (p, error))
-      || !qt_pipeline_emit (p, queue, QT_RUN_COMMISSION, error))
+      || !qt_pipeline_emit (p, queue, kind, error))
     {
       qt_sink_queue_finish (queue, NULL); /* nothing may still be writing */
       qt_run_dir_abort (w);
@@ -248,13 +297,16 @@ run_into_dir (const QtRunOptions *o, QtPeriod period, guint threads, QtPipeline 
   return ok;
 }
 
-/* --period, which must be a month. */
+/* --period, which must be a month (--quarter, a quarter, for rebates). */
 static gboolean
-parse_period (const char *text, QtPeriod *period, GError **error)
+parse_when (QtRunKind kind, const char *text, gint32 *when, GError **error)
 {
-  if (qt_period_parse (text, strlen (text), period))
+  if (qt_pipeline_parse_when (kind, text, when))
     return TRUE;
-  g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", text);
+  if (kind == QT_RUN_REBATE)
+    g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--quarter '%s' is not a quarter YYYY-Qn", text);
+  else
+    g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "--period '%s' is not a month YYYY-MM", text);
   return FALSE;
 }
 
@@ -264,11 +316,11 @@ qt_run_execute (const QtRunOptions *o, QtRunSummary *summary, GError **error)
   g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
                         && o->period != NULL && o->out != NULL, FALSE);
   QtPeriod period;
-  if (!parse_period (o->period, &period, error))
+  if (!parse_when (QT_RUN_COMMISSION, o->period, &period, error))
     return FALSE;
   guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
   QtPipeline p = { 0 };
-  gboolean ok = run_into_dir (o, period, threads, &p, error);
+  gboolean ok = run_into_dir (QT_RUN_COMMISSION, o, period, threads, &p, error);
   if (ok && summary != NULL)
     summarize (p.res, summary);
   if (o->keep_until_exit)
@@ -298,7 +350,7 @@ qt_run_payout_totals (const char *data_dir, const char *plans_dir, const char *p
                       const QtOverlay *overlay, guint threads, GError **error)
 {
   QtPeriod period;
-  if (!parse_period (period_text, &period, error))
+  if (!parse_when (QT_RUN_COMMISSION, period_text, &period, error))
     return NULL;
   QtOutputSink discard;
   qt_output_sink_init (&discard, discard_put);
@@ -318,4 +370,42 @@ qt_run_payout_totals (const char *data_dir, const char *plans_dir, const char *p
     }
   qt_pipeline_clear (&p);
   return totals;
+}
+
+gboolean
+qt_rebate_execute (const QtRunOptions *o, QtRebateSummary *summary, GError **error)
+{
+  g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
+                        && o->period != NULL && o->out != NULL, FALSE);
+  QtQuarter quarter;
+  if (!parse_when (QT_RUN_REBATE, o->period, &quarter, error))
+    return FALSE;
+  guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
+  QtPipeline p = { 0 };
+  gboolean ok = run_into_dir (QT_RUN_REBATE, o, quarter, threads, &p, error);
+  if (ok && summary != NULL)
+    {
+      const QtRebateResult *r = p.rebate;
+      qt_quarter_format (r->quarter, summary->quarter);
+      summary->partners = r->n_partners;
+      summary->shipments = r->n_shipments;
+      summary->qualified = r->n_qualified;
+      summary->amount_qualified = qt_fixed_format (r->amount_qualified, QT_MONEY_DECIMALS,
+                                                   QT_ROUND_HALF_EVEN);
+      summary->exceptions = r->exceptions->len;
+      summary->rebate_total = qt_fixed_format (r->rebate_total, QT_MONEY_DECIMALS,
+                                               QT_ROUND_HALF_EVEN);
+    }
+  if (o->keep_until_exit)
+    qt_pipeline_keep_until_exit (&p);
+  else
+    qt_pipeline_clear (&p);
+  return ok;
+}
+
+void
+qt_rebate_summary_clear (QtRebateSummary *s)
+{
+  g_clear_pointer (&s->amount_qualified, g_free);
+  g_clear_pointer (&s->rebate_total, g_free);
 }

@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 typedef struct {
   const char *data_dir;   /* data set directory (CSV files of SPEC §2) */
   const char *plans_dir;  /* one JSON file per plan version */
-  const char *period;     /* "YYYY-MM" */
+  const char *period;     /* "YYYY-MM" (a rebate run: its quarter, "YYYY-Qn") */
   const char *out;        /* the run directory to create */
   gboolean strict;        /* any exception row is fatal (QT_ERROR_STRICT) */
   gboolean replace;       /* atomically replace an existing draft run */
@@ -46,6 +46,20 @@ typedef struct {
 gboolean qt_run_execute (const QtRunOptions *options, QtRunSummary *summary, GError **error);
 
 void qt_run_summary_clear (QtRunSummary *summary);
+
+/* What a committed rebate run holds, for a person. */
+typedef struct {
+  char quarter[8];            /* "YYYY-Qn" */
+  guint partners, shipments, qualified, exceptions;
+  char *amount_qualified;     /* 2 decimals, half-even */
+  char *rebate_total;         /* 2 decimals: the sum of the rebates */
+} QtRebateSummary;
+
+/* `quotient rebate` (SPEC §11): one quarter's rebates into o->out, with
+ * the atomicity, errors and --strict of qt_run_execute; o->period is the
+ * quarter ("YYYY-Qn").  (Clear *summary with qt_rebate_summary_clear.) */
+gboolean qt_rebate_execute (const QtRunOptions *o, QtRebateSummary *summary, GError **error);
+void qt_rebate_summary_clear (QtRebateSummary *summary);
 
 /* Each rep's payout total as payout.csv would show it ("1234.50"), for
  * `period` ("YYYY-MM") computed on data_dir and plans_dir with `overlay`

@@ -4,6 +4,7 @@
 
 #include <glib.h>
 
+#include "../calc/rebate.h"
 #include "../calc/result.h"
 #include "../model/dataset.h"
 #include "../model/overlay.h"
@@ -14,11 +15,18 @@
 G_BEGIN_DECLS
 
 typedef struct {
+  QtRunKind kind;
   QtDataset *ds;
   QtPlanSet *plans;
-  QtRunResult *res;
+  QtRunResult *res;       /* QT_RUN_COMMISSION */
+  QtRebateResult *rebate; /* QT_RUN_REBATE */
   guint threads;      /* >= 1 */
 } QtPipeline;
+
+/* What a run of `kind` computes: a month ("YYYY-MM", a commission run) or
+ * a quarter ("YYYY-Qn", a rebate run), as *when; FALSE when `text` is not
+ * one. */
+gboolean qt_pipeline_parse_when (QtRunKind kind, const char *text, gint32 *when);
 
 /* Loads, validates and computes on `threads` threads.  Errors are those of
  * the loaders and the engine.  On success fills *out (clear with
@@ -29,6 +37,12 @@ typedef struct {
 gboolean qt_pipeline_compute (const char *data_dir, const char *plans_dir, QtPeriod period,
                               guint threads, const QtOverlay *overlay, QtOutputSink *sink,
                               QtPipeline *out, GError **error);
+
+/* The same for a run of any kind: `when` as qt_pipeline_parse_when gives
+ * it; the plans and tables of that kind. */
+gboolean qt_pipeline_compute_kind (QtRunKind kind, const char *data_dir, const char *plans_dir,
+                                   gint32 when, guint threads, const QtOverlay *overlay,
+                                   QtOutputSink *sink, QtPipeline *out, GError **error);
 
 /* Renders the rest of the run directory — the tables, the statements and,
  * last, manifest.json of `kind` — into `queue`, finishing the queue's

@@ -225,8 +225,8 @@ compute_and_compare (const char *run, QtPeriod period, guint threads, QtSinkQueu
 {
   g_autofree char *data = g_build_filename (run, "inputs", "data", NULL);
   g_autofree char *plans = g_build_filename (run, "inputs", "plans", NULL);
-  gboolean ok = qt_pipeline_compute (data, plans, period, threads, o->overlay, &queue->sink, p,
-                                     error)
+  gboolean ok = qt_pipeline_compute_kind (o->kind, data, plans, period, threads, o->overlay,
+                                          &queue->sink, p, error)
                 && (o->revision != NULL ? qt_pipeline_emit_revision (p, queue, o->revision, error)
                                         : qt_pipeline_emit (p, queue, o->kind, error));
   qt_sink_queue_finish (queue, NULL);
@@ -256,7 +256,7 @@ compare_run (const char *run, const QtManifest *m, const QtVerifyOptions *o, GHa
   /* The queue's thread reads and compares the files already recomputed
    * while the next ones are. */
   QtSinkQueue *queue = qt_sink_queue_new (&cs.sink, threads > 1);
-  if (!qt_period_parse (m->period, strlen (m->period), &period))
+  if (!qt_pipeline_parse_when (o->kind, m->period, &period))
     mismatch (bad, "manifest.json", "bad period");
   else if (walk_run (run, NULL, NULL, bad))
     mismatch (bad, "inputs", "the snapshot holds a link or special file: not recomputed");
