@@ -307,10 +307,29 @@ reconcile_all (Rebate *r)
       if (p != NULL)
         {
           p->n_excepted++;
+          p->held_count[l->code]++;
           mpq_add (p->held[l->code], p->held[l->code], amount);
         }
       qt_exceptions_add (res->exceptions, ds->source[QT_TABLE_SHIPMENTS], s->line,
                          code_names[l->code], message);
+    }
+}
+
+/* Each partner's lines, in shipment_id order (the lines' order). */
+static void
+lines_by_partner (Rebate *r)
+{
+  QtRebateResult *res = r->res;
+  for (guint i = 0; i < res->n_partners; i++)
+    res->partners[i].lines = g_new (guint, MAX (res->partners[i].n_qualified
+                                                + res->partners[i].n_excepted, 1u));
+  for (guint k = 0; k < res->n_lines; k++)
+    {
+      gint32 row = r->ds->shipments[res->lines[k].shipment].partner_row;
+      if (row < 0)
+        continue;
+      QtPartnerRebate *p = &res->partners[r->position[row]];
+      p->lines[p->n_lines++] = k;
     }
 }
 
@@ -370,6 +389,7 @@ qt_rebate_compute (const QtDataset *ds, const QtPlanSet *plans, QtQuarter q, GEr
       lines_init (&r);
       add_documents (&r);
       reconcile_all (&r);
+      lines_by_partner (&r);
       g_auto (mpq_t) one;
       mpq_init (one);
       mpq_set_ui (one, 1, 1);
@@ -401,6 +421,7 @@ qt_rebate_result_free (QtRebateResult *res)
       for (guint c = 0; c < QT_RECON_COUNT; c++)
         mpq_clear (p->held[c]);
       qt_tier_lines_free (p->tiers, p->n_tiers);
+      g_free (p->lines);
     }
   g_free (res->partners);
   g_clear_pointer (&res->exceptions, g_array_unref);

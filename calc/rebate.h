@@ -54,6 +54,8 @@ typedef struct {
   mpq_t next_tier_rebate;  /* the rebate at exactly that bound */
   mpq_t rebate_exact, rebate; /* rebate: 2 decimals, half-even */
   mpq_t held[QT_RECON_COUNT]; /* the partner's excepted amount, by code */
+  guint held_count[QT_RECON_COUNT]; /* and shipments */
+  guint *lines; guint n_lines; /* its reconciliation lines (indexes), by shipment_id */
 } QtPartnerRebate;
 
 typedef struct {

@@ -15,4 +15,8 @@ G_BEGIN_DECLS
  * to `out`. */
 void qt_report_rebate_tables (const QtRebateResult *res, GPtrArray *out);
 
+/* Adds statements/<stem>.txt and .json for every partner (stems as
+ * qt_statement_file_stem makes them from the partner_id). */
+void qt_report_rebate_statements (const QtRebateResult *res, GPtrArray *out);
+
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* tests/e2e_rebate.c — `quotient rebate` (SPEC §11) on fixtures/rebates/hand,
  * quarter 2026-Q1: rebates.csv, reconciliation.csv and exceptions.csv byte
  * for byte against fixtures/rebates/hand/expected/2026-Q1/ (worked out by
- * hand: tests/test_rebate.c has the arithmetic), the summary, verify of
+ * hand: tests/test_rebate.c has the arithmetic) and every partner
+ * statement (this engine's own, reviewed by hand: their figures are those
+ * of the arithmetic; a change to them must be deliberate), the summary, verify of
  * the run, and the bad input: a malformed quarter, no plan in force, a
  * shipment amount of 0, --strict — each with its exit code and message and
  * nothing written at --out. */
@@ -49,10 +51,12 @@ test_hand_quarter (void **state)
       g_autofree char *want = g_build_filename (HAND, "expected", "2026-Q1", files[i], NULL);
       qt_test_assert_same_file (got, want);
     }
+  g_autofree char *statements = g_build_filename (f->out, "statements", NULL);
+  qt_test_assert_same_tree (statements, HAND "/expected/2026-Q1/statements", "");
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   assert_int_equal (qt_test_run (&out, &err, "verify", f->out, NULL), 0);
-  assert_non_null (strstr (out, "period 2026-Q1, 12 files match"));
+  assert_non_null (strstr (out, "period 2026-Q1, 20 files match"));
   /* an edited output is found */
   g_autofree char *rebates = g_build_filename (f->out, "rebates.csv", NULL);
   g_autofree char *text = qt_test_read (rebates);
