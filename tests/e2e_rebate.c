@@ -18,6 +18,7 @@
 #include "support/test_support.h"
 
 #define HAND QT_SOURCE_DIR "/fixtures/rebates/hand"
+#define MEDICAL QT_SOURCE_DIR "/fixtures/rebates/medical"
 
 static int
 setup (void **state)
@@ -68,6 +69,36 @@ test_hand_quarter (void **state)
   assert_non_null (strstr (out, "MISMATCH rebates.csv"));
 }
 
+/* fixtures/rebates/medical (30 partners, 20,000 shipments over two
+ * quarters, every code, partners on, just under and just over tier bounds,
+ * a plan version change at the quarter boundary): both quarters against
+ * the outputs its generator computes on its own (Python's decimal), byte
+ * for byte; verify of each run. */
+static void
+test_medical_quarters (void **state)
+{
+  QtTestPlace *f = *state;
+  static const char *const quarters[] = { "2026-Q1", "2026-Q2" };
+  static const char *const files[] = { "rebates.csv", "reconciliation.csv", "exceptions.csv" };
+  for (guint q = 0; q < G_N_ELEMENTS (quarters); q++)
+    {
+      g_autofree char *out = g_build_filename (f->runs, quarters[q], NULL);
+      g_autofree char *err = NULL;
+      int rc = qt_test_run (NULL, &err, "rebate", "--data", MEDICAL "/data", "--plans",
+                            MEDICAL "/plans", "--quarter", quarters[q], "--out", out, NULL);
+      if (rc != 0)
+        fail_msg ("%s: exit %d: %s", quarters[q], rc, err);
+      for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+        {
+          g_autofree char *got = g_build_filename (out, files[i], NULL);
+          g_autofree char *want = g_build_filename (MEDICAL, "expected", quarters[q], files[i], NULL);
+          qt_test_assert_same_file (got, want);
+        }
+      g_clear_pointer (&err, g_free);
+      assert_int_equal (qt_test_run (NULL, &err, "verify", out, NULL), 0);
+    }
+}
+
 /* rebate ARGS... must exit `want` with `say` on stderr and leave nothing
  * at --out. */
 static void
@@ -111,6 +142,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_hand_quarter, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_medical_quarters, setup, teardown),
     cmocka_unit_test_setup_teardown (test_bad_input, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
