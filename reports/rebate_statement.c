@@ -6,11 +6,9 @@
  * figure comes from calc/rebate.h; this file only formats. */
 #include "rebate_report.h"
 
-#include <cjson/cJSON.h>
-
 #include "../model/money.h"
-#include "../rules/json_pos.h"
 #include "statement.h"
+#include "statement_internal.h"
 
 /* ---- text ---- */
 
@@ -156,18 +154,17 @@ text_shipments (GString *s, const QtRebateResult *res, const QtPartnerRebate *p)
       const QtReconLine *l = &res->lines[p->lines[i]];
       const QtShipment *sh = &res->ds->shipments[l->shipment];
       char day[11];
-      g_auto (mpq_t) v;
-      mpq_init (v);
-      qt_num_get (res->ds->nums, sh->amount, v);
-      g_autofree char *amount = qt_exact_format (v);
-      qt_num_get (res->ds->nums, sh->quantity, v);
-      g_autofree char *quantity = qt_exact_format (v);
-      g_autofree char *invoiced = qt_exact_format (l->invoiced);
-      g_autofree char *accepted = qt_exact_format (l->accepted);
-      g_string_append_printf (s, "  %s  %s  %s  %s, %s; %s, %s  %s\n", sh->shipment_id,
-                              qt_date_format (sh->shipped_on, day), sh->product_id, amount,
-                              invoiced, quantity, accepted,
-                              l->code == QT_RECON_QUALIFIED ? "qualified" : qt_recon_code_name (l->code));
+      g_string_append_printf (s, "  %s  %s  %s  ", sh->shipment_id,
+                              qt_date_format (sh->shipped_on, day), sh->product_id);
+      qt_append_exact_num (s, res->ds->nums, sh->amount);
+      g_string_append (s, ", ");
+      qt_append_exact (s, l->invoiced);
+      g_string_append (s, "; ");
+      qt_append_exact_num (s, res->ds->nums, sh->quantity);
+      g_string_append (s, ", ");
+      qt_append_exact (s, l->accepted);
+      g_string_append_printf (s, "  %s\n", l->code == QT_RECON_QUALIFIED ? "qualified"
+                                                                       : qt_recon_code_name (l->code));
     }
   if (p->n_lines == 0)
     g_string_append (s, "  none\n");
@@ -185,119 +182,143 @@ statement_text (const QtRebateResult *res, const QtPartnerRebate *p)
   return s;
 }
 
-/* ---- JSON ---- */
+/* ---- JSON ----
+ *
+ * Two-space indentation, keys in a fixed order, small objects on one line
+ * (a shipment is one line: a partner may have a hundred thousand).  Every
+ * number is a string: exact (SPEC §12.10), or {"exact", "rounded"} for a
+ * payable amount; counts and indexes are integers; tier_reached counts
+ * from 0 like the tiers array. */
 
 static void
-add_exact (cJSON *o, const char *key, mpq_srcptr v)
+json_key (GString *s, const char *indent, const char *key)
 {
+  g_string_append_printf (s, ",\n%s\"%s\": ", indent, key);
+}
+
+static void
+json_exact (GString *s, const char *key, mpq_srcptr v, gboolean first)
+{
+  if (!first)
+    g_string_append (s, ", ");
   g_autofree char *t = qt_exact_format (v);
-  cJSON_AddStringToObject (o, key, t);
+  g_string_append_printf (s, "\"%s\": \"%s\"", key, t);
 }
 
 /* {"exact": …, "rounded": …} */
 static void
-add_amount (cJSON *o, const char *key, mpq_srcptr exact, mpq_srcptr rounded)
+json_amount (GString *s, mpq_srcptr exact, mpq_srcptr rounded)
 {
-  cJSON *a = cJSON_AddObjectToObject (o, key);
-  add_exact (a, "exact", exact);
   g_autofree char *r = qt_fixed_format (rounded, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  cJSON_AddStringToObject (a, "rounded", r);
+  g_string_append_c (s, '{');
+  json_exact (s, "exact", exact, TRUE);
+  g_string_append_printf (s, ", \"rounded\": \"%s\"}", r);
 }
 
-static cJSON *
-json_plan (const QtPlanVersion *v)
+static void
+json_plan (GString *s, const QtPlanVersion *v)
 {
-  cJSON *o = cJSON_CreateObject ();
-  cJSON_AddStringToObject (o, "rebate_plan", v->plan);
-  cJSON_AddItemToObject (o, "version", qt_json_integer_new (v->version));
-  cJSON_AddStringToObject (o, "file", v->file_name);
-  cJSON_AddStringToObject (o, "mode", v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive");
-  cJSON_AddStringToObject (o, "currency", v->currency);
-  if (v->has_categories)
-    cJSON_AddItemToObject (o, "categories",
-                           cJSON_CreateStringArray ((const char *const *) v->categories,
-                                                    (int) g_strv_length (v->categories)));
-  else
-    cJSON_AddNullToObject (o, "categories");
-  return o;
+  g_string_append (s, "{\"rebate_plan\": ");
+  qt_stmt_json_string (s, v->plan);
+  g_string_append_printf (s, ", \"version\": %" G_GINT64_FORMAT ", \"file\": ", v->version);
+  qt_stmt_json_string (s, v->file_name);
+  g_string_append_printf (s, ", \"mode\": \"%s\", \"currency\": ",
+                          v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive");
+  qt_stmt_json_string (s, v->currency);
+  g_string_append (s, ", \"categories\": ");
+  if (!v->has_categories)
+    g_string_append (s, "null");
+  for (guint i = 0; v->has_categories && v->categories[i] != NULL; i++)
+    {
+      g_string_append (s, i == 0 ? "[" : ", ");
+      qt_stmt_json_string (s, v->categories[i]);
+    }
+  g_string_append (s, v->has_categories ? "]}" : "}");
 }
 
-static cJSON *
-json_tiers (const QtPartnerRebate *p)
+static void
+json_tiers (GString *s, const QtPartnerRebate *p)
 {
-  cJSON *arr = cJSON_CreateArray ();
+  g_string_append_c (s, '[');
   for (guint i = 0; i < p->n_tiers; i++)
     {
-      cJSON *t = cJSON_CreateObject ();
-      add_exact (t, "from", p->tiers[i].lower);
-      add_exact (t, "rate", p->tiers[i].tier->rate);
-      add_exact (t, "portion", p->tiers[i].portion);
-      add_exact (t, "amount", p->tiers[i].amount);
-      cJSON_AddBoolToObject (t, "reached", i == p->tier);
-      cJSON_AddItemToArray (arr, t);
+      const QtTierLine *t = &p->tiers[i];
+      g_string_append (s, i == 0 ? "\n    {" : ",\n    {");
+      json_exact (s, "from", t->lower, TRUE);
+      json_exact (s, "rate", t->tier->rate, FALSE);
+      json_exact (s, "portion", t->portion, FALSE);
+      json_exact (s, "amount", t->amount, FALSE);
+      g_string_append_printf (s, ", \"reached\": %s}", i == p->tier ? "true" : "false");
     }
-  return arr;
+  g_string_append (s, "\n  ]");
 }
 
-static cJSON *
-json_shipments (const QtRebateResult *res, const QtPartnerRebate *p)
+static void
+json_next (GString *s, const QtPartnerRebate *p)
 {
-  cJSON *arr = cJSON_CreateArray ();
-  g_auto (mpq_t) v;
-  mpq_init (v);
+  if (!p->has_next_tier)
+    {
+      g_string_append (s, "null");
+      return;
+    }
+  g_string_append_c (s, '{');
+  json_exact (s, "from", p->tiers[p->tier + 1].lower, TRUE);
+  json_exact (s, "rate", p->tiers[p->tier + 1].tier->rate, FALSE);
+  json_exact (s, "volume_needed", p->next_tier_needed, FALSE);
+  g_string_append (s, ", \"rebate_at_bound\": ");
+  json_amount (s, p->next_tier_rebate, p->next_tier_rebate);
+  g_string_append_c (s, '}');
+}
+
+static void
+json_held (GString *s, const QtPartnerRebate *p)
+{
+  g_string_append_c (s, '[');
+  gboolean first = TRUE;
+  for (guint c = 1; c < QT_RECON_COUNT; c++)
+    {
+      if (p->held_count[c] == 0)
+        continue;
+      g_string_append_printf (s, "%s\n    {\"code\": \"%s\", \"shipments\": %u, ",
+                              first ? "" : ",", qt_recon_code_name (c), p->held_count[c]);
+      json_exact (s, "amount", p->held[c], TRUE);
+      g_string_append_c (s, '}');
+      first = FALSE;
+    }
+  g_string_append (s, first ? "]" : "\n  ]");
+}
+
+static void
+json_shipments (GString *s, const QtRebateResult *res, const QtPartnerRebate *p)
+{
+  g_string_append_c (s, '[');
   for (guint i = 0; i < p->n_lines; i++)
     {
       const QtReconLine *l = &res->lines[p->lines[i]];
       const QtShipment *sh = &res->ds->shipments[l->shipment];
       char day[11];
-      cJSON *o = cJSON_CreateObject ();
-      cJSON_AddStringToObject (o, "shipment_id", sh->shipment_id);
-      cJSON_AddStringToObject (o, "product_id", sh->product_id);
-      cJSON_AddStringToObject (o, "shipped_on", qt_date_format (sh->shipped_on, day));
-      qt_num_get (res->ds->nums, sh->amount, v);
-      add_exact (o, "amount", v);
-      add_exact (o, "invoiced", l->invoiced);
-      qt_num_get (res->ds->nums, sh->quantity, v);
-      add_exact (o, "quantity", v);
-      add_exact (o, "accepted", l->accepted);
-      cJSON_AddStringToObject (o, "status", l->code == QT_RECON_QUALIFIED ? "qualified" : "excepted");
+      g_string_append (s, i == 0 ? "\n    {\"shipment_id\": " : ",\n    {\"shipment_id\": ");
+      qt_stmt_json_string (s, sh->shipment_id);
+      g_string_append (s, ", \"product_id\": ");
+      qt_stmt_json_string (s, sh->product_id);
+      g_string_append_printf (s, ", \"shipped_on\": \"%s\", \"amount\": \"",
+                              qt_date_format (sh->shipped_on, day));
+      /* appended in place: a partner may have a hundred thousand lines */
+      qt_append_exact_num (s, res->ds->nums, sh->amount);
+      g_string_append (s, "\", \"invoiced\": \"");
+      qt_append_exact (s, l->invoiced);
+      g_string_append (s, "\", \"quantity\": \"");
+      qt_append_exact_num (s, res->ds->nums, sh->quantity);
+      g_string_append (s, "\", \"accepted\": \"");
+      qt_append_exact (s, l->accepted);
+      g_string_append_c (s, '"');
       if (l->code == QT_RECON_QUALIFIED)
-        cJSON_AddNullToObject (o, "code");
+        g_string_append (s, ", \"status\": \"qualified\", \"code\": null}");
       else
-        cJSON_AddStringToObject (o, "code", qt_recon_code_name (l->code));
-      cJSON_AddItemToArray (arr, o);
+        g_string_append_printf (s, ", \"status\": \"excepted\", \"code\": \"%s\"}",
+                                qt_recon_code_name (l->code));
     }
-  return arr;
-}
-
-static cJSON *
-json_next (const QtPartnerRebate *p)
-{
-  if (!p->has_next_tier)
-    return cJSON_CreateNull ();
-  cJSON *o = cJSON_CreateObject ();
-  add_exact (o, "from", p->tiers[p->tier + 1].lower);
-  add_exact (o, "rate", p->tiers[p->tier + 1].tier->rate);
-  add_exact (o, "volume_needed", p->next_tier_needed);
-  add_amount (o, "rebate_at_bound", p->next_tier_rebate, p->next_tier_rebate);
-  return o;
-}
-
-static cJSON *
-json_held (const QtPartnerRebate *p)
-{
-  cJSON *arr = cJSON_CreateArray ();
-  for (guint c = 1; c < QT_RECON_COUNT; c++)
-    {
-      if (p->held_count[c] == 0)
-        continue;
-      cJSON *o = cJSON_CreateObject ();
-      cJSON_AddStringToObject (o, "code", qt_recon_code_name (c));
-      cJSON_AddItemToObject (o, "shipments", qt_json_integer_new (p->held_count[c]));
-      add_exact (o, "amount", p->held[c]);
-      cJSON_AddItemToArray (arr, o);
-    }
-  return arr;
+  g_string_append (s, p->n_lines > 0 ? "\n  ]" : "]");
 }
 
 static GString *
@@ -305,28 +326,31 @@ statement_json (const QtRebateResult *res, const QtPartnerRebate *p)
 {
   const QtPartner *row = &res->ds->partners[p->partner];
   char q[8];
-  cJSON *o = cJSON_CreateObject ();
-  cJSON_AddItemToObject (o, "format_version", qt_json_integer_new (1));
-  cJSON_AddStringToObject (o, "kind", "rebate_statement");
-  cJSON_AddStringToObject (o, "quarter", qt_quarter_format (res->quarter, q));
-  cJSON *partner = cJSON_AddObjectToObject (o, "partner");
-  cJSON_AddStringToObject (partner, "id", row->partner_id);
-  cJSON_AddStringToObject (partner, "name", row->name);
-  cJSON_AddItemToObject (o, "plan", json_plan (p->plan));
-  add_amount (o, "rebate", p->rebate_exact, p->rebate);
-  add_amount (o, "qualified_volume", p->volume, p->volume_rounded);
-  cJSON_AddItemToObject (o, "shipments_qualified", qt_json_integer_new (p->n_qualified));
-  cJSON_AddItemToObject (o, "shipments_excepted", qt_json_integer_new (p->n_excepted));
-  cJSON_AddItemToObject (o, "tier_reached", qt_json_integer_new (p->tier));
-  cJSON_AddItemToObject (o, "tiers", json_tiers (p));
-  cJSON_AddItemToObject (o, "next_tier", json_next (p));
-  cJSON_AddItemToObject (o, "held_back", json_held (p));
-  cJSON_AddItemToObject (o, "shipments", json_shipments (res, p));
-  char *text = cJSON_Print (o);
-  GString *s = g_string_new (text);
-  g_string_append_c (s, '\n');
-  cJSON_free (text);
-  cJSON_Delete (o);
+  GString *s = g_string_new ("{\n  \"format_version\": 1,\n  \"kind\": \"rebate_statement\"");
+  g_string_append_printf (s, ",\n  \"quarter\": \"%s\"", qt_quarter_format (res->quarter, q));
+  json_key (s, "  ", "partner");
+  g_string_append (s, "{\"id\": ");
+  qt_stmt_json_string (s, row->partner_id);
+  g_string_append (s, ", \"name\": ");
+  qt_stmt_json_string (s, row->name);
+  g_string_append_c (s, '}');
+  json_key (s, "  ", "plan");
+  json_plan (s, p->plan);
+  json_key (s, "  ", "rebate");
+  json_amount (s, p->rebate_exact, p->rebate);
+  json_key (s, "  ", "qualified_volume");
+  json_amount (s, p->volume, p->volume_rounded);
+  g_string_append_printf (s, ",\n  \"shipments_qualified\": %u,\n  \"shipments_excepted\": %u,\n"
+                          "  \"tier_reached\": %u", p->n_qualified, p->n_excepted, p->tier);
+  json_key (s, "  ", "tiers");
+  json_tiers (s, p);
+  json_key (s, "  ", "next_tier");
+  json_next (s, p);
+  json_key (s, "  ", "held_back");
+  json_held (s, p);
+  json_key (s, "  ", "shipments");
+  json_shipments (s, res, p);
+  g_string_append (s, "\n}\n");
   return s;
 }
 

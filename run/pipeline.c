@@ -184,9 +184,12 @@ emit_rebate (QtPipeline *p, QtSinkQueue *queue, GError **error)
   QtOutputSink *sink = &queue->sink;
   g_autoptr (GPtrArray) tables = qt_output_list_new ();
   qt_report_rebate_tables (p->rebate, tables);
+  qt_pipeline_phase ("tables");
   qt_report_rebate_statements (p->rebate, tables);
+  qt_pipeline_phase ("statements");
   if (!qt_output_sink_put_list (sink, tables, error) || !qt_sink_queue_finish (queue, error))
     return FALSE;
+  qt_pipeline_phase ("writing");
   g_autoptr (GBytes) manifest = g_string_free_to_bytes (qt_manifest_render_rebate (p->rebate,
                                                                                   sink->files));
   return qt_output_sink_put (sink, "manifest.json", manifest, -1, NULL, error);
