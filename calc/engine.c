@@ -452,15 +452,6 @@ sort_slices (const QtDataset *ds, GArray *in)
   return out;
 }
 
-static gint
-plan_cmp (gconstpointer a, gconstpointer b)
-{
-  const QtPlanVersion *x = *(const QtPlanVersion *const *) a;
-  const QtPlanVersion *y = *(const QtPlanVersion *const *) b;
-  int c = strcmp (x->plan, y->plan);
-  return c != 0 ? c : (x->version > y->version) - (x->version < y->version);
-}
-
 /* The plan versions any rep used for P or for a month of P's sprint. */
 static void
 collect_plans (Engine *e, QtMonthCredit *const *months, guint n_months)
@@ -473,7 +464,7 @@ collect_plans (Engine *e, QtMonthCredit *const *months, guint n_months)
         if (v != NULL && !g_ptr_array_find (used, v, NULL))
           g_ptr_array_add (used, (gpointer) v);
       }
-  g_ptr_array_sort (used, plan_cmp);
+  g_ptr_array_sort (used, qt_plan_version_cmp);
 }
 
 /* Rows of `period` per rep: activities (const QtActivity*) and adjustments (guint). */

@@ -75,15 +75,6 @@ partner_plans (Rebate *r, GError **error)
   return TRUE;
 }
 
-static gint
-plan_cmp (gconstpointer a, gconstpointer b)
-{
-  const QtPlanVersion *x = *(const QtPlanVersion *const *) a;
-  const QtPlanVersion *y = *(const QtPlanVersion *const *) b;
-  int c = strcmp (x->plan, y->plan);
-  return c != 0 ? c : (x->version > y->version) - (x->version < y->version);
-}
-
 static void
 collect_plans_used (QtRebateResult *res)
 {
@@ -96,7 +87,7 @@ collect_plans_used (QtRebateResult *res)
       if (k == res->plans_used->len)
         g_ptr_array_add (res->plans_used, (gpointer) v);
     }
-  g_ptr_array_sort (res->plans_used, plan_cmp);
+  g_ptr_array_sort (res->plans_used, qt_plan_version_cmp);
 }
 
 static void

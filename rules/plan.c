@@ -945,8 +945,8 @@ check_overlaps (QtPlanSet *set, GError **error)
   return TRUE;
 }
 
-static gint
-compare_plan_version (gconstpointer a, gconstpointer b)
+gint
+qt_plan_version_cmp (gconstpointer a, gconstpointer b)
 {
   const QtPlanVersion *x = *(const QtPlanVersion *const *) a;
   const QtPlanVersion *y = *(const QtPlanVersion *const *) b;
@@ -988,7 +988,7 @@ qt_plan_set_load_dir_kind (const char *dir, QtPlanKind kind, GError **error)
   set->sorted = g_new (const QtPlanVersion *, set->entries->len + 1);
   for (guint i = 0; i < set->entries->len; i++)
     set->sorted[i] = &((const PlanEntry *) set->entries->pdata[i])->pub;
-  qsort (set->sorted, set->entries->len, sizeof *set->sorted, compare_plan_version);
+  qsort (set->sorted, set->entries->len, sizeof *set->sorted, qt_plan_version_cmp);
   return g_steal_pointer (&set);
 }
 

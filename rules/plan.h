@@ -150,6 +150,10 @@ gboolean qt_plan_set_has_plan (const QtPlanSet *set, const char *plan);
  * or NULL.  (transfer none) */
 const QtPlanVersion *qt_plan_set_in_force (const QtPlanSet *set, const char *plan, QtDay day);
 
+/* Orders pointers to QtPlanVersion* (a GCompareFunc over array elements)
+ * by (plan bytewise, version). */
+gint qt_plan_version_cmp (gconstpointer a, gconstpointer b);
+
 /* All the set's versions, sorted by (plan, version). (transfer none) */
 const QtPlanVersion *const *qt_plan_set_versions (const QtPlanSet *set, guint *n);
 

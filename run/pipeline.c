@@ -314,23 +314,37 @@ parse_when (QtRunKind kind, const char *text, gint32 *when, GError **error)
   return FALSE;
 }
 
-gboolean
-qt_run_execute (const QtRunOptions *o, QtRunSummary *summary, GError **error)
+/* A run of `kind` into o->out; *p holds what was computed (release it
+ * with release). */
+static gboolean
+execute (QtRunKind kind, const QtRunOptions *o, QtPipeline *p, GError **error)
 {
   g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
                         && o->period != NULL && o->out != NULL, FALSE);
-  QtPeriod period;
-  if (!parse_when (QT_RUN_COMMISSION, o->period, &period, error))
+  gint32 when;
+  if (!parse_when (kind, o->period, &when, error))
     return FALSE;
   guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
+  return run_into_dir (kind, o, when, threads, p, error);
+}
+
+static void
+release (const QtRunOptions *o, QtPipeline *p)
+{
+  if (o->keep_until_exit)
+    qt_pipeline_keep_until_exit (p);
+  else
+    qt_pipeline_clear (p);
+}
+
+gboolean
+qt_run_execute (const QtRunOptions *o, QtRunSummary *summary, GError **error)
+{
   QtPipeline p = { 0 };
-  gboolean ok = run_into_dir (QT_RUN_COMMISSION, o, period, threads, &p, error);
+  gboolean ok = execute (QT_RUN_COMMISSION, o, &p, error);
   if (ok && summary != NULL)
     summarize (p.res, summary);
-  if (o->keep_until_exit)
-    qt_pipeline_keep_until_exit (&p);
-  else
-    qt_pipeline_clear (&p);
+  release (o, &p);
   return ok;
 }
 
@@ -379,14 +393,8 @@ qt_run_payout_totals (const char *data_dir, const char *plans_dir, const char *p
 gboolean
 qt_rebate_execute (const QtRunOptions *o, QtRebateSummary *summary, GError **error)
 {
-  g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
-                        && o->period != NULL && o->out != NULL, FALSE);
-  QtQuarter quarter;
-  if (!parse_when (QT_RUN_REBATE, o->period, &quarter, error))
-    return FALSE;
-  guint threads = o->threads == 0 ? QT_RUN_DEFAULT_THREADS : MIN (o->threads, QT_RUN_MAX_THREADS);
   QtPipeline p = { 0 };
-  gboolean ok = run_into_dir (QT_RUN_REBATE, o, quarter, threads, &p, error);
+  gboolean ok = execute (QT_RUN_REBATE, o, &p, error);
   if (ok && summary != NULL)
     {
       const QtRebateResult *r = p.rebate;
@@ -400,10 +408,7 @@ qt_rebate_execute (const QtRunOptions *o, QtRebateSummary *summary, GError **err
       summary->rebate_total = qt_fixed_format (r->rebate_total, QT_MONEY_DECIMALS,
                                                QT_ROUND_HALF_EVEN);
     }
-  if (o->keep_until_exit)
-    qt_pipeline_keep_until_exit (&p);
-  else
-    qt_pipeline_clear (&p);
+  release (o, &p);
   return ok;
 }
 
