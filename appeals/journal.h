@@ -13,6 +13,7 @@
 
 #include "../model/timestamp.h"
 #include "../rules/json_pos.h"
+#include "../run/run_dir.h"
 
 G_BEGIN_DECLS
 
@@ -68,14 +69,7 @@ char *qt_journal_add (QtJournal *journal, const char *at, const char *event, cJS
 gboolean qt_journal_write (const char *run_dir, const QtJournal *journal, const char *lines,
                            GError **error);
 
-/* The run's lock: flock(2) on the run directory itself, so that every
- * command changing a run waits for the one before; taken again when the
- * directory was replaced (a recalc swaps it whole) while waiting. */
-typedef struct QtRunLock QtRunLock;
-QtRunLock *qt_run_lock (const char *run_dir, GError **error);
-void qt_run_unlock (QtRunLock *lock);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtJournal, qt_journal_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtRunLock, qt_run_unlock)
 
 G_END_DECLS

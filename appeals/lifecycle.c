@@ -287,8 +287,8 @@ on_applied (Replay *r, GError **error)
   if (a == NULL)
     return FALSE;
   if (a->state != QT_APPEAL_UPHELD || a->applied_revision != 0
-      || !qt_json_doc_integer (r->e->doc, "revision", &rev) || rev < r->lc->revision
-      || rev > (gint64) r->lc->revision + 1)
+      || !qt_json_doc_integer (r->e->doc, "revision", &rev) || rev < 1
+      || rev < r->lc->revision || rev > (gint64) r->lc->revision + 1)
     return bad (r, error, "applied out of turn or without its revision");
   a->applied_revision = (guint) rev;
   a->applied_at = g_strdup (r->e->at);

@@ -13,9 +13,17 @@
 /* The largest file of a run read whole here (a statement, a table). */
 #define FILE_MAX ((gsize) 1 << 30)
 
+/* Records `file` (once: a file the recomputation found already keeps its
+ * first reason). */
 static void
 add_mismatch (QtVerifyReport *report, const char *file, char *reason)
 {
+  for (guint i = 0; i < report->mismatches->len; i++)
+    if (strcmp (((QtVerifyMismatch *) g_ptr_array_index (report->mismatches, i))->file, file) == 0)
+      {
+        g_free (reason);
+        return;
+      }
   QtVerifyMismatch *m = g_new (QtVerifyMismatch, 1);
   m->file = g_strdup (file);
   m->reason = reason;
@@ -103,6 +111,9 @@ qt_lifecycle_verify (const char *run_dir, const char *head, QtVerifyOptions *opt
                      QtVerifyReport *report, GError **error)
 {
   *report = (QtVerifyReport) { 0 };
+  /* No lifecycle command may change the run while it is read (a recalc
+   * swaps the whole directory); none there (not a directory): verify says so. */
+  g_autoptr (QtRunLock) lock = qt_run_lock_shared (run_dir, NULL);
   g_autoptr (QtJournal) journal = qt_journal_read (run_dir, FALSE, error);
   g_autoptr (QtLifecycle) lc = journal ? qt_lifecycle_replay (run_dir, journal, error) : NULL;
   if (lc != NULL && head != NULL && strcmp (qt_journal_head (journal), head) != 0)

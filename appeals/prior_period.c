@@ -2,6 +2,7 @@
  * prior_period.h). */
 #include "prior_period.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "../loaders/csv_reader.h"
@@ -67,10 +68,14 @@ closed_totals (const QtSession *s, GError **error)
     return NULL;
   g_autoptr (GHashTable) totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   QtCsvRecord rec;
-  while (qt_csv_reader_next (reader, &rec, error))
+  g_autoptr (GError) local = NULL;
+  while (qt_csv_reader_next (reader, &rec, &local))
     g_hash_table_insert (totals, g_strdup (rec.fields[idx[0]]), g_strdup (rec.fields[idx[1]]));
-  if (error != NULL && *error != NULL)
-    return NULL;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
   return g_steal_pointer (&totals);
 }
 
@@ -161,13 +166,56 @@ check_closed_before (const QtSession *s, const char *period, GError **error)
   return TRUE;
 }
 
+/* The real path of `path`'s nearest existing ancestor (itself included),
+ * with a trailing '/'. (transfer full) */
+static char *
+existing_real_dir (const char *path)
+{
+  g_autofree char *p = g_canonicalize_filename (path, NULL);
+  for (;;)
+    {
+      char *real = realpath (p, NULL);
+      if (real != NULL)
+        {
+          g_autofree char *with = g_strconcat (real, "/", NULL);
+          free (real);
+          return g_steal_pointer (&with);
+        }
+      char *up = g_path_get_dirname (p);
+      if (strcmp (up, p) == 0)
+        {
+          g_free (up);
+          return g_strdup ("/");
+        }
+      g_free (p);
+      p = up;
+    }
+}
+
+/* FILE must be a new file outside the closed run (which is never touched). */
+static gboolean
+check_out (const char *out, const char *run_dir, GError **error)
+{
+  if (out[0] == '\0' || g_str_has_suffix (out, "/"))
+    return qt_bad_input (error, "--out '%s' must name a file", out);
+  if (g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK))
+    return qt_bad_input (error, "%s:1:1: the file already exists (quotient never overwrites one; "
+                         "choose a new name)", out);
+  g_autofree char *parent = g_path_get_dirname (out);
+  g_autofree char *where = existing_real_dir (parent);
+  g_autofree char *run = existing_real_dir (run_dir);
+  if (g_str_has_prefix (where, run))
+    return qt_bad_input (error, "--out %s is inside the closed run %s, which is never changed; "
+                         "write it elsewhere", out, run_dir);
+  return TRUE;
+}
+
 gboolean
 qt_prior_period (const QtPriorPeriodOptions *o, guint *rows, GError **error)
 {
   *rows = 0;
-  if (g_file_test (o->out, G_FILE_TEST_EXISTS) || g_file_test (o->out, G_FILE_TEST_IS_SYMLINK))
-    return qt_bad_input (error, "%s:1:1: the file already exists (quotient never overwrites one; "
-                         "choose a new name)", o->out);
+  if (!check_out (o->out, o->closed.run_dir, error))
+    return FALSE;
   g_autoptr (QtSession) s = qt_session_open (&o->closed, FALSE, error);
   if (s == NULL || !check_closed_before (s, o->period, error))
     return FALSE;

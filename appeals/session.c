@@ -37,6 +37,33 @@ qt_session_free (QtSession *s)
   g_free (s);
 }
 
+/* An appeal whose last vote is in the journal without the `decided` line
+ * that was written with it (a crash kept the one and tore the other, and
+ * the torn tail was cut): the decision the votes give is added now, at
+ * the last vote's time, and goes out with this command's lines. */
+static void
+complete_decisions (QtSession *s)
+{
+  for (guint i = 0; i < s->lc->appeals->len; i++)
+    {
+      QtAppeal *a = g_ptr_array_index (s->lc->appeals, i);
+      if (a->state != QT_APPEAL_ASSIGNED || a->votes->len == 0
+          || a->votes->len != a->reviewers->len)
+        continue;
+      const QtVote *last = g_ptr_array_index (a->votes, a->votes->len - 1);
+      gboolean upheld = qt_appeal_all_uphold (a, TRUE);
+      cJSON *d = cJSON_CreateObject ();
+      cJSON_AddStringToObject (d, "appeal", a->id);
+      cJSON_AddStringToObject (d, "decision", upheld ? "upheld" : "rejected");
+      g_autofree char *line = qt_journal_add (s->journal, last->at, "decided", d);
+      char *all = g_strconcat (s->lines != NULL ? s->lines : "", line, NULL);
+      g_free (s->lines);
+      s->lines = all;
+      a->state = upheld ? QT_APPEAL_UPHELD : QT_APPEAL_REJECTED;
+      a->decided_at = g_strdup (last->at);
+    }
+}
+
 QtSession *
 qt_session_open (const QtLifecycleOptions *o, gboolean write, GError **error)
 {
@@ -69,6 +96,8 @@ qt_session_open (const QtLifecycleOptions *o, gboolean write, GError **error)
                  "is not backdated", o->run_dir, s->now, e->event, e->at);
       return NULL;
     }
+  if (write)
+    complete_decisions (s);
   return g_steal_pointer (&s);
 }
 
@@ -135,6 +164,7 @@ qt_session_manifest_sha256 (const QtSession *s, GError **error)
 void
 qt_session_add (QtSession *s, const char *event, cJSON *data)
 {
+  /* (complete_decisions adds its lines at another time the same way) */
   g_autofree char *line = qt_journal_add (s->journal, s->now, event, data);
   char *all = g_strconcat (s->lines != NULL ? s->lines : "", line, NULL);
   g_free (s->lines);

@@ -22,8 +22,9 @@ print_report (const char *run, const QtVerifyReport *r)
   printf ("quotient verify: %s: period %s, %u files match their manifest hashes and recompute "
           "byte for byte", run, r->period, r->files);
   if (r->history_files > 0)
-    printf ("; %u files of its history match the hashes the journal and earlier revisions "
-            "name", r->history_files);
+    printf ("; %u file%s of its history match%s the hashes the journal and earlier revisions "
+            "name", r->history_files, r->history_files == 1 ? "" : "s",
+            r->history_files == 1 ? "es" : "");
   printf ("\n");
 }
 

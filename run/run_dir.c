@@ -158,23 +158,14 @@ qt_run_sync_dir (const char *path)
   return ok;
 }
 
-/* Whether the file `name` in `dir` was kept from the run before
- * (qt_run_dir_keep: a hard link, so more than one; every file written
- * here is new, with one): its bytes were made durable when that run was
- * committed, and only its new directory entry needs the directory's sync. */
-static gboolean
-is_kept_file (int dir, const char *name)
-{
-  struct stat st;
-  return fstatat (dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG (st.st_mode)
-         && st.st_nlink > 1;
-}
-
 /* Syncs every file and directory below the directory open as `dir`, the
  * directory itself last (its entries then name synced inodes), except the
- * files kept from the run before; FALSE with errno.  Takes `dir`. */
+ * files whose inode is in `kept` (may be NULL): hard links to the run
+ * before's files, whose bytes quotient made durable when it committed that
+ * run — only their new entries need their directory's sync.  FALSE with
+ * errno.  Takes `dir`. */
 static gboolean
-sync_tree (int dir)
+sync_tree (int dir, GHashTable *kept)
 {
   DIR *d = fdopendir (dir);
   if (d == NULL)
@@ -189,14 +180,19 @@ sync_tree (int dir)
       if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
         continue;
       gboolean is_dir = e->d_type == DT_DIR;
-      if (!is_dir && is_kept_file (dirfd (d), e->d_name))
+      struct stat st;
+      /* file systems that do not tell the type in the entry */
+      if (e->d_type == DT_UNKNOWN && fstatat (dirfd (d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        is_dir = S_ISDIR (st.st_mode);
+      gint64 ino = (gint64) e->d_ino;
+      if (!is_dir && kept != NULL && g_hash_table_contains (kept, &ino))
         continue;
       int fd = openat (dirfd (d), e->d_name,
                        O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (is_dir ? O_DIRECTORY : 0));
       if (fd < 0)
         ok = FALSE;
       else if (is_dir)
-        ok = sync_tree (fd);
+        ok = sync_tree (fd, kept);
       else
         {
           ok = sync_func (fd) == 0;
@@ -239,6 +235,68 @@ make_parents (const char *path, char **failed)
   if (!ok)
     *failed = g_strdup (path);
   return ok;
+}
+
+/* ---- the run's lock ---- */
+
+struct QtRunLock {
+  int fd;
+};
+
+static QtRunLock *
+lock_run (const char *run_dir, int how, GError **error)
+{
+  for (;;)
+    {
+      int fd = open (run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (fd < 0)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot open the run directory: %s",
+                       run_dir, g_strerror (errno));
+          return NULL;
+        }
+      int rc;
+      do
+        rc = flock (fd, how);
+      while (rc != 0 && errno == EINTR);
+      struct stat held, now;
+      if (rc != 0 || fstat (fd, &held) != 0)
+        {
+          g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot lock the run directory: %s",
+                       run_dir, g_strerror (errno));
+          close (fd);
+          return NULL;
+        }
+      /* Still the directory at that path (not swapped out meanwhile)? */
+      if (stat (run_dir, &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino)
+        {
+          QtRunLock *lock = g_new (QtRunLock, 1);
+          lock->fd = fd;
+          return lock;
+        }
+      close (fd);
+    }
+}
+
+QtRunLock *
+qt_run_lock (const char *run_dir, GError **error)
+{
+  return lock_run (run_dir, LOCK_EX, error);
+}
+
+QtRunLock *
+qt_run_lock_shared (const char *run_dir, GError **error)
+{
+  return lock_run (run_dir, LOCK_SH, error);
+}
+
+void
+qt_run_unlock (QtRunLock *lock)
+{
+  if (lock == NULL)
+    return;
+  close (lock->fd); /* releases the flock */
+  g_free (lock);
 }
 
 /* ---- writing ---- */
@@ -292,13 +350,36 @@ is_closed (const char *closed)
   return g_lstat (closed, &st) == 0 || errno != ENOENT;
 }
 
+/* Refused (QT_ERROR_REFUSED) unless the run at `out` is a draft: no
+ * CLOSED marker, no lifecycle journal (SPEC §8.1 rule 1: a published run
+ * changes only by its own lifecycle commands). */
+static gboolean
+check_draft (const char *out, GError **error)
+{
+  g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
+  if (is_closed (closed))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
+                   "%s:1:1: --replace refused: the period is closed and can never change", out);
+      return FALSE;
+    }
+  g_autofree char *journal = g_build_filename (out, "journal.jsonl", NULL);
+  if (is_closed (journal))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
+                   "%s:1:1: --replace refused: the run is published or closed (it has a journal); "
+                   "published runs change only by quotient recalc", out);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A directory we may replace: a run of `kind` and `period` (its
- * manifest.json) that is not closed. */
+ * manifest.json) that is a draft. */
 static gboolean
 check_replaceable (const char *out, QtRunKind kind, const char *period, GError **error)
 {
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
-  g_autofree char *closed = g_build_filename (out, "CLOSED", NULL);
   GStatBuf st;
   /* lstat: a symlink to a run is not a run (the swap would replace the link
    * and delete the tree it points into). */
@@ -309,22 +390,8 @@ check_replaceable (const char *out, QtRunKind kind, const char *period, GError *
                    "%s:1:1: --replace refused: this is not a quotient run directory", out);
       return FALSE;
     }
-  if (is_closed (closed))
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
-                   "%s:1:1: --replace refused: the period is closed and can never change", out);
-      return FALSE;
-    }
-  /* A run with a lifecycle journal has been published (SPEC §8.1 rule 1):
-   * only its own lifecycle commands change it. */
-  g_autofree char *journal = g_build_filename (out, "journal.jsonl", NULL);
-  if (is_closed (journal))
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
-                   "%s:1:1: --replace refused: the run is published or closed (it has a journal); "
-                   "published runs change only by quotient recalc", out);
-      return FALSE;
-    }
+  if (!check_draft (out, error))
+    return FALSE;
   g_autoptr (GError) local = NULL;
   g_autoptr (QtManifest) existing = qt_manifest_read (out, kind, &local);
   if (existing == NULL)
@@ -461,7 +528,7 @@ qt_run_write_new_file (const char *path, GBytes *bytes, GError **error)
                    path, failed, g_strerror (errno));
       return FALSE;
     }
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.tmp-XXXXXX", parent, base);
+  g_autofree char *tmp = g_strdup_printf ("%s/.%.200s.tmp-XXXXXX", parent, base);
   int fd = make_pending_tmp_file (tmp);
   if (fd < 0 || !fill_tmp_file (fd, bytes))
     {
@@ -492,11 +559,13 @@ struct QtRunDirWriter {
   QtOutputSink sink;   /* first: the writer is its own sink */
   char *out;           /* the target, trailing slashes stripped */
   char *tmp;           /* the hidden temporary sibling being filled */
-  gboolean exists;     /* --replace of an existing run */
+  gboolean exists;     /* --replace of an existing run, or a revision */
+  gboolean replace;    /* --replace: the run must still be a draft at the commit */
   GHashTable *dirs;    /* directories made so far → their descriptor + 1 */
   GMutex dirs_lock;    /* `put` runs on two threads at the end of a run */
   int lock_fd;         /* the temporary, flock()ed while this run lives */
   char *kept_dir;      /* the directory the last kept file went to */
+  GHashTable *kept;    /* inodes (gint64) of the files kept by hard link */
 };
 
 static gboolean put_file (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes,
@@ -562,6 +631,7 @@ writer_free (QtRunDirWriter *w)
   g_free (w->out);
   g_free (w->tmp);
   g_free (w->kept_dir);
+  g_clear_pointer (&w->kept, g_hash_table_unref);
   g_free (w);
 }
 
@@ -652,7 +722,10 @@ qt_run_dir_begin (const char *out_arg, gboolean replace, QtRunKind kind, const c
                    out, failed, g_strerror (errno));
       return NULL;
     }
-  return writer_new (out, exists, error);
+  QtRunDirWriter *w = writer_new (out, exists, error);
+  if (w != NULL)
+    w->replace = exists;
+  return w;
 }
 
 QtRunDirWriter *
@@ -689,12 +762,18 @@ link_file (QtRunDirWriter *w, const char *from, const char *rel, GError **error)
       w->kept_dir = g_strdup (dir);
       made = TRUE;
     }
-  if (!made || link (from, to) != 0)
+  GStatBuf st;
+  if (!made || link (from, to) != 0 || g_lstat (to, &st) != 0)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot keep it in the new revision: %s",
                    from, g_strerror (errno));
       return FALSE;
     }
+  if (w->kept == NULL)
+    w->kept = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  gint64 *ino = g_new (gint64, 1);
+  *ino = (gint64) st.st_ino;
+  g_hash_table_add (w->kept, ino);
   return TRUE;
 }
 
@@ -703,8 +782,14 @@ qt_run_dir_keep (QtRunDirWriter *w, const char *from_rel, const char *to_rel, GE
 {
   g_autofree char *from = g_build_filename (w->out, from_rel, NULL);
   GStatBuf st;
-  if (g_lstat (from, &st) != 0)
+  if (g_lstat (from, &st) != 0 && errno == ENOENT)
     return TRUE; /* nothing to keep */
+  if (g_lstat (from, &st) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot keep it in the new revision: %s",
+                   from, g_strerror (errno));
+      return FALSE;
+    }
   if (S_ISREG (st.st_mode))
     return link_file (w, from, to_rel, error);
   if (!S_ISDIR (st.st_mode))
@@ -712,8 +797,15 @@ qt_run_dir_keep (QtRunDirWriter *w, const char *from_rel, const char *to_rel, GE
       g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: not a file or directory of the run", from);
       return FALSE;
     }
-  g_autoptr (GDir) dir = g_dir_open (from, 0, NULL);
-  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDir) dir = g_dir_open (from, 0, &local);
+  if (dir == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s:1:1: cannot keep it in the new revision: %s",
+                   from, local->message);
+      return FALSE;
+    }
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
     {
       g_autofree char *f = g_build_filename (from_rel, name, NULL);
       g_autofree char *t = g_build_filename (to_rel, name, NULL);
@@ -746,7 +838,7 @@ static gboolean
 sync_run (QtRunDirWriter *w, GError **error)
 {
   int fd = open (w->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0 && sync_tree (fd))
+  if (fd >= 0 && sync_tree (fd, w->kept))
     return TRUE;
   g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot sync the finished run to disk: %s",
                w->out, g_strerror (errno));
@@ -756,12 +848,12 @@ sync_run (QtRunDirWriter *w, GError **error)
 gboolean
 qt_run_dir_commit (QtRunDirWriter *w, GError **error)
 {
-  /* The run being replaced may have been closed while this one rendered. */
-  g_autofree char *closed = g_build_filename (w->out, "CLOSED", NULL);
-  if (w->exists && is_closed (closed))
+  /* The run being replaced may have been published or closed while this
+   * one rendered: checked again under the run's lock, held through the
+   * swap, so that no lifecycle command runs in between. */
+  g_autoptr (QtRunLock) lock = w->replace ? qt_run_lock (w->out, error) : NULL;
+  if (w->replace && (lock == NULL || !check_draft (w->out, error)))
     {
-      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
-                   "%s:1:1: --replace refused: the period is closed and can never change", w->out);
       qt_run_dir_abort (w);
       return FALSE;
     }

@@ -79,6 +79,17 @@ gboolean qt_run_write_all (int fd, const char *data, gsize len);
  * when it cannot be written. */
 gboolean qt_run_write_new_file (const char *path, GBytes *bytes, GError **error);
 
+/* The run's lock: flock(2) on the run directory itself, so that every
+ * command changing a run waits for the one before, and a reader (verify)
+ * sees no command half done; taken again when the directory was replaced
+ * (a recalc swaps it whole) while waiting.  Errors: QT_ERROR_IO. */
+typedef struct QtRunLock QtRunLock;
+QtRunLock *qt_run_lock (const char *run_dir, GError **error);
+/* Shared: readers together, no writer meanwhile. */
+QtRunLock *qt_run_lock_shared (const char *run_dir, GError **error);
+void qt_run_unlock (QtRunLock *lock);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtRunLock, qt_run_unlock)
+
 /* Removes a directory tree (no symlinks followed).  Best effort. */
 void qt_rmtree (const char *path);
 

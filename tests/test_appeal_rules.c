@@ -600,6 +600,27 @@ test_torn_tail (void **state)
   qt_verify_report_clear (&report);
 }
 
+/* A crash that kept the last vote but tore the `decided` line written
+ * with it: the next command adds the decision the votes give (at the last
+ * vote's time) before its own line, and the month can close. */
+static void
+test_decision_completed_after_a_crash (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  done (f, assign (f, IN_WINDOW, "A1", "R301", "R401", NULL));
+  done (f, vote (f, IN_WINDOW, "A1", "R301", TRUE));
+  done (f, vote (f, IN_WINDOW, "A1", "R401", FALSE));
+  char *last = g_strrstr (f->journal, "\n{");
+  assert_non_null (strstr (last, "\"event\":\"decided\""));
+  last[1] = '\0';
+  qt_test_write (f->journal_path, f->journal);
+  done (f, close_run (f, AFTER));
+  assert_non_null (strstr (f->journal, "\"at\":\"" IN_WINDOW "\",\"event\":\"decided\""));
+  assert_non_null (strstr (f->journal, "\"decision\":\"rejected\""));
+  assert_non_null (strstr (f->journal, "\"event\":\"closed\""));
+}
+
 int
 main (void)
 {
@@ -616,6 +637,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_prior_period, setup, teardown),
     cmocka_unit_test_setup_teardown (test_verify_history, setup, teardown),
     cmocka_unit_test_setup_teardown (test_torn_tail, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_decision_completed_after_a_crash, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_forged_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_second_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_wrong_decision, setup, teardown),
