@@ -60,7 +60,14 @@ qt_cmd_verify (int argc, char **argv)
   else
     {
       QtVerifyOptions o = { .kind = qt_manifest_kind (argv[1]), .keep_until_exit = TRUE };
-      QtVerifyReport report;
+      QtVerifyReport report = { 0 };
+      if (o.kind == QT_RUN_REBATE && head != NULL)
+        {
+          g_set_error (&error, QT_ERROR, QT_ERROR_USAGE,
+                       "--head: %s is a rebate run, which has no journal", argv[1]);
+          qt_print_error ("quotient verify", error);
+          return 2;
+        }
       /* a rebate run has no lifecycle */
       gboolean ok = o.kind == QT_RUN_REBATE ? qt_verify_run (argv[1], &o, &report, &error)
                                             : qt_lifecycle_verify (argv[1], head, &o, &report, &error);

@@ -329,6 +329,10 @@ qt_dataset_load_dir (const char *dir, const QtLoadOptions *options, GError **err
     }
   /* Every table of SPEC §2 and §11 is the file NAME.csv. */
   const guint wanted = options->tables != 0 ? options->tables : QT_TABLES_COMMISSION;
+  /* the two kinds' ids share interner slots (model/intern.h) */
+  const guint rebate_only = QT_TABLES_REBATE & ~QT_TABLE_BIT (QT_TABLE_PRODUCTS);
+  const guint commission_only = QT_TABLES_COMMISSION & ~QT_TABLE_BIT (QT_TABLE_PRODUCTS);
+  g_return_val_if_fail (!((wanted & rebate_only) && (wanted & commission_only)), NULL);
   char *names[QT_TABLE_COUNT] = { NULL };
   QtTable which[QT_TABLE_COUNT];
   QtTableFile files[QT_TABLE_COUNT];

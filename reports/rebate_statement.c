@@ -55,6 +55,13 @@ text_computation (GString *s, const QtPartnerRebate *p)
 {
   g_string_append_printf (s, "How it is computed\n  Qualified volume: ");
   append_money (s, p->volume_rounded);
+  if (!mpq_equal (p->volume, p->volume_rounded))
+    {
+      /* the tier is reached by the exact volume, not the printed one */
+      g_string_append (s, " (exactly ");
+      append_exact (s, p->volume);
+      g_string_append_c (s, ')');
+    }
   g_string_append_printf (s, " (%u shipment%s)\n", p->n_qualified, plural (p->n_qualified));
   g_string_append_printf (s, "  Tier reached: %u of %u, from ", p->tier + 1, p->n_tiers);
   append_exact (s, p->tiers[p->tier].lower);
@@ -114,7 +121,7 @@ text_ladder (GString *s, const QtPartnerRebate *p)
       return;
     }
   g_string_append (s, "To the next tier\n  ");
-  append_money (s, p->next_tier_needed);
+  append_exact (s, p->next_tier_needed); /* rounded it could say 0.00 */
   g_string_append (s, " more qualified volume (reaching ");
   append_exact (s, p->tiers[p->tier + 1].lower);
   g_string_append (s, ") would make the rebate ");
@@ -122,27 +129,49 @@ text_ladder (GString *s, const QtPartnerRebate *p)
   g_string_append (s, ".\n\n");
 }
 
-static void
-text_held (GString *s, const QtPartnerRebate *p)
+/* Codes paperwork can fix (invoices and acceptances), or not (the
+ * product is unknown or its category is not rebated). */
+static gboolean
+fixable (QtReconCode c)
 {
-  if (p->n_excepted == 0)
-    return;
+  return c >= QT_RECON_MISSING_INVOICE;
+}
+
+/* The held-back shipments of one kind (fixable or not), by code. */
+static void
+text_held_part (GString *s, const QtPartnerRebate *p, gboolean fix, const char *title)
+{
+  guint n = 0;
   g_auto (mpq_t) total;
   mpq_init (total);
   for (guint c = 1; c < QT_RECON_COUNT; c++)
-    mpq_add (total, total, p->held[c]);
-  g_string_append_printf (s, "Held back: %u shipment%s for ", p->n_excepted, plural (p->n_excepted));
+    if (fixable (c) == fix)
+      {
+        n += p->held_count[c];
+        mpq_add (total, total, p->held[c]);
+      }
+  if (n == 0)
+    return;
+  g_string_append_printf (s, "%s: %u shipment%s for ", title, n, plural (n));
   append_money (s, total);
-  g_string_append (s, "\n  (they qualify once their invoices and acceptances agree)\n");
+  g_string_append (s, fix ? "\n  (they qualify once their invoices and acceptances agree)\n"
+                          : "\n  (their product is unknown, or outside the plan's categories)\n");
   for (guint c = 1; c < QT_RECON_COUNT; c++)
     {
-      if (p->held_count[c] == 0)
+      if (p->held_count[c] == 0 || fixable (c) != fix)
         continue;
       g_autofree char *amount = qt_fixed_format (p->held[c], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
       g_string_append_printf (s, "  %-30s %5u shipment%s %16s\n", qt_recon_code_name (c),
                               p->held_count[c], p->held_count[c] == 1 ? " " : "s", amount);
     }
   g_string_append_c (s, '\n');
+}
+
+static void
+text_held (GString *s, const QtPartnerRebate *p)
+{
+  text_held_part (s, p, TRUE, "Held back");
+  text_held_part (s, p, FALSE, "Not eligible");
 }
 
 static void
@@ -279,8 +308,9 @@ json_held (GString *s, const QtPartnerRebate *p)
     {
       if (p->held_count[c] == 0)
         continue;
-      g_string_append_printf (s, "%s\n    {\"code\": \"%s\", \"shipments\": %u, ",
-                              first ? "" : ",", qt_recon_code_name (c), p->held_count[c]);
+      g_string_append_printf (s, "%s\n    {\"code\": \"%s\", \"fixable\": %s, \"shipments\": %u, ",
+                              first ? "" : ",", qt_recon_code_name (c),
+                              fixable (c) ? "true" : "false", p->held_count[c]);
       json_exact (s, "amount", p->held[c], TRUE);
       g_string_append_c (s, '}');
       first = FALSE;

@@ -700,7 +700,9 @@ parse_appeals (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error
 static gboolean
 parse_categories (const Ctx *c, const cJSON *root, QtPlanVersion *v, GError **error)
 {
-  const cJSON *list;
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive (root, "categories");
+  if (cJSON_IsNull (list)) /* null, as for effective_to: absent */
+    return TRUE;
   if (!get_typed (c, root, "", "categories", FALSE, cJSON_IsArray, "a JSON array", &list, error))
     return FALSE;
   v->has_categories = list != NULL;
@@ -760,10 +762,9 @@ compute_weights (QtPlanVersion *v)
     }
 }
 
-/* Reads and validates one plan file of kind `want`; *out is NULL for a
- * plan of the other kind. */
+/* Reads and validates one plan file of either kind (e->pub.kind). */
 static gboolean
-load_file (const char *path, const char *name, QtPlanKind want, PlanEntry **out, GError **error)
+load_file (const char *path, const char *name, PlanEntry **out, GError **error)
 {
   g_autofree char *bytes = NULL;
   gsize len = 0;
@@ -783,14 +784,11 @@ load_file (const char *path, const char *name, QtPlanKind want, PlanEntry **out,
   if (!cJSON_IsObject (doc->root))
     return fail (&c, "", "", error, "a plan must be a JSON object");
 
-  /* SPEC §11: rebate plans share the directory; a set of one kind only
-   * needs the other kind's files to be JSON objects without duplicate
-   * keys, which qt_json_doc_parse has checked. */
+  /* SPEC §11: rebate plans share the directory; every file is validated
+   * by its own kind's rules (§12.2.1), whichever kind the run wants. */
   *out = NULL;
   const QtPlanKind kind = cJSON_GetObjectItemCaseSensitive (doc->root, "rebate_plan") != NULL
                               ? QT_PLAN_REBATE : QT_PLAN_COMMISSION;
-  if (kind != want)
-    return TRUE;
 
   g_autoptr(PlanEntry) e = entry_new ();
   e->pub.kind = kind;
@@ -972,17 +970,19 @@ qt_plan_set_load_dir_kind (const char *dir, QtPlanKind kind, GError **error)
   if (names == NULL)
     return NULL;
   g_autoptr(QtPlanSet) set = plan_set_new ();
+  /* the other kind's versions, checked across files too, then dropped */
+  g_autoptr(QtPlanSet) other = plan_set_new ();
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = names->pdata[i];
       g_autofree char *path = g_build_filename (dir, name, NULL);
       PlanEntry *e = NULL;
-      if (!load_file (path, name, kind, &e, error))
+      if (!load_file (path, name, &e, error))
         return NULL;
-      if (e != NULL && !add_entry (set, e, error))
+      if (!add_entry (e->pub.kind == kind ? set : other, e, error))
         return NULL;
     }
-  if (!check_overlaps (set, error))
+  if (!check_overlaps (set, error) || !check_overlaps (other, error))
     return NULL;
 
   set->sorted = g_new (const QtPlanVersion *, set->entries->len + 1);

@@ -408,12 +408,15 @@ test_in_force_bounds (void **state)
   assert_int_equal (qt_plan_set_in_force (set, "p", day ("2026-06-01"))->version, 3);
 }
 
-/* SPEC §11: a rebate plan is skipped here, not validated as a commission plan. */
+/* SPEC §11: a rebate plan is validated by its own rules and left out of a
+ * commission set. */
 static void
 test_rebate_plan_skipped (void **state)
 {
   write_file (*state, "a.json", PLAN_OK (""));
-  write_file (*state, "r.json", "{\"rebate_plan\": \"distributor\", \"version\": 1}");
+  write_file (*state, "r.json", "{\"rebate_plan\": \"distributor\", \"version\": 1, "
+              "\"effective_from\": \"2026-01-01\", \"currency\": \"CNY\", \"mode\": \"marginal\", "
+              "\"tiers\": [{\"from\": \"0\", \"rate\": \"0\"}]}");
   g_autoptr(QtPlanSet) set = load_ok (*state);
   guint n = 0;
   qt_plan_set_versions (set, &n);
@@ -1103,13 +1106,13 @@ check_rebate (void **state, const char *text, const char *suffix)
   assert_string_equal (error->message, expected);
 }
 
-/* The example of SPEC §11 loads; the commission plans beside it are
- * skipped (and a broken one is no concern of a rebate run). */
+/* The example of SPEC §11 loads; the commission plan beside it is
+ * validated and left out. */
 static void
 test_rebate_plan_example (void **state)
 {
   write_file (*state, "r.json", REBATE_OK (", \"categories\": [\"orthopedic\", \"consumables\"]"));
-  write_file (*state, "p.json", "{\"plan\": \"p\", \"version\": 0}");
+  write_file (*state, "p.json", PLAN_OK (""));
   g_autoptr(GError) error = NULL;
   g_autoptr(QtPlanSet) set = load_rebate (*state, &error);
   assert_null (error);
@@ -1161,16 +1164,26 @@ test_rebate_plan_errors (void **state)
   check_rebate (state, REBATE_OK (", \"categories\": [\"a\", 3]"), "5:71: categories[1]: expected a JSON string");
 }
 
-/* A commission set is not concerned by a broken rebate plan. */
+/* SPEC §12.2.1: every file is validated, whatever kind the run wants: a
+ * broken rebate plan stops a commission run and a broken commission plan a
+ * rebate run; `categories: null` is absent. */
 static void
-test_commission_set_skips_rebate_plans (void **state)
+test_every_plan_validated (void **state)
 {
   write_file (*state, "a.json", PLAN_OK (""));
-  write_file (*state, "r.json", "{\"rebate_plan\": \"d\", \"mode\": \"flat\"}");
-  g_autoptr(QtPlanSet) set = load_ok (*state);
+  write_file (*state, "r.json", REBATE_OK (", \"categories\": null"));
+  g_autoptr(QtPlanSet) ok = load_ok (*state);
   guint n = 0;
-  assert_int_equal (qt_plan_set_versions (set, &n)[0]->kind, QT_PLAN_COMMISSION);
+  assert_int_equal (qt_plan_set_versions (ok, &n)[0]->kind, QT_PLAN_COMMISSION);
   assert_int_equal (n, 1);
+  write_file (*state, "r.json", "{\"rebate_plan\": \"d\", \"version\": 1}");
+  assert_malformed (*state, "r.json", "1:1: effective_from: missing member");
+  write_file (*state, "r.json", REBATE_OK (""));
+  write_file (*state, "a.json", "{\"plan\": \"p\", \"version\": 0}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QtPlanSet) set = load_rebate (*state, &error);
+  assert_null (set);
+  assert_non_null (strstr (error->message, "a.json:1:"));
 }
 
 #define TMP_TEST(f) cmocka_unit_test_setup_teardown (f, setup_tmp, teardown_tmp)
@@ -1193,7 +1206,7 @@ main (void)
     TMP_TEST (test_rebate_plan_example),
     TMP_TEST (test_rebate_plan_all_categories_marginal),
     TMP_TEST (test_rebate_plan_errors),
-    TMP_TEST (test_commission_set_skips_rebate_plans),
+    TMP_TEST (test_every_plan_validated),
     TMP_TEST (test_empty_directory),
     TMP_TEST (test_missing_directory),
     TMP_TEST (test_broken_json_missing_comma),
