@@ -114,6 +114,7 @@ qt_lifecycle_verify (const char *run_dir, const char *head, QtVerifyOptions *opt
   /* No lifecycle command may change the run while it is read (a recalc
    * swaps the whole directory); none there (not a directory): verify says so. */
   g_autoptr (QtRunLock) lock = qt_run_lock_shared (run_dir, NULL);
+  (void) lock; /* held until return */
   g_autoptr (QtJournal) journal = qt_journal_read (run_dir, FALSE, error);
   g_autoptr (QtLifecycle) lc = journal ? qt_lifecycle_replay (run_dir, journal, error) : NULL;
   if (lc != NULL && head != NULL && strcmp (qt_journal_head (journal), head) != 0)
