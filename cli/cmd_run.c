@@ -112,7 +112,8 @@ static const RunCommand rebate_command = {
   "on the qualified volume.  Reads partners.csv, products.csv, shipments.csv,\n"
   "partner_invoices.csv and acceptances.csv, and the rebate plans (files with a\n"
   "rebate_plan member) of --plans; writes rebates.csv, reconciliation.csv,\n"
-  "exceptions.csv, an input snapshot and manifest.json into --out.\n\n"
+  "exceptions.csv, a statement per partner (statements/), an input snapshot\n"
+  "and manifest.json into --out.\n\n"
   "Example:\n"
   "  quotient rebate --data fixtures/rebates/hand/data \\\n"
   "                  --plans fixtures/rebates/hand/plans --quarter 2026-Q1 --out runs/rebates-2026-Q1",
