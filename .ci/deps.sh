@@ -6,6 +6,9 @@ set -eu
 # locale and other time zones (below).
 PKGS="gcc make cmake pkg-config libglib2.0-dev libgmp-dev libcjson-dev libcmocka-dev libssl-dev"
 PKGS="$PKGS locales tzdata"
+# The PostgreSQL back end: libpq to build; a server for its tests, which
+# start private ones of their own (tests/pg/with_postgres.sh).
+PKGS="$PKGS libpq-dev postgresql"
 # Multi-buffer SHA-256 for the statements (docs/dependencies.md): Debian
 # builds it for amd64 only; elsewhere quotient hashes with libcrypto alone.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then

@@ -1,0 +1,31 @@
+/* run/pg_schema.h — the PostgreSQL back end's schema (SPEC §9): versioned
+ * migrations compiled into the binary and recorded, one row each, in the
+ * table quotient_schema.  `quotient db init` applies the missing ones in
+ * one transaction; a database whose schema is newer than the binary is
+ * refused. */
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+/* The newest schema version this binary knows. */
+#define QT_PG_SCHEMA_VERSION 1
+
+/* A connection to `conninfo` (a libpq connection string or URI; NULL or ""
+ * takes everything from the PG* environment variables).  QT_ERROR_IO with
+ * the server's or libpq's reason when it cannot be reached (libpq never
+ * puts a password in it).  (transfer full: PQfinish) */
+PGconn *qt_pg_connect (const char *conninfo, GError **error);
+
+/* Creates the schema or brings it up to QT_PG_SCHEMA_VERSION, in one
+ * transaction under a lock (two concurrent inits apply each migration
+ * once).  *from: the version found (0: none), *to: the version now.
+ * QT_ERROR_USAGE when the database's schema is newer than this binary;
+ * QT_ERROR_IO when a statement fails (nothing is changed then). */
+gboolean qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+
+G_END_DECLS

@@ -1,0 +1,149 @@
+/* tests/e2e_pg_schema.c — `quotient db init` against a private PostgreSQL
+ * (tests/CMakeLists.txt runs every e2e_pg_* test under
+ * tests/pg/with_postgres.sh, which starts one and sets QT_PG_CONNINFO):
+ * the schema is created, a second init changes nothing, two inits at once
+ * apply each migration once, a schema newer than the binary is refused,
+ * and an unreachable server is a clear exit 2.  Never skipped: without a
+ * server the test fails. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <libpq-fe.h>
+#include <sys/wait.h>
+
+#include "run/pg_schema.h"
+#include "support/test_support.h"
+
+static const char *
+conninfo (void)
+{
+  const char *c = g_getenv ("QT_PG_CONNINFO");
+  if (c == NULL)
+    fail_msg ("QT_PG_CONNINFO is not set: run the test under tests/pg/with_postgres.sh "
+              "(ctest does)");
+  return c;
+}
+
+/* A fresh database for one test, dropped by the next run of it. */
+static char *
+fresh_database (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) admin = qt_pg_connect (conninfo (), &error);
+  assert_non_null (admin);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  PQclear (PQexec (admin, drop));
+  PGresult *r = PQexec (admin, create);
+  assert_int_equal (PQresultStatus (r), PGRES_COMMAND_OK);
+  PQclear (r);
+  return g_strdup_printf ("%s dbname=%s", conninfo (), name);
+}
+
+static char *
+scalar (PGconn *conn, const char *sql)
+{
+  PGresult *r = PQexec (conn, sql);
+  assert_int_equal (PQresultStatus (r), PGRES_TUPLES_OK);
+  char *v = g_strdup (PQgetvalue (r, 0, 0));
+  PQclear (r);
+  return v;
+}
+
+static void
+test_init_twice (void **state)
+{
+  (void) state;
+  g_autofree char *db = fresh_database ("qt_init_twice");
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 0);
+  assert_string_equal (out, "quotient db init: schema created at version 1\n");
+  assert_string_equal (err, "");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 0);
+  assert_string_equal (out, "quotient db init: the schema is at version 1 already: nothing to do\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
+  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  assert_string_equal (rows, "1");
+  g_autofree char *tables = scalar (conn, "SELECT count(*) FROM information_schema.tables "
+                                          "WHERE table_name LIKE 'qt\\_%'");
+  assert_string_equal (tables, "16");
+}
+
+/* Two processes at once: the lock makes the second wait and find the
+ * schema made. */
+static void
+test_init_concurrently (void **state)
+{
+  (void) state;
+  g_autofree char *db = fresh_database ("qt_init_concurrently");
+  const char *argv[] = { QT_BINARY, "db", "init", "--pg", db, NULL };
+  GPid pids[2];
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                  NULL, &pids[i], &error));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      int status = 0;
+      assert_int_equal (waitpid (pids[i], &status, 0), pids[i]);
+      g_spawn_close_pid (pids[i]);
+      assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
+  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  assert_string_equal (rows, "1");
+}
+
+static void
+test_newer_schema_refused (void **state)
+{
+  (void) state;
+  g_autofree char *db = fresh_database ("qt_newer");
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
+  PQclear (PQexec (conn, "INSERT INTO quotient_schema (version) VALUES (9)"));
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 2);
+  assert_string_equal (err, "quotient db init: the database's quotient schema is version 9, "
+                            "newer than this quotient's (1): use a newer quotient\n");
+  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  assert_string_equal (rows, "2"); /* nothing changed */
+}
+
+static void
+test_server_unreachable (void **state)
+{
+  (void) state;
+  g_autofree char *err = NULL;
+  int rc = qt_test_run (NULL, &err, "db", "init", "--pg",
+                        "host=127.0.0.1 port=1 user=quotient dbname=x connect_timeout=5", NULL);
+  assert_int_equal (rc, 2);
+  assert_true (g_str_has_prefix (err, "quotient db init: cannot connect to PostgreSQL: "));
+  assert_non_null (strstr (err, "port 1 failed"));
+  assert_int_equal (strchr (err, '\n') - err, (int) strlen (err) - 1); /* one line */
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_init_twice),
+    cmocka_unit_test (test_init_concurrently),
+    cmocka_unit_test (test_newer_schema_refused),
+    cmocka_unit_test (test_server_unreachable),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
