@@ -27,7 +27,7 @@ static const Command commands[] = {
   { "close", qt_cmd_close, "close a published run: no further change" },
   { "diff", qt_cmd_diff, "compare the payout and scores of two runs cell by cell" },
   { "prior-period", qt_cmd_prior_period, "adjustments correcting a closed period, from corrected data" },
-  { "db", qt_cmd_db, "the PostgreSQL back end: create or migrate its schema" },
+  { "db", qt_cmd_db, "the PostgreSQL back end: create or migrate its schema, import a data set" },
 };
 
 int

@@ -152,6 +152,25 @@ migrate (PGconn *conn, gint *from, gint *to, GError **error)
 }
 
 gboolean
+qt_pg_schema_check (PGconn *conn, GError **error)
+{
+  PGresult *r = PQexec (conn, "SELECT coalesce(max(version), 0) FROM quotient_schema");
+  gint v = PQresultStatus (r) == PGRES_TUPLES_OK ? atoi (PQgetvalue (r, 0, 0)) : 0;
+  PQclear (r);
+  if (v == QT_PG_SCHEMA_VERSION)
+    return TRUE;
+  if (v > QT_PG_SCHEMA_VERSION)
+    g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                 "the database's quotient schema is version %d, newer than this quotient's "
+                 "(%d): use a newer quotient", v, QT_PG_SCHEMA_VERSION);
+  else
+    g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                 "the database has no quotient schema of version %d (it has %d): run quotient db "
+                 "init first", QT_PG_SCHEMA_VERSION, v);
+  return FALSE;
+}
+
+gboolean
 qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error)
 {
   *from = *to = 0;

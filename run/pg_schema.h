@@ -26,6 +26,10 @@ PGconn *qt_pg_connect (const char *conninfo, GError **error);
  * QT_ERROR_IO when a statement fails (nothing is changed then). */
 gboolean qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error);
 
+/* QT_ERROR_USAGE unless the database's schema is this binary's version
+ * ("run quotient db init", or a newer schema). */
+gboolean qt_pg_schema_check (PGconn *conn, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 
 G_END_DECLS

@@ -1,0 +1,259 @@
+/* run/pg_import.c — `quotient db import` (see pg_import.h). */
+#include "pg_import.h"
+
+#include <string.h>
+
+#include "../loaders/csv_reader.h"
+#include "../loaders/dataset_loader.h"
+#include "../model/dataset_builder.h"
+#include "../model/qt_error.h"
+#include "../model/sha256.h"
+#include "../rules/plan.h"
+
+/* ---- validation: the file back end's own loaders ---- */
+
+static gboolean
+has_file (const char *dir, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/* DIR and PLANS exactly as `quotient run` or `quotient rebate` would read
+ * them: the same refusals and `file:line:column` messages. */
+static gboolean
+validate (const char *data_dir, const char *plans_dir, GError **error)
+{
+  g_autoptr (QtPlanSet) plans = qt_plan_set_load_dir (plans_dir, error);
+  if (plans == NULL)
+    return FALSE;
+  gboolean commission = has_file (data_dir, "reps.csv") || !has_file (data_dir, "partners.csv");
+  const guint kinds[] = { commission ? QT_TABLES_COMMISSION : 0,
+                          has_file (data_dir, "partners.csv") ? QT_TABLES_REBATE : 0 };
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      if (kinds[k] == 0)
+        continue;
+      const QtLoadOptions o = { .threads = 2, .tables = kinds[k] };
+      g_autoptr (QtDataset) ds = qt_dataset_load_dir (data_dir, &o, error);
+      if (ds == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- statements on the connection ---- */
+
+static char *
+one_line (const char *message)
+{
+  g_auto (GStrv) parts = g_strsplit_set (message, "\n\t", -1);
+  g_autofree char *joined = g_strjoinv (" ", parts);
+  return g_strstrip (g_steal_pointer (&joined));
+}
+
+static gboolean
+pg_failed (GError **error, const char *what, const char *why)
+{
+  g_autofree char *line = one_line (why);
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: %s failed: %s", what, line);
+  return FALSE;
+}
+
+/* A statement with text parameters (never SQL built from data). */
+static gboolean
+run_sql (PGconn *conn, const char *sql, int n, const char *const *values, const int *lengths,
+         const int *formats, const char *what, GError **error)
+{
+  PGresult *r = PQexecParams (conn, sql, n, NULL, values, lengths, formats, 0);
+  ExecStatusType st = PQresultStatus (r);
+  gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  if (!ok)
+    pg_failed (error, what, PQresultErrorMessage (r));
+  PQclear (r);
+  return ok;
+}
+
+/* ---- COPY of one file ---- */
+
+/* Appends `s` as a field of COPY's text format. */
+static void
+copy_field (GString *out, const char *s)
+{
+  for (; *s != '\0'; s++)
+    switch (*s)
+      {
+      case '\\': g_string_append (out, "\\\\"); break;
+      case '\n': g_string_append (out, "\\n"); break;
+      case '\r': g_string_append (out, "\\r"); break;
+      case '\t': g_string_append (out, "\\t"); break;
+      default: g_string_append_c (out, *s);
+      }
+}
+
+typedef struct {
+  PGconn *conn;
+  GString *buf;
+  gboolean failed;
+} Copy;
+
+/* Sends what is buffered (every 1 MiB, and at the end). */
+static gboolean
+copy_flush (Copy *c, GError **error)
+{
+  if (c->buf->len > 0 && PQputCopyData (c->conn, c->buf->str, (int) c->buf->len) != 1)
+    return pg_failed (error, "sending rows", PQerrorMessage (c->conn));
+  g_string_truncate (c->buf, 0);
+  return TRUE;
+}
+
+/* COPY qt_<table> (source_line, columns…) from the file's records. */
+static gboolean
+copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int *idx,
+              guint *rows, GError **error)
+{
+  GString *sql = g_string_new (NULL);
+  g_string_printf (sql, "COPY qt_%s (source_line", d->name);
+  for (guint c = 0; c < d->n_columns; c++)
+    g_string_append_printf (sql, ", %s", d->columns[c]);
+  g_string_append (sql, ") FROM STDIN");
+  PGresult *r = PQexec (conn, sql->str);
+  g_string_free (sql, TRUE);
+  gboolean started = PQresultStatus (r) == PGRES_COPY_IN;
+  if (!started)
+    pg_failed (error, "starting COPY", PQresultErrorMessage (r));
+  PQclear (r);
+  if (!started)
+    return FALSE;
+  Copy c = { conn, g_string_sized_new (1 << 20), FALSE };
+  QtCsvRecord rec;
+  gboolean ok = TRUE;
+  *rows = 0;
+  while (ok && qt_csv_reader_next (reader, &rec, NULL))
+    {
+      g_string_append_printf (c.buf, "%u", rec.line);
+      for (guint k = 0; k < d->n_columns; k++)
+        {
+          g_string_append_c (c.buf, '\t');
+          copy_field (c.buf, rec.fields[idx[k]]);
+        }
+      g_string_append_c (c.buf, '\n');
+      (*rows)++;
+      if (c.buf->len >= (1u << 20))
+        ok = copy_flush (&c, error);
+    }
+  ok = ok && copy_flush (&c, error);
+  g_string_free (c.buf, TRUE);
+  if (PQputCopyEnd (conn, ok ? NULL : "quotient stopped") != 1)
+    ok = ok && pg_failed (error, "ending COPY", PQerrorMessage (conn));
+  while ((r = PQgetResult (conn)) != NULL)
+    {
+      if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
+        ok = pg_failed (error, "COPY", PQresultErrorMessage (r));
+      PQclear (r);
+    }
+  return ok;
+}
+
+/* One data file into its table (absent: the table stays empty). */
+static gboolean
+import_file (PGconn *conn, const char *data_dir, QtTable table, GError **error)
+{
+  const QtTableDesc *d = qt_table_desc (table);
+  g_autofree char *name = g_strconcat (d->name, ".csv", NULL);
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_file_get_contents (path, &text, &len, NULL))
+    {
+      qt_error_file_changed (path, error);
+      return FALSE;
+    }
+  g_autoptr (QtCsvReader) reader = qt_csv_reader_new (path, text, len, NULL);
+  int idx[QT_TABLE_MAX_COLUMNS];
+  guint rows = 0;
+  g_autofree char *what = g_strdup_printf ("importing %s", name);
+  if (!qt_csv_reader_read_header (reader, d->columns, d->n_columns, idx, error)
+      || !copy_records (conn, d, reader, idx, &rows, error))
+    return FALSE;
+  g_autofree char *sha = qt_sha256_hex (text, len);
+  g_autofree char *count = g_strdup_printf ("%u", rows);
+  const char *const values[] = { name, count, sha };
+  return run_sql (conn, "INSERT INTO qt_data_file (name, rows, sha256) VALUES ($1, $2, $3)", 3,
+                  values, NULL, NULL, what, error);
+}
+
+/* Every plan file of PLANS (the regular *.json files), as stored. */
+static gboolean
+import_plans (PGconn *conn, const char *plans_dir, guint *n, GError **error)
+{
+  g_autoptr (GDir) dir = g_dir_open (plans_dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (const char *name; dir != NULL && (name = g_dir_read_name (dir)) != NULL;)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  *n = names->len;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = g_ptr_array_index (names, i);
+      g_autofree char *path = g_build_filename (plans_dir, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        continue;
+      if (!g_file_get_contents (path, &bytes, &len, NULL))
+        {
+      qt_error_file_changed (path, error);
+      return FALSE;
+    }
+      g_autofree char *sha = qt_sha256_hex (bytes, len);
+      const char *const values[] = { name, bytes, sha };
+      const int lengths[] = { 0, (int) len, 0 };
+      const int formats[] = { 0, 1, 0 }; /* the content as bytes */
+      if (!run_sql (conn, "INSERT INTO qt_plan_file (name, content, sha256) VALUES ($1, $2, $3)",
+                    3, values, lengths, formats, "importing the plans", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The whole replacement, inside the caller's transaction. */
+static gboolean
+replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImport *done,
+                  GError **error)
+{
+  GString *truncate = g_string_new ("TRUNCATE qt_data_file, qt_plan_file");
+  for (guint t = 0; t < QT_TABLE_COUNT; t++)
+    g_string_append_printf (truncate, ", qt_%s", qt_table_desc ((QtTable) t)->name);
+  gboolean ok = run_sql (conn, truncate->str, 0, NULL, NULL, NULL, "emptying the data set", error);
+  g_string_free (truncate, TRUE);
+  for (guint t = 0; ok && t < QT_TABLE_COUNT; t++)
+    ok = import_file (conn, data_dir, (QtTable) t, error);
+  return ok && import_plans (conn, plans_dir, &done->plans, error);
+}
+
+gboolean
+qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImport *done,
+              GError **error)
+{
+  *done = (QtPgImport) { 0 };
+  if (!validate (data_dir, plans_dir, error) || !qt_pg_schema_check (conn, error))
+    return FALSE;
+  if (!run_sql (conn, "BEGIN", 0, NULL, NULL, NULL, "starting a transaction", error))
+    return FALSE;
+  if (!replace_data_set (conn, data_dir, plans_dir, done, error))
+    {
+      PQclear (PQexec (conn, "ROLLBACK"));
+      return FALSE;
+    }
+  PGresult *r = PQexec (conn, "SELECT count(*), coalesce(sum(rows), 0) FROM qt_data_file");
+  if (PQresultStatus (r) == PGRES_TUPLES_OK)
+    {
+      done->files = (guint) g_ascii_strtoull (PQgetvalue (r, 0, 0), NULL, 10);
+      done->rows = g_ascii_strtoull (PQgetvalue (r, 0, 1), NULL, 10);
+    }
+  PQclear (r);
+  return run_sql (conn, "COMMIT", 0, NULL, NULL, NULL, "committing the import", error);
+}
