@@ -19,19 +19,6 @@
 
 typedef QtTestPlace Fixture;
 
-static int
-setup (void **state)
-{
-  *state = qt_test_place_new (TRUE);
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  qt_test_place_free (*state);
-  return 0;
-}
 
 /* Runs the fixture's data set; `flag` and `flag2` are extra options or NULL. */
 static int
@@ -411,25 +398,29 @@ test_long_rep_id (void **state)
   assert_true (found);
 }
 
+/* A test on its own copy of the golden data set. */
+#define PLACE_TEST(f) \
+  cmocka_unit_test_setup_teardown (f, qt_test_place_setup_golden, qt_test_place_teardown)
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_existing_out_refused, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_long_rep_id, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_run_dir_mode, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_out_name_of_250_bytes, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_optional_splits_absent, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_replace_draft_run, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_replace_without_existing_out, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_replace_refuses_non_run, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_replace_refuses_closed_run, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_strict_with_exceptions, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_strict_keeps_replace_target, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_strict_without_exceptions, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_malformed_keeps_replace_target, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_out_with_trailing_slash, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_replace_refuses_other_period, setup, teardown),
+    PLACE_TEST (test_existing_out_refused),
+    PLACE_TEST (test_long_rep_id),
+    PLACE_TEST (test_run_dir_mode),
+    PLACE_TEST (test_out_name_of_250_bytes),
+    PLACE_TEST (test_optional_splits_absent),
+    PLACE_TEST (test_replace_draft_run),
+    PLACE_TEST (test_replace_without_existing_out),
+    PLACE_TEST (test_replace_refuses_non_run),
+    PLACE_TEST (test_replace_refuses_closed_run),
+    PLACE_TEST (test_strict_with_exceptions),
+    PLACE_TEST (test_strict_keeps_replace_target),
+    PLACE_TEST (test_strict_without_exceptions),
+    PLACE_TEST (test_malformed_keeps_replace_target),
+    PLACE_TEST (test_out_with_trailing_slash),
+    PLACE_TEST (test_replace_refuses_other_period),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

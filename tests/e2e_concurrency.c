@@ -20,19 +20,6 @@
 #define DEMO QT_SOURCE_DIR "/fixtures/demo"
 #define N_PROCS 20
 
-static int
-setup (void **state)
-{
-  *state = qt_test_place_new (FALSE);
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  qt_test_place_free (*state);
-  return 0;
-}
 
 /* Starts `appeal file` for rep `rep` with its stdout into `out_path`. */
 static GPid
@@ -107,7 +94,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_twenty_filings, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_twenty_filings, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -20,19 +20,6 @@
 #define HAND QT_SOURCE_DIR "/fixtures/rebates/hand"
 #define MEDICAL QT_SOURCE_DIR "/fixtures/rebates/medical"
 
-static int
-setup (void **state)
-{
-  *state = qt_test_place_new (FALSE);
-  return 0;
-}
-
-static int
-teardown (void **state)
-{
-  qt_test_place_free (*state);
-  return 0;
-}
 
 static void
 test_hand_quarter (void **state)
@@ -141,9 +128,12 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test_setup_teardown (test_hand_quarter, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_medical_quarters, setup, teardown),
-    cmocka_unit_test_setup_teardown (test_bad_input, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_hand_quarter, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_medical_quarters, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_bad_input, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

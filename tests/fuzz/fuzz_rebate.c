@@ -22,23 +22,6 @@ static const char *const files[] = {
 
 static char *root;
 
-static void
-copy_dir (const char *from_dir, const char *to_dir)
-{
-  g_mkdir_with_parents (to_dir, 0700);
-  g_autoptr (GDir) dir = g_dir_open (from_dir, 0, NULL);
-  FUZZ_ASSERT (dir != NULL);
-  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
-    {
-      g_autofree char *from = g_build_filename (from_dir, name, NULL);
-      g_autofree char *to = g_build_filename (to_dir, name, NULL);
-      g_autofree char *text = NULL;
-      gsize len = 0;
-      FUZZ_ASSERT (g_file_get_contents (from, &text, &len, NULL));
-      FUZZ_ASSERT (g_file_set_contents (to, text, (gssize) len, NULL));
-    }
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -51,8 +34,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *out = g_build_filename (root, "runs", "out", NULL);
   qt_rmtree (dset);
   qt_rmtree (plans);
-  copy_dir (HAND "/data", dset);
-  copy_dir (HAND "/plans", plans);
+  fuzz_copy_dir (HAND "/data", dset);
+  fuzz_copy_dir (HAND "/plans", plans);
   g_autofree char *path = g_build_filename (root, files[data[0] % G_N_ELEMENTS (files)], NULL);
   FUZZ_ASSERT (g_file_set_contents (path, (const char *) data + 1, (gssize) size - 1, NULL));
   QtRunOptions o = { .data_dir = dset, .plans_dir = plans, .period = "2026-Q1", .out = out,

@@ -19,29 +19,6 @@ static const char *const files[] = {
 
 static char *root;
 
-/* A fresh copy of the golden data set and plans under `root`. */
-static void
-copy_golden (const char *data, const char *plans)
-{
-  const char *const dirs[2][2] = { { QT_SOURCE_DIR "/fixtures/golden/data", data },
-                                   { QT_SOURCE_DIR "/fixtures/golden/plans", plans } };
-  for (guint d = 0; d < 2; d++)
-    {
-      g_mkdir_with_parents (dirs[d][1], 0700);
-      g_autoptr (GDir) dir = g_dir_open (dirs[d][0], 0, NULL);
-      FUZZ_ASSERT (dir != NULL);
-      for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
-        {
-          g_autofree char *from = g_build_filename (dirs[d][0], name, NULL);
-          g_autofree char *to = g_build_filename (dirs[d][1], name, NULL);
-          g_autofree char *text = NULL;
-          gsize len = 0;
-          FUZZ_ASSERT (g_file_get_contents (from, &text, &len, NULL));
-          FUZZ_ASSERT (g_file_set_contents (to, text, (gssize) len, NULL));
-        }
-    }
-}
-
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -54,7 +31,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *out = g_build_filename (root, "runs", "out", NULL);
   qt_rmtree (dset);
   qt_rmtree (plans);
-  copy_golden (dset, plans);
+  fuzz_copy_dir (QT_SOURCE_DIR "/fixtures/golden/data", dset);
+  fuzz_copy_dir (QT_SOURCE_DIR "/fixtures/golden/plans", plans);
   g_autofree char *path = g_build_filename (dset, files[data[0] % G_N_ELEMENTS (files)], NULL);
   FUZZ_ASSERT (g_file_set_contents (path, (const char *) data + 1, (gssize) size - 1, NULL));
   QtRunOptions o = { .data_dir = dset, .plans_dir = plans, .period = "2026-03", .out = out,

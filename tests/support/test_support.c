@@ -355,3 +355,24 @@ qt_test_assert_same_tree (const char *got, const char *want, const char *rel)
       qt_test_assert_same_file (got_path, want_path);
     }
 }
+
+int
+qt_test_place_setup_golden (void **state)
+{
+  *state = qt_test_place_new (TRUE);
+  return 0;
+}
+
+int
+qt_test_place_setup_empty (void **state)
+{
+  *state = qt_test_place_new (FALSE);
+  return 0;
+}
+
+int
+qt_test_place_teardown (void **state)
+{
+  qt_test_place_free (*state);
+  return 0;
+}

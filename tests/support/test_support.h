@@ -30,6 +30,10 @@ typedef struct {
 QtTestPlace *qt_test_place_new (gboolean golden);
 /* Removes the directory and frees the place. */
 void qt_test_place_free (QtTestPlace *p);
+/* cmocka setup and teardown of a place: golden data (..._golden) or none. */
+int qt_test_place_setup_golden (void **state);
+int qt_test_place_setup_empty (void **state);
+int qt_test_place_teardown (void **state);
 
 /* Reads a whole file, NULL when missing. (transfer full) */
 char *qt_test_read (const char *path);
