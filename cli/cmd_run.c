@@ -5,11 +5,13 @@
 #include <stdio.h>
 
 #include "../model/qt_error.h"
+#include "../run/pg_read.h"
 #include "../run/pipeline.h"
 #include "commands.h"
 
 typedef struct {
   char *data, *plans, *period, *out;
+  char *pg;        /* --pg: the data set and plans stored in PostgreSQL */
   gboolean strict, replace;
   char *threads;   /* as given, NULL when left out */
   guint n_threads; /* parsed: 1 .. QT_RUN_MAX_THREADS, 0 = the default */
@@ -23,6 +25,7 @@ run_args_clear (RunArgs *a)
   g_free (a->period);
   g_free (a->out);
   g_free (a->threads);
+  g_free (a->pg);
 }
 
 /* What tells `run` and `rebate` apart on the command line. */
@@ -44,6 +47,7 @@ parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **e
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
     { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory", NULL },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &a->pg, "Read the data set and plans from PostgreSQL (quotient db import) instead of --data and --plans", "CONNINFO" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (cmd->purpose);
@@ -65,10 +69,22 @@ parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **e
       return FALSE;
     }
   a->n_threads = (guint) n;
+  if (a->pg != NULL && (a->data != NULL || a->plans != NULL))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "--pg reads the data set and plans from the database: leave out --data and --plans");
+      return FALSE;
+    }
+  if (a->pg != NULL)
+    {
+      /* filled in by run_command_main once the database is read */
+      a->data = g_strdup ("-");
+      a->plans = g_strdup ("-");
+    }
   if (!a->data || !a->plans || !a->period || !a->out)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
-                   "--data, --plans, --%s and --out are required (see quotient %s --help)",
+                   "--data, --plans (or --pg), --%s and --out are required (see quotient %s --help)",
                    cmd->when, cmd->command);
       return FALSE;
     }
@@ -119,6 +135,21 @@ static const RunCommand rebate_command = {
   "                  --plans fixtures/rebates/hand/plans --quarter 2026-Q1 --out runs/rebates-2026-Q1",
 };
 
+/* --pg: the stored data set and plans as directories (*root, removed by
+ * the caller), which a->data and a->plans then name. */
+static gboolean
+read_database (RunArgs *a, char **root, GError **error)
+{
+  g_autoptr (PGconn) conn = qt_pg_connect (a->pg, error);
+  if (conn == NULL || (*root = qt_pg_materialize (conn, error)) == NULL)
+    return FALSE;
+  g_free (a->data);
+  g_free (a->plans);
+  a->data = g_build_filename (*root, "data", NULL);
+  a->plans = g_build_filename (*root, "plans", NULL);
+  return TRUE;
+}
+
 /* Parses, runs `execute` and prints the summary; the exit code. */
 static int
 run_command_main (const RunCommand *cmd, int argc, char **argv,
@@ -128,8 +159,9 @@ run_command_main (const RunCommand *cmd, int argc, char **argv,
   RunArgs a = { 0 };
   g_autoptr (GError) error = NULL;
   int rc = 0;
-  if (!parse_args (cmd, argc, argv, &a, &error))
-    rc = 2;
+  g_autofree char *stored = NULL; /* the database's data set, as directories */
+  if (!parse_args (cmd, argc, argv, &a, &error) || (a.pg != NULL && !read_database (&a, &stored, &error)))
+    rc = qt_exit_code_for (error);
   else
     {
       QtRunOptions o = {
@@ -142,6 +174,7 @@ run_command_main (const RunCommand *cmd, int argc, char **argv,
       else
         rc = qt_exit_code_for (error);
     }
+  qt_pg_forget (stored);
   if (error != NULL)
     {
       g_autofree char *name = g_strconcat ("quotient ", cmd->command, NULL);

@@ -1,0 +1,145 @@
+/* tests/e2e_pg_run.c — parity of the two back ends (SPEC §9: byte-identical
+ * outputs for the same data set), against a private PostgreSQL (run under
+ * tests/pg/with_postgres.sh, never skipped): fixtures/golden and
+ * fixtures/demo imported, every period run from the database and from the
+ * files — payout.csv, scores.csv, credits.csv, exceptions.csv (its lines
+ * those of the files) and every statement identical, and the database's run
+ * verifies; the rebate quarter too; and a failed import leaves a following
+ * run's bytes as they were. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <libpq-fe.h>
+
+#include "run/pg_schema.h"
+#include "support/test_support.h"
+
+static const char *
+conninfo (void)
+{
+  const char *c = g_getenv ("QT_PG_CONNINFO");
+  if (c == NULL)
+    fail_msg ("QT_PG_CONNINFO is not set: run under tests/pg/with_postgres.sh (ctest does)");
+  return c;
+}
+
+/* A new database with the schema; (transfer full) its conninfo. */
+static char *
+database (const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) admin = qt_pg_connect (conninfo (), &error);
+  assert_non_null (admin);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  PQclear (PQexec (admin, drop));
+  PQclear (PQexec (admin, create));
+  char *db = g_strdup_printf ("%s dbname=%s", conninfo (), name);
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
+  return db;
+}
+
+static void
+import (const char *db, const char *data, const char *plans)
+{
+  g_autofree char *err = NULL;
+  int rc = qt_test_run (NULL, &err, "db", "import", "--pg", db, "--data", data, "--plans", plans,
+                        NULL);
+  if (rc != 0)
+    fail_msg ("import exit %d: %s", rc, err);
+}
+
+/* `command` (run or rebate) of `when` from the files and from `db`, into
+ * `runs`; every output but the manifest (whose input hashes name
+ * different snapshot files) byte for byte. */
+static void
+assert_parity (const char *db, const char *set, const char *command, const char *flag,
+               const char *when, const char *runs)
+{
+  g_autofree char *data = g_build_filename (QT_SOURCE_DIR, "fixtures", set, "data", NULL);
+  g_autofree char *plans = g_build_filename (QT_SOURCE_DIR, "fixtures", set, "plans", NULL);
+  g_autofree char *base = g_path_get_basename (set);
+  g_autofree char *files = g_strdup_printf ("%s/%s-%s-files", runs, base, when);
+  g_autofree char *stored = g_strdup_printf ("%s/%s-%s-db", runs, base, when);
+  g_autofree char *err = NULL;
+  int rc = qt_test_run (NULL, &err, command, "--data", data, "--plans", plans, flag, when, "--out",
+                        files, NULL);
+  if (rc != 0)
+    fail_msg ("%s from files: exit %d: %s", when, rc, err);
+  g_clear_pointer (&err, g_free);
+  rc = qt_test_run (NULL, &err, command, "--pg", db, flag, when, "--out", stored, NULL);
+  if (rc != 0)
+    fail_msg ("%s from the database: exit %d: %s", when, rc, err);
+  GDir *dir = g_dir_open (files, 0, NULL);
+  assert_non_null (dir);
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+    {
+      if (!g_str_has_suffix (name, ".csv"))
+        continue;
+      g_autofree char *a = g_build_filename (files, name, NULL);
+      g_autofree char *b = g_build_filename (stored, name, NULL);
+      qt_test_assert_same_file (b, a);
+    }
+  g_dir_close (dir);
+  qt_test_assert_same_tree (stored, files, "statements");
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "verify", stored, NULL), 0);
+}
+
+static void
+test_parity (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = database ("qt_parity");
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  assert_parity (db, "golden", "run", "--period", "2026-02", f->runs);
+  assert_parity (db, "golden", "run", "--period", "2026-03", f->runs);
+  import (db, QT_SOURCE_DIR "/fixtures/demo/data", QT_SOURCE_DIR "/fixtures/demo/plans");
+  assert_parity (db, "demo", "run", "--period", "2026-05", f->runs);
+  assert_parity (db, "demo", "run", "--period", "2026-06", f->runs);
+  import (db, QT_SOURCE_DIR "/fixtures/rebates/hand/data",
+          QT_SOURCE_DIR "/fixtures/rebates/hand/plans");
+  assert_parity (db, "rebates/hand", "rebate", "--quarter", "2026-Q1", f->runs);
+}
+
+/* A failed import (a malformed row at the end of receipts.csv) exits 2 and
+ * a following run gives the bytes of the one before. */
+static void
+test_failed_import_keeps_the_run (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = database ("qt_keep");
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  g_autofree char *before = g_build_filename (f->runs, "before", NULL);
+  g_autofree char *after = g_build_filename (f->runs, "after", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
+                                 before, NULL), 0);
+  g_autofree char *data = g_build_filename (f->tmp, "bad", NULL);
+  qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/golden/data", data);
+  g_autofree char *receipts = g_build_filename (data, "receipts.csv", NULL);
+  g_autofree char *text = qt_test_read (receipts);
+  g_autofree char *bad = g_strconcat (text, "RZ,O101,2026-03-05,12.5.0\n", NULL);
+  qt_test_write (receipts, bad);
+  g_autofree char *err = NULL;
+  assert_int_equal (qt_test_run (NULL, &err, "db", "import", "--pg", db, "--data", data, "--plans",
+                                 QT_SOURCE_DIR "/fixtures/golden/plans", NULL), 2);
+  assert_non_null (strstr (err, "receipts.csv:"));
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
+                                 after, NULL), 0);
+  qt_test_assert_same_tree (after, before, ".");
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_parity, qt_test_place_setup_empty, qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_failed_import_keeps_the_run, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
