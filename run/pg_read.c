@@ -20,46 +20,23 @@ pg_failed (GError **error, const char *what, const char *why)
   return FALSE;
 }
 
-/* COPY's text format back to the field (in place): \\ \n \r \t. */
+/* Appends one row of COPY's CSV output (source_line, then the fields, as
+ * the server quotes them) as a CSV record at its source line: blank lines
+ * (which the reader skips, counting them) fill the gap, so every row comes
+ * back at the line it was imported from. */
 static void
-unescape (char *s)
+append_row (GString *csv, const char *row, gsize len, guint *at)
 {
-  char *o = s;
-  for (; *s != '\0'; s++)
-    {
-      if (*s != '\\' || s[1] == '\0')
-        {
-          *o++ = *s;
-          continue;
-        }
-      s++;
-      *o++ = *s == 'n' ? '\n' : *s == 'r' ? '\r' : *s == 't' ? '\t' : *s;
-    }
-  *o = '\0';
-}
-
-/* Appends one COPY line (source_line, then the fields) as a CSV record at
- * its source line: blank lines (which the reader skips, counting them)
- * fill the gap, so every row comes back at the line it was imported from. */
-static void
-append_row (GString *csv, char *line, guint *at)
-{
-  g_auto (GStrv) cells = g_strsplit (line, "\t", -1);
-  guint source = (guint) g_ascii_strtoull (cells[0], NULL, 10);
+  const char *comma = memchr (row, ',', len);
+  guint source = (guint) g_ascii_strtoull (row, NULL, 10);
   for (; *at < source; (*at)++)
     g_string_append_c (csv, '\n');
-  guint n = g_strv_length (cells);
-  for (guint i = 1; i < n; i++)
-    {
-      unescape (cells[i]);
-      qt_csv_field (csv, i == 1, cells[i]);
-    }
-  g_string_append_c (csv, '\n');
-  *at += 1;
-  /* a quoted field holding line ends took physical lines of its own */
-  for (guint i = 1; i < n; i++)
-    for (const char *p = cells[i]; *p != '\0'; p++)
-      *at += *p == '\n';
+  gsize skip = comma != NULL ? (gsize) (comma - row) + 1 : len;
+  g_string_append_len (csv, row + skip, (gssize) (len - skip));
+  /* the row ends in its newline; a quoted field holding line ends took
+   * physical lines of its own */
+  for (const char *p = row + skip; p < row + len; p++)
+    *at += *p == '\n';
 }
 
 /* qt_<table> as NAME.csv text: the header, then every row at its line. */
@@ -69,7 +46,8 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
   GString *sql = g_string_new ("COPY (SELECT source_line");
   for (guint c = 0; c < d->n_columns; c++)
     g_string_append_printf (sql, ", %s", d->columns[c]);
-  g_string_append_printf (sql, " FROM qt_%s ORDER BY source_line) TO STDOUT", d->name);
+  g_string_append_printf (sql, " FROM qt_%s ORDER BY source_line) TO STDOUT WITH (FORMAT csv)",
+                          d->name);
   PGresult *r = PQexec (conn, sql->str);
   g_string_free (sql, TRUE);
   gboolean started = PQresultStatus (r) == PGRES_COPY_OUT;
@@ -85,9 +63,7 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
   int len;
   while ((len = PQgetCopyData (conn, &buf, 0)) > 0)
     {
-      if (buf[len - 1] == '\n')
-        buf[len - 1] = '\0';
-      append_row (csv, buf, &at);
+      append_row (csv, buf, (gsize) len, &at);
       PQfreemem (buf);
     }
   gboolean ok = len == -1;
