@@ -19,25 +19,6 @@
 #define GOLDEN QT_SOURCE_DIR "/fixtures/golden"
 #define DEMO QT_SOURCE_DIR "/fixtures/demo"
 
-static char *
-database (const char *name, gboolean init)
-{
-  const char *base = g_getenv ("QT_PG_CONNINFO");
-  if (base == NULL)
-    fail_msg ("QT_PG_CONNINFO is not set: run under tests/pg/with_postgres.sh (ctest does)");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) admin = qt_pg_connect (base, &error);
-  assert_non_null (admin);
-  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
-  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
-  PQclear (PQexec (admin, drop));
-  PQclear (PQexec (admin, create));
-  char *db = g_strdup_printf ("%s dbname=%s", base, name);
-  if (init)
-    assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
-  return db;
-}
-
 /* The first value of `sql`. (transfer full) */
 static char *
 scalar (const char *db, const char *sql)
@@ -64,7 +45,7 @@ static void
 test_import_and_replace (void **state)
 {
   (void) state;
-  g_autofree char *db = database ("qt_import", TRUE);
+  g_autofree char *db = qt_test_pg_database ("qt_import", TRUE);
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (qt_test_run (&out, &err, "db", "import", "--pg", db, "--data", GOLDEN "/data",
                                  "--plans", GOLDEN "/plans", NULL), 0);
@@ -95,7 +76,7 @@ static void
 test_failed_import_changes_nothing (void **state)
 {
   (void) state;
-  g_autofree char *db = database ("qt_import_bad", TRUE);
+  g_autofree char *db = qt_test_pg_database ("qt_import_bad", TRUE);
   assert_int_equal (qt_test_run (NULL, NULL, "db", "import", "--pg", db, "--data", GOLDEN "/data",
                                  "--plans", GOLDEN "/plans", NULL), 0);
   g_autofree char *before = scalar (db, "SELECT string_agg(name || ':' || sha256, ' ' ORDER BY name) "
@@ -126,7 +107,7 @@ static void
 test_import_needs_init (void **state)
 {
   (void) state;
-  g_autofree char *db = database ("qt_import_noinit", FALSE);
+  g_autofree char *db = qt_test_pg_database ("qt_import_noinit", FALSE);
   g_autofree char *err = NULL;
   assert_int_equal (qt_test_run (NULL, &err, "db", "import", "--pg", db, "--data", GOLDEN "/data",
                                  "--plans", GOLDEN "/plans", NULL), 2);

@@ -18,31 +18,6 @@
 #include "run/pg_schema.h"
 #include "support/test_support.h"
 
-static const char *
-conninfo (void)
-{
-  const char *c = g_getenv ("QT_PG_CONNINFO");
-  if (c == NULL)
-    fail_msg ("QT_PG_CONNINFO is not set: run under tests/pg/with_postgres.sh (ctest does)");
-  return c;
-}
-
-/* A new database with the schema; (transfer full) its conninfo. */
-static char *
-database (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) admin = qt_pg_connect (conninfo (), &error);
-  assert_non_null (admin);
-  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
-  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
-  PQclear (PQexec (admin, drop));
-  PQclear (PQexec (admin, create));
-  char *db = g_strdup_printf ("%s dbname=%s", conninfo (), name);
-  assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
-  return db;
-}
-
 static void
 import (const char *db, const char *data, const char *plans)
 {
@@ -94,7 +69,7 @@ static void
 test_parity (void **state)
 {
   QtTestPlace *f = *state;
-  g_autofree char *db = database ("qt_parity");
+  g_autofree char *db = qt_test_pg_database ("qt_parity", TRUE);
   import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
   assert_parity (db, "golden", "run", "--period", "2026-02", f->runs);
   assert_parity (db, "golden", "run", "--period", "2026-03", f->runs);
@@ -112,7 +87,7 @@ static void
 test_failed_import_keeps_the_run (void **state)
 {
   QtTestPlace *f = *state;
-  g_autofree char *db = database ("qt_keep");
+  g_autofree char *db = qt_test_pg_database ("qt_keep", TRUE);
   import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
   g_autofree char *before = g_build_filename (f->runs, "before", NULL);
   g_autofree char *after = g_build_filename (f->runs, "after", NULL);

@@ -19,32 +19,6 @@
 #include "run/pg_schema.h"
 #include "support/test_support.h"
 
-static const char *
-conninfo (void)
-{
-  const char *c = g_getenv ("QT_PG_CONNINFO");
-  if (c == NULL)
-    fail_msg ("QT_PG_CONNINFO is not set: run the test under tests/pg/with_postgres.sh "
-              "(ctest does)");
-  return c;
-}
-
-/* A fresh database for one test, dropped by the next run of it. */
-static char *
-fresh_database (const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) admin = qt_pg_connect (conninfo (), &error);
-  assert_non_null (admin);
-  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
-  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
-  PQclear (PQexec (admin, drop));
-  PGresult *r = PQexec (admin, create);
-  assert_int_equal (PQresultStatus (r), PGRES_COMMAND_OK);
-  PQclear (r);
-  return g_strdup_printf ("%s dbname=%s", conninfo (), name);
-}
-
 static char *
 scalar (PGconn *conn, const char *sql)
 {
@@ -59,7 +33,7 @@ static void
 test_init_twice (void **state)
 {
   (void) state;
-  g_autofree char *db = fresh_database ("qt_init_twice");
+  g_autofree char *db = qt_test_pg_database ("qt_init_twice", FALSE);
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 0);
   assert_string_equal (out, "quotient db init: schema created at version 1\n");
@@ -83,7 +57,7 @@ static void
 test_init_concurrently (void **state)
 {
   (void) state;
-  g_autofree char *db = fresh_database ("qt_init_concurrently");
+  g_autofree char *db = qt_test_pg_database ("qt_init_concurrently", FALSE);
   const char *argv[] = { QT_BINARY, "db", "init", "--pg", db, NULL };
   GPid pids[2];
   for (guint i = 0; i < 2; i++)
@@ -110,7 +84,7 @@ static void
 test_newer_schema_refused (void **state)
 {
   (void) state;
-  g_autofree char *db = fresh_database ("qt_newer");
+  g_autofree char *db = qt_test_pg_database ("qt_newer", FALSE);
   assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
   g_autoptr (GError) error = NULL;
   g_autoptr (PGconn) conn = qt_pg_connect (db, &error);

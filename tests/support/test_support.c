@@ -1,6 +1,8 @@
 /* tests/support/test_support.c — helpers shared by the test programs. */
 #include "test_support.h"
 
+#include "run/pg_schema.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -375,4 +377,31 @@ qt_test_place_teardown (void **state)
 {
   qt_test_place_free (*state);
   return 0;
+}
+
+const char *
+qt_test_pg_conninfo (void)
+{
+  const char *c = g_getenv ("QT_PG_CONNINFO");
+  if (c == NULL)
+    g_error ("QT_PG_CONNINFO is not set: run the test under tests/pg/with_postgres.sh (ctest does)");
+  return c;
+}
+
+char *
+qt_test_pg_database (const char *name, gboolean init)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) admin = qt_pg_connect (qt_test_pg_conninfo (), &error);
+  g_assert_no_error (error);
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS %s", name);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", name);
+  PQclear (PQexec (admin, drop));
+  PGresult *r = PQexec (admin, create);
+  g_assert_cmpint (PQresultStatus (r), ==, PGRES_COMMAND_OK);
+  PQclear (r);
+  char *db = g_strdup_printf ("%s dbname=%s", qt_test_pg_conninfo (), name);
+  if (init)
+    g_assert_cmpint (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), ==, 0);
+  return db;
 }

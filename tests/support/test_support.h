@@ -30,6 +30,14 @@ typedef struct {
 QtTestPlace *qt_test_place_new (gboolean golden);
 /* Removes the directory and frees the place. */
 void qt_test_place_free (QtTestPlace *p);
+/* The private PostgreSQL's connection string (QT_PG_CONNINFO, set by
+ * tests/pg/with_postgres.sh; fails the test when unset: never skipped). */
+const char *qt_test_pg_conninfo (void);
+/* A new, empty database `name` on it (dropped first if there), with the
+ * schema when `init` (quotient db init); its connection string.
+ * (transfer full) */
+char *qt_test_pg_database (const char *name, gboolean init);
+
 /* cmocka setup and teardown of a place: golden data (..._golden) or none. */
 int qt_test_place_setup_golden (void **state);
 int qt_test_place_setup_empty (void **state);
