@@ -18,15 +18,6 @@ vote_free (gpointer p)
 }
 
 static void
-evidence_free (gpointer p)
-{
-  QtEvidence *e = p;
-  g_free (e->sha256);
-  g_free (e->name);
-  g_free (e);
-}
-
-static void
 appeal_free (gpointer p)
 {
   QtAppeal *a = p;
@@ -141,7 +132,7 @@ on_published (Replay *r, GError **error)
 static GPtrArray *
 evidence_list (const cJSON *o)
 {
-  GPtrArray *list = g_ptr_array_new_with_free_func (evidence_free);
+  GPtrArray *list = g_ptr_array_new_with_free_func (qt_evidence_free);
   const cJSON *m;
   cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive (o, "evidence"))
     {

@@ -5,6 +5,7 @@
 
 #include <glib.h>
 
+#include "evidence.h"
 #include "journal.h"
 
 G_BEGIN_DECLS
@@ -29,11 +30,6 @@ typedef struct {
   char *at;
   guint64 seq;
 } QtVote;
-
-typedef struct {
-  char *sha256;
-  char *name;       /* the file's base name */
-} QtEvidence;
 
 typedef struct {
   guint number;             /* 1 for "A1" */

@@ -198,9 +198,8 @@ check_out (const char *out, const char *run_dir, GError **error)
 {
   if (out[0] == '\0' || g_str_has_suffix (out, "/"))
     return qt_bad_input (error, "--out '%s' must name a file", out);
-  if (g_file_test (out, G_FILE_TEST_EXISTS) || g_file_test (out, G_FILE_TEST_IS_SYMLINK))
-    return qt_bad_input (error, "%s:1:1: the file already exists (quotient never overwrites one; "
-                         "choose a new name)", out);
+  if (!qt_run_check_new_file (out, error))
+    return FALSE;
   g_autofree char *parent = g_path_get_dirname (out);
   g_autofree char *where = existing_real_dir (parent);
   g_autofree char *run = existing_real_dir (run_dir);

@@ -49,8 +49,8 @@ gboolean qt_json_doc_integer (const QtJsonDoc *doc, const char *path, gint64 *ou
  * is not a string. (transfer none) */
 const char *qt_json_string_member (const cJSON *obj, const char *key);
 
-/* A JSON integer value written from its digits, never through the double
- * cJSON keeps numbers in (a raw item: printed as is).  (transfer full) */
+/* A JSON integer value written from its digits (a raw item, printed as
+ * is), never through cJSON's binary number.  (transfer full) */
 cJSON *qt_json_integer_new (gint64 v);
 
 /* Paths of a member and of an array element of `parent`.  (transfer full) */

@@ -42,38 +42,6 @@ validate (const char *data_dir, const char *plans_dir, GError **error)
   return TRUE;
 }
 
-/* ---- statements on the connection ---- */
-
-static char *
-one_line (const char *message)
-{
-  g_auto (GStrv) parts = g_strsplit_set (message, "\n\t", -1);
-  g_autofree char *joined = g_strjoinv (" ", parts);
-  return g_strstrip (g_steal_pointer (&joined));
-}
-
-static gboolean
-pg_failed (GError **error, const char *what, const char *why)
-{
-  g_autofree char *line = one_line (why);
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: %s failed: %s", what, line);
-  return FALSE;
-}
-
-/* A statement with text parameters (never SQL built from data). */
-static gboolean
-run_sql (PGconn *conn, const char *sql, int n, const char *const *values, const int *lengths,
-         const int *formats, const char *what, GError **error)
-{
-  PGresult *r = PQexecParams (conn, sql, n, NULL, values, lengths, formats, 0);
-  ExecStatusType st = PQresultStatus (r);
-  gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-  if (!ok)
-    pg_failed (error, what, PQresultErrorMessage (r));
-  PQclear (r);
-  return ok;
-}
-
 /* ---- COPY of one file ---- */
 
 /* Appends `s` as a field of COPY's text format. */
@@ -102,7 +70,7 @@ static gboolean
 copy_flush (Copy *c, GError **error)
 {
   if (c->buf->len > 0 && PQputCopyData (c->conn, c->buf->str, (int) c->buf->len) != 1)
-    return pg_failed (error, "sending rows", PQerrorMessage (c->conn));
+    return qt_pg_failed (error, "sending rows", PQerrorMessage (c->conn));
   g_string_truncate (c->buf, 0);
   return TRUE;
 }
@@ -121,7 +89,7 @@ copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int
   g_string_free (sql, TRUE);
   gboolean started = PQresultStatus (r) == PGRES_COPY_IN;
   if (!started)
-    pg_failed (error, "starting COPY", PQresultErrorMessage (r));
+    qt_pg_failed (error, "starting COPY", PQresultErrorMessage (r));
   PQclear (r);
   if (!started)
     return FALSE;
@@ -145,11 +113,11 @@ copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int
   ok = ok && copy_flush (&c, error);
   g_string_free (c.buf, TRUE);
   if (PQputCopyEnd (conn, ok ? NULL : "quotient stopped") != 1)
-    ok = ok && pg_failed (error, "ending COPY", PQerrorMessage (conn));
+    ok = ok && qt_pg_failed (error, "ending COPY", PQerrorMessage (conn));
   while ((r = PQgetResult (conn)) != NULL)
     {
       if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
-        ok = pg_failed (error, "COPY", PQresultErrorMessage (r));
+        ok = qt_pg_failed (error, "COPY", PQresultErrorMessage (r));
       PQclear (r);
     }
   return ok;
@@ -181,7 +149,7 @@ import_file (PGconn *conn, const char *data_dir, QtTable table, GError **error)
   g_autofree char *sha = qt_sha256_hex (text, len);
   g_autofree char *count = g_strdup_printf ("%u", rows);
   const char *const values[] = { name, count, sha };
-  return run_sql (conn, "INSERT INTO qt_data_file (name, rows, sha256) VALUES ($1, $2, $3)", 3,
+  return qt_pg_exec (conn, "INSERT INTO qt_data_file (name, rows, sha256) VALUES ($1, $2, $3)", 3,
                   values, NULL, NULL, what, error);
 }
 
@@ -212,7 +180,7 @@ import_plans (PGconn *conn, const char *plans_dir, guint *n, GError **error)
       const char *const values[] = { name, bytes, sha };
       const int lengths[] = { 0, (int) len, 0 };
       const int formats[] = { 0, 1, 0 }; /* the content as bytes */
-      if (!run_sql (conn, "INSERT INTO qt_plan_file (name, content, sha256) VALUES ($1, $2, $3)",
+      if (!qt_pg_exec (conn, "INSERT INTO qt_plan_file (name, content, sha256) VALUES ($1, $2, $3)",
                     3, values, lengths, formats, "importing the plans", error))
         return FALSE;
     }
@@ -227,7 +195,7 @@ replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, QtP
   GString *truncate = g_string_new ("TRUNCATE qt_data_file, qt_plan_file");
   for (guint t = 0; t < QT_TABLE_COUNT; t++)
     g_string_append_printf (truncate, ", qt_%s", qt_table_desc ((QtTable) t)->name);
-  gboolean ok = run_sql (conn, truncate->str, 0, NULL, NULL, NULL, "emptying the data set", error);
+  gboolean ok = qt_pg_exec (conn, truncate->str, 0, NULL, NULL, NULL, "emptying the data set", error);
   g_string_free (truncate, TRUE);
   for (guint t = 0; ok && t < QT_TABLE_COUNT; t++)
     ok = import_file (conn, data_dir, (QtTable) t, error);
@@ -241,7 +209,7 @@ qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImp
   *done = (QtPgImport) { 0 };
   if (!validate (data_dir, plans_dir, error) || !qt_pg_schema_check (conn, error))
     return FALSE;
-  if (!run_sql (conn, "BEGIN", 0, NULL, NULL, NULL, "starting a transaction", error))
+  if (!qt_pg_exec (conn, "BEGIN", 0, NULL, NULL, NULL, "starting a transaction", error))
     return FALSE;
   if (!replace_data_set (conn, data_dir, plans_dir, done, error))
     {
@@ -255,5 +223,5 @@ qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImp
       done->rows = g_ascii_strtoull (PQgetvalue (r, 0, 1), NULL, 10);
     }
   PQclear (r);
-  return run_sql (conn, "COMMIT", 0, NULL, NULL, NULL, "committing the import", error);
+  return qt_pg_exec (conn, "COMMIT", 0, NULL, NULL, NULL, "committing the import", error);
 }

@@ -11,15 +11,6 @@
 #include "../reports/csv_writer.h"
 #include "run_dir.h"
 
-static gboolean
-pg_failed (GError **error, const char *what, const char *why)
-{
-  g_auto (GStrv) parts = g_strsplit_set (why, "\n\t", -1);
-  g_autofree char *line = g_strjoinv (" ", parts);
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: %s failed: %s", what, g_strstrip (line));
-  return FALSE;
-}
-
 /* Appends one row of COPY's CSV output (source_line, then the fields, as
  * the server quotes them) as a CSV record at its source line: blank lines
  * (which the reader skips, counting them) fill the gap, so every row comes
@@ -52,7 +43,7 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
   g_string_free (sql, TRUE);
   gboolean started = PQresultStatus (r) == PGRES_COPY_OUT;
   if (!started)
-    pg_failed (error, "reading the data set", PQresultErrorMessage (r));
+    qt_pg_failed (error, "reading the data set", PQresultErrorMessage (r));
   PQclear (r);
   if (!started)
     return NULL;
@@ -68,11 +59,11 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
     }
   gboolean ok = len == -1;
   if (!ok)
-    pg_failed (error, "reading the data set", PQerrorMessage (conn));
+    qt_pg_failed (error, "reading the data set", PQerrorMessage (conn));
   while ((r = PQgetResult (conn)) != NULL)
     {
       if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
-        ok = pg_failed (error, "reading the data set", PQresultErrorMessage (r));
+        ok = qt_pg_failed (error, "reading the data set", PQresultErrorMessage (r));
       PQclear (r);
     }
   return ok ? g_steal_pointer (&csv) : NULL;
@@ -85,7 +76,7 @@ names_of (PGconn *conn, const char *sql, GError **error)
   PGresult *r = PQexec (conn, sql);
   if (PQresultStatus (r) != PGRES_TUPLES_OK)
     {
-      pg_failed (error, "reading the data set", PQresultErrorMessage (r));
+      qt_pg_failed (error, "reading the data set", PQresultErrorMessage (r));
       PQclear (r);
       return NULL;
     }
@@ -136,13 +127,13 @@ write_plans (PGconn *conn, const char *dir, GError **error)
                               NULL, NULL, NULL, NULL, 1 /* binary: the bytes as stored */);
   gboolean ok = PQresultStatus (r) == PGRES_TUPLES_OK;
   if (!ok)
-    pg_failed (error, "reading the plans", PQresultErrorMessage (r));
+    qt_pg_failed (error, "reading the plans", PQresultErrorMessage (r));
   for (int i = 0; ok && i < PQntuples (r); i++)
     {
       g_autofree char *name = g_strndup (PQgetvalue (r, i, 0), (gsize) PQgetlength (r, i, 0));
       /* names were plan files' base names when imported: nothing else */
       if (strchr (name, '/') != NULL || name[0] == '.' || name[0] == '\0')
-        ok = pg_failed (error, "reading the plans", "a stored plan name is not a file name");
+        ok = qt_pg_failed (error, "reading the plans", "a stored plan name is not a file name");
       else
         ok = write_file (dir, name, PQgetvalue (r, i, 1), (gsize) PQgetlength (r, i, 1), error);
     }
@@ -168,7 +159,7 @@ qt_pg_materialize (PGconn *conn, GError **error)
   /* one snapshot of both, even while an import commits */
   PGresult *begin = PQexec (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   gboolean ok = PQresultStatus (begin) == PGRES_COMMAND_OK
-                || pg_failed (error, "starting a transaction", PQresultErrorMessage (begin));
+                || qt_pg_failed (error, "starting a transaction", PQresultErrorMessage (begin));
   PQclear (begin);
   ok = ok && g_mkdir (data, 0700) == 0 && g_mkdir (plans, 0700) == 0
        && write_data (conn, data, error) && write_plans (conn, plans, error);

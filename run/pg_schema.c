@@ -86,21 +86,33 @@ qt_pg_connect (const char *conninfo, GError **error)
   return NULL;
 }
 
-/* Runs `sql` (no parameters: only this file's constant statements);
- * FALSE with the server's message. */
+gboolean
+qt_pg_failed (GError **error, const char *what, const char *why)
+{
+  g_autofree char *line = one_line (why);
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: %s failed: %s", what, line);
+  return FALSE;
+}
+
+gboolean
+qt_pg_exec (PGconn *conn, const char *sql, int n, const char *const *values, const int *lengths,
+            const int *formats, const char *what, GError **error)
+{
+  /* without parameters: PQexec, which also runs a migration's several statements */
+  PGresult *r = n == 0 ? PQexec (conn, sql)
+                       : PQexecParams (conn, sql, n, NULL, values, lengths, formats, 0);
+  ExecStatusType st = PQresultStatus (r);
+  gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
+                || qt_pg_failed (error, what, PQresultErrorMessage (r));
+  PQclear (r);
+  return ok;
+}
+
+/* qt_pg_exec of a statement without parameters. */
 static gboolean
 exec (PGconn *conn, const char *sql, const char *what, GError **error)
 {
-  PGresult *r = PQexec (conn, sql);
-  ExecStatusType st = PQresultStatus (r);
-  gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
-  if (!ok)
-    {
-      g_autofree char *why = one_line (PQresultErrorMessage (r));
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: %s failed: %s", what, why);
-    }
-  PQclear (r);
-  return ok;
+  return qt_pg_exec (conn, sql, 0, NULL, NULL, NULL, what, error);
 }
 
 /* The highest version recorded, 0 when none. */
@@ -112,11 +124,7 @@ current_version (PGconn *conn, gint *version, GError **error)
   if (ok)
     *version = atoi (PQgetvalue (r, 0, 0));
   else
-    {
-      g_autofree char *why = one_line (PQresultErrorMessage (r));
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "PostgreSQL: reading the schema version failed: %s",
-                   why);
-    }
+    qt_pg_failed (error, "reading the schema version", PQresultErrorMessage (r));
   PQclear (r);
   return ok;
 }

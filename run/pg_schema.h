@@ -30,6 +30,16 @@ gboolean qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error);
  * ("run quotient db init", or a newer schema). */
 gboolean qt_pg_schema_check (PGconn *conn, GError **error);
 
+/* QT_ERROR_IO `PostgreSQL: WHAT failed: WHY` (libpq's or the server's
+ * message on one line); FALSE, for a tail call. */
+gboolean qt_pg_failed (GError **error, const char *what, const char *why);
+
+/* Runs `sql` with `n` parameters (values, lengths and formats as
+ * PQexecParams takes them: never SQL built from data; n = 0 runs `sql` as
+ * it is, several statements allowed); FALSE with qt_pg_failed's error. */
+gboolean qt_pg_exec (PGconn *conn, const char *sql, int n, const char *const *values,
+                     const int *lengths, const int *formats, const char *what, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
 
 G_END_DECLS

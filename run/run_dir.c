@@ -514,11 +514,17 @@ fill_tmp_file (int fd, GBytes *bytes)
 }
 
 gboolean
-qt_run_write_new_file (const char *path, GBytes *bytes, GError **error)
+qt_run_check_new_file (const char *path, GError **error)
 {
   GStatBuf st;
-  if (g_lstat (path, &st) == 0)
-    return fail_exists (path, error);
+  return g_lstat (path, &st) != 0 || fail_exists (path, error);
+}
+
+gboolean
+qt_run_write_new_file (const char *path, GBytes *bytes, GError **error)
+{
+  if (!qt_run_check_new_file (path, error))
+    return FALSE;
   g_autofree char *parent = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *failed = NULL;

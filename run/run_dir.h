@@ -79,6 +79,10 @@ gboolean qt_run_write_all (int fd, const char *data, gsize len);
  * when it cannot be written. */
 gboolean qt_run_write_new_file (const char *path, GBytes *bytes, GError **error);
 
+/* That error unless nothing (not even a dangling link) is at `path`: a
+ * caller may check before long work. */
+gboolean qt_run_check_new_file (const char *path, GError **error);
+
 /* The run's lock: flock(2) on the run directory itself, so that every
  * command changing a run waits for the one before, and a reader (verify)
  * sees no command half done; taken again when the directory was replaced
