@@ -20,6 +20,12 @@ qt_recon_code_name (QtReconCode code)
   return code_names[code];
 }
 
+gboolean
+qt_recon_code_fixable (QtReconCode code)
+{
+  return code >= QT_RECON_MISSING_INVOICE;
+}
+
 typedef struct {
   const QtDataset *ds;
   QtRebateResult *res;
@@ -108,7 +114,7 @@ partners_init (Rebate *r)
       p->partner = order[k];
       r->position[order[k]] = k;
       mpq_inits (p->volume, p->volume_rounded, p->next_tier_needed, p->next_tier_rebate,
-                 p->rebate_exact, p->rebate, NULL);
+                 p->rebate_exact, p->rebate, p->held_fixable, p->held_not_eligible, NULL);
       for (guint c = 0; c < QT_RECON_COUNT; c++)
         mpq_init (p->held[c]);
     }
@@ -300,6 +306,10 @@ reconcile_all (Rebate *r)
           p->n_excepted++;
           p->held_count[l->code]++;
           mpq_add (p->held[l->code], p->held[l->code], amount);
+          gboolean fix = qt_recon_code_fixable (l->code);
+          *(fix ? &p->n_fixable : &p->n_not_eligible) += 1;
+          mpq_ptr sum = fix ? p->held_fixable : p->held_not_eligible;
+          mpq_add (sum, sum, amount);
         }
       qt_exceptions_add (res->exceptions, ds->source[QT_TABLE_SHIPMENTS], s->line,
                          code_names[l->code], message);
@@ -408,7 +418,7 @@ qt_rebate_result_free (QtRebateResult *res)
     {
       QtPartnerRebate *p = &res->partners[i];
       mpq_clears (p->volume, p->volume_rounded, p->next_tier_needed, p->next_tier_rebate,
-                  p->rebate_exact, p->rebate, NULL);
+                  p->rebate_exact, p->rebate, p->held_fixable, p->held_not_eligible, NULL);
       for (guint c = 0; c < QT_RECON_COUNT; c++)
         mpq_clear (p->held[c]);
       qt_tier_lines_free (p->tiers, p->n_tiers);

@@ -32,6 +32,11 @@ typedef enum {
 /* "unknown_partner", …; "" for QT_RECON_QUALIFIED. (transfer none) */
 const char *qt_recon_code_name (QtReconCode code);
 
+/* Whether paperwork can still qualify a shipment excepted with `code`
+ * (invoices and acceptances), or not (an unknown product, a category the
+ * plan does not cover). */
+gboolean qt_recon_code_fixable (QtReconCode code);
+
 /* One shipment of the quarter: a row of reconciliation.csv. */
 typedef struct {
   guint shipment;          /* index into ds->shipments */
@@ -55,6 +60,8 @@ typedef struct {
   mpq_t rebate_exact, rebate; /* rebate: 2 decimals, half-even */
   mpq_t held[QT_RECON_COUNT]; /* the partner's excepted amount, by code */
   guint held_count[QT_RECON_COUNT]; /* and shipments */
+  mpq_t held_fixable, held_not_eligible; /* the two sums (qt_recon_code_fixable) */
+  guint n_fixable, n_not_eligible;
   guint *lines; guint n_lines; /* its reconciliation lines (indexes), by shipment_id */
 } QtPartnerRebate;
 

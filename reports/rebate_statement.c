@@ -129,27 +129,12 @@ text_ladder (GString *s, const QtPartnerRebate *p)
   g_string_append (s, ".\n\n");
 }
 
-/* Codes paperwork can fix (invoices and acceptances), or not (the
- * product is unknown or its category is not rebated). */
-static gboolean
-fixable (QtReconCode c)
-{
-  return c >= QT_RECON_MISSING_INVOICE;
-}
-
 /* The held-back shipments of one kind (fixable or not), by code. */
 static void
 text_held_part (GString *s, const QtPartnerRebate *p, gboolean fix, const char *title)
 {
-  guint n = 0;
-  g_auto (mpq_t) total;
-  mpq_init (total);
-  for (guint c = 1; c < QT_RECON_COUNT; c++)
-    if (fixable (c) == fix)
-      {
-        n += p->held_count[c];
-        mpq_add (total, total, p->held[c]);
-      }
+  guint n = fix ? p->n_fixable : p->n_not_eligible;
+  mpq_srcptr total = fix ? p->held_fixable : p->held_not_eligible;
   if (n == 0)
     return;
   g_string_append_printf (s, "%s: %u shipment%s for ", title, n, plural (n));
@@ -158,7 +143,7 @@ text_held_part (GString *s, const QtPartnerRebate *p, gboolean fix, const char *
                           : "\n  (their product is unknown, or outside the plan's categories)\n");
   for (guint c = 1; c < QT_RECON_COUNT; c++)
     {
-      if (p->held_count[c] == 0 || fixable (c) != fix)
+      if (p->held_count[c] == 0 || qt_recon_code_fixable (c) != fix)
         continue;
       g_autofree char *amount = qt_fixed_format (p->held[c], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
       g_string_append_printf (s, "  %-30s %5u shipment%s %16s\n", qt_recon_code_name (c),
@@ -310,7 +295,7 @@ json_held (GString *s, const QtPartnerRebate *p)
         continue;
       g_string_append_printf (s, "%s\n    {\"code\": \"%s\", \"fixable\": %s, \"shipments\": %u, ",
                               first ? "" : ",", qt_recon_code_name (c),
-                              fixable (c) ? "true" : "false", p->held_count[c]);
+                              qt_recon_code_fixable (c) ? "true" : "false", p->held_count[c]);
       json_exact (s, "amount", p->held[c], TRUE);
       g_string_append_c (s, '}');
       first = FALSE;

@@ -173,6 +173,11 @@ test_rebates (void **state)
   assert_q (d2->rebate, "50");
   assert_q (d2->held[QT_RECON_INVOICE_AMOUNT_MISMATCH], "1500");
   assert_q (d2->held[QT_RECON_CATEGORY_EXCLUDED], "90");
+  /* paperwork can still qualify 1500 + 500 + 700; 80 + 90 cannot */
+  assert_q (d2->held_fixable, "2700");
+  assert_int_equal (d2->n_fixable, 3);
+  assert_q (d2->held_not_eligible, "170");
+  assert_int_equal (d2->n_not_eligible, 2);
   assert_q (d3->rebate_exact, "61.725");
   assert_q (d3->rebate, "61.72");
   assert_q (d4->volume, "0");
