@@ -17,6 +17,8 @@ typedef struct {
   const char *now;        /* --now, ISO 8601 with offset; NULL: the clock */
   gboolean keep_until_exit; /* recalc in a process about to exit (as
                                QtRunOptions.keep_until_exit) */
+  gboolean journal_view;  /* the journal is a rep's view of a stored run's
+                             (qt_journal_read_view) */
 } QtLifecycleOptions;
 
 gboolean qt_publish (const QtLifecycleOptions *o, const char *payout_at, char **head,

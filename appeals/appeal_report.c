@@ -51,19 +51,26 @@ json_text (cJSON *o)
 GString *
 qt_appeal_list_text (const QtLifecycle *lc, gboolean json)
 {
+  /* a rep's view lists that rep's appeals alone */
+  guint shown = 0;
+  for (guint i = 0; i < lc->appeals->len; i++)
+    shown += !((const QtAppeal *) g_ptr_array_index (lc->appeals, i))->redacted;
   if (json)
     {
       cJSON *a = cJSON_CreateArray ();
       for (guint i = 0; i < lc->appeals->len; i++)
-        cJSON_AddItemToArray (a, summary_json (g_ptr_array_index (lc->appeals, i)));
+        if (!((const QtAppeal *) g_ptr_array_index (lc->appeals, i))->redacted)
+          cJSON_AddItemToArray (a, summary_json (g_ptr_array_index (lc->appeals, i)));
       return json_text (a);
     }
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "run %s, revision %u; %u appeal%s\n", qt_run_state_name (lc->state),
-                          lc->revision, lc->appeals->len, lc->appeals->len == 1 ? "" : "s");
+                          lc->revision, shown, shown == 1 ? "" : "s");
   for (guint i = 0; i < lc->appeals->len; i++)
     {
       const QtAppeal *a = g_ptr_array_index (lc->appeals, i);
+      if (a->redacted)
+        continue;
       g_autofree char *claims = g_strjoinv (" ", a->claims);
       g_string_append_printf (s, "%-5s %-9s %-10s %-24s %s  (filed %s)\n", a->id,
                               qt_appeal_state_name (a), a->rep, a->item, claims, a->filed_at);

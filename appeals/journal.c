@@ -64,9 +64,19 @@ line_error (GError **error, const char *run_dir, guint line, const char *why)
   return FALSE;
 }
 
-/* An entry for the text of one line (strict JSON), or NULL. */
+static gboolean
+is_sha256 (const char *s)
+{
+  gsize n = 0;
+  for (; s != NULL && g_ascii_isxdigit (s[n]) && !g_ascii_isupper (s[n]); n++)
+    ;
+  return n == 64 && s[n] == '\0';
+}
+
+/* An entry for the text of one line (strict JSON), or NULL.  In a rep's
+ * `view`, a line with "redacted" stands for a line of that hash. */
 static QtJournalEntry *
-entry_parse (const char *text, gsize len)
+entry_parse (const char *text, gsize len, gboolean view)
 {
   QtJsonDoc *doc = qt_json_doc_parse (text, len, NULL);
   if (doc == NULL || !cJSON_IsObject (doc->root))
@@ -79,6 +89,13 @@ entry_parse (const char *text, gsize len)
   e->json = doc->root;
   e->at = qt_json_string_member (e->json, "at");
   e->event = qt_json_string_member (e->json, "event");
+  const char *redacted = view ? qt_json_string_member (e->json, "redacted") : NULL;
+  if (redacted != NULL && is_sha256 (redacted))
+    {
+      e->redacted = TRUE;
+      memcpy (e->sha256, redacted, 65);
+      return e;
+    }
   g_autofree char *sha = qt_sha256_hex (text, len);
   memcpy (e->sha256, sha, 65);
   return e;
@@ -87,10 +104,10 @@ entry_parse (const char *text, gsize len)
 /* Line k (1-based) of `len` bytes, checked against the chain so far. */
 static gboolean
 parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize len,
-            GError **error)
+            gboolean view, GError **error)
 {
   g_autofree char *why = NULL;
-  QtJournalEntry *e = entry_parse (text, len);
+  QtJournalEntry *e = entry_parse (text, len, view);
   if (e == NULL)
     return line_error (error, run_dir, k, "not a JSON object");
   g_autofree char *want_prev = g_strdup (qt_journal_head (j));
@@ -112,8 +129,9 @@ parse_line (QtJournal *j, const char *run_dir, guint k, const char *text, gsize 
   return TRUE;
 }
 
-QtJournal *
-qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, GError **error)
+static QtJournal *
+journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, gboolean view,
+               GError **error)
 {
   g_autoptr (QtJournal) j = journal_new ();
   gsize len;
@@ -132,7 +150,7 @@ qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, GErro
           line_error (error, run_dir, k, "incomplete last line (no newline: an append was cut short)");
           return NULL;
         }
-      if (!parse_line (j, run_dir, k, data + at, (gsize) (nl - (data + at)), error))
+      if (!parse_line (j, run_dir, k, data + at, (gsize) (nl - (data + at)), view, error))
         return NULL;
       at = (gsize) (nl - data) + 1;
       j->intact_bytes = at;
@@ -141,7 +159,13 @@ qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, GErro
 }
 
 QtJournal *
-qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
+qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn, GError **error)
+{
+  return journal_parse (run_dir, bytes, allow_torn, FALSE, error);
+}
+
+static QtJournal *
+journal_read (const char *run_dir, gboolean allow_torn, gboolean view, GError **error)
 {
   g_autofree char *path = g_build_filename (run_dir, QT_JOURNAL_FILE, NULL);
   if (!g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
@@ -149,7 +173,19 @@ qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
   g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, QT_JOURNAL_FILE, JOURNAL_MAX, error);
   if (bytes == NULL)
     return NULL;
-  return qt_journal_parse (run_dir, bytes, allow_torn, error);
+  return journal_parse (run_dir, bytes, allow_torn, view, error);
+}
+
+QtJournal *
+qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error)
+{
+  return journal_read (run_dir, allow_torn, FALSE, error);
+}
+
+QtJournal *
+qt_journal_read_view (const char *run_dir, GError **error)
+{
+  return journal_read (run_dir, FALSE, TRUE, error);
 }
 
 char *
@@ -170,7 +206,7 @@ qt_journal_add (QtJournal *journal, const char *at, const char *event, cJSON *da
   char *text = cJSON_PrintUnformatted (o);
   cJSON_Delete (o);
   /* Read back as a reader of the file will: the entry is the line. */
-  QtJournalEntry *e = entry_parse (text, strlen (text));
+  QtJournalEntry *e = entry_parse (text, strlen (text), FALSE);
   g_assert (e != NULL);
   e->seq = journal->entries->len + 1;
   if (!qt_timestamp_parse (at, &e->instant))

@@ -25,6 +25,8 @@ typedef struct {
   QtInstant instant;
   const char *event;     /* (in json) */
   char sha256[65];       /* of the line's bytes without its newline */
+  gboolean redacted;     /* a rep's view: the line of another rep's appeal,
+                            only its seq, at, event, appeal and hash */
   QtJsonDoc *doc;        /* the line parsed: integers are read from its text */
   const cJSON *json;     /* doc->root, the whole object */
 } QtJournalEntry;
@@ -45,6 +47,13 @@ typedef struct {
  * next append cuts it off).  (transfer full) */
 QtJournal *qt_journal_read (const char *run_dir, gboolean allow_torn, GError **error);
 void qt_journal_free (QtJournal *journal);
+
+/* qt_journal_read of a rep's view of a stored run's journal
+ * (run/pg_store.h): a line with a member "redacted" stands for a line of
+ * someone else's appeal — its seq, at, event and appeal, its SHA-256 the
+ * member's value — so that the chain still links.  The server checks the
+ * lines a command appends against the real chain.  (transfer full) */
+QtJournal *qt_journal_read_view (const char *run_dir, GError **error);
 
 /* qt_journal_read of the file's bytes (`run_dir` names it in messages). */
 QtJournal *qt_journal_parse (const char *run_dir, GBytes *bytes, gboolean allow_torn,

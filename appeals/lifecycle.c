@@ -58,7 +58,8 @@ qt_lifecycle_appeal (const QtLifecycle *lc, const char *id)
   guint64 n = g_ascii_strtoull (id + 1, &end, 10);
   if (*end != '\0' || n == 0 || n > lc->appeals->len)
     return NULL;
-  return g_ptr_array_index (lc->appeals, n - 1);
+  QtAppeal *a = g_ptr_array_index (lc->appeals, n - 1);
+  return a->redacted ? NULL : a;
 }
 
 const char *
@@ -142,6 +143,30 @@ evidence_list (const cJSON *o)
       g_ptr_array_add (list, ev);
     }
   return list;
+}
+
+/* A redacted line of a rep's view: an appeal of someone else is filed
+ * (it takes its number); nothing else of it is known. */
+static gboolean
+on_redacted (Replay *r)
+{
+  if (strcmp (r->e->event, "filed") != 0)
+    return TRUE;
+  QtAppeal *a = g_new0 (QtAppeal, 1);
+  a->number = r->lc->appeals->len + 1;
+  a->redacted = TRUE;
+  a->id = g_strdup_printf ("A%u", a->number);
+  a->rep = g_strdup ("");
+  a->item = g_strdup ("");
+  a->claims = g_new0 (char *, 1);
+  a->reason = g_strdup ("");
+  a->evidence = g_ptr_array_new_with_free_func (qt_evidence_free);
+  a->filed_at = g_strdup (r->e->at);
+  a->filed_seq = r->e->seq;
+  a->reviewers = g_ptr_array_new_with_free_func (g_free);
+  a->votes = g_ptr_array_new_with_free_func (vote_free);
+  g_ptr_array_add (r->lc->appeals, a);
+  return TRUE;
 }
 
 static gboolean
@@ -327,7 +352,7 @@ qt_lifecycle_replay (const char *run_dir, const QtJournal *journal, GError **err
           bad (&r, error, "unknown event");
           return NULL;
         }
-      if (!events[k].apply (&r, error))
+      if (r.e->redacted ? !on_redacted (&r) : !events[k].apply (&r, error))
         return NULL;
     }
   return g_steal_pointer (&lc);

@@ -33,6 +33,9 @@ typedef struct {
 
 typedef struct {
   guint number;             /* 1 for "A1" */
+  gboolean redacted;        /* another rep's, in a rep's view: only its id
+                               (rep, item and reason empty); no command
+                               finds it by id */
   char *id;                 /* "A1" */
   char *rep;                /* the appellant */
   char *item;               /* "activity:METRIC", "split:ORDER_ID" or "adjustment" */
@@ -67,7 +70,8 @@ typedef struct {
 QtLifecycle *qt_lifecycle_replay (const char *run_dir, const QtJournal *journal, GError **error);
 void qt_lifecycle_free (QtLifecycle *lc);
 
-/* The appeal "A<n>" named by `id`, or NULL. (transfer none) */
+/* The appeal "A<n>" named by `id`, or NULL (also for a redacted one).
+ * (transfer none) */
 QtAppeal *qt_lifecycle_appeal (const QtLifecycle *lc, const char *id);
 
 /* Whether `rep` is an assigned reviewer of `a`; whether `rep` has voted. */

@@ -81,7 +81,8 @@ qt_session_open (const QtLifecycleOptions *o, gboolean write, GError **error)
     return NULL;
   if (write && (s->lock = qt_run_lock (o->run_dir, error)) == NULL)
     return NULL;
-  s->journal = qt_journal_read (o->run_dir, write, error);
+  s->journal = o->journal_view ? qt_journal_read_view (o->run_dir, error)
+                                : qt_journal_read (o->run_dir, write, error);
   if (s->journal == NULL || (s->lc = qt_lifecycle_replay (o->run_dir, s->journal, error)) == NULL)
     {
       if (error != NULL && *error != NULL)

@@ -15,6 +15,7 @@ appeal_file (int argc, char **argv)
 {
   g_autofree char *now = NULL, *as = NULL, *item = NULL, *reason = NULL, *head = NULL, *id = NULL;
   g_auto (GStrv) claims = NULL, evidence = NULL;
+  QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "as", 0, 0, G_OPTION_ARG_STRING, &as, "The appellant (a rep, appealing their own statement)", "REP" },
     { "item", 0, 0, G_OPTION_ARG_STRING, &item, "activity:METRIC, split:ORDER_ID or adjustment", "ITEM" },
@@ -22,6 +23,7 @@ appeal_file (int argc, char **argv)
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, "Why", "TEXT" },
     { "evidence", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &evidence, "A file to attach (repeatable)", "FILE" },
     QT_OPTION_NOW (now),
+    QT_OPTION_PLACE (place),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — file an appeal");
@@ -36,17 +38,15 @@ appeal_file (int argc, char **argv)
     "  quotient appeal file runs/2026-05 --as R201 --item activity:nps --claim 72 \\\n"
     "      --reason 'survey of 28 May missing' --evidence survey.pdf");
   g_autoptr (GError) error = NULL;
-  if (!qt_lifecycle_parse (ctx, &argc, &argv, "appeal file", &error))
-    return qt_lifecycle_done ("quotient appeal file", FALSE, NULL, error);
-  if (as == NULL || item == NULL || claims == NULL || reason == NULL)
-    {
-      g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--as, --item, --claim and --reason are required");
-      return qt_lifecycle_done ("quotient appeal file", FALSE, NULL, error);
-    }
-  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
+  gboolean ok = qt_lifecycle_parse (ctx, &argc, &argv, "appeal file", &place, &error)
+                && qt_place_open (&place, "file appeals", QT_PG_CHECKOUT_LIFECYCLE, &as, &error);
+  if (ok && (as == NULL || item == NULL || claims == NULL || reason == NULL))
+    ok = qt_fail (&error, QT_ERROR_USAGE, "--as, --item, --claim and --reason are required");
+  const QtLifecycleOptions o = { .run_dir = place.run_dir, .now = now,
+                                 .journal_view = place.rep_view };
   const QtAppealFiling f = { as, item, (const char *const *) claims, reason,
                              (const char *const *) evidence };
-  gboolean ok = qt_appeal_file (&o, &f, &id, &head, &error);
+  ok = qt_place_close (&place, ok && qt_appeal_file (&o, &f, &id, &head, &error), &error);
   if (ok)
     printf ("%s\n", id);
   return qt_lifecycle_done ("quotient appeal file", ok, head, error);
@@ -57,10 +57,12 @@ appeal_assign (int argc, char **argv)
 {
   g_autofree char *now = NULL, *appeal = NULL, *head = NULL;
   g_auto (GStrv) reviewers = NULL;
+  QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "appeal", 0, 0, G_OPTION_ARG_STRING, &appeal, "The appeal", "ID" },
     { "reviewer", 0, 0, G_OPTION_ARG_STRING_ARRAY, &reviewers, "A reviewer (repeat: as many as the plan's appeals.reviewers)", "REP" },
     QT_OPTION_NOW (now),
+    QT_OPTION_PLACE (place),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — assign an appeal's reviewers");
@@ -72,15 +74,13 @@ appeal_assign (int argc, char **argv)
     "Example:\n"
     "  quotient appeal assign runs/2026-05 --appeal A1 --reviewer R301 --reviewer R402");
   g_autoptr (GError) error = NULL;
-  if (!qt_lifecycle_parse (ctx, &argc, &argv, "appeal assign", &error))
-    return qt_lifecycle_done ("quotient appeal assign", FALSE, NULL, error);
-  if (appeal == NULL || reviewers == NULL)
-    {
-      g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--appeal and --reviewer are required");
-      return qt_lifecycle_done ("quotient appeal assign", FALSE, NULL, error);
-    }
-  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
-  gboolean ok = qt_appeal_assign (&o, appeal, (const char *const *) reviewers, &head, &error);
+  gboolean ok = qt_lifecycle_parse (ctx, &argc, &argv, "appeal assign", &place, &error)
+                && qt_place_open (&place, "assign reviewers", QT_PG_CHECKOUT_LIFECYCLE, NULL, &error);
+  if (ok && (appeal == NULL || reviewers == NULL))
+    ok = qt_fail (&error, QT_ERROR_USAGE, "--appeal and --reviewer are required");
+  const QtLifecycleOptions o = { .run_dir = place.run_dir, .now = now };
+  ok = qt_place_close (&place, ok && qt_appeal_assign (&o, appeal, (const char *const *) reviewers,
+                                                       &head, &error), &error);
   return qt_lifecycle_done ("quotient appeal assign", ok, head, error);
 }
 
@@ -89,6 +89,7 @@ appeal_vote (int argc, char **argv)
 {
   g_autofree char *now = NULL, *appeal = NULL, *as = NULL, *note = NULL, *head = NULL;
   gboolean uphold = FALSE, reject = FALSE;
+  QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "appeal", 0, 0, G_OPTION_ARG_STRING, &appeal, "The appeal", "ID" },
     { "as", 0, 0, G_OPTION_ARG_STRING, &as, "The reviewer voting", "REP" },
@@ -96,6 +97,7 @@ appeal_vote (int argc, char **argv)
     { "reject", 0, 0, G_OPTION_ARG_NONE, &reject, "Reject the appeal", NULL },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, "A note for the record", "TEXT" },
     QT_OPTION_NOW (now),
+    QT_OPTION_PLACE (place),
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_DIR — vote on an appeal");
@@ -107,16 +109,15 @@ appeal_vote (int argc, char **argv)
     "Example:\n"
     "  quotient appeal vote runs/2026-05 --appeal A1 --as R301 --uphold --note 'survey checked'");
   g_autoptr (GError) error = NULL;
-  if (!qt_lifecycle_parse (ctx, &argc, &argv, "appeal vote", &error))
-    return qt_lifecycle_done ("quotient appeal vote", FALSE, NULL, error);
-  if (appeal == NULL || as == NULL || uphold == reject)
-    {
-      g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "--appeal, --as and one of --uphold or --reject are required");
-      return qt_lifecycle_done ("quotient appeal vote", FALSE, NULL, error);
-    }
-  const QtLifecycleOptions o = { .run_dir = argv[1], .now = now };
+  gboolean ok = qt_lifecycle_parse (ctx, &argc, &argv, "appeal vote", &place, &error)
+                && qt_place_open (&place, "vote", QT_PG_CHECKOUT_LIFECYCLE, &as, &error);
+  if (ok && (appeal == NULL || as == NULL || uphold == reject))
+    ok = qt_fail (&error, QT_ERROR_USAGE, "--appeal, --as and one of --uphold or --reject are required");
+  const QtLifecycleOptions o = { .run_dir = place.run_dir, .now = now,
+                                 .journal_view = place.rep_view };
   const char *decided = NULL;
-  gboolean ok = qt_appeal_vote (&o, appeal, as, uphold, note, &decided, &head, &error);
+  ok = qt_place_close (&place, ok && qt_appeal_vote (&o, appeal, as, uphold, note, &decided, &head,
+                                                     &error), &error);
   if (ok && decided != NULL)
     printf ("%s %s\n", appeal, decided);
   return qt_lifecycle_done ("quotient appeal vote", ok, head, error);
@@ -126,11 +127,13 @@ appeal_vote (int argc, char **argv)
 static int
 appeal_read (int argc, char **argv, gboolean show)
 {
-  g_autofree char *appeal = NULL;
+  g_autofree char *appeal = NULL, *reader = NULL;
   gboolean json = FALSE;
+  QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "appeal", 0, 0, G_OPTION_ARG_STRING, &appeal, "The appeal (show)", "ID" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+    QT_OPTION_PLACE (place),
     { NULL }
   };
   const GOptionEntry *used = show ? entries : entries + 1;
@@ -145,18 +148,22 @@ appeal_read (int argc, char **argv, gboolean show)
       "  quotient appeal list runs/2026-05 --json");
   const char *command = show ? "quotient appeal show" : "quotient appeal list";
   g_autoptr (GError) error = NULL;
-  if (!qt_lifecycle_parse (ctx, &argc, &argv, show ? "appeal show" : "appeal list", &error))
-    return qt_lifecycle_done (command, FALSE, NULL, error);
-  const QtLifecycleOptions o = { .run_dir = argv[1] };
-  g_autoptr (QtSession) s = qt_session_open (&o, FALSE, &error);
+  /* a rep's login reads that rep's appeals (reader: the rep) */
+  gboolean ok = qt_lifecycle_parse (ctx, &argc, &argv, show ? "appeal show" : "appeal list", &place,
+                                    &error)
+                && qt_place_open (&place, "read appeals", QT_PG_CHECKOUT_LIFECYCLE, &reader, &error);
+  const QtLifecycleOptions o = { .run_dir = place.run_dir, .journal_view = place.rep_view };
+  g_autoptr (QtSession) s = ok ? qt_session_open (&o, FALSE, &error) : NULL;
   const QtAppeal *a = NULL;
   if (s != NULL && show && (a = qt_lifecycle_appeal (s->lc, appeal)) == NULL)
-    g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "%s: no appeal '%s'", argv[1],
+    g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "%s: no appeal '%s'", place.run_dir,
                  appeal ? appeal : "(give --appeal ID)");
-  if (error != NULL)
+  g_autoptr (GString) text = error == NULL ? show ? qt_appeal_show_text (s->lc, a, json)
+                                                  : qt_appeal_list_text (s->lc, json)
+                                           : NULL;
+  g_clear_pointer (&s, qt_session_free);
+  if (!qt_place_close (&place, error == NULL, &error))
     return qt_lifecycle_done (command, FALSE, NULL, error);
-  g_autoptr (GString) text = show ? qt_appeal_show_text (s->lc, a, json)
-                                  : qt_appeal_list_text (s->lc, json);
   fputs (text->str, stdout);
   return 0;
 }
@@ -166,6 +173,7 @@ qt_cmd_appeal (int argc, char **argv)
 {
   static const char *const usage =
     "Usage: quotient appeal file|assign|vote|list|show RUN_DIR [OPTION…]\n"
+    "       quotient appeal file|assign|vote|list|show --pg CONNINFO --period YYYY-MM [OPTION…]\n"
     "Run `quotient appeal SUBCOMMAND --help` for the options of each.\n";
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0)
     {

@@ -6,7 +6,9 @@
 
 #include "../model/qt_error.h"
 #include "../run/pg_read.h"
+#include "../run/pg_store.h"
 #include "../run/pipeline.h"
+#include "../run/run_dir.h"
 #include "commands.h"
 
 typedef struct {
@@ -43,11 +45,11 @@ parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **e
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &a->data, "Data set directory (CSV files)", "DIR" },
     { "plans", 0, 0, G_OPTION_ARG_FILENAME, &a->plans, "Plans directory (one JSON file per plan version)", "DIR" },
     { cmd->when, 0, 0, G_OPTION_ARG_STRING, &a->period, cmd->when_help, cmd->when_arg },
-    { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Run directory to create (must not exist; missing parent directories are created)", "DIR" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &a->out, "Run directory to create (must not exist; missing parent directories are created; optional with --pg)", "DIR" },
     { "strict", 0, 0, G_OPTION_ARG_NONE, &a->strict, "Treat any exception row as fatal (exit 1, nothing written)", NULL },
-    { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory", NULL },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &a->replace, "Atomically replace an existing draft run directory (with --pg: the stored draft run)", NULL },
     { "threads", 0, 0, G_OPTION_ARG_STRING, &a->threads, "Threads for reading, computing, rendering and writing (default 2; 1 = one thread; the output bytes never depend on it)", "N" },
-    { "pg", 0, 0, G_OPTION_ARG_STRING, &a->pg, "Read the data set and plans from PostgreSQL (quotient db import) instead of --data and --plans", "CONNINFO" },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &a->pg, "Read the data set and plans from PostgreSQL (quotient db import) instead of --data and --plans, and store the run there ('' : the PG* environment)", "CONNINFO" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new (cmd->purpose);
@@ -81,14 +83,14 @@ parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **e
       a->data = g_strdup ("-");
       a->plans = g_strdup ("-");
     }
-  if (!a->data || !a->plans || !a->period || !a->out)
+  if (!a->data || !a->plans || !a->period || (!a->out && !a->pg))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
-                   "--data, --plans (or --pg), --%s and --out are required (see quotient %s --help)",
-                   cmd->when, cmd->command);
+                   "--data, --plans, --%s and --out (or --pg and --%s) are required (see quotient %s --help)",
+                   cmd->when, cmd->when, cmd->command);
       return FALSE;
     }
-  if (!*a->data || !*a->plans || !*a->period || !*a->out)
+  if (!*a->data || !*a->plans || !*a->period || (a->out != NULL && !*a->out))
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
                    "--data, --plans, --%s and --out must not be empty", cmd->when);
@@ -106,7 +108,10 @@ print_summary (const QtRunSummary *s, const char *out)
           s->receipts_in_period, s->amount_credited);
   printf ("  exceptions         %u (see exceptions.csv)\n", s->exceptions);
   printf ("  payout total       %s\n", s->payout_total);
-  printf ("  run directory      %s (statements in %s/statements/)\n", out, out);
+  if (out != NULL)
+    printf ("  run directory      %s (statements in %s/statements/)\n", out, out);
+  else
+    printf ("  stored             in the database (quotient export writes it out)\n");
 }
 
 static const RunCommand run_command = {
@@ -136,18 +141,35 @@ static const RunCommand rebate_command = {
 };
 
 /* --pg: the stored data set and plans as directories (*root, removed by
- * the caller), which a->data and a->plans then name. */
+ * the caller), which a->data and a->plans then name; the run goes to
+ * --out, or into *root when there is none.  Refused before any work when
+ * the period's stored run may not be replaced or --out exists. */
 static gboolean
-read_database (RunArgs *a, char **root, GError **error)
+read_database (PGconn *conn, RunArgs *a, char **root, GError **error)
 {
-  g_autoptr (PGconn) conn = qt_pg_connect (a->pg, error);
-  if (conn == NULL || (*root = qt_pg_materialize (conn, error)) == NULL)
+  if (!qt_pg_check_new_run (conn, a->period, a->replace, error)
+      || (a->out != NULL && !qt_run_check_new_file (a->out, error))
+      || (*root = qt_pg_materialize (conn, error)) == NULL)
     return FALSE;
   g_free (a->data);
   g_free (a->plans);
   a->data = g_build_filename (*root, "data", NULL);
   a->plans = g_build_filename (*root, "plans", NULL);
+  if (a->out == NULL)
+    a->out = g_build_filename (*root, "run", NULL);
   return TRUE;
+}
+
+/* --pg: the run computed into `dir` stored in the database; a run
+ * directory the user asked for is removed again when that fails, so that
+ * the two never disagree. */
+static gboolean
+store_run (PGconn *conn, const RunArgs *a, const char *dir, GError **error)
+{
+  if (qt_pg_store_run (conn, dir, a->replace, error))
+    return TRUE;
+  qt_rmtree (dir);
+  return FALSE;
 }
 
 /* Parses, runs `execute` and prints the summary; the exit code. */
@@ -160,17 +182,22 @@ run_command_main (const RunCommand *cmd, int argc, char **argv,
   g_autoptr (GError) error = NULL;
   int rc = 0;
   g_autofree char *stored = NULL; /* the database's data set, as directories */
-  if (!parse_args (cmd, argc, argv, &a, &error) || (a.pg != NULL && !read_database (&a, &stored, &error)))
+  g_autoptr (PGconn) conn = NULL;
+  gboolean ok = parse_args (cmd, argc, argv, &a, &error);
+  gboolean user_out = a.out != NULL;
+  if (ok && a.pg != NULL)
+    ok = (conn = qt_pg_connect (a.pg, &error)) != NULL && read_database (conn, &a, &stored, &error);
+  if (!ok)
     rc = qt_exit_code_for (error);
   else
     {
       QtRunOptions o = {
         .data_dir = a.data, .plans_dir = a.plans, .period = a.period, .out = a.out,
-        .strict = a.strict, .replace = a.replace, .threads = a.n_threads,
+        .strict = a.strict, .replace = a.replace && conn == NULL, .threads = a.n_threads,
         .keep_until_exit = TRUE,
       };
-      if (execute (&o, summary, &error))
-        print (summary, a.out);
+      if (execute (&o, summary, &error) && (conn == NULL || store_run (conn, &a, a.out, &error)))
+        print (summary, user_out || conn == NULL ? a.out : NULL);
       else
         rc = qt_exit_code_for (error);
     }
@@ -221,7 +248,7 @@ print_rebate (gconstpointer summary, const char *out)
           s->amount_qualified);
   printf ("  exceptions         %u (see exceptions.csv)\n", s->exceptions);
   printf ("  rebate total       %s\n", s->rebate_total);
-  printf ("  run directory      %s\n", out);
+  printf ("  run directory      %s\n", out != NULL ? out : "stored in the database");
 }
 
 int

@@ -3,9 +3,12 @@
 
 #include <glib.h>
 
+#include "../run/pg_store.h"
+
 int qt_cmd_run (int argc, char **argv);
 int qt_cmd_rebate (int argc, char **argv);
 int qt_cmd_db (int argc, char **argv);
+int qt_cmd_export (int argc, char **argv);
 int qt_cmd_verify (int argc, char **argv);
 int qt_cmd_publish (int argc, char **argv);
 int qt_cmd_appeal (int argc, char **argv);
@@ -19,11 +22,36 @@ int qt_cmd_prior_period (int argc, char **argv);
   { "now", 0, 0, G_OPTION_ARG_STRING, &(var), "The time of this command (default: the clock)", \
     "TIMESTAMP" }
 
-/* Lifecycle commands (cli/cmd_lifecycle.c): one RUN_DIR argument after the
- * options; the exit code, with the journal's new head on stderr or the
- * error. */
+/* Where a lifecycle command works (cli/cmd_lifecycle.c): the run
+ * directory RUN_DIR, or the run of --period stored in the database of --pg
+ * (checked out and in: run/pg_store.h). */
+typedef struct {
+  char *pg, *period;       /* the options */
+  const char *run_dir;     /* RUN_DIR, or the checkout's directory */
+  PGconn *conn;
+  QtPgRun *stored;
+  gboolean rep_view;       /* a rep's login: QtLifecycleOptions.journal_view */
+  char *name;              /* for messages: RUN_DIR, or "the stored run of P" */
+} QtPlace;
+
+#define QT_OPTION_PLACE(place) \
+  { "pg", 0, 0, G_OPTION_ARG_STRING, &(place).pg, "Work on a run stored in PostgreSQL instead of RUN_DIR ('': the PG* environment)", "CONNINFO" }, \
+  { "period", 0, 0, G_OPTION_ARG_STRING, &(place).period, "With --pg: the stored run's period", "YYYY-MM" }
+
+/* Lifecycle commands: one RUN_DIR argument after the options, or --pg and
+ * --period; FALSE with `error` set. */
 gboolean qt_lifecycle_parse (GOptionContext *ctx, int *argc, char ***argv, const char *command,
-                             GError **error);
+                             QtPlace *place, GError **error);
+
+/* Opens the place for a command (`scope`: what it reads of a stored run).
+ * A database login mapped to a rep may run only the commands whose `as` is
+ * not NULL: *as is then that rep (a different --as is refused, exit 3). */
+gboolean qt_place_open (QtPlace *place, const char *command, QtPgCheckoutScope scope,
+                        char **as, GError **error);
+/* Ends a command: a stored run checks in what the command changed when
+ * `ok`; a message naming the checkout names the stored run instead.
+ * Returns `ok` and the check-in's outcome. */
+gboolean qt_place_close (QtPlace *place, gboolean ok, GError **error);
 int qt_lifecycle_done (const char *command, gboolean ok, const char *head, const GError *error);
 
 /* The one map from an error to the exit code of SPEC §10: 1 for exceptions

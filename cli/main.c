@@ -27,6 +27,7 @@ static const Command commands[] = {
   { "close", qt_cmd_close, "close a published run: no further change" },
   { "diff", qt_cmd_diff, "compare the payout and scores of two runs cell by cell" },
   { "prior-period", qt_cmd_prior_period, "adjustments correcting a closed period, from corrected data" },
+  { "export", qt_cmd_export, "write a run stored in PostgreSQL as a run directory" },
   { "db", qt_cmd_db, "the PostgreSQL back end: create or migrate its schema, import a data set" },
 };
 

@@ -59,22 +59,6 @@ copy_field (GString *out, const char *s)
       }
 }
 
-typedef struct {
-  PGconn *conn;
-  GString *buf;
-  gboolean failed;
-} Copy;
-
-/* Sends what is buffered (every 1 MiB, and at the end). */
-static gboolean
-copy_flush (Copy *c, GError **error)
-{
-  if (c->buf->len > 0 && PQputCopyData (c->conn, c->buf->str, (int) c->buf->len) != 1)
-    return qt_pg_failed (error, "sending rows", PQerrorMessage (c->conn));
-  g_string_truncate (c->buf, 0);
-  return TRUE;
-}
-
 /* COPY qt_<table> (source_line, columns…) from the file's records. */
 static gboolean
 copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int *idx,
@@ -85,17 +69,12 @@ copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int
   for (guint c = 0; c < d->n_columns; c++)
     g_string_append_printf (sql, ", %s", d->columns[c]);
   g_string_append (sql, ") FROM STDIN");
-  PGresult *r = PQexec (conn, sql->str);
+  QtPgCopy c;
+  gboolean ok = qt_pg_copy_begin (&c, conn, sql->str, "COPY", error);
   g_string_free (sql, TRUE);
-  gboolean started = PQresultStatus (r) == PGRES_COPY_IN;
-  if (!started)
-    qt_pg_failed (error, "starting COPY", PQresultErrorMessage (r));
-  PQclear (r);
-  if (!started)
+  if (!ok)
     return FALSE;
-  Copy c = { conn, g_string_sized_new (1 << 20), FALSE };
   QtCsvRecord rec;
-  gboolean ok = TRUE;
   *rows = 0;
   while (ok && qt_csv_reader_next (reader, &rec, NULL))
     {
@@ -107,20 +86,9 @@ copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int
         }
       g_string_append_c (c.buf, '\n');
       (*rows)++;
-      if (c.buf->len >= (1u << 20))
-        ok = copy_flush (&c, error);
+      ok = qt_pg_copy_flush (&c, FALSE, error);
     }
-  ok = ok && copy_flush (&c, error);
-  g_string_free (c.buf, TRUE);
-  if (PQputCopyEnd (conn, ok ? NULL : "quotient stopped") != 1)
-    ok = ok && qt_pg_failed (error, "ending COPY", PQerrorMessage (conn));
-  while ((r = PQgetResult (conn)) != NULL)
-    {
-      if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
-        ok = qt_pg_failed (error, "COPY", PQresultErrorMessage (r));
-      PQclear (r);
-    }
-  return ok;
+  return qt_pg_copy_end (&c, ok, error);
 }
 
 /* One data file into its table (absent: the table stays empty). */

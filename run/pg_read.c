@@ -37,7 +37,8 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
   GString *sql = g_string_new ("COPY (SELECT source_line");
   for (guint c = 0; c < d->n_columns; c++)
     g_string_append_printf (sql, ", %s", d->columns[c]);
-  g_string_append_printf (sql, " FROM qt_%s ORDER BY source_line) TO STDOUT WITH (FORMAT csv)",
+  g_string_append_printf (sql, " FROM qt_%s ORDER BY source_line) TO STDOUT WITH (FORMAT csv, "
+                          "NULL '\\N')",
                           d->name);
   PGresult *r = PQexec (conn, sql->str);
   g_string_free (sql, TRUE);

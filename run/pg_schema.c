@@ -50,6 +50,142 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "NULL, shipment_id text NOT NULL, accepted_on text NOT NULL, quantity text NOT NULL);"
   "CREATE TABLE qt_plan_file (name text PRIMARY KEY, content bytea NOT NULL, sha256 text "
   "NOT NULL);",
+  /* 2: runs, their journals and who may read what (SPEC §9).  A run is
+   * stored as its directory: every file by path (qt_run_file) with its
+   * bytes stored once by SHA-256 (qt_blob, also the evidence store), the
+   * journal a line per row (qt_journal) whose chain the server checks on
+   * every insert; each statement as JSONB and each payout row as a JSONB
+   * object, for queries and for row-level security.  Group roles
+   * quotient_finance (everything) and quotient_rep (a login mapped to a
+   * rep in qt_rep_login: that rep's statement, payout row and appeals, and
+   * appeals filed or voted only as that rep). */
+  "DO $$ BEGIN"
+  "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'quotient_finance') THEN"
+  "    CREATE ROLE quotient_finance NOLOGIN; END IF;"
+  "  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'quotient_rep') THEN"
+  "    CREATE ROLE quotient_rep NOLOGIN; END IF;"
+  "END $$;"
+  "CREATE TABLE qt_blob (sha256 text PRIMARY KEY, content bytea NOT NULL);"
+  /* stored as given: a run's snapshot is mostly digits, and compressing
+   * hundreds of megabytes costs more than it saves */
+  "ALTER TABLE qt_blob ALTER COLUMN content SET STORAGE EXTERNAL;"
+  "CREATE TABLE qt_run (run_id bigserial PRIMARY KEY, kind text NOT NULL, period text NOT "
+  "NULL, UNIQUE (kind, period));"
+  "CREATE TABLE qt_run_file (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "path text NOT NULL, sha256 text NOT NULL REFERENCES qt_blob, PRIMARY KEY (run_id, path));"
+  "CREATE INDEX qt_run_file_sha256 ON qt_run_file (sha256);"
+  "CREATE TABLE qt_journal (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "seq bigint NOT NULL, line text NOT NULL, sha256 text NOT NULL DEFAULT '', at text NOT NULL "
+  "DEFAULT '', event text NOT NULL DEFAULT '', appeal text, actor text, PRIMARY KEY (run_id, "
+  "seq));"
+  "CREATE TABLE qt_appeal (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "appeal text NOT NULL, rep_id text NOT NULL, reviewers text[] NOT NULL DEFAULT '{}', "
+  "PRIMARY KEY (run_id, appeal));"
+  "CREATE TABLE qt_statement (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "rep_id text NOT NULL, stem text NOT NULL, statement jsonb NOT NULL, text text NOT NULL, "
+  "PRIMARY KEY (run_id, rep_id));"
+  "CREATE TABLE qt_payout (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "rep_id text NOT NULL, payout jsonb NOT NULL, PRIMARY KEY (run_id, rep_id));"
+  "CREATE TABLE qt_rep_login (login name PRIMARY KEY, rep_id text NOT NULL);"
+  /* the rep of the database login (not of SET ROLE), NULL for others */
+  "CREATE FUNCTION qt_login_rep () RETURNS text LANGUAGE sql STABLE SECURITY DEFINER "
+  "SET search_path FROM CURRENT AS "
+  "$$ SELECT rep_id FROM qt_rep_login WHERE login = session_user $$;"
+  /* Every journal line follows the run's last one (seq and prev), whoever
+   * inserts it and whatever they may read; its hash, time, event, appeal
+   * and actor are taken from the line itself; an appeal's appellant and
+   * reviewers are kept in qt_appeal for the policies. */
+  "CREATE FUNCTION qt_journal_check () RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+  "SET search_path FROM CURRENT AS $$"
+  "DECLARE doc jsonb := NEW.line::jsonb; last_seq bigint; last_sha text;"
+  "BEGIN"
+  "  SELECT seq, sha256 INTO last_seq, last_sha FROM qt_journal WHERE run_id = NEW.run_id"
+  "    ORDER BY seq DESC LIMIT 1;"
+  "  IF NEW.seq IS DISTINCT FROM coalesce (last_seq, 0) + 1"
+  "     OR (doc->>'seq') IS DISTINCT FROM NEW.seq::text"
+  "     OR (doc->>'prev') IS DISTINCT FROM coalesce (last_sha, repeat ('0', 64)) THEN"
+  "    RAISE EXCEPTION 'journal line % of run % does not follow line % (another command "
+  "changed the run meanwhile: run it again)', NEW.seq, NEW.run_id, coalesce (last_seq, 0);"
+  "  END IF;"
+  "  NEW.sha256 := encode (sha256 (convert_to (NEW.line, 'UTF8')), 'hex');"
+  "  NEW.at := doc->>'at'; NEW.event := doc->>'event'; NEW.appeal := doc->>'appeal';"
+  "  NEW.actor := CASE NEW.event WHEN 'filed' THEN doc->>'rep' WHEN 'voted' THEN "
+  "doc->>'reviewer' END;"
+  "  IF NEW.event = 'filed' THEN"
+  "    INSERT INTO qt_appeal (run_id, appeal, rep_id) VALUES (NEW.run_id, NEW.appeal, NEW.actor);"
+  "  ELSIF NEW.event = 'assigned' THEN"
+  "    UPDATE qt_appeal SET reviewers = ARRAY (SELECT jsonb_array_elements_text "
+  "(doc->'reviewers')) WHERE run_id = NEW.run_id AND appeal = NEW.appeal;"
+  "  END IF;"
+  "  RETURN NEW;"
+  "END $$;"
+  "CREATE TRIGGER qt_journal_check BEFORE INSERT ON qt_journal FOR EACH ROW EXECUTE "
+  "FUNCTION qt_journal_check ();"
+  "CREATE FUNCTION qt_journal_frozen () RETURNS trigger LANGUAGE plpgsql AS $$"
+  "BEGIN RAISE EXCEPTION 'the journal is append-only'; END $$;"
+  "CREATE TRIGGER qt_journal_frozen BEFORE UPDATE ON qt_journal FOR EACH ROW EXECUTE "
+  "FUNCTION qt_journal_frozen ();"
+  /* A rep's view of a run's journal: the lines of the rep's own appeals
+   * (as appellant or reviewer) and of the run's state whole; of every
+   * other line only what the chain needs — its seq, time, event, appeal id
+   * and hash (member "redacted") — never whose it is, what or why. */
+  "CREATE FUNCTION qt_journal_view (run bigint) RETURNS TABLE (seq bigint, line text) "
+  "LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$"
+  "  SELECT j.seq, CASE WHEN j.appeal IS NULL OR a.rep_id = qt_login_rep ()"
+  "      OR qt_login_rep () = ANY (a.reviewers) THEN j.line"
+  "    ELSE json_build_object ('seq', j.seq, 'at', j.at, 'event', j.event, 'prev',"
+  "      coalesce (lag (j.sha256) OVER (ORDER BY j.seq), repeat ('0', 64)), 'appeal', j.appeal,"
+  "      'redacted', j.sha256)::text END"
+  "  FROM qt_journal j LEFT JOIN qt_appeal a ON a.run_id = j.run_id AND a.appeal = j.appeal"
+  "  WHERE j.run_id = run AND qt_login_rep () IS NOT NULL ORDER BY j.seq $$;"
+  "REVOKE ALL ON FUNCTION qt_journal_view (bigint) FROM PUBLIC;"
+  "GRANT EXECUTE ON FUNCTION qt_journal_view (bigint) TO quotient_rep;"
+  "DO $$ BEGIN"
+  "  EXECUTE format ('GRANT ALL ON ALL TABLES IN SCHEMA %I TO quotient_finance', current_schema ());"
+  "  EXECUTE format ('GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO quotient_finance', current_schema ());"
+  "  EXECUTE format ('GRANT USAGE ON SCHEMA %I TO quotient_finance, quotient_rep', current_schema ());"
+  "END $$;"
+  "GRANT SELECT ON qt_run, qt_run_file, qt_blob, qt_journal, qt_appeal, qt_statement, "
+  "qt_payout TO quotient_rep;"
+  "GRANT INSERT ON qt_blob, qt_run_file, qt_journal TO quotient_rep;"
+  "ALTER TABLE qt_run_file ENABLE ROW LEVEL SECURITY;"
+  "ALTER TABLE qt_blob ENABLE ROW LEVEL SECURITY;"
+  "ALTER TABLE qt_journal ENABLE ROW LEVEL SECURITY;"
+  "ALTER TABLE qt_appeal ENABLE ROW LEVEL SECURITY;"
+  "ALTER TABLE qt_statement ENABLE ROW LEVEL SECURITY;"
+  "ALTER TABLE qt_payout ENABLE ROW LEVEL SECURITY;"
+  "CREATE POLICY finance ON qt_run_file TO quotient_finance USING (true);"
+  "CREATE POLICY finance ON qt_blob TO quotient_finance USING (true);"
+  "CREATE POLICY finance ON qt_journal TO quotient_finance USING (true);"
+  "CREATE POLICY finance ON qt_appeal TO quotient_finance USING (true);"
+  "CREATE POLICY finance ON qt_statement TO quotient_finance USING (true);"
+  "CREATE POLICY finance ON qt_payout TO quotient_finance USING (true);"
+  "CREATE POLICY own ON qt_statement FOR SELECT TO quotient_rep USING (rep_id = qt_login_rep ());"
+  "CREATE POLICY own ON qt_payout FOR SELECT TO quotient_rep USING (rep_id = qt_login_rep ());"
+  "CREATE POLICY own ON qt_appeal FOR SELECT TO quotient_rep USING (rep_id = qt_login_rep () "
+  "OR qt_login_rep () = ANY (reviewers));"
+  "CREATE POLICY own ON qt_journal FOR SELECT TO quotient_rep USING (appeal IS NULL OR EXISTS "
+  "(SELECT FROM qt_appeal a WHERE a.run_id = qt_journal.run_id AND a.appeal = "
+  "qt_journal.appeal));"
+  /* a rep files as themselves, votes as themselves, and the last vote
+   * (theirs) decides */
+  "CREATE POLICY act ON qt_journal FOR INSERT TO quotient_rep WITH CHECK ("
+  "(event IN ('filed', 'voted') AND actor = qt_login_rep ()) OR (event = 'decided' AND EXISTS "
+  "(SELECT FROM qt_appeal a WHERE a.run_id = qt_journal.run_id AND a.appeal = "
+  "qt_journal.appeal AND qt_login_rep () = ANY (a.reviewers))));"
+  /* what filing and voting read: the run's manifest, the snapshot's reps,
+   * customers, orders and plans, and the rep's own statement */
+  "CREATE POLICY own ON qt_run_file FOR SELECT TO quotient_rep USING (path IN "
+  "('manifest.json', 'inputs/data/reps.csv', 'inputs/data/customers.csv', "
+  "'inputs/data/products.csv', 'inputs/data/orders.csv') OR path LIKE 'inputs/plans/%' OR EXISTS (SELECT FROM "
+  "qt_statement s WHERE s.run_id = qt_run_file.run_id AND path IN ('statements/' || s.stem || "
+  "'.json', 'statements/' || s.stem || '.txt')));"
+  "CREATE POLICY evidence ON qt_run_file FOR INSERT TO quotient_rep WITH CHECK (path LIKE "
+  "'evidence/%');"
+  "CREATE POLICY own ON qt_blob FOR SELECT TO quotient_rep USING (EXISTS (SELECT FROM "
+  "qt_run_file f WHERE f.sha256 = qt_blob.sha256));"
+  "CREATE POLICY evidence ON qt_blob FOR INSERT TO quotient_rep WITH CHECK (sha256 = encode "
+  "(sha256 (content), 'hex'));",
 };
 
 /* The server's notices ("relation … already exists, skipping") are not
@@ -105,6 +241,58 @@ qt_pg_exec (PGconn *conn, const char *sql, int n, const char *const *values, con
   gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK
                 || qt_pg_failed (error, what, PQresultErrorMessage (r));
   PQclear (r);
+  return ok;
+}
+
+PGresult *
+qt_pg_query (PGconn *conn, const char *sql, int n, const char *const *values, const int *lengths,
+             const int *formats, int result_format, const char *what, GError **error)
+{
+  PGresult *r = PQexecParams (conn, sql, n, NULL, values, lengths, formats, result_format);
+  if (PQresultStatus (r) == PGRES_TUPLES_OK)
+    return r;
+  qt_pg_failed (error, what, PQresultErrorMessage (r));
+  PQclear (r);
+  return NULL;
+}
+
+gboolean
+qt_pg_copy_begin (QtPgCopy *c, PGconn *conn, const char *sql, const char *what, GError **error)
+{
+  PGresult *r = PQexec (conn, sql);
+  gboolean started = PQresultStatus (r) == PGRES_COPY_IN
+                     || qt_pg_failed (error, what, PQresultErrorMessage (r));
+  PQclear (r);
+  *c = (QtPgCopy) { conn, started ? g_string_sized_new (1 << 20) : NULL, what };
+  return started;
+}
+
+gboolean
+qt_pg_copy_flush (QtPgCopy *c, gboolean all, GError **error)
+{
+  if (c->buf->len == 0 || (!all && c->buf->len < (1u << 20)))
+    return TRUE;
+  if (PQputCopyData (c->conn, c->buf->str, (int) c->buf->len) != 1)
+    return qt_pg_failed (error, c->what, PQerrorMessage (c->conn));
+  g_string_truncate (c->buf, 0);
+  return TRUE;
+}
+
+gboolean
+qt_pg_copy_end (QtPgCopy *c, gboolean ok, GError **error)
+{
+  ok = ok && qt_pg_copy_flush (c, TRUE, error);
+  g_string_free (c->buf, TRUE);
+  c->buf = NULL;
+  if (PQputCopyEnd (c->conn, ok ? NULL : "quotient stopped") != 1)
+    ok = ok && qt_pg_failed (error, c->what, PQerrorMessage (c->conn));
+  PGresult *r;
+  while ((r = PQgetResult (c->conn)) != NULL)
+    {
+      if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
+        ok = qt_pg_failed (error, c->what, PQresultErrorMessage (r));
+      PQclear (r);
+    }
   return ok;
 }
 

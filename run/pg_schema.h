@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema version this binary knows. */
-#define QT_PG_SCHEMA_VERSION 1
+#define QT_PG_SCHEMA_VERSION 2
 
 /* A connection to `conninfo` (a libpq connection string or URI; NULL or ""
  * takes everything from the PG* environment variables).  QT_ERROR_IO with
@@ -40,6 +40,29 @@ gboolean qt_pg_failed (GError **error, const char *what, const char *why);
 gboolean qt_pg_exec (PGconn *conn, const char *sql, int n, const char *const *values,
                      const int *lengths, const int *formats, const char *what, GError **error);
 
+/* As qt_pg_exec, for a query whose rows the caller reads: the result
+ * (PQclear it), or NULL with qt_pg_failed's error. */
+PGresult *qt_pg_query (PGconn *conn, const char *sql, int n, const char *const *values,
+                       const int *lengths, const int *formats, int result_format,
+                       const char *what, GError **error);
+
+/* COPY … FROM STDIN: rows appended to `buf` are sent a mebibyte at a time. */
+typedef struct {
+  PGconn *conn;
+  GString *buf;
+  const char *what;
+} QtPgCopy;
+
+/* Starts `sql` (a COPY … FROM STDIN). */
+gboolean qt_pg_copy_begin (QtPgCopy *c, PGconn *conn, const char *sql, const char *what,
+                           GError **error);
+/* Sends c->buf once it holds a mebibyte or more (`all`: whatever it holds). */
+gboolean qt_pg_copy_flush (QtPgCopy *c, gboolean all, GError **error);
+/* Sends the rest and ends the COPY (cancels it unless `ok`); the COPY's
+ * outcome. */
+gboolean qt_pg_copy_end (QtPgCopy *c, gboolean ok, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 G_END_DECLS

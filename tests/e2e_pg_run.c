@@ -103,8 +103,8 @@ test_failed_import_keeps_the_run (void **state)
   assert_int_equal (qt_test_run (NULL, &err, "db", "import", "--pg", db, "--data", data, "--plans",
                                  QT_SOURCE_DIR "/fixtures/golden/plans", NULL), 2);
   assert_non_null (strstr (err, "receipts.csv:"));
-  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
-                                 after, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--replace",
+                                 "--out", after, NULL), 0);
   qt_test_assert_same_tree (after, before, ".");
 }
 

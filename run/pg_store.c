@@ -1,0 +1,667 @@
+/* run/pg_store.c — runs stored in PostgreSQL (see pg_store.h). */
+#include "pg_store.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "../loaders/csv_reader.h"
+#include "../model/qt_error.h"
+#include "../model/sha256.h"
+#include "run_dir.h"
+
+/* The journal is a table, not a file of the stored run. */
+#define JOURNAL "journal.jsonl"
+/* Advisory lock keys ('qtsc' + 1, + 2): one serialises the writers of
+ * qt_blob, the other (with the run's id) the commands on one run. */
+#define LOCK_BLOBS 1903457124
+#define LOCK_RUN 1903457125
+
+static gboolean
+exec0 (PGconn *conn, const char *sql, const char *what, GError **error)
+{
+  return qt_pg_exec (conn, sql, 0, NULL, NULL, NULL, what, error);
+}
+
+/* The manifest's kind of the runs of `period` (a quarter: rebates). */
+static const char *
+period_kind (const char *period)
+{
+  return qt_run_kind_name (strchr (period, 'Q') != NULL ? QT_RUN_REBATE : QT_RUN_COMMISSION);
+}
+
+/* ---- the files of a directory ---- */
+
+typedef struct {
+  char *path;     /* '/'-separated, inside the run */
+  GBytes *bytes;
+  char sha256[65];
+} StoreFile;
+
+static void
+store_file_free (gpointer p)
+{
+  StoreFile *f = p;
+  g_free (f->path);
+  g_bytes_unref (f->bytes);
+  g_free (f);
+}
+
+static gint
+by_path (gconstpointer a, gconstpointer b)
+{
+  return strcmp ((*(StoreFile *const *) a)->path, (*(StoreFile *const *) b)->path);
+}
+
+/* Every regular file under ROOT/rel except the journal, into `files`. */
+static gboolean
+scan (const char *root, const char *rel, GPtrArray *files, GError **error)
+{
+  g_autofree char *dir_path = rel[0] != '\0' ? g_build_filename (root, rel, NULL) : g_strdup (root);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, &local);
+  if (dir == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: %s", dir_path, local->message);
+      return FALSE;
+    }
+  for (const char *name; (name = g_dir_read_name (dir)) != NULL;)
+    {
+      g_autofree char *sub = rel[0] != '\0' ? g_strconcat (rel, "/", name, NULL) : g_strdup (name);
+      g_autofree char *path = g_build_filename (root, sub, NULL);
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          if (!scan (root, sub, files, error))
+            return FALSE;
+          continue;
+        }
+      if (strcmp (sub, JOURNAL) == 0)
+        continue;
+      GBytes *bytes = qt_run_read_file (root, sub, G_MAXSIZE, error);
+      if (bytes == NULL)
+        return FALSE;
+      StoreFile *f = g_new0 (StoreFile, 1);
+      f->path = g_steal_pointer (&sub);
+      f->bytes = bytes;
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+      g_autofree char *sha = qt_sha256_hex (data, len);
+      memcpy (f->sha256, sha, 65);
+      g_ptr_array_add (files, f);
+    }
+  return TRUE;
+}
+
+/* ---- blobs and file rows ---- */
+
+/* `list` as a PostgreSQL text[] literal of plain words (hashes, paths
+ * quoted). */
+static char *
+text_array (GPtrArray *files, gboolean paths)
+{
+  GString *s = g_string_new ("{");
+  for (guint i = 0; i < files->len; i++)
+    {
+      const StoreFile *f = g_ptr_array_index (files, i);
+      const char *v = paths ? f->path : f->sha256;
+      g_string_append (s, i > 0 ? ",\"" : "\"");
+      for (const char *p = v; *p != '\0'; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (s, '\\');
+          g_string_append_c (s, *p);
+        }
+      g_string_append_c (s, '"');
+    }
+  g_string_append_c (s, '}');
+  return g_string_free (s, FALSE);
+}
+
+static void
+put_be32 (GString *buf, guint32 v)
+{
+  const char b[4] = { (char) (v >> 24), (char) (v >> 16), (char) (v >> 8), (char) v };
+  g_string_append_len (buf, b, 4);
+}
+
+/* One row (sha256, content) of COPY's binary format. */
+static gboolean
+copy_blob (QtPgCopy *c, const StoreFile *f, GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (f->bytes, &len);
+  g_string_append_len (c->buf, "\0\2", 2);
+  put_be32 (c->buf, 64);
+  g_string_append_len (c->buf, f->sha256, 64);
+  put_be32 (c->buf, (guint32) len);
+  g_string_append_len (c->buf, data, (gssize) len);
+  return qt_pg_copy_flush (c, FALSE, error);
+}
+
+/* The bytes of `files` not stored yet, into qt_blob: through a temporary
+ * table, so that a blob stored meanwhile (or one this login may not see)
+ * is kept as it is. */
+static gboolean
+store_blobs (PGconn *conn, GPtrArray *files, GError **error)
+{
+  g_autofree char *shas = text_array (files, FALSE);
+  const char *const values[] = { shas };
+  g_autoptr (PGresult) known = qt_pg_query (conn, "SELECT sha256 FROM qt_blob WHERE sha256 = ANY "
+                                            "($1::text[])", 1, values, NULL, NULL, 0,
+                                            "storing the run", error);
+  if (known == NULL)
+    return FALSE;
+  g_autoptr (GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
+  for (int i = 0; i < PQntuples (known); i++)
+    g_hash_table_add (stored, PQgetvalue (known, i, 0));
+  if (!exec0 (conn, "SELECT pg_advisory_xact_lock (" G_STRINGIFY (LOCK_BLOBS) ")",
+              "waiting for other writers", error)
+      || !exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (sha256 text, content bytea) "
+                       "ON COMMIT DROP; ALTER TABLE qt_blob_in ALTER COLUMN content SET STORAGE "
+                       "EXTERNAL", "storing the run", error))
+    return FALSE;
+  QtPgCopy c;
+  if (!qt_pg_copy_begin (&c, conn, "COPY qt_blob_in FROM STDIN (FORMAT binary)",
+                         "storing the run's files", error))
+    return FALSE;
+  g_string_append_len (c.buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < files->len; i++)
+    {
+      const StoreFile *f = g_ptr_array_index (files, i);
+      if (!g_hash_table_contains (stored, f->sha256))
+        {
+          g_hash_table_add (stored, (gpointer) f->sha256);
+          ok = copy_blob (&c, f, error);
+        }
+    }
+  g_string_append_len (c.buf, "\377\377", 2);
+  return qt_pg_copy_end (&c, ok, error)
+         && exec0 (conn, "INSERT INTO qt_blob SELECT * FROM qt_blob_in ON CONFLICT DO NOTHING; "
+                         "TRUNCATE qt_blob_in", "storing the run's files", error);
+}
+
+/* qt_run_file rows of `files` for run `run_id`, replacing those of the
+ * same paths. */
+static gboolean
+store_file_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
+{
+  cJSON *rows = cJSON_CreateArray ();
+  for (guint i = 0; i < files->len; i++)
+    {
+      const StoreFile *f = g_ptr_array_index (files, i);
+      cJSON *row = cJSON_CreateArray ();
+      cJSON_AddItemToArray (row, cJSON_CreateString (f->path));
+      cJSON_AddItemToArray (row, cJSON_CreateString (f->sha256));
+      cJSON_AddItemToArray (rows, row);
+    }
+  char *text = cJSON_PrintUnformatted (rows);
+  cJSON_Delete (rows);
+  const char *const values[] = { run_id, text };
+  gboolean ok = qt_pg_exec (conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, "
+                            "e->>0, e->>1 FROM jsonb_array_elements ($2::jsonb) e ON CONFLICT "
+                            "DO NOTHING", 2, values, NULL, NULL, "storing the run's files", error);
+  cJSON_free (text);
+  return ok;
+}
+
+/* ---- statements and payout rows ---- */
+
+/* payout.csv's rows as [{column: cell, …}, …]. (transfer full) */
+static char *
+payout_rows (GBytes *payout, GError **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (payout, &len);
+  g_autoptr (QtCsvReader) reader = qt_csv_reader_new ("payout.csv", data, len, NULL);
+  QtCsvRecord header, rec;
+  if (!qt_csv_reader_next (reader, &header, error))
+    return NULL;
+  g_auto (GStrv) names = g_new0 (char *, header.nfields + 1);
+  for (guint k = 0; k < header.nfields; k++)
+    names[k] = g_strdup (header.fields[k]);
+  cJSON *rows = cJSON_CreateArray ();
+  while (qt_csv_reader_next (reader, &rec, NULL))
+    {
+      cJSON *row = cJSON_CreateObject ();
+      for (guint k = 0; k < rec.nfields && names[k] != NULL; k++)
+        cJSON_AddStringToObject (row, names[k], rec.fields[k]);
+      cJSON_AddItemToArray (rows, row);
+    }
+  char *text = cJSON_PrintUnformatted (rows);
+  cJSON_Delete (rows);
+  return text;
+}
+
+/* qt_statement and qt_payout of the run's current outputs (a commission
+ * run; a rebate run's statements are a partner's, not a rep's). */
+static gboolean
+derive_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
+{
+  const char *const values[] = { run_id, NULL };
+  if (!qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1; ", 1, values, NULL, NULL,
+                   "storing the statements", error)
+      || !qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
+                      "storing the statements", error)
+      || !qt_pg_exec (conn,
+                      /* the paths first: only statements are read as JSON */
+                      "WITH s AS MATERIALIZED (SELECT j.run_id, substr (j.path, 12, length "
+                      "(j.path) - 16) AS stem, bj.content AS json, bt.content AS text FROM "
+                      "qt_run_file j JOIN qt_blob bj ON bj.sha256 = j.sha256 JOIN qt_run_file t "
+                      "ON t.run_id = j.run_id AND t.path = left (j.path, -5) || '.txt' JOIN "
+                      "qt_blob bt ON bt.sha256 = t.sha256 WHERE j.run_id = $1 AND j.path ~ "
+                      "'^statements/[^/]*[.]json$'), d AS MATERIALIZED (SELECT run_id, stem, "
+                      "convert_from (json, 'UTF8')::jsonb AS doc, convert_from (text, 'UTF8') AS "
+                      "text FROM s) INSERT INTO qt_statement (run_id, rep_id, stem, statement, "
+                      "text) SELECT run_id, doc->'rep'->>'rep_id', stem, doc, text FROM d WHERE "
+                      "doc ? 'rep'",
+                      1, values, NULL, NULL, "storing the statements", error))
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      const StoreFile *f = g_ptr_array_index (files, i);
+      if (strcmp (f->path, "payout.csv") != 0)
+        continue;
+      g_autofree char *rows = payout_rows (f->bytes, error);
+      const char *const v[] = { run_id, rows };
+      return rows != NULL
+             && qt_pg_exec (conn, "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, "
+                            "e->>'rep_id', e FROM jsonb_array_elements ($2::jsonb) e",
+                            2, v, NULL, NULL, "storing the payout rows", error);
+    }
+  return TRUE;
+}
+
+/* ---- storing a new run ---- */
+
+/* The id of the stored run of `period` (NULL: none) and whether it has a
+ * journal.  (transfer full) */
+static gboolean
+find_run (PGconn *conn, const char *period, char **run_id, gboolean *journaled, GError **error)
+{
+  const char *const values[] = { period_kind (period), period };
+  g_autoptr (PGresult) r = qt_pg_query (
+    conn, "SELECT run_id, EXISTS (SELECT FROM qt_journal j WHERE j.run_id = r.run_id) FROM "
+          "qt_run r WHERE kind = $1 AND period = $2", 2, values, NULL, NULL, 0,
+    "finding the run", error);
+  if (r == NULL)
+    return FALSE;
+  *run_id = PQntuples (r) == 1 ? g_strdup (PQgetvalue (r, 0, 0)) : NULL;
+  *journaled = PQntuples (r) == 1 && strcmp (PQgetvalue (r, 0, 1), "t") == 0;
+  return TRUE;
+}
+
+/* The rule of `run --replace` (SPEC §8.1 rule 1) for a stored run. */
+static gboolean
+may_store (PGconn *conn, const char *period, gboolean replace, char **old, GError **error)
+{
+  gboolean journaled = FALSE;
+  if (!find_run (conn, period, old, &journaled, error))
+    return FALSE;
+  if (*old != NULL && !replace)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "the database holds a run of %s already: give --replace to replace it while "
+                   "it is a draft", period);
+      return FALSE;
+    }
+  if (*old != NULL && journaled)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
+                   "the stored run of %s is published or closed: --replace only replaces a "
+                   "draft run", period);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+qt_pg_check_new_run (PGconn *conn, const char *period, gboolean replace, GError **error)
+{
+  g_autofree char *old = NULL;
+  return qt_pg_schema_check (conn, error) && may_store (conn, period, replace, &old, error);
+}
+
+static gboolean
+store_in_transaction (PGconn *conn, const char *dir, const char *period, gboolean replace,
+                      GError **error)
+{
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (store_file_free);
+  g_autofree char *old = NULL;
+  const char *const values[] = { period_kind (period), period };
+  /* one store of a period at a time: the second sees the first's run */
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, hashtext ($1 || $2))",
+                                           LOCK_RUN);
+  if (!scan (dir, "", files, error)
+      || !qt_pg_exec (conn, lock, 2, values, NULL, NULL, "waiting for other runs", error)
+      || !may_store (conn, period, replace, &old, error))
+    return FALSE;
+  g_ptr_array_sort (files, by_path);
+  const char *const del[] = { old };
+  if (old != NULL && !qt_pg_exec (conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del, NULL,
+                                  NULL, "replacing the run", error))
+    return FALSE;
+  g_autoptr (PGresult) r = qt_pg_query (conn, "INSERT INTO qt_run (kind, period) VALUES ($1, $2) "
+                                        "RETURNING run_id", 2, values, NULL, NULL, 0,
+                                        "storing the run", error);
+  return r != NULL && store_blobs (conn, files, error)
+         && store_file_rows (conn, PQgetvalue (r, 0, 0), files, error)
+         && derive_rows (conn, PQgetvalue (r, 0, 0), files, error);
+}
+
+gboolean
+qt_pg_store_run (PGconn *conn, const char *dir, gboolean replace, GError **error)
+{
+  QtRunKind kind = qt_manifest_kind (dir);
+  g_autoptr (QtManifest) m = qt_manifest_read (dir, kind, error);
+  if (m == NULL || !exec0 (conn, "BEGIN", "starting a transaction", error))
+    return FALSE;
+  if (!store_in_transaction (conn, dir, m->period, replace, error))
+    {
+      PQclear (PQexec (conn, "ROLLBACK"));
+      return FALSE;
+    }
+  return exec0 (conn, "COMMIT", "committing the run", error);
+}
+
+/* ---- checking a run out and in ---- */
+
+struct QtPgRun {
+  PGconn *conn;
+  char *run_id;
+  char *period;
+  char *root;          /* the private temporary directory */
+  char *dir;           /* root/run */
+  char *login_rep;
+  QtPgCheckoutScope scope;
+  GHashTable *stored;  /* path → SHA-256 as checked out */
+  GString *journal;    /* the journal's lines as checked out */
+  guint journal_lines;
+  gboolean open;       /* the transaction is open */
+};
+
+const char *
+qt_pg_run_dir (const QtPgRun *run)
+{
+  return run->dir;
+}
+
+const char *
+qt_pg_run_login_rep (const QtPgRun *run)
+{
+  return run->login_rep;
+}
+
+void
+qt_pg_run_free (QtPgRun *run)
+{
+  if (run == NULL)
+    return;
+  if (run->open)
+    PQclear (PQexec (run->conn, "ROLLBACK"));
+  if (run->root != NULL)
+    qt_rmtree (run->root);
+  g_free (run->run_id);
+  g_free (run->period);
+  g_free (run->root);
+  g_free (run->dir);
+  g_free (run->login_rep);
+  g_hash_table_unref (run->stored);
+  g_string_free (run->journal, TRUE);
+  g_free (run);
+}
+
+static gboolean
+write_at (const char *root, const char *rel, const char *data, gsize len, GError **error)
+{
+  if (!qt_run_path_is_inside (rel))
+    return qt_pg_failed (error, "checking the run out", "a stored path leaves the run");
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (parent, 0700) == 0 && g_file_set_contents (path, data, (gssize) len, NULL))
+    return TRUE;
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path, g_strerror (errno));
+  return FALSE;
+}
+
+/* What the scope reads of the run's files, as an SQL condition. */
+static const char *
+scope_filter (QtPgCheckoutScope scope)
+{
+  return scope == QT_PG_CHECKOUT_ALL
+           ? "true"
+           : "(path IN ('manifest.json', 'inputs/data/reps.csv', 'inputs/data/customers.csv', "
+             "'inputs/data/products.csv', 'inputs/data/orders.csv') OR path LIKE 'inputs/plans/%')";
+}
+
+static gboolean
+fetch_files (QtPgRun *run, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT f.path, f.sha256, b.content FROM qt_run_file f "
+                                          "JOIN qt_blob b USING (sha256) WHERE f.run_id = $1 AND "
+                                          "%s ORDER BY f.path", scope_filter (run->scope));
+  const char *const values[] = { run->run_id };
+  g_autoptr (PGresult) r = qt_pg_query (run->conn, sql, 1, values, NULL, NULL, 1,
+                                        "checking the run out", error);
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    {
+      g_autofree char *path = g_strndup (PQgetvalue (r, i, 0), (gsize) PQgetlength (r, i, 0));
+      char *sha = g_strndup (PQgetvalue (r, i, 1), (gsize) PQgetlength (r, i, 1));
+      g_hash_table_insert (run->stored, g_strdup (path), sha);
+      if (!write_at (run->dir, path, PQgetvalue (r, i, 2), (gsize) PQgetlength (r, i, 2), error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+fetch_journal (QtPgRun *run, GError **error)
+{
+  const char *const values[] = { run->run_id };
+  const char *sql = run->login_rep != NULL
+                      ? "SELECT line FROM qt_journal_view ($1) ORDER BY seq"
+                      : "SELECT line FROM qt_journal WHERE run_id = $1 ORDER BY seq";
+  g_autoptr (PGresult) r = qt_pg_query (run->conn, sql, 1, values, NULL, NULL, 0,
+                                        "reading the journal", error);
+  if (r == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (r); i++)
+    g_string_append_printf (run->journal, "%s\n", PQgetvalue (r, i, 0));
+  run->journal_lines = (guint) PQntuples (r);
+  return run->journal_lines == 0
+         || write_at (run->dir, JOURNAL, run->journal->str, run->journal->len, error);
+}
+
+/* The run's id, its lock, and who is asking. */
+static gboolean
+open_run (QtPgRun *run, GError **error)
+{
+  g_autofree char *old = NULL;
+  gboolean journaled;
+  if (!find_run (run->conn, run->period, &run->run_id, &journaled, error))
+    return FALSE;
+  if (run->run_id == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "the database holds no run of %s (quotient run --pg … --period %s stores one)",
+                   run->period, run->period);
+      return FALSE;
+    }
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, $1::int)", LOCK_RUN);
+  const char *const values[] = { run->run_id };
+  g_autoptr (PGresult) rep = NULL;
+  if (!qt_pg_exec (run->conn, lock, 1, values, NULL, NULL, "waiting for the run's lock", error)
+      || (rep = qt_pg_query (run->conn, "SELECT qt_login_rep ()", 0, NULL, NULL, NULL, 0,
+                             "reading who logged in", error)) == NULL)
+    return FALSE;
+  if (!PQgetisnull (rep, 0, 0))
+    run->login_rep = g_strdup (PQgetvalue (rep, 0, 0));
+  return TRUE;
+}
+
+QtPgRun *
+qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GError **error)
+{
+  if (!qt_pg_schema_check (conn, error))
+    return NULL;
+  g_autoptr (QtPgRun) run = g_new0 (QtPgRun, 1);
+  run->conn = conn;
+  run->period = g_strdup (period);
+  run->scope = scope;
+  run->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  run->journal = g_string_new (NULL);
+  g_autoptr (GError) local = NULL;
+  run->root = g_dir_make_tmp ("quotient-run-XXXXXX", &local);
+  if (run->root == NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_IO, "cannot make a temporary directory: %s",
+                   local->message);
+      return NULL;
+    }
+  run->dir = g_build_filename (run->root, "run", NULL);
+  if (!exec0 (conn, "BEGIN", "starting a transaction", error))
+    return NULL;
+  run->open = TRUE;
+  if (g_mkdir (run->dir, 0700) != 0 || !open_run (run, error) || !fetch_files (run, error)
+      || !fetch_journal (run, error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot check the run out", run->dir);
+      return NULL;
+    }
+  return g_steal_pointer (&run);
+}
+
+/* The journal lines the command added, after the ones checked out (which
+ * it must have kept byte for byte). */
+static gboolean
+store_journal (QtPgRun *run, GError **error)
+{
+  g_autofree char *path = g_build_filename (run->dir, JOURNAL, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents (path, &text, &len, NULL))
+    return run->journal_lines == 0 || qt_pg_failed (error, "storing the journal", "it is gone");
+  if (len < run->journal->len || memcmp (text, run->journal->str, run->journal->len) != 0)
+    return qt_pg_failed (error, "storing the journal", "its stored lines were changed");
+  guint seq = run->journal_lines;
+  for (char *line = text + run->journal->len; *line != '\0';)
+    {
+      char *nl = strchr (line, '\n');
+      if (nl == NULL)
+        return qt_pg_failed (error, "storing the journal", "a line without its newline");
+      *nl = '\0';
+      g_autofree char *k = g_strdup_printf ("%u", ++seq);
+      const char *const values[] = { run->run_id, k, line };
+      if (!qt_pg_exec (run->conn, "INSERT INTO qt_journal (run_id, seq, line) VALUES ($1, $2, $3)",
+                       3, values, NULL, NULL, "storing the journal", error))
+        return FALSE;
+      line = nl + 1;
+    }
+  return TRUE;
+}
+
+/* The files the command added or changed (and, for a whole checkout,
+ * removed), stored; statements and payout rows derived again when the
+ * outputs changed. */
+static gboolean
+store_changes (QtPgRun *run, GError **error)
+{
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (store_file_free);
+  if (!scan (run->dir, "", files, error))
+    return FALSE;
+  g_ptr_array_sort (files, by_path);
+  g_autoptr (GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gboolean outputs = FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      StoreFile *f = g_ptr_array_index (files, i);
+      const char *was = g_hash_table_lookup (run->stored, f->path);
+      g_hash_table_add (seen, f->path);
+      if (was != NULL && strcmp (was, f->sha256) == 0)
+        continue;
+      g_ptr_array_add (changed, f);
+      outputs = outputs || strcmp (f->path, "payout.csv") == 0;
+    }
+  g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (store_file_free);
+  GHashTableIter it;
+  gpointer path;
+  g_hash_table_iter_init (&it, run->stored);
+  while (g_hash_table_iter_next (&it, &path, NULL))
+    if (!g_hash_table_contains (seen, path) && run->scope == QT_PG_CHECKOUT_ALL)
+      {
+        StoreFile *f = g_new0 (StoreFile, 1);
+        f->path = g_strdup (path);
+        g_ptr_array_add (gone, f);
+      }
+  for (guint i = 0; i < changed->len; i++)
+    if (g_hash_table_contains (run->stored, ((StoreFile *) g_ptr_array_index (changed, i))->path))
+      {
+        StoreFile *f = g_new0 (StoreFile, 1);
+        f->path = g_strdup (((StoreFile *) g_ptr_array_index (changed, i))->path);
+        g_ptr_array_add (gone, f);
+      }
+  g_autofree char *drop = text_array (gone, TRUE);
+  const char *const values[] = { run->run_id, drop };
+  return (gone->len == 0
+          || qt_pg_exec (run->conn, "DELETE FROM qt_run_file WHERE run_id = $1 AND path = ANY "
+                         "($2::text[])", 2, values, NULL, NULL, "storing the run's files", error))
+         && (changed->len == 0
+             || (store_blobs (run->conn, changed, error)
+                 && store_file_rows (run->conn, run->run_id, changed, error)))
+         && (!outputs || derive_rows (run->conn, run->run_id, files, error));
+}
+
+gboolean
+qt_pg_checkin (QtPgRun *run, GError **error)
+{
+  gboolean ok = store_changes (run, error) && store_journal (run, error)
+                && exec0 (run->conn, "COMMIT", "committing", error);
+  if (ok)
+    run->open = FALSE;
+  return ok;
+}
+
+/* ---- export ---- */
+
+static gboolean
+export_tree (const char *from, const char *out, const char *period, GError **error)
+{
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (store_file_free);
+  if (!scan (from, "", files, error))
+    return FALSE;
+  g_autoptr (GBytes) journal = NULL;
+  g_autofree char *jpath = g_build_filename (from, JOURNAL, NULL);
+  if (g_file_test (jpath, G_FILE_TEST_EXISTS)
+      && (journal = qt_run_read_file (from, JOURNAL, G_MAXSIZE, error)) == NULL)
+    return FALSE;
+  QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, qt_manifest_kind (from), period, error);
+  if (w == NULL)
+    return FALSE;
+  for (guint i = 0; i < files->len; i++)
+    {
+      const StoreFile *f = g_ptr_array_index (files, i);
+      if (!qt_run_dir_put_unlisted (w, f->path, f->bytes, error))
+        {
+          qt_run_dir_abort (w);
+          return FALSE;
+        }
+    }
+  if (journal != NULL && !qt_run_dir_put_unlisted (w, JOURNAL, journal, error))
+    {
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
+  return qt_run_dir_commit (w, error);
+}
+
+gboolean
+qt_pg_export (PGconn *conn, const char *period, const char *out, GError **error)
+{
+  g_autoptr (QtPgRun) run = qt_pg_checkout (conn, period, QT_PG_CHECKOUT_ALL, error);
+  return run != NULL && export_tree (run->dir, out, period, error);
+}
