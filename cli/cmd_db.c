@@ -11,11 +11,14 @@
 
 static const char usage[] =
   "Usage: quotient db init --pg CONNINFO\n"
-  "       quotient db import --pg CONNINFO --data DIR --plans DIR\n\n"
+  "       quotient db import --pg CONNINFO --data DIR --plans DIR\n"
+  "       quotient db grant --pg CONNINFO --login ROLE (--rep REP | --finance)\n\n"
   "  init    create the PostgreSQL back end's schema, or bring it up to this\n"
   "          quotient's version (running it again changes nothing)\n"
   "  import  replace the stored data set with DIR and its plans, in one\n"
-  "          transaction (a bad file changes nothing)\n";
+  "          transaction (a bad file changes nothing)\n"
+  "  grant   let a database login act as finance, or as one rep (who then sees\n"
+  "          only that rep's statements, payout rows and appeals)\n";
 
 static int
 db_init (int argc, char **argv)
@@ -95,6 +98,44 @@ db_import (int argc, char **argv)
   return qt_exit_code_for (error);
 }
 
+static int
+db_grant (int argc, char **argv)
+{
+  g_autofree char *pg = NULL, *login = NULL, *rep = NULL;
+  gboolean finance = FALSE;
+  const GOptionEntry entries[] = {
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "The database: a libpq connection string or URI (empty: the PG* environment variables)", "CONNINFO" },
+    { "login", 0, 0, G_OPTION_ARG_STRING, &login, "An existing login role", "ROLE" },
+    { "rep", 0, 0, G_OPTION_ARG_STRING, &rep, "The rep the login is (group role quotient_rep)", "REP" },
+    { "finance", 0, 0, G_OPTION_ARG_NONE, &finance, "The login is finance's (group role quotient_finance)", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx = g_option_context_new ("— let a login act as finance or as a rep");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_summary (ctx,
+    "Grants a login role the group role quotient_finance (everything) or\n"
+    "quotient_rep and maps it to one rep: row-level security then lets it read\n"
+    "only that rep's statements, payout rows and appeals, and file appeals and\n"
+    "vote only as that rep, whatever --as says.  Needs a login allowed to grant\n"
+    "roles.  Exit 0 done, 2 bad usage or refused by the server.\n\n"
+    "Example:\n"
+    "  quotient db grant --pg 'dbname=finance' --login li_na --rep R101");
+  g_autoptr (GError) error = NULL;
+  if (g_option_context_parse (ctx, &argc, &argv, &error) && argc > 1)
+    g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "unexpected argument '%s'", argv[1]);
+  if (error == NULL && (pg == NULL || login == NULL || (rep == NULL) == !finance))
+    g_set_error (&error, QT_ERROR, QT_ERROR_USAGE,
+                 "--pg, --login and one of --rep or --finance are required (see quotient db grant --help)");
+  g_autoptr (PGconn) conn = error == NULL ? qt_pg_connect (pg, &error) : NULL;
+  if (conn != NULL && qt_pg_grant (conn, login, rep, &error))
+    {
+      printf ("quotient db grant: %s acts as %s\n", login, rep != NULL ? rep : "finance");
+      return 0;
+    }
+  qt_print_error ("quotient db grant", error);
+  return qt_exit_code_for (error);
+}
+
 int
 qt_cmd_db (int argc, char **argv)
 {
@@ -107,6 +148,8 @@ qt_cmd_db (int argc, char **argv)
     return db_init (argc - 1, argv + 1);
   if (strcmp (argv[1], "import") == 0)
     return db_import (argc - 1, argv + 1);
+  if (strcmp (argv[1], "grant") == 0)
+    return db_grant (argc - 1, argv + 1);
   fprintf (stderr, "quotient db: unknown subcommand '%s'\n\n%s", argv[1], usage);
   return 2;
 }

@@ -138,6 +138,20 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "      'redacted', j.sha256)::text END"
   "  FROM qt_journal j LEFT JOIN qt_appeal a ON a.run_id = j.run_id AND a.appeal = j.appeal"
   "  WHERE j.run_id = run AND qt_login_rep () IS NOT NULL ORDER BY j.seq $$;"
+  /* `quotient db grant`: a login becomes finance's (rep NULL) or a rep's;
+   * role names go through format's %I, never into SQL as text */
+  "CREATE FUNCTION qt_grant (login name, rep text) RETURNS void LANGUAGE plpgsql "
+  "SET search_path FROM CURRENT AS $$"
+  "BEGIN"
+  "  IF rep IS NULL THEN"
+  "    DELETE FROM qt_rep_login WHERE qt_rep_login.login = qt_grant.login;"
+  "    EXECUTE format ('GRANT quotient_finance TO %I', login);"
+  "  ELSE"
+  "    INSERT INTO qt_rep_login VALUES (login, rep) ON CONFLICT ON CONSTRAINT "
+  "qt_rep_login_pkey DO UPDATE SET rep_id = EXCLUDED.rep_id;"
+  "    EXECUTE format ('GRANT quotient_rep TO %I', login);"
+  "  END IF;"
+  "END $$;"
   "REVOKE ALL ON FUNCTION qt_journal_view (bigint) FROM PUBLIC;"
   "GRANT EXECUTE ON FUNCTION qt_journal_view (bigint) TO quotient_rep;"
   "DO $$ BEGIN"
@@ -145,6 +159,7 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "  EXECUTE format ('GRANT ALL ON ALL SEQUENCES IN SCHEMA %I TO quotient_finance', current_schema ());"
   "  EXECUTE format ('GRANT USAGE ON SCHEMA %I TO quotient_finance, quotient_rep', current_schema ());"
   "END $$;"
+  "GRANT SELECT ON quotient_schema TO quotient_finance, quotient_rep;"
   "GRANT SELECT ON qt_run, qt_run_file, qt_blob, qt_journal, qt_appeal, qt_statement, "
   "qt_payout TO quotient_rep;"
   "GRANT INSERT ON qt_blob, qt_run_file, qt_journal TO quotient_rep;"
@@ -364,6 +379,14 @@ qt_pg_schema_check (PGconn *conn, GError **error)
                  "the database has no quotient schema of version %d (it has %d): run quotient db "
                  "init first", QT_PG_SCHEMA_VERSION, v);
   return FALSE;
+}
+
+gboolean
+qt_pg_grant (PGconn *conn, const char *login, const char *rep, GError **error)
+{
+  const char *const values[] = { login, rep };
+  return qt_pg_schema_check (conn, error)
+         && qt_pg_exec (conn, "SELECT qt_grant ($1, $2)", 2, values, NULL, NULL, "granting", error);
 }
 
 gboolean

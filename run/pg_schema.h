@@ -30,6 +30,12 @@ gboolean qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error);
  * ("run quotient db init", or a newer schema). */
 gboolean qt_pg_schema_check (PGconn *conn, GError **error);
 
+/* Makes the login role `login` (which must exist) finance's (`rep` NULL:
+ * it reads and changes everything) or rep `rep`'s (row-level security: it
+ * reads that rep's statements, payout rows and appeals, and files and
+ * votes as that rep only). */
+gboolean qt_pg_grant (PGconn *conn, const char *login, const char *rep, GError **error);
+
 /* QT_ERROR_IO `PostgreSQL: WHAT failed: WHY` (libpq's or the server's
  * message on one line); FALSE, for a tail call. */
 gboolean qt_pg_failed (GError **error, const char *what, const char *why);

@@ -663,5 +663,12 @@ gboolean
 qt_pg_export (PGconn *conn, const char *period, const char *out, GError **error)
 {
   g_autoptr (QtPgRun) run = qt_pg_checkout (conn, period, QT_PG_CHECKOUT_ALL, error);
+  if (run != NULL && run->login_rep != NULL)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
+                   "the database login is rep %s's: only finance may export a whole run",
+                   run->login_rep);
+      return FALSE;
+    }
   return run != NULL && export_tree (run->dir, out, period, error);
 }

@@ -1,0 +1,340 @@
+/* tests/e2e_pg_lifecycle.c — the lifecycle of SPEC §8.1 on runs stored in
+ * PostgreSQL (run under tests/pg/with_postgres.sh, never skipped):
+ *   - the demo's May taken through publish, appeals (refusals included),
+ *     recalc and close on a run directory and on the database gives the
+ *     same exit codes and messages, and the stored run exported is the
+ *     run directory byte for byte (journal and evidence included), which
+ *     verify accepts; the stored statements and payout rows follow the
+ *     revision;
+ *   - two reps' logins: each reads only its own statement, payout row and
+ *     appeals, files and votes only as itself (also by hand-written SQL),
+ *     and may not publish or export;
+ *   - a check-in the server refuses leaves the stored run as it was. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib.h>
+#include <libpq-fe.h>
+
+#include "model/sha256.h"
+#include "run/pg_schema.h"
+#include "support/test_support.h"
+
+#define EVIDENCE QT_SOURCE_DIR "/fixtures/evidence/R201-nps-survey-2026-05.csv"
+#define DEMO QT_SOURCE_DIR "/fixtures/demo"
+
+/* The steps, "@" standing for the place (RUN_DIR, or --pg and --period). */
+static const char *const steps[][18] = {
+  { "publish", "@", "--payout-at", "2026-06-10T09:00:00+08:00", "--now", "2026-06-05T09:00:00+08:00" },
+  { "appeal", "file", "@", "--as", "R201", "--item", "activity:nps", "--claim", "90", "--reason",
+    "May survey closed at nps 90, not 81", "--evidence", EVIDENCE, "--now", "2026-06-08T09:00:00+08:00" },
+  { "appeal", "file", "@", "--as", "R205", "--item", "split:O2604-0349", "--claim", "R201=0.6",
+    "--claim", "R205=0.4", "--reason", "demo together", "--now", "2026-06-08T09:05:00+08:00" },
+  { "appeal", "file", "@", "--as", "R203", "--item", "adjustment", "--claim", "150.00", "--reason",
+    "travel", "--now", "2026-06-08T09:10:00+08:00" },
+  { "appeal", "file", "@", "--as", "R203", "--item", "adjustment", "--claim", "1", "--reason",
+    "again", "--now", "2026-06-08T09:11:00+08:00" },
+  { "appeal", "assign", "@", "--appeal", "A1", "--reviewer", "R201", "--reviewer", "R301", "--now",
+    "2026-06-08T10:00:00+08:00" },
+  { "appeal", "assign", "@", "--appeal", "A1", "--reviewer", "R301", "--reviewer", "R402", "--now",
+    "2026-06-08T10:00:00+08:00" },
+  { "appeal", "assign", "@", "--appeal", "A2", "--reviewer", "R301", "--reviewer", "R402", "--now",
+    "2026-06-08T10:00:00+08:00" },
+  { "appeal", "assign", "@", "--appeal", "A3", "--reviewer", "R301", "--reviewer", "R402", "--now",
+    "2026-06-08T10:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A1", "--as", "R301", "--uphold", "--note", "matches",
+    "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A1", "--as", "R402", "--uphold", "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A2", "--as", "R301", "--uphold", "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A2", "--as", "R402", "--uphold", "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A3", "--as", "R301", "--uphold", "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A3", "--as", "R402", "--reject", "--now", "2026-06-08T11:00:00+08:00" },
+  { "appeal", "vote", "@", "--appeal", "A3", "--as", "R402", "--uphold", "--now", "2026-06-08T11:05:00+08:00" },
+  { "close", "@", "--now", "2026-06-08T12:00:00+08:00" },
+  { "appeal", "list", "@" },
+  { "appeal", "show", "@", "--appeal", "A1", "--json" },
+  { "recalc", "@", "--now", "2026-06-08T13:00:00+08:00" },
+  { "recalc", "@", "--now", "2026-06-08T13:30:00+08:00" },
+  { "close", "@", "--now", "2026-06-08T14:00:00+08:00" },
+  { "publish", "@", "--payout-at", "2026-07-10T09:00:00+08:00", "--now", "2026-06-09T09:00:00+08:00" },
+  { "appeal", "list", "@", "--json" },
+};
+
+/* Runs a step at `place` (NULL-terminated words put where "@" is);
+ * appends "exit N", stdout and stderr to `log` with `name` (how messages
+ * name the place) written as RUN. */
+static int
+step (const char *const *s, const char *const *place, const char *name, GString *log)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) QT_BINARY);
+  for (guint i = 0; i < 18 && s[i] != NULL; i++)
+    if (strcmp (s[i], "@") == 0)
+      for (guint k = 0; place[k] != NULL; k++)
+        g_ptr_array_add (argv, (gpointer) place[k]);
+    else
+      g_ptr_array_add (argv, (gpointer) s[i]);
+  g_ptr_array_add (argv, NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = qt_test_spawn (&out, &err, NULL, (const char *const *) argv->pdata);
+  g_autofree char *text = g_strdup_printf ("%s %s\nexit %d\n%s%s", s[0], s[1], rc, out, err);
+  g_auto (GStrv) parts = g_strsplit (text, name, -1);
+  g_autofree char *named = g_strjoinv ("RUN", parts);
+  g_string_append (log, named);
+  return rc;
+}
+
+/* One value of a query (fails the test on an error). (transfer full) */
+static char *
+scalar (const char *conninfo, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_TUPLES_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+  return PQntuples (r) == 0 ? g_strdup ("(none)") : g_strdup (PQgetvalue (r, 0, 0));
+}
+
+static void
+exec_ok (const char *conninfo, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+}
+
+static void
+import_demo (const char *db)
+{
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "import", "--pg", db, "--data", DEMO "/data",
+                                 "--plans", DEMO "/plans", NULL), 0);
+}
+
+static void
+test_lifecycle_parity (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_lifecycle", TRUE);
+  import_demo (db);
+  g_autofree char *files = g_build_filename (f->runs, "files", NULL);
+  g_autofree char *exported = g_build_filename (f->runs, "exported", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--data", DEMO "/data", "--plans",
+                                 DEMO "/plans", "--period", "2026-05", "--out", files, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-05", NULL), 0);
+  const char *const on_files[] = { files, NULL };
+  const char *const on_db[] = { "--pg", db, "--period", "2026-05", NULL };
+  g_autoptr (GString) a = g_string_new (NULL), b = g_string_new (NULL);
+  const int want[] = { 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 3, 0 };
+  G_STATIC_ASSERT (G_N_ELEMENTS (want) == G_N_ELEMENTS (steps));
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      assert_int_equal (step (steps[i], on_files, files, a), want[i]);
+      assert_int_equal (step (steps[i], on_db, "the stored run of 2026-05", b), want[i]);
+    }
+  assert_string_equal (b->str, a->str);
+  assert_non_null (strstr (a->str, "revision 1, 2 appeals applied"));
+  /* the stored run is the run directory, byte for byte */
+  assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", db, "--period", "2026-05", "--out",
+                                 exported, NULL), 0);
+  qt_test_assert_same_tree (exported, files, ".");
+  assert_int_equal (qt_test_run (NULL, NULL, "verify", exported, NULL), 0);
+  /* the rows for queries follow the current revision */
+  g_autofree char *total = scalar (db, "SELECT payout->>'total' FROM qt_payout WHERE rep_id = 'R201'");
+  assert_string_equal (total, "59825.17");
+  g_autofree char *revised = scalar (db, "SELECT statement->'revision'->>'number' FROM qt_statement "
+                                         "WHERE rep_id = 'R201'");
+  assert_string_equal (revised, "1");
+  g_autofree char *lines = scalar (db, "SELECT count(*) FROM qt_journal");
+  assert_string_equal (lines, "19");
+}
+
+/* A login for `rep`, through `quotient db grant`; its conninfo. */
+static char *
+rep_login (const char *db, const char *login, const char *rep)
+{
+  g_autofree char *create = g_strdup_printf ("CREATE ROLE %s LOGIN", login);
+  exec_ok (db, create);
+  g_autofree char *out = NULL;
+  assert_int_equal (qt_test_run (&out, NULL, "db", "grant", "--pg", db, "--login", login, "--rep",
+                                 rep, NULL), 0);
+  g_autofree char *said = g_strdup_printf ("quotient db grant: %s acts as %s\n", login, rep);
+  assert_string_equal (out, said);
+  return g_strdup_printf ("%s user=%s", db, login);
+}
+
+static int
+file_as (const char *conninfo, const char *as, const char *claim, const char *now, char **out,
+         char **err)
+{
+  const char *argv[] = { QT_BINARY, "appeal", "file", "--pg", conninfo, "--period", "2026-06",
+                         "--item", "adjustment", "--claim", claim, "--reason", "mine", "--now",
+                         now, as != NULL ? "--as" : NULL, as, NULL };
+  return qt_test_spawn (out, err, NULL, argv);
+}
+
+/* A journal line filed for `rep` after the last line `view` shows (a rep's
+ * view: a hidden line's hash is its "redacted" member): what a rep could
+ * send by hand. */
+static char *
+forged_filing (const char *view_conninfo, const char *rep)
+{
+  g_autofree char *last = scalar (view_conninfo, "SELECT line FROM qt_journal_view ((SELECT "
+                                                 "run_id FROM qt_run WHERE period = '2026-06')) "
+                                                 "ORDER BY seq DESC LIMIT 1");
+  g_autofree char *seq = scalar (view_conninfo, "SELECT count(*) + 1 FROM qt_journal_view ((SELECT "
+                                                "run_id FROM qt_run WHERE period = '2026-06'))");
+  const char *mark = strstr (last, "\"redacted\" : \"");
+  g_autofree char *prev = mark != NULL ? g_strndup (mark + 14, 64) : qt_sha256_hex (last, strlen (last));
+  return g_strdup_printf ("INSERT INTO qt_journal (run_id, seq, line) SELECT run_id, %s, "
+                          "'{\"seq\":%s,\"at\":\"2026-07-08T09:30:00+08:00\",\"event\":\"filed\","
+                          "\"prev\":\"%s\",\"appeal\":\"A9\",\"rep\":\"%s\",\"item\":\"adjustment\","
+                          "\"claims\":[\"5\"],\"reason\":\"x\",\"evidence\":[]}' FROM qt_run WHERE "
+                          "period = '2026-06'", seq, seq, prev, rep);
+}
+
+static void
+test_two_reps (void **state)
+{
+  (void) state;
+  g_autofree char *db = qt_test_pg_database ("qt_two_reps", TRUE);
+  import_demo (db);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-06", NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "publish", "--pg", db, "--period", "2026-06",
+                                 "--payout-at", "2026-07-10T09:00:00+08:00", "--now",
+                                 "2026-07-05T09:00:00+08:00", NULL), 0);
+  g_autofree char *a = rep_login (db, "rep_a", "R201");
+  g_autofree char *b = rep_login (db, "rep_b", "R203");
+  g_autofree char *out = NULL, *err = NULL;
+  /* each files as itself: --as may be left out */
+  assert_int_equal (file_as (a, NULL, "10", "2026-07-08T09:00:00+08:00", &out, &err), 0);
+  assert_string_equal (out, "A1\n");
+  g_clear_pointer (&out, g_free);
+  assert_int_equal (file_as (b, "R203", "20", "2026-07-08T09:01:00+08:00", &out, &err), 0);
+  assert_string_equal (out, "A2\n");
+  /* and not as the other: refused, nothing written */
+  g_autofree char *before = scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) FROM qt_journal");
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (file_as (a, "R203", "30", "2026-07-08T09:02:00+08:00", NULL, &err), 3);
+  assert_string_equal (err, "quotient appeal file: the database login is rep R201's: it acts as "
+                            "R201 only, not as R203\n");
+  g_autofree char *after = scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) FROM qt_journal");
+  assert_string_equal (after, before);
+  /* nor by hand: the policy refuses a well-chained line for someone else */
+  g_autofree char *forged = forged_filing (a, "R203");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (a, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, forged);
+  assert_int_equal (PQresultStatus (r), PGRES_FATAL_ERROR);
+  assert_non_null (strstr (PQresultErrorMessage (r), "row-level security"));
+  /* each reads its own rows only */
+  g_autofree char *pa = scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_payout");
+  g_autofree char *pb = scalar (b, "SELECT string_agg (rep_id, ',') FROM qt_payout");
+  g_autofree char *sa = scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_statement");
+  g_autofree char *aa = scalar (a, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
+  g_autofree char *ab = scalar (b, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
+  g_autofree char *fa = scalar (a, "SELECT count(*) FROM qt_run_file WHERE path IN ('payout.csv', "
+                                   "'statements/R203.json', 'inputs/data/activities.csv')");
+  g_autofree char *fo = scalar (a, "SELECT count(*) FROM qt_run_file WHERE path = 'statements/R201.json'");
+  assert_string_equal (pa, "R201");
+  assert_string_equal (pb, "R203");
+  assert_string_equal (sa, "R201");
+  assert_string_equal (aa, "A1=R201");
+  assert_string_equal (ab, "A2=R203");
+  assert_string_equal (fa, "0");
+  assert_string_equal (fo, "1");
+  /* the command shows a rep its own appeals, and not another's */
+  g_clear_pointer (&out, g_free);
+  assert_int_equal (qt_test_run (&out, NULL, "appeal", "list", "--pg", a, "--period", "2026-06",
+                                 NULL), 0);
+  assert_non_null (strstr (out, "1 appeal\nA1 "));
+  assert_null (strstr (out, "R203"));
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "show", "--pg", a, "--period", "2026-06",
+                                 "--appeal", "A2", NULL), 2);
+  /* finance's commands are finance's */
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "close", "--pg", b, "--period", "2026-06", NULL), 3);
+  assert_string_equal (err, "quotient close: the database login is rep R203's: only finance may close\n");
+  assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", b, "--period", "2026-06", "--out",
+                                 "/nonexistent/x", NULL), 3);
+  /* a reviewer votes as itself on the appeal it reviews */
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "assign", "--pg", db, "--period", "2026-06",
+                                 "--appeal", "A2", "--reviewer", "R301", "--reviewer", "R402",
+                                 "--now", "2026-07-08T10:00:00+08:00", NULL), 0);
+  g_autofree char *c = rep_login (db, "rep_c", "R301");
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", c, "--period", "2026-06",
+                                 "--appeal", "A2", "--as", "R402", "--uphold", "--now",
+                                 "2026-07-08T11:00:00+08:00", NULL), 3);
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", c, "--period", "2026-06",
+                                 "--appeal", "A2", "--uphold", "--now", "2026-07-08T11:00:00+08:00",
+                                 NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", c, "--period", "2026-06",
+                                 "--appeal", "A1", "--uphold", "--now", "2026-07-08T11:00:00+08:00",
+                                 NULL), 2);
+  g_autofree char *voter = scalar (db, "SELECT actor FROM qt_journal WHERE event = 'voted'");
+  assert_string_equal (voter, "R301");
+}
+
+/* The server refuses the check-in (a trigger stands for any failure): the
+ * command fails with the server's message and nothing is stored. */
+static void
+test_refused_check_in (void **state)
+{
+  (void) state;
+  g_autofree char *db = qt_test_pg_database ("qt_refused", TRUE);
+  import_demo (db);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-06", NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "publish", "--pg", db, "--period", "2026-06",
+                                 "--payout-at", "2026-07-10T09:00:00+08:00", "--now",
+                                 "2026-07-05T09:00:00+08:00", NULL), 0);
+  exec_ok (db, "CREATE FUNCTION no_evidence () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               "RAISE EXCEPTION 'evidence refused'; END $$; CREATE TRIGGER no_evidence BEFORE "
+               "INSERT ON qt_run_file FOR EACH ROW EXECUTE FUNCTION no_evidence ()");
+  g_autofree char *before = scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || '/' || "
+                                        "(SELECT count(*) FROM qt_blob) || '/' || (SELECT count(*) "
+                                        "FROM qt_run_file)");
+  g_autofree char *err = NULL;
+  assert_int_equal (qt_test_run (NULL, &err, "appeal", "file", "--pg", db, "--period", "2026-06",
+                                 "--as", "R201", "--item", "adjustment", "--claim", "5",
+                                 "--reason", "x", "--evidence", EVIDENCE, "--now",
+                                 "2026-07-08T09:00:00+08:00", NULL), 2);
+  assert_non_null (strstr (err, "PostgreSQL: storing the run's files failed: ERROR: evidence refused"));
+  g_autofree char *after = scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || '/' || "
+                                       "(SELECT count(*) FROM qt_blob) || '/' || (SELECT count(*) "
+                                       "FROM qt_run_file)");
+  assert_string_equal (after, before);
+  /* and a run that is not stored, or a database without the schema */
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "publish", "--pg", db, "--period", "2026-04",
+                                 "--payout-at", "2026-07-10T09:00:00+08:00", NULL), 2);
+  assert_string_equal (err, "quotient publish: the database holds no run of 2026-04 (quotient run "
+                            "--pg … --period 2026-04 stores one)\n");
+  g_autofree char *bare = qt_test_pg_database ("qt_bare", FALSE);
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "appeal", "list", "--pg", bare, "--period", "2026-06",
+                                 NULL), 2);
+  g_autofree char *want = g_strdup_printf ("quotient appeal list: the database has no quotient "
+                                           "schema of version %d (it has 0): run quotient db init "
+                                           "first\n", QT_PG_SCHEMA_VERSION);
+  assert_string_equal (err, want);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_lifecycle_parity, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test (test_two_reps),
+    cmocka_unit_test (test_refused_check_in),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
