@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../model/qt_error.h"
 #include "../run/table_diff.h"
@@ -108,12 +109,43 @@ write_stdout (const GString *text, GError **error)
   return FALSE;
 }
 
+/* --pg: RUN_A and RUN_B name stored runs, PERIOD or PERIOD/revisions/K;
+ * each period is checked out once (`places`), and *a and *b are the
+ * directories.  (transfer full: *a, *b) */
+static gboolean
+open_stored (const char *pg, char **argv, QtPlace *places, char **a, char **b, GError **error)
+{
+  char **dirs[] = { a, b };
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *slash = strchr (argv[i + 1], '/');
+      g_autofree char *period = slash != NULL ? g_strndup (argv[i + 1], (gsize) (slash - argv[i + 1]))
+                                              : g_strdup (argv[i + 1]);
+      QtPlace *p = &places[i];
+      if (i == 1 && g_strcmp0 (places[0].period, period) == 0)
+        p = &places[0]; /* one checkout: a second would wait for the first's lock */
+      else
+        {
+          p->pg = g_strdup (pg);
+          p->period = g_strdup (period);
+          p->name = g_strdup_printf ("the stored run of %s", period);
+          if (!qt_place_open (p, "diff", QT_PG_CHECKOUT_TABLES, NULL, error))
+            return FALSE;
+        }
+      *dirs[i] = slash != NULL ? g_build_filename (p->run_dir, slash + 1, NULL) : g_strdup (p->run_dir);
+    }
+  return TRUE;
+}
+
 int
 qt_cmd_diff (int argc, char **argv)
 {
   gboolean csv = FALSE;
+  g_autofree char *pg = NULL, *a = NULL, *b = NULL;
+  QtPlace places[2] = { { 0 }, { 0 } };
   GOptionEntry entries[] = {
     { "csv", 0, 0, G_OPTION_ARG_NONE, &csv, "Print CSV: rep_id,file,column,old,new", NULL },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "RUN_A and RUN_B are runs stored in PostgreSQL: PERIOD, or PERIOD/revisions/K", "CONNINFO" },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("RUN_A RUN_B — compare the payout and scores of two runs");
@@ -124,15 +156,20 @@ qt_cmd_diff (int argc, char **argv)
     "new = RUN_B; a rep in one run only has empty cells in the other), sorted\n"
     "by rep_id, then file (payout.csv first), then column.  Exit 0 when nothing\n"
     "differs, 1 when something does, 2 when a run cannot be read.\n\n"
-    "Example:\n"
-    "  quotient diff runs/2026-05 runs/2026-05-corrected --csv");
+    "Examples:\n"
+    "  quotient diff runs/2026-05 runs/2026-05-corrected --csv\n"
+    "  quotient diff --pg 'dbname=finance' 2026-05/revisions/0 2026-05");
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) changes = NULL;
   if (g_option_context_parse (ctx, &argc, &argv, &error) && argc != 3)
     g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "give exactly two run directories, RUN_A RUN_B "
                  "(see quotient diff --help)");
-  if (error == NULL)
+  if (error == NULL && pg == NULL)
     changes = qt_run_diff (argv[1], argv[2], &error);
+  else if (error == NULL && open_stored (pg, argv, places, &a, &b, &error))
+    changes = qt_run_diff (a, b, &error);
+  for (guint i = 0; i < 2; i++)
+    qt_place_close (&places[i], error == NULL, &error);
   if (changes != NULL)
     {
       g_autoptr (GString) text = csv ? qt_cell_changes_csv (changes) : person_text (changes);

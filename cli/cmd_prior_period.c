@@ -5,6 +5,7 @@
 
 #include "../appeals/prior_period.h"
 #include "../model/qt_error.h"
+#include "../run/pg_read.h"
 #include "commands.h"
 
 /* Every option is required; names the first one missing. */
@@ -25,9 +26,12 @@ int
 qt_cmd_prior_period (int argc, char **argv)
 {
   g_autofree char *closed = NULL, *data = NULL, *plans = NULL, *period = NULL, *out = NULL;
-  g_autofree char *now = NULL;
+  g_autofree char *now = NULL, *pg = NULL, *closed_period = NULL, *stored = NULL;
+  QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "closed", 0, 0, G_OPTION_ARG_FILENAME, &closed, "The closed run (never changed)", "RUN_DIR" },
+    { "pg", 0, 0, G_OPTION_ARG_STRING, &pg, "The closed run and the corrected data set are stored in PostgreSQL (then --closed-period, not --closed, --data and --plans)", "CONNINFO" },
+    { "closed-period", 0, 0, G_OPTION_ARG_STRING, &closed_period, "With --pg: the closed run's month", "YYYY-MM" },
     { "data", 0, 0, G_OPTION_ARG_FILENAME, &data, "The corrected data set of the closed month", "DIR" },
     { "plans", 0, 0, G_OPTION_ARG_FILENAME, &plans, "Plans directory (one JSON file per plan version)", "DIR" },
     { "period", 0, 0, G_OPTION_ARG_STRING, &period, "The month the corrections are paid in (later than the closed one)", "YYYY-MM" },
@@ -48,12 +52,34 @@ qt_cmd_prior_period (int argc, char **argv)
     "is not closed, or --period is not later than its month).\n\n"
     "Example:\n"
     "  quotient prior-period --closed runs/2026-04 --data data-corrected \\\n"
-    "      --plans plans --period 2026-06 --out ppa-2026-04.csv");
+    "      --plans plans --period 2026-06 --out ppa-2026-04.csv\n"
+    "  quotient prior-period --pg 'dbname=finance' --closed-period 2026-04 \\\n"
+    "      --period 2026-06 --out ppa-2026-04.csv");
   g_autoptr (GError) error = NULL;
   const char *const names[] = { "closed", "data", "plans", "period", "out" };
-  if (!g_option_context_parse (ctx, &argc, &argv, &error)
-      || !check_given ((const char *const[]) { closed, data, plans, period, out }, names,
-                       G_N_ELEMENTS (names), &error))
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    goto fail;
+  if (pg != NULL && (closed != NULL || data != NULL || plans != NULL || closed_period == NULL))
+    {
+      g_set_error (&error, QT_ERROR, QT_ERROR_USAGE, "with --pg give --closed-period, --period "
+                   "and --out (not --closed, --data or --plans)");
+      goto fail;
+    }
+  /* --pg: the closed run checked out, the data set stored now read out */
+  if (pg != NULL)
+    {
+      place = (QtPlace) { .pg = g_strdup (pg), .period = g_strdup (closed_period),
+                          .name = g_strdup_printf ("the stored run of %s", closed_period) };
+      g_autoptr (PGconn) conn = qt_pg_connect (pg, &error);
+      if (conn == NULL || (stored = qt_pg_materialize (conn, &error)) == NULL
+          || !qt_place_open (&place, "prior-period", QT_PG_CHECKOUT_TABLES, NULL, &error))
+        goto fail;
+      closed = g_strdup (place.run_dir);
+      data = g_build_filename (stored, "data", NULL);
+      plans = g_build_filename (stored, "plans", NULL);
+    }
+  if (!check_given ((const char *const[]) { closed, data, plans, period, out }, names,
+                    G_N_ELEMENTS (names), &error))
     goto fail;
   if (argc != 1)
     {
@@ -65,12 +91,17 @@ qt_cmd_prior_period (int argc, char **argv)
     .period = period, .out = out,
   };
   guint rows = 0;
-  if (!qt_prior_period (&o, &rows, &error))
+  gboolean ok = qt_prior_period (&o, &rows, &error);
+  g_autofree char *name = g_strdup (pg != NULL ? place.name : closed);
+  if (!qt_place_close (&place, ok, &error))
     goto fail;
+  qt_pg_forget (stored);
   printf ("quotient prior-period: %s: %u correction%s of %s\n", out, rows, rows == 1 ? "" : "s",
-          closed);
+          name);
   return 0;
 fail:
+  qt_place_close (&place, FALSE, &error);
+  qt_pg_forget (stored);
   qt_print_error ("quotient prior-period", error);
   return qt_exit_code_for (error);
 }

@@ -429,10 +429,17 @@ write_at (const char *root, const char *rel, const char *data, gsize len, GError
 static const char *
 scope_filter (QtPgCheckoutScope scope)
 {
-  return scope == QT_PG_CHECKOUT_ALL
-           ? "true"
-           : "(path IN ('manifest.json', 'inputs/data/reps.csv', 'inputs/data/customers.csv', "
+  switch (scope)
+    {
+    case QT_PG_CHECKOUT_LIFECYCLE:
+      return "(path IN ('manifest.json', 'inputs/data/reps.csv', 'inputs/data/customers.csv', "
              "'inputs/data/products.csv', 'inputs/data/orders.csv') OR path LIKE 'inputs/plans/%')";
+    case QT_PG_CHECKOUT_TABLES:
+      return "path ~ '^(revisions/[0-9]+/)?[^/]+$'";
+    case QT_PG_CHECKOUT_ALL:
+    default:
+      return "true";
+    }
 }
 
 static gboolean

@@ -35,7 +35,10 @@ gboolean qt_pg_check_new_run (PGconn *conn, const char *period, gboolean replace
 typedef enum {
   QT_PG_CHECKOUT_ALL,       /* every file: recalc, export */
   QT_PG_CHECKOUT_LIFECYCLE, /* the manifest, the snapshot's reps, customers,
-                               orders and plans: publish, appeal, close */
+                               products, orders and plans: publish, appeal,
+                               close */
+  QT_PG_CHECKOUT_TABLES,    /* the tables and manifests of every revision:
+                               diff, prior-period */
 } QtPgCheckoutScope;
 
 typedef struct QtPgRun QtPgRun;

@@ -118,6 +118,38 @@ import_demo (const char *db)
                                  "--plans", DEMO "/plans", NULL), 0);
 }
 
+/* diff of the revisions and prior-period on corrected data (a receipt of
+ * May halved), from the database as from the files. */
+static void
+assert_diff_and_prior_period (const char *db, const QtTestPlace *f, const char *files)
+{
+  g_autofree char *rev0 = g_build_filename (files, "revisions", "0", NULL);
+  g_autofree char *from_files = NULL, *from_db = NULL;
+  assert_int_equal (qt_test_run (&from_files, NULL, "diff", rev0, files, "--csv", NULL), 1);
+  assert_int_equal (qt_test_run (&from_db, NULL, "diff", "--pg", db, "2026-05/revisions/0",
+                                 "2026-05", "--csv", NULL), 1);
+  assert_string_equal (from_db, from_files);
+  g_autofree char *data = g_build_filename (f->tmp, "corrected", NULL);
+  qt_test_copy_dir (DEMO "/data", data);
+  g_autofree char *receipts = g_build_filename (data, "receipts.csv", NULL);
+  g_autofree char *text = qt_test_read (receipts);
+  g_auto (GStrv) parts = g_strsplit (text, "RC2605-0122,O2604-0349,2026-05-08,45312.00", 2);
+  g_autofree char *corrected = g_strjoinv ("RC2605-0122,O2604-0349,2026-05-08,22656.00", parts);
+  qt_test_write (receipts, corrected);
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "import", "--pg", db, "--data", data, "--plans",
+                                 DEMO "/plans", NULL), 0);
+  g_autofree char *ppa_files = g_build_filename (f->tmp, "ppa-files.csv", NULL);
+  g_autofree char *ppa_db = g_build_filename (f->tmp, "ppa-db.csv", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "prior-period", "--closed", files, "--data", data,
+                                 "--plans", DEMO "/plans", "--period", "2026-06", "--out",
+                                 ppa_files, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "prior-period", "--pg", db, "--closed-period",
+                                 "2026-05", "--period", "2026-06", "--out", ppa_db, NULL), 0);
+  qt_test_assert_same_file (ppa_db, ppa_files);
+  g_autofree char *rows = qt_test_read (ppa_db);
+  assert_non_null (strstr (rows, "\nPPA-2026-05-R201,R201,2026-06,-"));
+}
+
 static void
 test_lifecycle_parity (void **state)
 {
@@ -154,6 +186,7 @@ test_lifecycle_parity (void **state)
   assert_string_equal (revised, "1");
   g_autofree char *lines = scalar (db, "SELECT count(*) FROM qt_journal");
   assert_string_equal (lines, "19");
+  assert_diff_and_prior_period (db, f, files);
 }
 
 /* A login for `rep`, through `quotient db grant`; its conninfo. */
