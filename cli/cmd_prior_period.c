@@ -26,7 +26,7 @@ int
 qt_cmd_prior_period (int argc, char **argv)
 {
   g_autofree char *closed = NULL, *data = NULL, *plans = NULL, *period = NULL, *out = NULL;
-  g_autofree char *now = NULL, *pg = NULL, *closed_period = NULL, *stored = NULL;
+  g_autofree char *now = NULL, *pg = NULL, *closed_period = NULL, *stored = NULL, *name = NULL;
   QtPlace place = { 0 };
   const GOptionEntry entries[] = {
     { "closed", 0, 0, G_OPTION_ARG_FILENAME, &closed, "The closed run (never changed)", "RUN_DIR" },
@@ -92,7 +92,7 @@ qt_cmd_prior_period (int argc, char **argv)
   };
   guint rows = 0;
   gboolean ok = qt_prior_period (&o, &rows, &error);
-  g_autofree char *name = g_strdup (pg != NULL ? place.name : closed);
+  name = g_strdup (pg != NULL ? place.name : closed);
   if (!qt_place_close (&place, ok, &error))
     goto fail;
   qt_pg_forget (stored);
