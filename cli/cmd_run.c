@@ -141,9 +141,8 @@ static const RunCommand rebate_command = {
 };
 
 /* --pg: the stored data set and plans as directories (*root, removed by
- * the caller), which a->data and a->plans then name; the run goes to
- * --out, or into *root when there is none.  Refused before any work when
- * the period's stored run may not be replaced or --out exists. */
+ * the caller), which a->data and a->plans then name.  Refused before any
+ * work when the period's stored run may not be replaced or --out exists. */
 static gboolean
 read_database (PGconn *conn, RunArgs *a, char **root, GError **error)
 {
@@ -155,20 +154,30 @@ read_database (PGconn *conn, RunArgs *a, char **root, GError **error)
   g_free (a->plans);
   a->data = g_build_filename (*root, "data", NULL);
   a->plans = g_build_filename (*root, "plans", NULL);
-  if (a->out == NULL)
-    a->out = g_build_filename (*root, "run", NULL);
   return TRUE;
 }
 
-/* --pg: the run computed into `dir` stored in the database; a run
- * directory the user asked for is removed again when that fails, so that
- * the two never disagree. */
+/* --pg: the run computed straight into the database (and --out, when
+ * given), committed there last; a run directory the user asked for is
+ * removed again when that fails, so that the two never disagree. */
 static gboolean
-store_run (PGconn *conn, const RunArgs *a, const char *dir, GError **error)
+execute_stored (PGconn *conn, const RunArgs *a, QtRunOptions *o,
+                gboolean (*execute) (const QtRunOptions *o, gpointer summary, GError **error),
+                gpointer summary, GError **error)
 {
-  if (qt_pg_store_run (conn, dir, a->replace, error))
+  QtPgStore *store = qt_pg_store_begin (conn, a->period, a->replace, error);
+  if (store == NULL)
+    return FALSE;
+  o->store = qt_pg_store_sink (store);
+  if (!execute (o, summary, error))
+    {
+      qt_pg_store_abort (store);
+      return FALSE;
+    }
+  if (qt_pg_store_commit (store, error))
     return TRUE;
-  qt_rmtree (dir);
+  if (a->out != NULL)
+    qt_rmtree (a->out);
   return FALSE;
 }
 
@@ -184,20 +193,21 @@ run_command_main (const RunCommand *cmd, int argc, char **argv,
   g_autofree char *stored = NULL; /* the database's data set, as directories */
   g_autoptr (PGconn) conn = NULL;
   gboolean ok = parse_args (cmd, argc, argv, &a, &error);
-  gboolean user_out = a.out != NULL;
   if (ok && a.pg != NULL)
     ok = (conn = qt_pg_connect (a.pg, &error)) != NULL && read_database (conn, &a, &stored, &error);
   if (!ok)
     rc = qt_exit_code_for (error);
   else
     {
+      /* with --pg, --replace is about the stored run; --out must be new */
       QtRunOptions o = {
         .data_dir = a.data, .plans_dir = a.plans, .period = a.period, .out = a.out,
         .strict = a.strict, .replace = a.replace && conn == NULL, .threads = a.n_threads,
         .keep_until_exit = TRUE,
       };
-      if (execute (&o, summary, &error) && (conn == NULL || store_run (conn, &a, a.out, &error)))
-        print (summary, user_out || conn == NULL ? a.out : NULL);
+      if (conn != NULL ? execute_stored (conn, &a, &o, execute, summary, &error)
+                       : execute (&o, summary, &error))
+        print (summary, a.out);
       else
         rc = qt_exit_code_for (error);
     }

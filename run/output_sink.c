@@ -200,3 +200,26 @@ qt_sink_queue_free (QtSinkQueue *q)
   qt_output_sink_clear (&q->sink);
   g_free (q);
 }
+
+static gboolean
+tee_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
+{
+  QtSinkTee *tee = (QtSinkTee *) sink;
+  return tee->first->put (tee->first, file, bytes, error)
+         && tee->second->put (tee->second, file, bytes, error);
+}
+
+void
+qt_sink_tee_init (QtSinkTee *tee, QtOutputSink *first, QtOutputSink *second)
+{
+  qt_output_sink_init (&tee->sink, tee_put);
+  tee->sink.put_threadsafe = first->put_threadsafe && second->put_threadsafe;
+  tee->first = first;
+  tee->second = second;
+}
+
+void
+qt_sink_tee_clear (QtSinkTee *tee)
+{
+  qt_output_sink_clear (&tee->sink);
+}

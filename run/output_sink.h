@@ -16,6 +16,16 @@ G_BEGIN_DECLS
 
 typedef struct QtSinkQueue QtSinkQueue;
 
+/* A sink handing each file to two others in turn (a run directory and
+ * the database); thread-safe when both are. */
+typedef struct {
+  QtOutputSink sink;      /* first */
+  QtOutputSink *first, *second;
+} QtSinkTee;
+
+void qt_sink_tee_init (QtSinkTee *tee, QtOutputSink *first, QtOutputSink *second);
+void qt_sink_tee_clear (QtSinkTee *tee);
+
 struct QtSinkQueue {
   QtOutputSink sink;      /* first: where the files are put */
   QtOutputSink *target;   /* where they go (borrowed) */

@@ -98,6 +98,96 @@ write_file (const char *dir, const char *name, const char *data, gsize len, GErr
   return FALSE;
 }
 
+/* A second connection like `conn` (the same server, database and login),
+ * or NULL. */
+static PGconn *
+connect_like (PGconn *conn)
+{
+  PQconninfoOption *opts = PQconninfo (conn);
+  GPtrArray *keys = g_ptr_array_new (), *values = g_ptr_array_new ();
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    if (o->val != NULL)
+      {
+        g_ptr_array_add (keys, o->keyword);
+        g_ptr_array_add (values, o->val);
+      }
+  g_ptr_array_add (keys, NULL);
+  g_ptr_array_add (values, NULL);
+  PGconn *other = PQconnectdbParams ((const char *const *) keys->pdata,
+                                     (const char *const *) values->pdata, 0);
+  g_ptr_array_free (keys, TRUE);
+  g_ptr_array_free (values, TRUE);
+  PQconninfoFree (opts);
+  if (PQstatus (other) == CONNECTION_OK)
+    return other;
+  PQfinish (other);
+  return NULL;
+}
+
+/* The data files one connection writes: those of `tables` that were
+ * imported. */
+typedef struct {
+  PGconn *conn;
+  const char *dir;
+  GPtrArray *files;   /* names stored in qt_data_file */
+  gboolean largest;   /* order_lines alone (TRUE) or every other table */
+  GError *error;
+} DataJob;
+
+static gboolean
+write_tables (DataJob *job)
+{
+  for (guint t = 0; t < QT_TABLE_COUNT; t++)
+    {
+      if ((t == QT_TABLE_ORDER_LINES) != job->largest)
+        continue;
+      const QtTableDesc *d = qt_table_desc ((QtTable) t);
+      g_autofree char *name = g_strconcat (d->name, ".csv", NULL);
+      gboolean stored = FALSE;
+      for (guint i = 0; i < job->files->len && !stored; i++)
+        stored = strcmp (g_ptr_array_index (job->files, i), name) == 0;
+      if (!stored)
+        continue;
+      g_autoptr (GString) csv = table_csv (job->conn, d, &job->error);
+      if (csv == NULL || !write_file (job->dir, name, csv->str, csv->len, &job->error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gpointer
+write_tables_thread (gpointer data)
+{
+  write_tables (data);
+  return NULL;
+}
+
+/* A second connection reading the same snapshot as `conn` (whose
+ * transaction is open), or NULL when none can be had. */
+static PGconn *
+share_snapshot (PGconn *conn)
+{
+  PGresult *r = PQexec (conn, "SELECT pg_export_snapshot ()");
+  g_autofree char *id = PQresultStatus (r) == PGRES_TUPLES_OK ? g_strdup (PQgetvalue (r, 0, 0)) : NULL;
+  PQclear (r);
+  PGconn *other = id != NULL ? connect_like (conn) : NULL;
+  if (other == NULL)
+    return NULL;
+  /* SET TRANSACTION SNAPSHOT takes no parameter: the server's own id, quoted */
+  char *literal = PQescapeLiteral (other, id, strlen (id));
+  g_autofree char *set = literal != NULL ? g_strdup_printf ("SET TRANSACTION SNAPSHOT %s", literal)
+                                         : NULL;
+  PQfreemem (literal);
+  if (set == NULL
+      || !qt_pg_exec (other, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL, NULL,
+                      "starting a transaction", NULL)
+      || !qt_pg_exec (other, set, 0, NULL, NULL, NULL, "sharing the snapshot", NULL))
+    g_clear_pointer (&other, PQfinish);
+  return other;
+}
+
+/* Every imported table as NAME.csv in `dir`: order_lines (the largest) on
+ * a second connection sharing the snapshot while this one reads the rest. */
 static gboolean
 write_data (PGconn *conn, const char *dir, GError **error)
 {
@@ -105,20 +195,24 @@ write_data (PGconn *conn, const char *dir, GError **error)
                                            error);
   if (files == NULL)
     return FALSE;
-  for (guint t = 0; t < QT_TABLE_COUNT; t++)
-    {
-      const QtTableDesc *d = qt_table_desc ((QtTable) t);
-      g_autofree char *name = g_strconcat (d->name, ".csv", NULL);
-      gboolean stored = FALSE;
-      for (guint i = 0; i < files->len && !stored; i++)
-        stored = strcmp (g_ptr_array_index (files, i), name) == 0;
-      if (!stored)
-        continue;
-      g_autoptr (GString) csv = table_csv (conn, d, error);
-      if (csv == NULL || !write_file (dir, name, csv->str, csv->len, error))
-        return FALSE;
-    }
-  return TRUE;
+  PGconn *other = share_snapshot (conn);
+  DataJob lines = { other != NULL ? other : conn, dir, files, TRUE, NULL };
+  DataJob rest = { conn, dir, files, FALSE, NULL };
+  GThread *thread = other != NULL ? g_thread_try_new ("pg-read", write_tables_thread, &lines, NULL)
+                                  : NULL;
+  if (thread == NULL)
+    write_tables (&lines);
+  write_tables (&rest);
+  if (thread != NULL)
+    g_thread_join (thread);
+  if (other != NULL)
+    PQfinish (other);
+  GError *first = lines.error != NULL ? lines.error : rest.error;
+  if (first != NULL)
+    g_propagate_error (error, g_error_copy (first));
+  g_clear_error (&lines.error);
+  g_clear_error (&rest.error);
+  return first == NULL;
 }
 
 static gboolean

@@ -13,9 +13,8 @@
 
 /* The journal is a table, not a file of the stored run. */
 #define JOURNAL "journal.jsonl"
-/* Advisory lock keys ('qtsc' + 1, + 2): one serialises the writers of
- * qt_blob, the other (with the run's id) the commands on one run. */
-#define LOCK_BLOBS 1903457124
+/* The advisory lock key ('qtsc' + 2) that, with a run's id (or its kind
+ * and period), serialises the commands on one run. */
 #define LOCK_RUN 1903457125
 
 static gboolean
@@ -140,8 +139,9 @@ copy_blob (QtPgCopy *c, const StoreFile *f, GError **error)
 }
 
 /* The bytes of `files` not stored yet, into qt_blob: through a temporary
- * table, so that a blob stored meanwhile (or one this login may not see)
- * is kept as it is. */
+ * table, so that a blob stored meanwhile by another transaction (or one
+ * this login may not see) is kept as it is (ON CONFLICT DO NOTHING waits
+ * for the other to end). */
 static gboolean
 store_blobs (PGconn *conn, GPtrArray *files, GError **error)
 {
@@ -155,9 +155,7 @@ store_blobs (PGconn *conn, GPtrArray *files, GError **error)
   g_autoptr (GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (stored, PQgetvalue (known, i, 0));
-  if (!exec0 (conn, "SELECT pg_advisory_xact_lock (" G_STRINGIFY (LOCK_BLOBS) ")",
-              "waiting for other writers", error)
-      || !exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (sha256 text, content bytea) "
+  if (!exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (sha256 text, content bytea) "
                        "ON COMMIT DROP; ALTER TABLE qt_blob_in ALTER COLUMN content SET STORAGE "
                        "EXTERNAL", "storing the run", error))
     return FALSE;
@@ -234,43 +232,40 @@ payout_rows (GBytes *payout, GError **error)
   return text;
 }
 
-/* qt_statement and qt_payout of the run's current outputs (a commission
- * run; a rebate run's statements are a partner's, not a rep's). */
+/* The statements of a run as JSONB, from its stored files. */
+static const char statements_from_files[] =
+  "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT run_id, doc->'rep'->>'rep_id', "
+  "stem, doc FROM (SELECT j.run_id, substr (j.path, 12, length (j.path) - 16) AS stem, "
+  "convert_from (b.content, 'UTF8')::jsonb AS doc FROM qt_run_file j JOIN qt_blob b ON b.sha256 = "
+  "j.sha256 WHERE j.run_id = $1 AND j.path ~ '^statements/[^/]*[.]json$' OFFSET 0) d WHERE doc ? "
+  "'rep'";
+/* … and from the files of a run being stored, parsed as they streamed in. */
+static const char statements_from_incoming[] =
+  "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT $1, doc->'rep'->>'rep_id', "
+  "substr (path, 12, length (path) - 16), doc FROM qt_run_in WHERE doc ? 'rep'";
+
+/* qt_statement (through `statements`, one of the two above) and qt_payout
+ * of the run's current outputs (`payout`: payout.csv, NULL in a rebate
+ * run, whose statements are a partner's, not a rep's). */
 static gboolean
-derive_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
+derive_rows (PGconn *conn, const char *run_id, const char *statements, GBytes *payout,
+             GError **error)
 {
-  const char *const values[] = { run_id, NULL };
-  if (!qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1; ", 1, values, NULL, NULL,
+  const char *const values[] = { run_id };
+  if (!qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1", 1, values, NULL, NULL,
                    "storing the statements", error)
       || !qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
                       "storing the statements", error)
-      || !qt_pg_exec (conn,
-                      /* the paths first: only statements are read as JSON */
-                      "WITH s AS MATERIALIZED (SELECT j.run_id, substr (j.path, 12, length "
-                      "(j.path) - 16) AS stem, bj.content AS json, bt.content AS text FROM "
-                      "qt_run_file j JOIN qt_blob bj ON bj.sha256 = j.sha256 JOIN qt_run_file t "
-                      "ON t.run_id = j.run_id AND t.path = left (j.path, -5) || '.txt' JOIN "
-                      "qt_blob bt ON bt.sha256 = t.sha256 WHERE j.run_id = $1 AND j.path ~ "
-                      "'^statements/[^/]*[.]json$'), d AS MATERIALIZED (SELECT run_id, stem, "
-                      "convert_from (json, 'UTF8')::jsonb AS doc, convert_from (text, 'UTF8') AS "
-                      "text FROM s) INSERT INTO qt_statement (run_id, rep_id, stem, statement, "
-                      "text) SELECT run_id, doc->'rep'->>'rep_id', stem, doc, text FROM d WHERE "
-                      "doc ? 'rep'",
-                      1, values, NULL, NULL, "storing the statements", error))
+      || !qt_pg_exec (conn, statements, 1, values, NULL, NULL, "storing the statements", error))
     return FALSE;
-  for (guint i = 0; i < files->len; i++)
-    {
-      const StoreFile *f = g_ptr_array_index (files, i);
-      if (strcmp (f->path, "payout.csv") != 0)
-        continue;
-      g_autofree char *rows = payout_rows (f->bytes, error);
-      const char *const v[] = { run_id, rows };
-      return rows != NULL
-             && qt_pg_exec (conn, "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, "
-                            "e->>'rep_id', e FROM jsonb_array_elements ($2::jsonb) e",
-                            2, v, NULL, NULL, "storing the payout rows", error);
-    }
-  return TRUE;
+  if (payout == NULL)
+    return TRUE;
+  g_autofree char *rows = payout_rows (payout, error);
+  const char *const v[] = { run_id, rows };
+  return rows != NULL
+         && qt_pg_exec (conn, "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, "
+                        "e->>'rep_id', e FROM jsonb_array_elements ($2::jsonb) e",
+                        2, v, NULL, NULL, "storing the payout rows", error);
 }
 
 /* ---- storing a new run ---- */
@@ -323,46 +318,177 @@ qt_pg_check_new_run (PGconn *conn, const char *period, gboolean replace, GError 
   return qt_pg_schema_check (conn, error) && may_store (conn, period, replace, &old, error);
 }
 
-static gboolean
-store_in_transaction (PGconn *conn, const char *dir, const char *period, gboolean replace,
-                      GError **error)
+struct QtPgStore {
+  QtOutputSink sink;
+  PGconn *conn;
+  char *run_id;
+  QtPgCopy copy;
+  gboolean copying;
+  GHashTable *known;   /* SHA-256 of the inputs stored already */
+  GBytes *payout;      /* payout.csv, for its rows */
+  GPtrArray *files;    /* StoreFile* of every file put, without bytes */
+};
+
+static void
+store_free (QtPgStore *st)
 {
-  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (store_file_free);
+  g_free (st->run_id);
+  g_clear_pointer (&st->known, g_hash_table_unref);
+  g_clear_pointer (&st->payout, g_bytes_unref);
+  g_clear_pointer (&st->files, g_ptr_array_unref);
+  qt_output_sink_clear (&st->sink);
+  g_free (st);
+}
+
+void
+qt_pg_store_abort (QtPgStore *st)
+{
+  if (st == NULL)
+    return;
+  if (st->copying)
+    {
+      qt_pg_copy_end (&st->copy, FALSE, NULL);
+      st->copying = FALSE;
+    }
+  PQclear (PQexec (st->conn, "ROLLBACK"));
+  store_free (st);
+}
+
+/* Whether `path` is a statement's JSON (not an earlier revision's). */
+static gboolean
+is_statement_json (const char *path)
+{
+  return g_str_has_prefix (path, "statements/") && g_str_has_suffix (path, ".json")
+         && strchr (path + 11, '/') == NULL;
+}
+
+/* One file into the COPY of qt_run_in: its path, hash, (unless an input
+ * stored already) its bytes, and a statement's JSON as JSONB, which the
+ * server parses while the next statements render. */
+static gboolean
+store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
+{
+  QtPgStore *st = (QtPgStore *) sink;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  gboolean known = g_hash_table_contains (st->known, file->sha256);
+  gsize path_len = strlen (file->name);
+  g_string_append_len (st->copy.buf, "\0\4", 2);
+  put_be32 (st->copy.buf, (guint32) path_len);
+  g_string_append_len (st->copy.buf, file->name, (gssize) path_len);
+  put_be32 (st->copy.buf, 64);
+  g_string_append_len (st->copy.buf, file->sha256, 64);
+  put_be32 (st->copy.buf, known ? 0xffffffffu : (guint32) len); /* -1: NULL */
+  if (!known)
+    {
+      g_hash_table_add (st->known, g_strdup (file->sha256));
+      g_string_append_len (st->copy.buf, data, (gssize) len);
+    }
+  if (is_statement_json (file->name))
+    {
+      put_be32 (st->copy.buf, (guint32) len + 1);
+      g_string_append_c (st->copy.buf, 1); /* jsonb's binary form: version 1, the text */
+      g_string_append_len (st->copy.buf, data, (gssize) len);
+    }
+  else
+    put_be32 (st->copy.buf, 0xffffffffu);
+  if (strcmp (file->name, "payout.csv") == 0)
+    st->payout = g_bytes_ref (bytes);
+  return qt_pg_copy_flush (&st->copy, FALSE, error);
+}
+
+/* The run's row and the COPY its files stream into. */
+static gboolean
+store_start (QtPgStore *st, const char *period, gboolean replace, GError **error)
+{
   g_autofree char *old = NULL;
   const char *const values[] = { period_kind (period), period };
   /* one store of a period at a time: the second sees the first's run */
   g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, hashtext ($1 || $2))",
                                            LOCK_RUN);
-  if (!scan (dir, "", files, error)
-      || !qt_pg_exec (conn, lock, 2, values, NULL, NULL, "waiting for other runs", error)
-      || !may_store (conn, period, replace, &old, error))
+  if (!qt_pg_exec (st->conn, lock, 2, values, NULL, NULL, "waiting for other runs", error)
+      || !may_store (st->conn, period, replace, &old, error))
     return FALSE;
-  g_ptr_array_sort (files, by_path);
+  /* an input snapshot is stored once, whichever runs read it */
+  g_autoptr (PGresult) known = qt_pg_query (st->conn, "SELECT DISTINCT sha256 FROM qt_run_file "
+                                            "WHERE path LIKE 'inputs/%'", 0, NULL, NULL, NULL, 0,
+                                            "storing the run", error);
   const char *const del[] = { old };
-  if (old != NULL && !qt_pg_exec (conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del, NULL,
-                                  NULL, "replacing the run", error))
+  if (known == NULL
+      || (old != NULL && !qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del,
+                                      NULL, NULL, "replacing the run", error)))
     return FALSE;
-  g_autoptr (PGresult) r = qt_pg_query (conn, "INSERT INTO qt_run (kind, period) VALUES ($1, $2) "
-                                        "RETURNING run_id", 2, values, NULL, NULL, 0,
+  g_autoptr (PGresult) r = qt_pg_query (st->conn, "INSERT INTO qt_run (kind, period) VALUES ($1, "
+                                        "$2) RETURNING run_id", 2, values, NULL, NULL, 0,
                                         "storing the run", error);
-  return r != NULL && store_blobs (conn, files, error)
-         && store_file_rows (conn, PQgetvalue (r, 0, 0), files, error)
-         && derive_rows (conn, PQgetvalue (r, 0, 0), files, error);
+  if (r == NULL)
+    return FALSE;
+  st->run_id = g_strdup (PQgetvalue (r, 0, 0));
+  for (int i = 0; i < PQntuples (known); i++)
+    g_hash_table_add (st->known, g_strdup (PQgetvalue (known, i, 0)));
+  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, sha256 text, content bytea, doc "
+                        "jsonb) ON COMMIT DROP; ALTER TABLE qt_run_in ALTER COLUMN content SET "
+                        "STORAGE EXTERNAL, ALTER COLUMN doc SET STORAGE EXTERNAL", "storing the run", error)
+      || !qt_pg_copy_begin (&st->copy, st->conn, "COPY qt_run_in FROM STDIN (FORMAT binary)",
+                            "storing the run's files", error))
+    return FALSE;
+  st->copying = TRUE;
+  g_string_append_len (st->copy.buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+  return TRUE;
+}
+
+QtPgStore *
+qt_pg_store_begin (PGconn *conn, const char *period, gboolean replace, GError **error)
+{
+  if (!qt_pg_schema_check (conn, error) || !exec0 (conn, "BEGIN", "starting a transaction", error))
+    return NULL;
+  QtPgStore *st = g_new0 (QtPgStore, 1);
+  qt_output_sink_init (&st->sink, store_put);
+  st->conn = conn;
+  st->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!store_start (st, period, replace, error))
+    {
+      qt_pg_store_abort (st);
+      return NULL;
+    }
+  return st;
+}
+
+QtOutputSink *
+qt_pg_store_sink (QtPgStore *st)
+{
+  return &st->sink;
+}
+
+/* The rows of the files streamed, then what is derived from them. */
+static gboolean
+store_finish (QtPgStore *st, GError **error)
+{
+  g_string_append_len (st->copy.buf, "\377\377", 2);
+  st->copying = FALSE;
+  const char *const values[] = { st->run_id };
+  return qt_pg_copy_end (&st->copy, TRUE, error)
+         && exec0 (st->conn, "INSERT INTO qt_blob SELECT sha256, content FROM qt_run_in WHERE "
+                             "content IS NOT NULL ON CONFLICT DO NOTHING",
+                   "storing the run's files", error)
+         && qt_pg_exec (st->conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, path, "
+                        "sha256 FROM qt_run_in", 1, values, NULL, NULL, "storing the run's files",
+                        error)
+         && derive_rows (st->conn, st->run_id, statements_from_incoming, st->payout, error)
+         && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 
 gboolean
-qt_pg_store_run (PGconn *conn, const char *dir, gboolean replace, GError **error)
+qt_pg_store_commit (QtPgStore *st, GError **error)
 {
-  QtRunKind kind = qt_manifest_kind (dir);
-  g_autoptr (QtManifest) m = qt_manifest_read (dir, kind, error);
-  if (m == NULL || !exec0 (conn, "BEGIN", "starting a transaction", error))
-    return FALSE;
-  if (!store_in_transaction (conn, dir, m->period, replace, error))
+  gboolean ok = store_finish (st, error);
+  if (!ok)
     {
-      PQclear (PQexec (conn, "ROLLBACK"));
+      qt_pg_store_abort (st);
       return FALSE;
     }
-  return exec0 (conn, "COMMIT", "committing the run", error);
+  store_free (st);
+  return TRUE;
 }
 
 /* ---- checking a run out and in ---- */
@@ -583,7 +709,7 @@ store_changes (QtPgRun *run, GError **error)
   g_ptr_array_sort (files, by_path);
   g_autoptr (GPtrArray) changed = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  gboolean outputs = FALSE;
+  GBytes *payout = NULL; /* payout.csv when it changed */
   for (guint i = 0; i < files->len; i++)
     {
       StoreFile *f = g_ptr_array_index (files, i);
@@ -592,7 +718,8 @@ store_changes (QtPgRun *run, GError **error)
       if (was != NULL && strcmp (was, f->sha256) == 0)
         continue;
       g_ptr_array_add (changed, f);
-      outputs = outputs || strcmp (f->path, "payout.csv") == 0;
+      if (strcmp (f->path, "payout.csv") == 0)
+        payout = f->bytes;
     }
   g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (store_file_free);
   GHashTableIter it;
@@ -620,7 +747,8 @@ store_changes (QtPgRun *run, GError **error)
          && (changed->len == 0
              || (store_blobs (run->conn, changed, error)
                  && store_file_rows (run->conn, run->run_id, changed, error)))
-         && (!outputs || derive_rows (run->conn, run->run_id, files, error));
+         && (payout == NULL
+             || derive_rows (run->conn, run->run_id, statements_from_files, payout, error));
 }
 
 gboolean

@@ -15,16 +15,31 @@
 #include <glib.h>
 #include <libpq-fe.h>
 
+#include "../reports/output.h"
 #include "manifest.h"
 #include "pg_schema.h"
 
 G_BEGIN_DECLS
 
-/* Stores the run directory `dir` (kind and period from its manifest) in
- * one transaction.  When the database holds a run of that kind and period
+/* A run being stored as it is computed: every file the pipeline puts
+ * into the sink streams to the server (COPY), and the run appears in the
+ * database at qt_pg_store_commit, in one transaction, or not at all. */
+typedef struct QtPgStore QtPgStore;
+
+/* Begins storing the run of `period` (YYYY-MM: commissions, YYYY-Qn:
+ * rebates).  When the database holds a run of that kind and period
  * already: QT_ERROR_USAGE unless `replace`, and with `replace`
- * QT_ERROR_REFUSED once it was published (its journal is not empty). */
-gboolean qt_pg_store_run (PGconn *conn, const char *dir, gboolean replace, GError **error);
+ * QT_ERROR_REFUSED once it was published (its journal is not empty).
+ * (transfer full) */
+QtPgStore *qt_pg_store_begin (PGconn *conn, const char *period, gboolean replace, GError **error);
+/* Where the run's files go; `put` is not thread-safe (a queue's thread
+ * calls it).  (transfer none) */
+QtOutputSink *qt_pg_store_sink (QtPgStore *store);
+/* Stores the files put, the statements and payout rows, and commits;
+ * frees `store`. */
+gboolean qt_pg_store_commit (QtPgStore *store, GError **error);
+/* Rolls back and frees `store`. */
+void qt_pg_store_abort (QtPgStore *store);
 
 /* QT_ERROR_USAGE when the database holds a run of `period` already and
  * `replace` is not given; QT_ERROR_REFUSED when it is given but the run

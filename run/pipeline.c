@@ -283,20 +283,28 @@ static gboolean
 run_into_dir (QtRunKind kind, const QtRunOptions *o, gint32 when, guint threads, QtPipeline *p,
               GError **error)
 {
-  QtRunDirWriter *w = qt_run_dir_begin (o->out, o->replace, kind, o->period, error);
-  if (w == NULL)
+  QtRunDirWriter *w = NULL;
+  if (o->out != NULL && (w = qt_run_dir_begin (o->out, o->replace, kind, o->period, error)) == NULL)
     return FALSE;
-  g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (qt_run_dir_sink (w), threads > 1);
-  if (!qt_pipeline_compute_kind (kind, o->data_dir, o->plans_dir, when, threads, NULL,
-                                 &queue->sink, p, error)
-      || (o->strict && !check_strict (p, error))
-      || !qt_pipeline_emit (p, queue, kind, error))
+  QtSinkTee tee = { 0 };
+  QtOutputSink *target = w != NULL ? qt_run_dir_sink (w) : o->store;
+  if (w != NULL && o->store != NULL)
+    {
+      qt_sink_tee_init (&tee, target, o->store);
+      target = &tee.sink;
+    }
+  g_autoptr (QtSinkQueue) queue = qt_sink_queue_new (target, threads > 1);
+  gboolean ok = qt_pipeline_compute_kind (kind, o->data_dir, o->plans_dir, when, threads, NULL,
+                                          &queue->sink, p, error)
+                && (!o->strict || check_strict (p, error)) && qt_pipeline_emit (p, queue, kind, error);
+  if (!ok)
     {
       qt_sink_queue_finish (queue, NULL); /* nothing may still be writing */
       qt_run_dir_abort (w);
-      return FALSE;
     }
-  gboolean ok = qt_run_dir_commit (w, error);
+  else
+    ok = w == NULL || qt_run_dir_commit (w, error);
+  qt_sink_tee_clear (&tee);
   qt_pipeline_phase ("commit");
   return ok;
 }
@@ -320,7 +328,7 @@ static gboolean
 execute (QtRunKind kind, const QtRunOptions *o, QtPipeline *p, GError **error)
 {
   g_return_val_if_fail (o != NULL && o->data_dir != NULL && o->plans_dir != NULL
-                        && o->period != NULL && o->out != NULL, FALSE);
+                        && o->period != NULL && (o->out != NULL || o->store != NULL), FALSE);
   gint32 when;
   if (!parse_when (kind, o->period, &when, error))
     return FALSE;

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "../reports/output.h"
+
 #include "../model/overlay.h"
 
 G_BEGIN_DECLS
@@ -17,7 +19,11 @@ typedef struct {
   const char *data_dir;   /* data set directory (CSV files of SPEC §2) */
   const char *plans_dir;  /* one JSON file per plan version */
   const char *period;     /* "YYYY-MM" (a rebate run: its quarter, "YYYY-Qn") */
-  const char *out;        /* the run directory to create */
+  const char *out;        /* the run directory to create (NULL: none, when
+                             `store` takes the files) */
+  QtOutputSink *store;    /* also hands every file of the run here (the
+                             database: run/pg_store.h), or NULL; its owner
+                             commits it once the run succeeded */
   gboolean strict;        /* any exception row is fatal (QT_ERROR_STRICT) */
   gboolean replace;       /* atomically replace an existing draft run */
   guint threads;          /* for reading, computing, rendering, writing;
