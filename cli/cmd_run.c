@@ -8,7 +8,6 @@
 #include "../run/pg_read.h"
 #include "../run/pg_store.h"
 #include "../run/pipeline.h"
-#include "../run/pipeline_internal.h"
 #include "../run/run_dir.h"
 #include "commands.h"
 
@@ -147,12 +146,10 @@ static const RunCommand rebate_command = {
 static gboolean
 read_database (PGconn *conn, RunArgs *a, char **root, GError **error)
 {
-  qt_pipeline_phase (NULL);
   if (!qt_pg_check_new_run (conn, a->period, a->replace, error)
       || (a->out != NULL && !qt_run_check_new_file (a->out, error))
       || (*root = qt_pg_materialize (conn, error)) == NULL)
     return FALSE;
-  qt_pipeline_phase ("pg read");
   g_free (a->data);
   g_free (a->plans);
   a->data = g_build_filename (*root, "data", NULL);
@@ -177,12 +174,8 @@ execute_stored (PGconn *conn, const RunArgs *a, QtRunOptions *o,
       qt_pg_store_abort (store);
       return FALSE;
     }
-  qt_pipeline_phase (NULL);
   if (qt_pg_store_commit (store, error))
-    {
-      qt_pipeline_phase ("pg commit");
-      return TRUE;
-    }
+    return TRUE;
   if (a->out != NULL)
     qt_rmtree (a->out);
   return FALSE;
