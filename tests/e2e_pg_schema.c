@@ -111,11 +111,19 @@ test_server_unreachable (void **state)
   (void) state;
   g_autofree char *err = NULL;
   int rc = qt_test_run (NULL, &err, "db", "init", "--pg",
-                        "host=127.0.0.1 port=1 user=quotient dbname=x connect_timeout=5", NULL);
+                        "host=127.0.0.1 port=1 user=quotient password=hunter2 dbname=x "
+                        "connect_timeout=5", NULL);
   assert_int_equal (rc, 2);
   assert_true (g_str_has_prefix (err, "quotient db init: cannot connect to PostgreSQL: "));
   assert_non_null (strstr (err, "port 1 failed"));
   assert_int_equal (strchr (err, '\n') - err, (int) strlen (err) - 1); /* one line */
+  assert_null (strstr (err, "hunter2"));
+  /* a server that refuses the login: its reason, never the password */
+  g_autofree char *wrong = g_strdup_printf ("%s user=nobody password=hunter2", qt_test_pg_conninfo ());
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "run", "--pg", wrong, "--period", "2026-03", NULL), 2);
+  assert_non_null (strstr (err, "role \"nobody\" does not exist"));
+  assert_null (strstr (err, "hunter2"));
 }
 
 int
