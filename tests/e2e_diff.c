@@ -203,7 +203,7 @@ test_usage (void **state)
   assert_int_equal (qt_test_run (&help, NULL, "diff", "--help", NULL), 0);
   assert_non_null (strstr (help, "quotient diff [OPTION…] RUN_A RUN_B"));
   assert_non_null (strstr (help, "--csv"));
-  assert_non_null (strstr (help, "Example:\n  quotient diff "));
+  assert_non_null (strstr (help, "Examples:\n  quotient diff "));
 }
 
 int

@@ -163,7 +163,8 @@ test_lifecycle_parity (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-05", NULL), 0);
   const char *const on_files[] = { files, NULL };
   const char *const on_db[] = { "--pg", db, "--period", "2026-05", NULL };
-  g_autoptr (GString) a = g_string_new (NULL), b = g_string_new (NULL);
+  g_autoptr (GString) a = g_string_new (NULL);
+  g_autoptr (GString) b = g_string_new (NULL);
   const int want[] = { 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 3, 0, 0, 0, 0, 0, 3, 0 };
   G_STATIC_ASSERT (G_N_ELEMENTS (want) == G_N_ELEMENTS (steps));
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -250,6 +251,7 @@ test_two_reps (void **state)
   assert_int_equal (file_as (a, NULL, "10", "2026-07-08T09:00:00+08:00", &out, &err), 0);
   assert_string_equal (out, "A1\n");
   g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
   assert_int_equal (file_as (b, "R203", "20", "2026-07-08T09:01:00+08:00", &out, &err), 0);
   assert_string_equal (out, "A2\n");
   /* and not as the other: refused, nothing written */
