@@ -9,6 +9,9 @@ PKGS="$PKGS locales tzdata"
 # The PostgreSQL back end: libpq to build; a server for its tests, which
 # start private ones of their own (tests/pg/with_postgres.sh).
 PKGS="$PKGS libpq-dev postgresql"
+# The statement JSON's schema (docs/statement.schema.json) is checked by a
+# validator someone else keeps (docs/dependencies.md).
+PKGS="$PKGS python3-jsonschema"
 # Multi-buffer SHA-256 for the statements (docs/dependencies.md): Debian
 # builds it for amd64 only; elsewhere quotient hashes with libcrypto alone.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then

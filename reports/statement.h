@@ -2,33 +2,25 @@
  * with every number exact and rounded plus the rule behind it, and
  * statements/<stem>.txt, the same month told for a person.
  *
- * JSON conventions: only strings, integers, booleans and null.  An exact
- * number is a string in SPEC §12.10 form ("10000/3", "2.0625"); an object
- * holding "exact" and "rounded" is a payable amount, "rounded" being the
- * half-even 2-decimal value that payout.csv prints.  Keys come in a fixed
- * order; arrays and lookup objects are sorted (credits by receipt_id,
- * line_no; receipts, orders, customers and products by id; direct reports
- * and adjustments by id) so that input row order never changes the bytes.
+ * JSON (format_version 4, docs/statement.schema.json): only strings,
+ * integers, booleans and null.  One number form: every value is a string in
+ * SPEC §12.10 exact form ("10000/3", "2.0625"); a figure paid or shown
+ * rounded carries "exact" and "rounded" (half-even, 2 decimals: what
+ * payout.csv, scores.csv or the text shows).  Keys come in a fixed order;
+ * arrays and lookup objects are sorted (credits by receipt_id, line_no;
+ * receipts, orders, customers and products by id; direct reports and
+ * adjustments by id) so that input row order never changes the bytes.
  * Every figure names its rule as a path into the plan file
  * ("commission.tiers[1]", "credit.multipliers[high_margin]",
- * "bonuses[q_sprint]") with plan and version; tier indexes ("current_tier")
- * are 0-based like those paths.
+ * "bonuses[q_sprint]") with plan and version; tier numbers ("tier",
+ * "tier_reached") count from 1 as the text does.
  *
- * Layout (format_version 3): two-space indentation; small objects (rep,
- * plan, a payable amount, a tier, a lookup entry) on one line without
- * blanks.  What repeats across credits is stated once:
- * "multiplier_rules" (each multiplier of the plan: id → factor, rule,
- * plan, version and the rule's threshold), "receipts" (id → received_on,
- * receipt_amount), "orders" (id → signed_on, order_status), "customers"
- * (id → name) and "products" (id → name, category; names null when the id
- * is unknown), the last four holding exactly the entries the credits name,
- * and "credit_columns", the names of a credit's members.  Each credit is one
- * array on its own line, in that order: receipt_id, order_id, customer_id,
- * product_id, line_no, quantity, unit_price, unit_cost, line_net,
- * order_net, share, amount, multipliers (the applied ids), basis (null, or
- * margin_rate for high_margin, timed_by_receipt and days_after_signing for
- * fast_collection), weight and weighted_amount — a large month's
- * statements are half the bytes they would be as objects. */
+ * Layout: two-space indentation; small objects (rep, plan, a payable
+ * amount, a tier, a lookup entry, a credit) on one line without blanks.
+ * What repeats across credits is stated once: "multiplier_rules",
+ * "receipts", "orders", "customers" and "products" (the last four holding
+ * exactly the entries the credits name); each credit is an object of its
+ * 16 members on its own line. */
 #pragma once
 
 #include <glib.h>

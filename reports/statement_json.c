@@ -125,13 +125,6 @@ jw_int (JsonW *w, const char *key, gint64 value)
 }
 
 /* A member whose value is given as JSON text. */
-static void
-jw_raw_member (JsonW *w, const char *key, const char *json)
-{
-  jw_key (w, key);
-  qt_stmt_puts (w->s, json);
-}
-
 /* An exact number member (SPEC §12.10 string). */
 static void
 jw_exact (JsonW *w, const char *key, mpq_srcptr v)
@@ -179,6 +172,17 @@ jw_payable (JsonW *w, mpq_srcptr exact, mpq_srcptr rounded)
 {
   jw_exact (w, "exact", exact);
   jw_fixed (w, "rounded", rounded);
+}
+
+/* A figure shown rounded (a percentage, a score) as its own one-line
+ * object: {"exact", "rounded"}, rounded half-even to 2 decimals. */
+static void
+jw_rounded_object (JsonW *w, const char *key, mpq_srcptr exact)
+{
+  jw_open (w, key, '{', TRUE);
+  jw_exact (w, "exact", exact);
+  jw_fixed (w, "rounded", exact);
+  jw_close (w, '}');
 }
 
 /* A payable amount as its own one-line object. */
@@ -437,33 +441,25 @@ products_json (JsonW *w, const QtStatementModel *m, const char **ids)
 
 /* ---- credits ------------------------------------------------------------ */
 
-/* The members of a credit row, in order (SPEC §4.2–4.3): stated once as
- * "credit_columns" so that each of a large month's credits is one short
- * array on its own line. */
-static const char credit_columns[] =
-  "[\"receipt_id\",\"order_id\",\"customer_id\",\"product_id\",\"line_no\",\"quantity\","
-  "\"unit_price\",\"unit_cost\",\"line_net\",\"order_net\",\"share\",\"amount\","
-  "\"multipliers\",\"basis\",\"weight\",\"weighted_amount\"]";
-
 /* The ids a credit names, then its line's facts. */
 static void
 slice_source (GString *s, const QtNumStore *nums, const QtStatementCredit *cr)
 {
-  qt_stmt_putc (s, '[');
+  PUT_LITERAL (s, "{\"receipt_id\":");
   qt_stmt_json_id (s, cr->receipt->receipt_id);
-  qt_stmt_putc (s, ',');
+  PUT_LITERAL (s, ",\"order_id\":");
   qt_stmt_json_id (s, cr->order->order_id);
-  qt_stmt_putc (s, ',');
+  PUT_LITERAL (s, ",\"customer_id\":");
   qt_stmt_json_id (s, cr->order->customer_id);
-  qt_stmt_putc (s, ',');
+  PUT_LITERAL (s, ",\"product_id\":");
   qt_stmt_json_id (s, cr->line->product_id);
-  qt_stmt_putc (s, ',');
+  PUT_LITERAL (s, ",\"line_no\":");
   qt_stmt_json_id (s, cr->line->line_no);
-  NUM_MEMBER (s, ",\"", nums, cr->line->quantity);
-  NUM_MEMBER (s, ",\"", nums, cr->line->unit_price);
-  NUM_MEMBER (s, ",\"", nums, cr->line->unit_cost);
-  FRAC_MEMBER (s, ",\"", &cr->line_net);
-  FRAC_MEMBER (s, ",\"", cr->order_net);
+  NUM_MEMBER (s, ",\"quantity\":\"", nums, cr->line->quantity);
+  NUM_MEMBER (s, ",\"unit_price\":\"", nums, cr->line->unit_price);
+  NUM_MEMBER (s, ",\"unit_cost\":\"", nums, cr->line->unit_cost);
+  FRAC_MEMBER (s, ",\"line_net\":\"", &cr->line_net);
+  FRAC_MEMBER (s, ",\"order_net\":\"", cr->order_net);
 }
 
 /* [applied ids] and the basis: {its facts} when any applied, else null. */
@@ -471,7 +467,7 @@ static void
 slice_multipliers (GString *s, const QtStatementCredit *cr)
 {
   const guint mask = cr->slice->mult_mask;
-  PUT_LITERAL (s, ",[");
+  PUT_LITERAL (s, ",\"multipliers\":[");
   for (int k = 0, n = 0; k < QT_MULT_COUNT; k++)
     if (mask & (1u << k))
       {
@@ -482,10 +478,10 @@ slice_multipliers (GString *s, const QtStatementCredit *cr)
   qt_stmt_putc (s, ']');
   if ((mask & (1u << QT_MULT_HIGH_MARGIN | 1u << QT_MULT_FAST_COLLECTION)) == 0)
     {
-      PUT_LITERAL (s, ",null");
+      PUT_LITERAL (s, ",\"basis\":null");
       return;
     }
-  PUT_LITERAL (s, ",{");
+  PUT_LITERAL (s, ",\"basis\":{");
   if (mask & (1u << QT_MULT_HIGH_MARGIN))
     {
       /* applied only to a line priced above 0 (SPEC §12.5.2) */
@@ -508,7 +504,8 @@ slice_multipliers (GString *s, const QtStatementCredit *cr)
 }
 
 /* SPEC §4.2–4.3: slice = receipt × line_net / order_net × share, × weight;
- * one line of the credits array, members as in credit_columns. */
+ * one credit, an object on a line of its own (its members always in this
+ * order). */
 static void
 slice_json (JsonW *w, const QtNumStore *nums, const QtStatementCredit *cr)
 {
@@ -516,15 +513,15 @@ slice_json (JsonW *w, const QtNumStore *nums, const QtStatementCredit *cr)
   const QtSlice *sl = cr->slice;
   jw_sep (w);
   slice_source (s, nums, cr);
-  NUM_MEMBER (s, ",\"", nums, sl->share);
-  FRAC_MEMBER (s, ",\"", &sl->amount);
+  NUM_MEMBER (s, ",\"share\":\"", nums, sl->share);
+  FRAC_MEMBER (s, ",\"amount\":\"", &sl->amount);
   slice_multipliers (s, cr);
-  EXACT_MEMBER (s, ",\"", sl->weight);
-  FRAC_MEMBER (s, ",\"", &sl->weighted);
-  qt_stmt_putc (s, ']');
+  EXACT_MEMBER (s, ",\"weight\":\"", sl->weight);
+  FRAC_MEMBER (s, ",\"weighted_amount\":\"", &sl->weighted);
+  qt_stmt_putc (s, '}');
 }
 
-/* The lookups, the column names, then one line per credit. */
+/* The lookups, then one line per credit. */
 static void
 credits_json (JsonW *w, const QtStatementModel *m)
 {
@@ -533,7 +530,6 @@ credits_json (JsonW *w, const QtStatementModel *m)
   orders_json (w, m, ids);
   customers_json (w, m, ids);
   products_json (w, m, ids);
-  jw_raw_member (w, "credit_columns", credit_columns);
   jw_open (w, "credits", '[', FALSE);
   for (guint k = 0; k < m->n_credits; k++)
     slice_json (w, m->res->ds->nums, &m->credits[k]);
@@ -553,10 +549,11 @@ credit_json (JsonW *w, const QtStatementModel *m)
   jw_int (w, "slices", r->n_slices);
   jw_exact_or_null (w, "quota", r->has_quota, r->quota);
   jw_exact (w, "attainment", r->attainment);
-  jw_key (w, "attainment_percent");
-  qt_stmt_putc (w->s, '"');
-  qt_append_percent (w->s, r->attainment, QT_ROUND_HALF_EVEN);
-  qt_stmt_putc (w->s, '"');
+  g_auto (mpq_t) percent;
+  mpq_init (percent);
+  mpq_set_ui (percent, 100, 1);
+  mpq_mul (percent, percent, r->attainment);
+  jw_rounded_object (w, "attainment_percent", percent);
   jw_bool (w, "no_quota", r->no_quota);
   g_autofree char *note = qt_statement_no_quota_note (m);
   jw_str_or_null (w, "explanation", note);
@@ -571,6 +568,7 @@ tier_json (JsonW *w, const QtRepResult *r, guint i)
   char rule[48];
   g_snprintf (rule, sizeof rule, "commission.tiers[%u]", i);
   jw_open (w, NULL, '{', TRUE);
+  jw_int (w, "tier", i + 1);
   jw_str (w, "rule", rule);
   jw_exact (w, "from", t->tier->from);
   jw_exact_or_null (w, "to", t->has_upper, t->has_upper ? r->tiers[i + 1].tier->from : NULL);
@@ -595,6 +593,7 @@ next_tier_json (JsonW *w, const QtRepResult *r)
   char rule[48];
   g_snprintf (rule, sizeof rule, "commission.tiers[%u]", k);
   jw_open (w, "next_tier", '{', TRUE);
+  jw_int (w, "tier", k + 1);
   jw_str (w, "rule", rule);
   jw_exact (w, "from", r->tiers[k].tier->from);
   jw_exact (w, "rate", r->tiers[k].tier->rate);
@@ -617,9 +616,9 @@ commission_json (JsonW *w, const QtStatementModel *m)
     tier_json (w, r, i);
   jw_close (w, ']');
   if (r->tier >= 0)
-    jw_int (w, "current_tier", r->tier);
+    jw_int (w, "tier_reached", r->tier + 1);
   else
-    jw_null (w, "current_tier");
+    jw_null (w, "tier_reached");
   next_tier_json (w, r);
   jw_bool (w, "clawback", r->clawback);
   jw_exact_or_null (w, "cap", v->has_cap, v->cap);
@@ -711,15 +710,12 @@ sprint_json (JsonW *w, const QtStatementModel *m)
   jw_close (w, '}');
 }
 
-/* A score figure: exact, and its display value (the score scale, ×100
- * for process and result) to 2 decimals. */
+/* A score figure on the score scale (100 × the sum of contributions for
+ * process and result), exact and rounded. */
 static void
-score_figure (JsonW *w, const char *key, mpq_srcptr exact, mpq_srcptr shown)
+score_figure (JsonW *w, const char *key, mpq_srcptr shown)
 {
-  jw_open (w, key, '{', TRUE);
-  jw_exact (w, "exact", exact);
-  jw_fixed (w, "display", shown);
-  jw_close (w, '}');
+  jw_rounded_object (w, key, shown);
 }
 
 /* One score item: value, target, ratio, cap, contribution. */
@@ -790,9 +786,9 @@ score_json (JsonW *w, const QtStatementModel *m)
                                : "the plan has no score section: all scores are 0, the rep is "
                                  "ranked with total 0 and earns no score bonus");
   score_items_json (w, r);
-  score_figure (w, "process", r->process, r->process_score);
-  score_figure (w, "result", r->result, r->result_score);
-  score_figure (w, "total", r->total, r->total);
+  score_figure (w, "process", r->process_score);
+  score_figure (w, "result", r->result_score);
+  score_figure (w, "total", r->total);
   jw_int (w, "team_rank", r->team_rank);
   jw_int (w, "team_size", r->team_size);
   jw_open (w, "bonuses", '[', FALSE);
@@ -862,7 +858,7 @@ qt_statement_json_of (const QtStatementModel *m)
   JsonW w = { .s = g_string_sized_new (4096 + 640 * (gsize) m->n_credits), .first = { TRUE } };
   jw_open (&w, NULL, '{', FALSE);
   jw_str (&w, "statement", "quotient commission statement");
-  jw_int (&w, "format_version", 3);
+  jw_int (&w, "format_version", 4);
   rep_json (&w, m);
   plan_json (&w, m->r->plan);
   jw_str (&w, "period", qt_period_format (m->res->period, period));

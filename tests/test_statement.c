@@ -196,30 +196,6 @@ output_text (const Golden *g, const char *name)
   return NULL;
 }
 
-/* Replaces each credit row (an array, members named once in
- * "credit_columns") by the object it stands for, so that the tests can name
- * members ("credits/0/receipt_id"); checks every row has every column. */
-static void
-expand_credits (cJSON *doc)
-{
-  const cJSON *columns = cJSON_GetObjectItemCaseSensitive (doc, "credit_columns");
-  cJSON *credits = cJSON_GetObjectItemCaseSensitive (doc, "credits");
-  assert_true (cJSON_IsArray (columns));
-  assert_true (cJSON_IsArray (credits));
-  int n = cJSON_GetArraySize (credits);
-  for (int k = 0; k < n; k++)
-    {
-      cJSON *row = cJSON_GetArrayItem (credits, k);
-      assert_true (cJSON_IsArray (row));
-      assert_int_equal (cJSON_GetArraySize (row), cJSON_GetArraySize (columns));
-      cJSON *obj = cJSON_CreateObject ();
-      for (int c = 0; c < cJSON_GetArraySize (columns); c++)
-        cJSON_AddItemToObject (obj, cJSON_GetArrayItem (columns, c)->valuestring,
-                               cJSON_Duplicate (cJSON_GetArrayItem (row, c), TRUE));
-      cJSON_ReplaceItemInArray (credits, k, obj);
-    }
-}
-
 static cJSON *
 statement (const Golden *g, const char *rep_id)
 {
@@ -227,7 +203,6 @@ statement (const Golden *g, const char *rep_id)
   g_autofree char *text = output_text (g, name);
   cJSON *doc = cJSON_Parse (text);
   assert_non_null (doc);
-  expand_credits (doc);
   return doc;
 }
 
@@ -318,11 +293,15 @@ test_b2_numbers (void **state)
 
   assert_string_equal (str_at (doc, "credit/weighted"), "39325/3");
   assert_string_equal (str_at (doc, "credit/attainment"), "1573/1440");
-  assert_string_equal (str_at (doc, "credit/attainment_percent"), "109.24");
+  assert_string_equal (str_at (doc, "credit/attainment_percent/exact"), "7865/72");
+  assert_string_equal (str_at (doc, "credit/attainment_percent/rounded"), "109.24");
   assert_string_equal (str_at (doc, "commission/tiers/1/upper"), "14400");
   assert_string_equal (str_at (doc, "commission/tiers/1/portion"), "10525/3");
   assert_true (cJSON_IsNull (item_at (doc, "commission/tiers/2/to")));
-  assert_int_equal (item_at (doc, "commission/current_tier")->valueint, 1);
+  /* tiers count from 1, as the text statement numbers them */
+  assert_int_equal (item_at (doc, "commission/tier_reached")->valueint, 2);
+  assert_int_equal (item_at (doc, "commission/tiers/1/tier")->valueint, 2);
+  assert_int_equal (item_at (doc, "commission/next_tier/tier")->valueint, 3);
   assert_string_equal (str_at (doc, "commission/next_tier/weighted_needed"), "3875/3");
   assert_string_equal (str_at (doc, "commission/exact"), "997/3");
   assert_string_equal (str_at (doc, "commission/rounded"), "332.33");
@@ -331,8 +310,10 @@ test_b2_numbers (void **state)
   assert_true (cJSON_IsTrue (item_at (doc, "sprint/closes_quarter")));
   assert_string_equal (str_at (doc, "sprint/quota_total"), "36000");
   assert_true (cJSON_IsTrue (item_at (doc, "sprint/bonuses/0/paid")));
-  assert_string_equal (str_at (doc, "score/total/display"), "105.68");
-  assert_string_equal (str_at (doc, "score/process/display"), "97.00");
+  assert_string_equal (str_at (doc, "score/total/rounded"), "105.68");
+  assert_string_equal (str_at (doc, "score/process/rounded"), "97.00");
+  /* process and result exact on the same scale as their rounded figure */
+  assert_string_equal (str_at (doc, "score/process/exact"), "97");
   assert_int_equal (item_at (doc, "score/team_rank")->valueint, 2);
   assert_int_equal (item_at (doc, "score/team_size")->valueint, 3);
   assert_string_equal (str_at (doc, "score/bonuses/0/exact"), "3170.375");
@@ -525,9 +506,9 @@ assert_lookup_matches (const cJSON *doc, const char *table, const char *credit_k
     }
 }
 
-/* Layout of format_version 3: two-space indentation, no tabs, one credit
- * per line (each line a JSON array on its own, as long as credit_columns),
- * lookups complete. */
+/* Layout of format_version 4: two-space indentation, no tabs, one credit
+ * per line (each line a JSON object of the 16 members on its own), lookups
+ * complete. */
 static void
 test_json_layout (void **state)
 {
@@ -539,14 +520,14 @@ test_json_layout (void **state)
       g_autofree char *text = output_text (g, name);
       g_autoptr (cJSON) doc = statement (g, reps[r]);
       assert_null (strchr (text, '\t'));
-      assert_int_equal (item_at (doc, "format_version")->valueint, 3);
+      assert_int_equal (item_at (doc, "format_version")->valueint, 4);
       g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
       guint i = 0;
       while (lines[i] && !g_str_has_prefix (lines[i], "  \"credits\": ["))
         i++;
       assert_non_null (lines[i]);
       guint n = 0;
-      for (i++; lines[i] && g_str_has_prefix (lines[i], "    ["); i++, n++)
+      for (i++; lines[i] && g_str_has_prefix (lines[i], "    {"); i++, n++)
         {
           g_autofree char *one = g_strdup (lines[i] + 4);
           gsize len = strlen (one);
@@ -555,7 +536,7 @@ test_json_layout (void **state)
           g_autoptr (cJSON) credit = cJSON_Parse (one);
           assert_non_null (credit);
           assert_int_equal (cJSON_GetArraySize (credit), 16);
-          assert_true (cJSON_IsString (cJSON_GetArrayItem (credit, 0)));
+          assert_true (cJSON_IsString (cJSON_GetObjectItemCaseSensitive (credit, "receipt_id")));
         }
       assert_int_equal (n, cJSON_GetArraySize (item_at (doc, "credits")));
       assert_lookup_matches (doc, "receipts", "receipt_id");
@@ -611,7 +592,6 @@ test_long_nets (void **state)
   ln->quantity = saved;
   g_autoptr (cJSON) doc = cJSON_Parse (text->str);
   assert_non_null (doc);
-  expand_credits (doc);
   assert_string_equal (str_at (doc, "rep/rep_id"), "B2");
   assert_string_equal (str_at (doc, "credits/2/line_net"), "99999999999999999000");
   assert_string_equal (str_at (doc, "credits/2/order_net"), "100000000000000001000");
