@@ -229,6 +229,62 @@ payables (const QtRepResult *r, QtPayable *p)
   p[QT_PAYABLE_TOTAL] = (QtPayable) { r->total_exact, r->r_total };
 }
 
+/* The unpaid sprint bonus of lowest threshold and what the quarter lacked
+ * for it: min_attainment × quarter quota − quarter W (SPEC §4.7). */
+static void
+sprint_missed (const QtRepResult *r, QtStatementModel *m)
+{
+  m->sprint_missed = -1;
+  if (!r->has_sprint_attainment)
+    return;
+  for (guint i = 0; i < r->n_bonuses; i++)
+    {
+      const QtBonusLine *b = &r->bonuses[i];
+      if (b->bonus->kind != QT_BONUS_QUARTERLY_SPRINT || b->paid
+          || (m->sprint_missed >= 0
+              && mpq_cmp (b->bonus->min_attainment,
+                          r->bonuses[m->sprint_missed].bonus->min_attainment) >= 0))
+        continue;
+      m->sprint_missed = (gint) i;
+    }
+  if (m->sprint_missed < 0)
+    return;
+  mpq_mul (m->sprint_needed, r->bonuses[m->sprint_missed].bonus->min_attainment, r->sprint_quota);
+  mpq_sub (m->sprint_needed, m->sprint_needed, r->sprint_w);
+}
+
+/* SPEC §4.8: an item's rise from its score to its cap adds (cap − score)
+ * × weight × its list's weight × 100 to the total score. */
+static void
+score_lever (const QtRepResult *r, QtStatementModel *m)
+{
+  const QtPlanVersion *v = r->plan;
+  g_auto (mpq_t) gain;
+  mpq_init (gain);
+  m->lever = -1;
+  for (guint i = 0; v->has_score && i < r->n_score_lines; i++)
+    {
+      const QtScoreLine *l = &r->score_lines[i];
+      if (!l->item->has_cap || mpq_cmp (l->score, l->item->cap) >= 0)
+        continue;
+      mpq_sub (gain, l->item->cap, l->score);
+      mpq_mul (gain, gain, l->item->weight);
+      mpq_mul (gain, gain, l->is_process ? v->process_weight : v->result_weight);
+      if (m->lever < 0 || mpq_cmp (gain, m->lever_points) > 0)
+        {
+          m->lever = (gint) i;
+          mpq_set (m->lever_points, gain);
+        }
+    }
+  if (m->lever >= 0)
+    {
+      g_auto (mpq_t) hundred;
+      mpq_init (hundred);
+      mpq_set_ui (hundred, 100, 1);
+      mpq_mul (m->lever_points, m->lever_points, hundred);
+    }
+}
+
 QtStatementModel *
 qt_statement_model_build (const QtStatementIndex *ix, guint rep)
 {
@@ -249,6 +305,10 @@ qt_statement_model_build (const QtStatementIndex *ix, guint rep)
   m->adjustments = adjustments_sorted (res, r);
   m->commission_case = commission_case (r);
   payables (r, m->payable);
+  mpq_init (m->sprint_needed);
+  mpq_init (m->lever_points);
+  sprint_missed (r, m);
+  score_lever (r, m);
   return m;
 }
 
@@ -265,5 +325,7 @@ qt_statement_model_free (QtStatementModel *m)
   g_free (m->credits);
   g_free (m->reports);
   g_free (m->adjustments);
+  mpq_clear (m->sprint_needed);
+  mpq_clear (m->lever_points);
   g_free (m);
 }

@@ -83,6 +83,17 @@ typedef struct {
                                      * r->adjustments_rounded, by adjustment_id */
   QtCommissionCase commission_case;
   QtPayable payable[QT_PAYABLE_COUNT];
+  /* What it takes to earn more.  The quarterly sprint bonus the rep came
+   * closest to without reaching it (the unpaid one of lowest
+   * min_attainment, at a quarter's end with a quarter quota), -1 when none,
+   * and the weighted credit the quarter lacked for it. */
+  gint sprint_missed;               /* index into r->bonuses */
+  mpq_t sprint_needed;
+  /* The score item whose rise to its cap would add most to the total
+   * score, -1 when no capped item is below its cap (or the plan has no
+   * score), and those points of total score. */
+  gint lever;                       /* index into r->score_lines */
+  mpq_t lever_points;
 } QtStatementModel;
 
 typedef struct QtStatementIndex QtStatementIndex;

@@ -82,8 +82,10 @@ tiers_note (const QtRepResult *r)
   const QtPlanVersion *v = r->plan;
   GString *s = g_string_new (
       v->mode == QT_MODE_MARGINAL
-        ? "Marginal tiers: each tier's rate applies to the part of W inside it"
-        : "Retroactive tiers: the rate of the tier W reaches applies to all of W");
+        ? "Marginal tiers: each tier's rate applies to the part of the weighted credit "
+          "inside it"
+        : "Retroactive tiers: the rate of the tier the weighted credit reaches applies to "
+          "all of it");
   if (!v->has_cap)
     qt_stmt_puts (s, "; the plan has no cap.");
   else if (r->capped)
@@ -118,14 +120,14 @@ qt_statement_commission_note (const QtStatementModel *m)
       return g_strdup_printf ("No commission: no credits and no valid quota in %s.", period);
     case QT_COMMISSION_CLAWBACK:
       {
-        GString *s = g_string_new ("Clawback: net refunds make W negative, so the commission "
-                                   "is W x the first tier's rate ");
+        GString *s = g_string_new ("Clawback: net refunds make the weighted credit negative, so the commission "
+                                   "is the weighted credit x the first tier's rate ");
         qt_append_exact (s, r->tiers[0].tier->rate);
         qt_stmt_putc (s, '.');
         return g_string_free (s, FALSE);
       }
     case QT_COMMISSION_ZERO_W:
-      return g_strdup ("No commission: the weighted credit W is 0.");
+      return g_strdup ("No commission: the weighted credit is 0.");
     case QT_COMMISSION_TIERS:
     default:
       return tiers_note (r);

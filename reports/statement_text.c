@@ -11,6 +11,8 @@
 /* ---- aligned tables ----------------------------------------------------- */
 
 #define TXT_MAX_COLS 12
+/* A statement reads in 80 columns. */
+#define TXT_COLUMNS 80
 
 /* Width of text[0..n) on a monospace screen: UTF-8 characters counted one
  * by one, except that East Asian wide characters such as those of 陈静 take
@@ -90,25 +92,26 @@ typedef struct {
   guint first;
 } Row;
 
-/* Rows of up to two layouts (a rule spans the wider); cell text lives in
- * one arena.  Reset and reused by every table of a statement. */
+/* Rows of up to three layouts (a rule spans the widest); cell text lives
+ * in one arena.  Reset and reused by every table of a statement. */
 typedef struct {
   GString *arena;
   GArray *cells; /* Cell */
   GArray *rows;  /* Row */
-  Layout layouts[2];
+  Layout layouts[3];
   guint n_layouts;
 } Table;
 
-/* Empties t for a table of one layout (align1 NULL) or two. */
+/* Empties t for a table of one layout (align1 NULL), two (align2 NULL)
+ * or three. */
 static void
-table_reset (Table *t, const char *align0, const char *align1)
+table_reset (Table *t, const char *align0, const char *align1, const char *align2)
 {
   g_string_truncate (t->arena, 0);
   g_array_set_size (t->cells, 0);
   g_array_set_size (t->rows, 0);
-  const char *aligns[2] = { align0, align1 };
-  t->n_layouts = align1 != NULL ? 2 : 1;
+  const char *aligns[3] = { align0, align1, align2 };
+  t->n_layouts = align1 == NULL ? 1 : align2 == NULL ? 2 : 3;
   for (guint k = 0; k < t->n_layouts; k++)
     {
       t->layouts[k] = (Layout) { .n_cols = (guint) strlen (aligns[k]), .align = aligns[k] };
@@ -250,18 +253,6 @@ cell_brief (Table *t, mpq_srcptr v)
   cell_close_ascii (t);
 }
 
-/* "exact X" when the 2-decimal display hides part of v, else empty. */
-static void
-cell_exact_note (Table *t, mpq_srcptr v)
-{
-  if (!qt_mpq_has_decimals (v, QT_MONEY_DECIMALS))
-    {
-      qt_stmt_puts (cell_open (t), "exact ");
-      qt_append_exact (t->arena, v);
-    }
-  cell_close (t);
-}
-
 /* A "109.24%" cell. */
 static void
 cell_percent (Table *t, mpq_srcptr v)
@@ -304,6 +295,8 @@ rule_width (const Table *t)
   glong widest = 0;
   for (guint k = 0; k < t->n_layouts; k++)
     {
+      if (t->n_layouts > 1 && t->layouts[k].n_cols == 1)
+        continue; /* a line of free text under the columns */
       glong total = 0;
       for (guint c = 0; c < t->layouts[k].n_cols; c++)
         total += t->layouts[k].width[c] + (c > 0 ? 2 : 0);
@@ -344,13 +337,36 @@ typedef struct {
   GString *out;
   Table t;  /* reused by every table of the statement */
   gsize line_start; /* where the line opened by line_open begins in out */
+  GString *exact;   /* the appendix: "label\0value\0" pairs of exact values
+                       the cents hide */
 } Doc;
+
+/* Keeps `label` and the exact value of v for the appendix when the cents
+ * (or the percentage) shown hide part of it. */
+static void
+note_exact (Doc *d, const char *label, mpq_srcptr v, guint decimals)
+{
+  if (qt_mpq_has_decimals (v, decimals))
+    return;
+  g_string_append (d->exact, label);
+  g_string_append_c (d->exact, '\0');
+  qt_append_exact (d->exact, v);
+  g_string_append_c (d->exact, '\0');
+}
 
 /* Starts a table of the statement (see table_reset). */
 static Table *
 table (Doc *d, const char *align0, const char *align1)
 {
-  table_reset (&d->t, align0, align1);
+  table_reset (&d->t, align0, align1, NULL);
+  return &d->t;
+}
+
+/* A table of three layouts. */
+static Table *
+table3 (Doc *d, const char *align0, const char *align1, const char *align2)
+{
+  table_reset (&d->t, align0, align1, align2);
   return &d->t;
 }
 
@@ -361,6 +377,41 @@ title (Doc *d, const char *text)
   qt_stmt_putc (d->out, '\n');
   qt_stmt_puts (d->out, text);
   qt_stmt_putc (d->out, '\n');
+}
+
+/* Breaks the indented line out[start..] at spaces into lines of at most
+ * TXT_COLUMNS display columns, each indented as the first ("  "), and the
+ * lines after it two more; a word longer than a line stays whole. */
+static void
+wrap (GString *out, gsize start)
+{
+  if (display_width (out->str + start, out->len - start) <= TXT_COLUMNS)
+    return;
+  g_autofree char *text = g_strndup (out->str + start + 2, out->len - start - 2);
+  g_string_truncate (out, start);
+  g_auto (GStrv) words = g_strsplit (text, " ", -1);
+  glong used = 0;
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      const glong w = display_width (words[i], strlen (words[i]));
+      if (used > 0 && used + 1 + w > TXT_COLUMNS)
+        {
+          qt_stmt_puts (out, "\n    ");
+          used = 4;
+        }
+      else if (used > 0)
+        {
+          qt_stmt_putc (out, ' ');
+          used++;
+        }
+      else
+        {
+          qt_stmt_puts (out, "  ");
+          used = 2;
+        }
+      qt_stmt_puts (out, words[i]);
+      used += w;
+    }
 }
 
 /* An indented line of text: open it, append, close it. */
@@ -378,6 +429,7 @@ static void
 line_close (Doc *d)
 {
   escape_controls (d->out, d->line_start, FALSE);
+  wrap (d->out, d->line_start);
   qt_stmt_putc (d->out, '\n');
 }
 
@@ -407,6 +459,20 @@ cell_rep (Table *t, const QtRep *rep)
   cell_printf (t, "%s (%s)", rep->name, rep->rep_id);
 }
 
+/* The statement's first line. */
+static void
+heading (Doc *d)
+{
+  const QtRep *rep = d->m->rep;
+  char period[8];
+  qt_period_format (d->res->period, period);
+  const gsize start = d->out->len;
+  g_string_append_printf (d->out, "Commission statement %s: %s (%s)", period, rep->name,
+                          rep->rep_id);
+  escape_controls (d->out, start, FALSE); /* a newline in a name stays on this line */
+  g_string_append_c (d->out, '\n');
+}
+
 /* Rep, team, manager, plan, period and currency. */
 static void
 header (Doc *d)
@@ -416,11 +482,7 @@ header (Doc *d)
   const guint team = d->r->team_size;
   char period[8];
   qt_period_format (d->res->period, period);
-  const gsize start = d->out->len;
-  g_string_append_printf (d->out, "Commission statement %s: %s (%s)", period, rep->name,
-                          rep->rep_id);
-  escape_controls (d->out, start, FALSE); /* a newline in a name stays on this line */
-  g_string_append_c (d->out, '\n');
+  title (d, "Rep and plan");
   Table *t = table (d, "ll", NULL);
   row (t, 0);
   cell (t, "Rep");
@@ -451,7 +513,8 @@ header (Doc *d)
 
 /* ---- credits ------------------------------------------------------------ */
 
-/* The receipt a group of credit rows comes from (layout 0). */
+/* The receipt a group of credit rows comes from (layout 0), its customer
+ * under it (layout 2). */
 static void
 receipt_row (Doc *d, Table *t, const QtStatementCredit *cr)
 {
@@ -462,18 +525,57 @@ receipt_row (Doc *d, Table *t, const QtStatementCredit *cr)
   cell (t, cr->receipt->order_id);
   qt_append_fixed_num (cell_open (t), d->res->ds->nums, cr->receipt->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
-  cell (t, cr->customer ? cr->customer->name : cr->order->customer_id);
+  row (t, 2);
+  qt_stmt_puts (cell_open (t), "     ");
+  qt_stmt_puts (t->arena, cr->customer ? cr->customer->name : cr->order->customer_id);
+  cell_close (t);
 }
 
-/* Applied multiplier ids joined by '+', "-" for none (SPEC §5 order). */
+/* The multipliers of `mask` in words ("new customer, fast collection";
+ * SPEC §5 order). */
 static void
-cell_multipliers (Table *t, guint mask)
+append_multipliers (GString *s, guint mask)
 {
-  qt_stmt_puts (cell_open (t), mask == 0 ? "-" : qt_mult_mask_name (mask));
+  for (const char *p = qt_mult_mask_name (mask); *p != '\0'; p++)
+    if (*p == '+')
+      qt_stmt_puts (s, ", ");
+    else
+      qt_stmt_putc (s, *p == '_' ? ' ' : *p);
+}
+
+/* The line's product and the multipliers applied to the slice, under it
+ * (layout 2): on one line when they fit in the statement's width, else
+ * the multipliers on a line of their own. */
+static void
+product_row (Table *t, const QtStatementCredit *cr)
+{
+  static const char indent[] = "       ";
+  const guint mask = cr->slice->mult_mask;
+  const char *product = cr->product ? cr->product->name : cr->line->product_id;
+  g_autoptr (GString) mults = g_string_new (NULL);
+  if (mask != 0)
+    append_multipliers (mults, mask);
+  const glong width = 2 + (glong) strlen (indent) + display_width (product, strlen (product))
+                      + 2 + (glong) mults->len;
+  row (t, 2);
+  GString *s = cell_open (t);
+  qt_stmt_puts (s, indent);
+  qt_stmt_puts (s, product);
+  if (mask != 0 && width <= TXT_COLUMNS)
+    {
+      qt_stmt_puts (s, "; ");
+      qt_stmt_puts (s, mults->str);
+    }
+  cell_close (t);
+  if (mask == 0 || width <= TXT_COLUMNS)
+    return;
+  row (t, 2);
+  qt_stmt_puts (cell_open (t), indent);
+  qt_stmt_puts (t->arena, mults->str);
   cell_close_ascii (t);
 }
 
-/* One credited slice (layout 1). */
+/* One credited slice (layout 1), then its multipliers. */
 static void
 credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
 {
@@ -484,18 +586,19 @@ credit_row (Doc *d, Table *t, const QtStatementCredit *cr)
   qt_append_brief_num (cell_open (t), d->res->ds->nums, sl->share, 4, QT_ROUND_HALF_EVEN);
   cell_close_ascii (t);
   cell_money_frac (t, &sl->amount);
-  cell_multipliers (t, sl->mult_mask);
   cell_brief (t, sl->weight);
   cell_money_frac (t, &sl->weighted);
-  cell (t, cr->product ? cr->product->name : cr->line->product_id);
+  product_row (t, cr);
 }
 
 /* Column heads of both layouts, then a rule. */
 static void
 credit_heads (Table *t)
 {
-  TEXT_ROW (t, 0, "receipt", "received", "order", "receipt amount", "customer");
-  TEXT_ROW (t, 1, NULL, "line", "share", "amount", "multipliers", "weight", "weighted", "product");
+  TEXT_ROW (t, 0, "receipt", "received", "order", "receipt amount");
+  TEXT_ROW (t, 2, "     customer");
+  TEXT_ROW (t, 1, NULL, "line", "share", "amount", "weight", "weighted");
+  TEXT_ROW (t, 2, "       product; multipliers");
   rule (t);
 }
 
@@ -514,7 +617,7 @@ credits_section (Doc *d)
       return;
     }
   /* Rows grouped under their receipt: the slices are sorted by receipt_id. */
-  Table *t = table (d, "lllrl", "llrrlrrl");
+  Table *t = table3 (d, "lllr", "llrrrr", "l");
   credit_heads (t);
   for (guint k = 0; k < n; k++)
     {
@@ -529,12 +632,11 @@ credits_section (Doc *d)
   cell (t, NULL);
   cell_money (t, r->credit);
   cell (t, NULL);
-  cell (t, NULL);
   cell_money (t, r->weighted);
-  cell (t, NULL);
   table_render (t, d->out);
-  line (d, "amount = receipt x line net / order net x share; weighted = amount x weight.");
-  line (d, "Amounts show to the cent (~ = rounded for display); exact values are in the JSON statement.");
+  line (d, "amount = receipt x line net / order net x share; weighted = amount x weight, "
+           "the weight being the product of the multipliers named under the line.");
+  line (d, "Amounts show to the cent (~ = rounded); exact values are in the JSON statement.");
 }
 
 /* SPEC §4.4: C, W, quota and attainment. */
@@ -543,34 +645,30 @@ totals (Doc *d)
 {
   const QtRepResult *r = d->r;
   title (d, "Credit and attainment");
-  Table *t = table (d, "lrl", NULL);
+  Table *t = table (d, "lr", NULL);
   row (t, 0);
-  cell (t, "Credit C");
+  cell (t, "Credit");
   cell_money (t, r->credit);
-  cell_exact_note (t, r->credit);
+  note_exact (d, "Credit", r->credit, QT_MONEY_DECIMALS);
   row (t, 0);
-  cell (t, "Weighted credit W");
+  cell (t, "Weighted credit");
   cell_money (t, r->weighted);
-  cell_exact_note (t, r->weighted);
+  note_exact (d, "Weighted credit", r->weighted, QT_MONEY_DECIMALS);
   row (t, 0);
   cell (t, "Quota");
   if (r->has_quota)
     {
       cell_money (t, r->quota);
-      cell_exact_note (t, r->quota);
+      note_exact (d, "Quota", r->quota, QT_MONEY_DECIMALS);
     }
   else
-    {
-      cell (t, "none");
-      cell (t, NULL);
-    }
+    cell (t, "none");
   row (t, 0);
-  cell (t, "Attainment W / quota");
+  cell (t, "Attainment");
   cell_percent (t, r->attainment);
-  qt_stmt_puts (cell_open (t), "exact ");
-  qt_append_exact (t->arena, r->attainment);
-  cell_close (t);
+  note_exact (d, "Attainment (weighted credit / quota)", r->attainment, QT_MONEY_DECIMALS + 2);
   table_render (t, d->out);
+  line (d, "Attainment = weighted credit / quota.");
   g_autofree char *note = qt_statement_no_quota_note (d->m);
   if (note != NULL)
     line_printf (d, "No quota: %s.", note);
@@ -608,43 +706,83 @@ tier_row (Table *t, const QtRepResult *r, guint i, gint current)
   cell_money (t, tl->amount);
 }
 
-/* What it takes to reach the next tier. */
+/* What it takes to reach the next tier, or why more credit pays no more. */
 static void
 next_tier (Doc *d)
 {
   const QtRepResult *r = d->r;
+  if (r->capped)
+    {
+      GString *s = line_open (d);
+      qt_stmt_puts (s, "Your commission is capped at ");
+      qt_append_fixed (s, r->plan->cap, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+      qt_stmt_puts (s, ": more credit this month does not raise it.");
+      line_close (d);
+      return;
+    }
   if (!r->has_next_tier)
     {
-      if (r->has_quota)
-        line (d, "You are in the top tier.");
+      if (r->has_quota && r->tier >= 0)
+        line (d, "You are in the top tier: each more unit of weighted credit pays its rate.");
       return;
     }
   const guint k = (guint) r->tier + 1;
   GString *s = line_open (d);
-  qt_stmt_puts (s, "Next tier: ");
   qt_append_fixed (s, r->next_tier_needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  g_string_append_printf (s, " more weighted credit reaches tier %u (attainment ", k + 1);
-  qt_append_exact (s, r->tiers[k].tier->from);
-  qt_stmt_puts (s, ", rate ");
+  g_string_append_printf (s, " more weighted credit reaches tier %u, whose rate is ", k + 1);
   qt_append_exact (s, r->tiers[k].tier->rate);
+  qt_stmt_puts (s, ".");
+  line_close (d);
+}
+
+/* The quarterly sprint bonus the quarter fell short of, and by how much. */
+static void
+sprint_missed (Doc *d)
+{
+  const QtStatementModel *m = d->m;
+  if (m->sprint_missed < 0)
+    return;
+  const QtBonusLine *b = &d->r->bonuses[m->sprint_missed];
+  GString *s = line_open (d);
+  qt_stmt_puts (s, "The quarter needed ");
+  qt_append_fixed (s, m->sprint_needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_stmt_puts (s, " more weighted credit for the sprint bonus ");
+  qt_stmt_puts (s, b->bonus->id);
+  qt_stmt_puts (s, " (");
+  qt_append_fixed (s, b->bonus->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
   qt_stmt_puts (s, ").");
   line_close (d);
 }
 
-/* The exact commission when the 2-decimal display hides part of it. */
+/* The score item worth most if raised to its cap. */
 static void
-exact_commission (Doc *d)
+score_lever (Doc *d)
 {
-  const QtRepResult *r = d->r;
-  if (qt_mpq_has_decimals (r->commission, QT_MONEY_DECIMALS))
+  const QtStatementModel *m = d->m;
+  if (m->lever < 0)
     return;
+  const QtScoreLine *l = &d->r->score_lines[m->lever];
   GString *s = line_open (d);
-  qt_stmt_puts (s, "Exact commission ");
-  qt_append_exact (s, r->commission);
-  qt_stmt_puts (s, ", rounded half-even to ");
-  qt_append_fixed (s, d->m->payable[QT_PAYABLE_COMMISSION].rounded, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  qt_stmt_putc (s, '.');
+  qt_stmt_puts (s, "Your score rises most with ");
+  qt_stmt_puts (s, l->item->is_attainment ? "attainment" : l->item->metric);
+  qt_stmt_puts (s, ": at its cap it adds ");
+  qt_append_fixed (s, m->lever_points, QT_SCORE_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_stmt_puts (s, " points.");
   line_close (d);
+}
+
+/* "To earn more": the next tier, the sprint, the score. */
+static void
+earn_more (Doc *d)
+{
+  const gsize before = d->out->len;
+  title (d, "To earn more");
+  const gsize body = d->out->len;
+  next_tier (d);
+  sprint_missed (d);
+  score_lever (d);
+  if (d->out->len == body)
+    g_string_truncate (d->out, before); /* nothing to say */
 }
 
 /* SPEC §4.5: the tier table and why the commission is what it is. */
@@ -653,13 +791,13 @@ commission (Doc *d)
 {
   const QtRepResult *r = d->r;
   const QtPlanVersion *v = r->plan;
-  g_autofree char *head = g_strdup_printf ("Commission (%s tiers; rule commission of %s v%" G_GINT64_FORMAT ")",
+  g_autofree char *head = g_strdup_printf ("Commission (%s tiers of plan %s, version %" G_GINT64_FORMAT ")",
                                            v->mode == QT_MODE_MARGINAL ? "marginal" : "retroactive",
                                            v->plan, v->version);
   title (d, head);
   const gint current = r->tier;
   Table *t = table (d, "llrrrrr", NULL);
-  TEXT_ROW (t, 0, "tier", "attainment", "rate", "W from", "W to", "portion", "amount");
+  TEXT_ROW (t, 0, "tier", "attainment", "rate", "from", "to", "portion", "amount");
   rule (t);
   for (guint i = 0; i < r->n_tiers; i++)
     tier_row (t, r, i, current);
@@ -671,11 +809,10 @@ commission (Doc *d)
   cell_money (t, r->commission);
   table_render (t, d->out);
   if (current >= 0)
-    line (d, "> marks the tier your attainment reaches.");
+    line (d, "> marks the tier your attainment reaches; from and to are weighted credit.");
   g_autofree char *note = qt_statement_commission_note (d->m);
   line (d, note);
-  exact_commission (d);
-  next_tier (d);
+  note_exact (d, "Commission", r->commission, QT_MONEY_DECIMALS);
 }
 
 /* ---- override ----------------------------------------------------------- */
@@ -685,8 +822,8 @@ static void
 override_table (Doc *d)
 {
   const QtRepResult *r = d->r;
-  Table *t = table (d, "llrl", NULL);
-  TEXT_ROW (t, 0, "rep", "name", "commission", NULL);
+  Table *t = table (d, "llr", NULL);
+  TEXT_ROW (t, 0, "rep", "name", "commission");
   rule (t);
   for (guint k = 0; k < r->n_reports; k++)
     {
@@ -696,21 +833,22 @@ override_table (Doc *d)
       cell (t, rep->rep_id);
       cell (t, rep->name);
       cell_money (t, dr->commission);
-      cell_exact_note (t, dr->commission);
+      g_autofree char *label = g_strdup_printf ("Commission of %s", rep->rep_id);
+      note_exact (d, label, dr->commission, QT_MONEY_DECIMALS);
     }
   rule (t);
   row (t, 0);
   cell (t, "Base");
   cell (t, NULL);
   cell_money (t, r->override_base);
-  cell_exact_note (t, r->override_base);
+  note_exact (d, "Override base", r->override_base, QT_MONEY_DECIMALS);
   row (t, 0);
   cell (t, "Override");
   qt_append_exact (cell_open (t), r->plan->override_rate);
   qt_stmt_puts (t->arena, " x base");
   cell_close (t);
   cell_money (t, r->r_override);
-  cell_exact_note (t, r->override_amount);
+  note_exact (d, "Override", r->override_amount, QT_MONEY_DECIMALS);
   table_render (t, d->out);
 }
 
@@ -723,7 +861,8 @@ override (Doc *d)
   title (d, "Manager override");
   if (!v->has_override)
     {
-      line_printf (d, "Plan %s v%" G_GINT64_FORMAT " has no override: 0.00.", v->plan, v->version);
+      line_printf (d, "Plan %s, version %" G_GINT64_FORMAT ", has no override: 0.00.", v->plan,
+                   v->version);
       return;
     }
   if (r->n_reports == 0)
@@ -732,9 +871,8 @@ override (Doc *d)
       return;
     }
   override_table (d);
-  line_printf (d, "Rule override.rate of %s v%" G_GINT64_FORMAT
-               "; the base is the direct reports' exact capped commissions.",
-               v->plan, v->version);
+  line_printf (d, "The base is the direct reports' capped commissions (plan %s, version %"
+               G_GINT64_FORMAT ").", v->plan, v->version);
 }
 
 /* ---- sprint ------------------------------------------------------------- */
@@ -752,10 +890,9 @@ sprint_attainment (Doc *d)
   GString *s = line_open (d);
   qt_stmt_puts (s, "Quarter attainment ");
   qt_append_percent (s, r->sprint_attainment, QT_ROUND_HALF_EVEN);
-  qt_stmt_puts (s, "% (exact ");
-  qt_append_exact (s, r->sprint_attainment);
-  qt_stmt_puts (s, ").");
+  qt_stmt_puts (s, "%.");
   line_close (d);
+  note_exact (d, "Quarter attainment", r->sprint_attainment, QT_MONEY_DECIMALS + 2);
 }
 
 /* SPEC §4.7: the quarter's months and attainment. */
@@ -775,7 +912,7 @@ sprint (Doc *d)
       return;
     }
   Table *t = table (d, "lrr", NULL);
-  TEXT_ROW (t, 0, "month", "W", "quota");
+  TEXT_ROW (t, 0, "month", "weighted credit", "quota");
   rule (t);
   for (int m = 0; m < 3; m++)
     {
@@ -804,7 +941,6 @@ score_row (Table *t, const QtScoreLine *l)
 {
   const QtScoreItem *it = l->item;
   row (t, 0);
-  cell (t, l->is_process ? "process" : "result");
   cell (t, it->is_attainment ? "attainment" : it->metric);
   if (l->missing)
     cell (t, "0 (missing)");
@@ -814,7 +950,6 @@ score_row (Table *t, const QtScoreLine *l)
     cell_exact (t, it->target);
   else
     cell (t, "-");
-  cell_brief (t, l->ratio);
   if (it->has_cap)
     cell_exact (t, it->cap);
   else
@@ -878,14 +1013,20 @@ score (Doc *d)
       line_close (d);
       return;
     }
-  Table *t = table (d, "llrrrrrrr", NULL);
-  TEXT_ROW (t, 0, "list", "item", "value", "target", "ratio", "cap", "score", "weight",
-            "contribution");
+  /* the items of each list under a row naming it (layout 1) */
+  Table *t = table (d, "lrrrrrr", "l");
+  TEXT_ROW (t, 0, "item", "value", "target", "cap", "score", "weight", "contribution");
   rule (t);
   for (guint i = 0; i < r->n_score_lines; i++)
-    score_row (t, &r->score_lines[i]);
+    {
+      const QtScoreLine *l = &r->score_lines[i];
+      if (i == 0 || l->is_process != r->score_lines[i - 1].is_process)
+        TEXT_ROW (t, 1, l->is_process ? "Process" : "Result");
+      score_row (t, l);
+    }
   table_render (t, d->out);
-  line (d, "score = min(value / target, cap); contribution = score x weight; ~ = rounded for display.");
+  line (d, "score = value / target, at most the cap; contribution = score x weight;");
+  line (d, "~ marks a value rounded for display.");
   score_totals (d);
   qt_stmt_puts (line_open (d), "Team rank ");
   rank_text (d, d->out);
@@ -951,23 +1092,26 @@ bonuses (Doc *d)
       line (d, "The plan has no bonuses.");
       return;
     }
-  Table *t = table (d, "lllrl", NULL);
-  TEXT_ROW (t, 0, "bonus", "kind", "test", "amount", NULL);
-  rule (t);
+  /* a line per bonus, then its test in words (layout 1) */
+  Table *t = table (d, "llr", "l");
   for (guint i = 0; i < r->n_bonuses; i++)
     {
       const QtBonusLine *b = &r->bonuses[i];
       const gboolean is_score = b->bonus->kind == QT_BONUS_SCORE;
       row (t, 0);
       cell (t, b->bonus->id);
-      cell (t, is_score ? "score" : "quarterly sprint");
-      if (is_score)
-        score_bonus_test (d, b, cell_open (t));
-      else
-        sprint_bonus_test (d, b, cell_open (t));
-      cell_close (t);
+      cell (t, is_score ? "score bonus" : "quarterly sprint bonus");
       cell_money (t, b->rounded);
-      cell_exact_note (t, b->exact);
+      row (t, 1);
+      GString *test = cell_open (t);
+      qt_stmt_puts (test, "  ");
+      if (is_score)
+        score_bonus_test (d, b, test);
+      else
+        sprint_bonus_test (d, b, test);
+      cell_close (t);
+      g_autofree char *label = g_strdup_printf ("Bonus %s", b->bonus->id);
+      note_exact (d, label, b->exact, QT_MONEY_DECIMALS);
     }
   table_render (t, d->out);
 }
@@ -984,7 +1128,7 @@ adjustments (Doc *d)
       line (d, "None.");
       return;
     }
-  Table *t = table (d, "llrl", NULL);
+  Table *t = table (d, "llr", NULL);
   const guint *order = d->m->adjustments;
   g_auto (mpq_t) amount;
   mpq_init (amount);
@@ -996,7 +1140,8 @@ adjustments (Doc *d)
       cell (t, a->adjustment_id);
       cell (t, a->reason);
       cell_money (t, r->adjustments_rounded[order[k]]);
-      cell_exact_note (t, amount);
+      g_autofree char *label = g_strdup_printf ("Adjustment %s", a->adjustment_id);
+      note_exact (d, label, amount, QT_MONEY_DECIMALS);
     }
   table_render (t, d->out);
 }
@@ -1010,8 +1155,12 @@ payable (Doc *d)
     [QT_PAYABLE_SPRINT_BONUS] = "Sprint bonus", [QT_PAYABLE_SCORE_BONUS] = "Score bonus",
     [QT_PAYABLE_ADJUSTMENTS] = "Adjustments",   [QT_PAYABLE_TOTAL] = "Total",
   };
-  g_autofree char *head = g_strdup_printf ("Payable (%s)", d->r->plan->currency);
-  title (d, head);
+  GString *head = g_string_new ("You are paid ");
+  qt_append_fixed (head, d->m->payable[QT_PAYABLE_TOTAL].rounded, QT_MONEY_DECIMALS,
+                   QT_ROUND_HALF_EVEN);
+  g_string_append_printf (head, " %s", d->r->plan->currency);
+  title (d, head->str);
+  g_string_free (head, TRUE);
   Table *t = table (d, "lr", NULL);
   for (int k = 0; k < QT_PAYABLE_COUNT; k++)
     {
@@ -1023,6 +1172,30 @@ payable (Doc *d)
     }
   table_render (t, d->out);
   line (d, "Each line is rounded half-even to the cent; the total is the sum of the lines.");
+}
+
+/* The exact values the cents hide, each on a line of its own (long
+ * fractions wrapped at 76 columns). */
+static void
+appendix (Doc *d)
+{
+  if (d->exact->len == 0)
+    return;
+  title (d, "Exact values (rounded above)");
+  for (const char *p = d->exact->str; p < d->exact->str + d->exact->len;)
+    {
+      const char *label = p;
+      const char *value = label + strlen (label) + 1;
+      p = value + strlen (value) + 1;
+      line (d, label);
+      for (gsize at = 0, n = strlen (value); at < n; at += 76)
+        {
+          GString *s = line_open (d);
+          qt_stmt_puts (s, "  ");
+          qt_stmt_put (s, value + at, MIN (76, n - at));
+          line_close (d);
+        }
+    }
 }
 
 /* The text statement of res->reps[rep]. */
@@ -1044,8 +1217,13 @@ qt_statement_text_of (const QtStatementModel *m)
   g_autoptr (GString) arena = g_string_sized_new (1024 + 96 * (gsize) n_credits);
   g_autoptr (GArray) cells = g_array_sized_new (FALSE, FALSE, sizeof (Cell), 64 + 9 * n_credits);
   g_autoptr (GArray) rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), 16 + 2 * n_credits);
+  g_autoptr (GString) exact = g_string_new (NULL);
   Doc d = { m, m->res, m->r, g_string_sized_new (6144 + 200 * (gsize) n_credits),
-            { .arena = arena, .cells = cells, .rows = rows }, 0 };
+            { .arena = arena, .cells = cells, .rows = rows }, 0, exact };
+  /* the answer first: what is paid, and what would pay more */
+  heading (&d);
+  payable (&d);
+  earn_more (&d);
   header (&d);
   credits_section (&d);
   totals (&d);
@@ -1055,6 +1233,6 @@ qt_statement_text_of (const QtStatementModel *m)
   score (&d);
   bonuses (&d);
   adjustments (&d);
-  payable (&d);
+  appendix (&d);
   return d.out;
 }

@@ -432,34 +432,80 @@ test_february (void **state)
   assert_non_null (strstr (text, "2026-02 does not close the quarter: sprint bonuses are decided in 2026-03."));
 }
 
-/* The text statement: footing payable block, no trailing blanks, valid UTF-8. */
+/* Display columns of a line (wide characters count two). */
+static glong
+columns (const char *line)
+{
+  glong w = 0;
+  for (const char *p = line; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      w += g_unichar_iszerowidth (c) ? 0 : g_unichar_iswide (c) ? 2 : 1;
+    }
+  return w;
+}
+
+/* The text statement: the answer first (what is paid, footing, then what
+ * would pay more), plain words, no line wider than 80 columns, no trailing
+ * blanks, valid UTF-8, exact fractions only in the appendix. */
 static void
 test_b2_text (void **state)
 {
   const Golden *g = *state;
   g_autofree char *text = output_text (g, "statements/B2.txt");
   assert_true (g_utf8_validate (text, -1, NULL));
-  assert_true (g_str_has_prefix (text, "Commission statement 2026-03: Dev Patel (B2)\n"));
-  const char *want[] = { "Payable (CNY)\n"
-                         "  Commission     332.33\n"
-                         "  Override         0.00\n"
-                         "  Sprint bonus  5000.00\n"
-                         "  Score bonus   3170.38\n"
-                         "  Adjustments    -40.00\n"
-                         "  ---------------------\n"
-                         "  Total         8462.71\n",
-                         "109.24%", "Next tier: 1291.67 more weighted credit",
-                         "R106b", "new_customer+high_margin+fast_collection", "equipment recovery (half cent)" };
+  assert_true (g_str_has_prefix (text, "Commission statement 2026-03: Dev Patel (B2)\n\n"
+                                       "You are paid 8462.71 CNY\n"
+                                       "  Commission     332.33\n"
+                                       "  Override         0.00\n"
+                                       "  Sprint bonus  5000.00\n"
+                                       "  Score bonus   3170.38\n"
+                                       "  Adjustments    -40.00\n"
+                                       "  ---------------------\n"
+                                       "  Total         8462.71\n"));
+  const char *want[] = { "To earn more\n  1291.67 more weighted credit reaches tier 3, whose rate "
+                         "is 0.06.\n  Your score rises most with attainment: at its cap it adds "
+                         "17.12 points.\n",
+                         "  Attainment        109.24%\n", "R106b",
+                         "Edge appliance; new customer, high margin, fast collection",
+                         "equipment recovery (half cent)",
+                         "Exact values (rounded above)\n", "Bonus score_bonus\n    3170.375\n" };
   for (guint i = 0; i < G_N_ELEMENTS (want); i++)
     if (strstr (text, want[i]) == NULL)
       fail_msg ("missing '%s' in:\n%s", want[i], text);
-  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    {
-      gsize n = strlen (lines[i]);
-      assert_false (n > 0 && lines[i][n - 1] == ' ');
-    }
+  const char *gone[] = { "Credit C", "Weighted credit W", "  exact ", "(exact", "new_customer",
+                         "W from" };
+  for (guint i = 0; i < G_N_ELEMENTS (gone); i++)
+    if (strstr (text, gone[i]) != NULL)
+      fail_msg ("'%s' still in:\n%s", gone[i], text);
+  /* an exact fraction appears only in the appendix */
+  const char *appendix = strstr (text, "Exact values");
+  g_autofree char *before = g_strndup (text, (gsize) (appendix - text));
+  assert_null (strstr (before, "1573/1440"));
+  assert_null (strstr (before, "3170.375"));
   assert_null (strchr (text, '\t'));
+}
+
+/* Every text statement of golden, both months: 80 columns at most, no
+ * trailing blanks. */
+static void
+test_text_width (void **state)
+{
+  const Golden *g = *state;
+  const char *reps[] = { "A1", "A2", "B1", "B2", "M1", "M2" };
+  for (guint r = 0; r < G_N_ELEMENTS (reps); r++)
+    {
+      g_autofree char *name = g_strdup_printf ("statements/%s.txt", reps[r]);
+      g_autofree char *text = output_text (g, name);
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i]; i++)
+        {
+          gsize n = strlen (lines[i]);
+          if (columns (lines[i]) > 80)
+            fail_msg ("%s line %u is %ld columns: %s", name, i + 1, columns (lines[i]), lines[i]);
+          assert_false (n > 0 && lines[i][n - 1] == ' ');
+        }
+    }
 }
 
 /* Same result, same bytes. */
@@ -772,6 +818,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_b1_adjustments, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_payout_march, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_february, setup_february, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_text_width, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_text_width, setup_february, teardown_golden),
     cmocka_unit_test_setup_teardown (test_b2_text, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
