@@ -30,19 +30,6 @@ check_sealed (const char *run_dir, const char *rel, GBytes *bytes, const char *w
                   want != NULL ? want : "nothing", run_dir);
 }
 
-/* The SHA-256 manifest.json lists for `file`, or NULL. */
-static const char *
-listed_sha256 (const QtManifest *m, const char *file)
-{
-  for (guint i = 0; i < m->outputs->len; i++)
-    {
-      const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
-      if (strcmp (f->file, file) == 0)
-        return f->sha256;
-    }
-  return NULL;
-}
-
 /* The closed run's payout.csv as rep_id → total, once it and manifest.json
  * are the files the run recorded at its close.  (transfer full) */
 static GHashTable *
@@ -55,7 +42,7 @@ closed_totals (const QtSession *s, GError **error)
                                               : NULL;
   if (bytes == NULL
       || !check_sealed (run_dir, "manifest.json", manifest, s->lc->closed_manifest, error)
-      || !check_sealed (run_dir, "payout.csv", bytes, listed_sha256 (s->manifest, "payout.csv"),
+      || !check_sealed (run_dir, "payout.csv", bytes, qt_manifest_output_sha256 (s->manifest, "payout.csv"),
                         error))
     return NULL;
   g_autofree char *name = g_build_filename (run_dir, "payout.csv", NULL);

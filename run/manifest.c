@@ -344,6 +344,18 @@ qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error)
   return qt_manifest_parse (run_dir, bytes, kind, error);
 }
 
+const char *
+qt_manifest_output_sha256 (const QtManifest *m, const char *file)
+{
+  for (guint i = 0; i < m->outputs->len; i++)
+    {
+      const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
+      if (strcmp (f->file, file) == 0)
+        return f->sha256;
+    }
+  return NULL;
+}
+
 QtRunKind
 qt_manifest_kind (const char *run_dir)
 {

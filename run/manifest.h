@@ -70,6 +70,10 @@ typedef struct {
   QtManifestTotals totals;
 } QtManifest;
 
+/* The SHA-256 the manifest lists for output `file`, NULL when it lists
+ * none. (transfer none) */
+const char *qt_manifest_output_sha256 (const QtManifest *m, const char *file);
+
 /* Parses the text of the manifest.json of `run_dir` (named in messages), that
  * must be of `kind`.  Errors (QT_ERROR_USAGE: the directory is then not a
  * run of that kind): not JSON, a member missing or of the wrong type, a

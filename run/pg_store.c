@@ -10,6 +10,7 @@
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 #include "run_dir.h"
+#include "statement_view.h"
 
 /* The journal is a table, not a file of the stored run. */
 #define JOURNAL "journal.jsonl"
@@ -806,4 +807,56 @@ qt_pg_export (PGconn *conn, const char *period, const char *out, GError **error)
       return FALSE;
     }
   return run != NULL && export_tree (run->dir, out, period, error);
+}
+
+/* ---- one statement ---- */
+
+/* The rep of the database login, or NULL. (transfer full) */
+static char *
+login_rep (PGconn *conn, GError **error)
+{
+  g_autoptr (PGresult) r = qt_pg_query (conn, "SELECT qt_login_rep ()", 0, NULL, NULL, NULL, 0,
+                                        "reading who logged in", error);
+  return r != NULL && !PQgetisnull (r, 0, 0) ? g_strdup (PQgetvalue (r, 0, 0)) : NULL;
+}
+
+GBytes *
+qt_pg_statement (PGconn *conn, const char *period, const char *rep, gboolean json, GError **error)
+{
+  if (!qt_pg_schema_check (conn, error))
+    return NULL;
+  g_autofree char *own = rep == NULL ? login_rep (conn, error) : NULL;
+  if (rep == NULL && own == NULL)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                     "--rep REP is required: the database login is not a rep's");
+      return NULL;
+    }
+  g_autofree char *path = qt_run_statement_path (rep != NULL ? rep : own, json);
+  const char *const values[] = { period, path };
+  g_autoptr (PGresult) r = qt_pg_query (
+    conn, "SELECT f.sha256, b.content FROM qt_run r JOIN qt_run_file f USING (run_id) JOIN "
+          "qt_blob b USING (sha256) WHERE r.kind = 'commission_run' AND r.period = $1 AND f.path "
+          "= $2", 2, values, NULL, NULL, 1, "reading the statement", error);
+  if (r == NULL)
+    return NULL;
+  if (PQntuples (r) != 1)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE,
+                   "the database holds no statement of rep '%s' for %s that this login may read",
+                   rep != NULL ? rep : own, period);
+      return NULL;
+    }
+  GBytes *bytes = g_bytes_new (PQgetvalue (r, 0, 1), (gsize) PQgetlength (r, 0, 1));
+  g_autofree char *got = qt_sha256_hex_bytes (bytes);
+  if (strncmp (got, PQgetvalue (r, 0, 0), 64) != 0)
+    {
+      g_bytes_unref (bytes);
+      g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
+                   "the stored %s of %s is not the file the run wrote (its SHA-256 changed)",
+                   path, period);
+      return NULL;
+    }
+  return bytes;
 }

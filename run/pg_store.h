@@ -83,6 +83,14 @@ void qt_pg_run_free (QtPgRun *run);
  * verify` accepts it anywhere. */
 gboolean qt_pg_export (PGconn *conn, const char *period, const char *out, GError **error);
 
+/* The text (or JSON) statement of `rep` in the stored commission run of
+ * `period`, checked against its SHA-256; `rep` NULL: the rep of the
+ * database login.  Row-level security lets a rep's login read its own
+ * only.  QT_ERROR_USAGE when there is no such statement to read.
+ * (transfer full) */
+GBytes *qt_pg_statement (PGconn *conn, const char *period, const char *rep, gboolean json,
+                         GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtPgRun, qt_pg_run_free)
 
 G_END_DECLS

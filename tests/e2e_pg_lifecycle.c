@@ -286,6 +286,19 @@ test_two_reps (void **state)
   assert_string_equal (ab, "A2=R203");
   assert_string_equal (fa, "0");
   assert_string_equal (fo, "1");
+  /* a rep's login prints its own statement (the run's bytes), not another's */
+  g_clear_pointer (&out, g_free);
+  assert_int_equal (qt_test_run (&out, NULL, "statement", "--pg", a, "--period", "2026-06", NULL), 0);
+  assert_true (g_str_has_prefix (out, "Commission statement 2026-06: 赵丽 (R201)\n\nYou are paid "));
+  g_autofree char *stored = scalar (db, "SELECT convert_from (b.content, 'UTF8') FROM qt_run_file f "
+                                        "JOIN qt_blob b USING (sha256) WHERE f.path = "
+                                        "'statements/R201.txt'");
+  assert_string_equal (out, stored);
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "statement", "--pg", a, "--period", "2026-06", "--rep",
+                                 "R203", NULL), 2);
+  assert_string_equal (err, "quotient statement: the database holds no statement of rep 'R203' for "
+                            "2026-06 that this login may read\n");
   /* the command shows a rep its own appeals, and not another's */
   g_clear_pointer (&out, g_free);
   assert_int_equal (qt_test_run (&out, NULL, "appeal", "list", "--pg", a, "--period", "2026-06",
