@@ -102,6 +102,9 @@ parse_args (const RunCommand *cmd, int argc, char **argv, RunArgs *a, GError **e
 static void
 print_summary (const QtRunSummary *s, const char *out)
 {
+  if (s->receipts_in_period == 0)
+    fprintf (stderr, "quotient run: warning: %s has no receipt at all: is --period right? "
+             "(--strict refuses such a run)\n", s->period);
   printf ("quotient: period %s\n", s->period);
   printf ("  reps               %u\n", s->reps);
   printf ("  receipts credited  %u of %u (amount %s)\n", s->receipts_credited,

@@ -247,12 +247,21 @@ qt_pipeline_keep_until_exit (QtPipeline *p)
   *p = (QtPipeline) { 0 };
 }
 
-/* Under `strict` any exception row is fatal (SPEC §7). */
+/* Under `strict` any exception row is fatal (SPEC §7), and so is a month
+ * without a single receipt (a mistyped --period computes nothing). */
 static gboolean
 check_strict (const QtPipeline *p, GError **error)
 {
   const GArray *exceptions = p->kind == QT_RUN_REBATE ? p->rebate->exceptions : p->res->exceptions;
   guint n = exceptions->len;
+  if (p->kind == QT_RUN_COMMISSION && p->res->receipts_in_period == 0)
+    {
+      char period[8];
+      g_set_error (error, QT_ERROR, QT_ERROR_STRICT,
+                   "--strict: %s has no receipt at all (is --period right?); nothing written",
+                   qt_period_format (p->res->period, period));
+      return FALSE;
+    }
   if (n == 0)
     return TRUE;
   const QtException *first = &g_array_index (exceptions, QtException, 0);
