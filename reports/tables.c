@@ -9,28 +9,72 @@
 #include "statement_internal.h"
 #include "rep_order.h"
 
+/* The cells of a rep's payout row: the rounded components and total as
+ * calc rounded them (the text is exact). */
+static void
+payout_cells (const QtRepResult *r, char *txt[6])
+{
+  mpq_srcptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score,
+                         r->r_adjustments, r->r_total };
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    txt[i] = qt_fixed_format (parts[i], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+}
+
+static const char *const payout_columns[] = { "rep_id", "name", "currency", "commission",
+                                              "override", "sprint_bonus", "score_bonus",
+                                              "adjustments", "total" };
+
 static void
 payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
 {
-  GString *s = g_string_new ("rep_id,name,currency,commission,override,sprint_bonus,"
-                             "score_bonus,adjustments,total\n");
+  GString *s = g_string_new (NULL);
+  qt_csv_record (s, payout_columns, G_N_ELEMENTS (payout_columns));
   for (guint k = 0; k < res->n_reps; k++)
     {
       const QtRepResult *r = &res->reps[order[k]];
       const QtRep *rep = &res->ds->reps[r->rep];
-      mpq_srcptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score,
-                             r->r_adjustments, r->r_total };
-      char *txt[G_N_ELEMENTS (parts)];
-      /* rounded by calc already: the text is exact */
-      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-        txt[i] = qt_fixed_format (parts[i], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+      char *txt[6];
+      payout_cells (r, txt);
       const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
                                txt[2], txt[3], txt[4], txt[5] };
       qt_csv_record (s, fields, G_N_ELEMENTS (fields));
-      for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      for (guint i = 0; i < G_N_ELEMENTS (txt); i++)
         g_free (txt[i]);
     }
   qt_output_add (out, "payout.csv", s, (gint) res->n_reps);
+}
+
+/* payout.json: the rows of payout.csv, in its order, as objects for
+ * payroll systems (every cell a JSON string exactly as the CSV holds it,
+ * amounts with 2 decimals), one row per line. */
+static void
+payout_json (const QtRunResult *res, const guint *order, GPtrArray *out)
+{
+  char period[8];
+  GString *s = g_string_new ("{\n  \"payout\": \"quotient payout\",\n  \"format_version\": 1,\n"
+                             "  \"period\": \"");
+  g_string_append (s, qt_period_format (res->period, period));
+  g_string_append (s, "\",\n  \"rows\": [");
+  for (guint k = 0; k < res->n_reps; k++)
+    {
+      const QtRepResult *r = &res->reps[order[k]];
+      const QtRep *rep = &res->ds->reps[r->rep];
+      char *txt[6];
+      payout_cells (r, txt);
+      const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
+                               txt[2], txt[3], txt[4], txt[5] };
+      g_string_append (s, k > 0 ? ",\n    {" : "\n    {");
+      for (guint c = 0; c < G_N_ELEMENTS (fields); c++)
+        {
+          g_string_append_printf (s, "%s\"%s\":", c > 0 ? "," : "", payout_columns[c]);
+          qt_stmt_json_string (s, fields[c]);
+        }
+      g_string_append_c (s, '}');
+      for (guint i = 0; i < G_N_ELEMENTS (txt); i++)
+        g_free (txt[i]);
+    }
+  g_string_append (s, res->n_reps > 0 ? "\n  ]\n}\n" : "]\n}\n");
+  qt_output_add (out, "payout.json", s, -1);
 }
 
 /* SPEC §5, §12.8: process and result as weighted sums × 100, all three
@@ -108,6 +152,7 @@ qt_report_tables (const QtRunResult *res, GPtrArray *out)
 {
   g_autofree guint *order = qt_rep_order (res);
   payout_csv (res, order, out);
+  payout_json (res, order, out);
   scores_csv (res, order, out);
   credits_csv (res, out);
   qt_report_exceptions (res->exceptions, out);

@@ -93,7 +93,7 @@ run_period (Fixture *f, const char *period)
   assert_string_equal (err, "");
   assert_non_null (strstr (out, "payout total"));
 
-  const char *exact[] = { "payout.csv", "scores.csv", "credits.csv" };
+  const char *exact[] = { "payout.csv", "payout.json", "scores.csv", "credits.csv" };
   for (gsize i = 0; i < G_N_ELEMENTS (exact); i++)
     assert_expected_file (f, period, exact[i]);
 
@@ -116,7 +116,7 @@ run_period (Fixture *f, const char *period)
   /* Nothing else in the run, and the snapshot is the data set and plans. */
   g_autofree char *names = qt_test_listing (f->out);
   assert_string_equal (names, "credits.csv\nexceptions.csv\ninputs/\nmanifest.json\npayout.csv\n"
-                              "scores.csv\nstatements/");
+                              "payout.json\nscores.csv\nstatements/");
   g_autofree char *snap_data = g_build_filename (f->out, "inputs", "data", NULL);
   g_autofree char *snap_plans = g_build_filename (f->out, "inputs", "plans", NULL);
   qt_test_assert_same_tree (snap_data, data, ".");

@@ -555,7 +555,7 @@ test_verify_history (void **state)
   done (f, close_run (f, IN_WINDOW));
   guint history = 0;
   assert_null (verify_mismatches (f, &history));
-  assert_int_equal (history, 2 + 1 + 41 * 2 + 4); /* two manifests; revision 0's manifest,
+  assert_int_equal (history, 2 + 1 + 41 * 2 + 5); /* two manifests; revision 0's manifest,
                                                      statements and tables */
   g_autofree char *stmt = g_build_filename (f->place->out, "revisions", "0", "statements",
                                             "R105.txt", NULL);

@@ -87,6 +87,7 @@ setup (void **state)
   m->res = (QtRunResult) { .ds = &m->ds, .reps = m->rep_results, .n_reps = 2 };
   m->res.slices = g_array_new (FALSE, FALSE, sizeof (QtSlice));
   m->res.exceptions = g_array_new (FALSE, FALSE, sizeof (QtException));
+  g_assert_true (qt_period_parse ("2026-02", 7, &m->res.period));
   mpq_inits (m->weights[0], m->weights[1], NULL);
   set_q (m->weights[0], "1.32");
   set_q (m->weights[1], "1");
@@ -154,6 +155,24 @@ test_payout (void **state)
                 2);
 }
 
+/* payout.json: payout.csv's rows and cells, as JSON strings (quotes and
+ * commas in names escaped as JSON, not as CSV). */
+static void
+test_payout_json (void **state)
+{
+  assert_table (*state, "payout.json",
+                "{\n  \"payout\": \"quotient payout\",\n  \"format_version\": 1,\n"
+                "  \"period\": \"2026-02\",\n  \"rows\": [\n"
+                "    {\"rep_id\":\"R1\",\"name\":\"Ann \\\"A\\\"\",\"currency\":\"CNY\","
+                "\"commission\":\"1234.50\",\"override\":\"0.00\",\"sprint_bonus\":\"1000.00\","
+                "\"score_bonus\":\"12.35\",\"adjustments\":\"0.00\",\"total\":\"2246.85\"},\n"
+                "    {\"rep_id\":\"R2\",\"name\":\"Zed, Jr.\",\"currency\":\"CNY\","
+                "\"commission\":\"50.00\",\"override\":\"0.50\",\"sprint_bonus\":\"0.00\","
+                "\"score_bonus\":\"0.00\",\"adjustments\":\"-0.02\",\"total\":\"50.48\"}\n"
+                "  ]\n}\n",
+                -1);
+}
+
 /* SPEC §5, §12.8: the scores calc scaled, to 2 decimals; team ranks. */
 static void
 test_scores (void **state)
@@ -192,6 +211,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_payout, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_payout_json, setup, teardown),
     cmocka_unit_test_setup_teardown (test_scores, setup, teardown),
     cmocka_unit_test_setup_teardown (test_credits, setup, teardown),
     cmocka_unit_test_setup_teardown (test_exceptions, setup, teardown),
