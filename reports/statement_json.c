@@ -840,6 +840,42 @@ payable_json (JsonW *w, const QtStatementModel *m)
   jw_close (w, '}');
 }
 
+/* What would pay more (calc/statement_model.h): the sprint bonus the
+ * quarter missed and the weighted credit it lacked; the score item worth
+ * most at its cap and the points it would add. */
+static void
+earn_more_json (JsonW *w, const QtStatementModel *m)
+{
+  const QtRepResult *r = m->r;
+  jw_open (w, "earn_more", '{', FALSE);
+  if (m->sprint_missed >= 0)
+    {
+      const QtBonusLine *b = &r->bonuses[m->sprint_missed];
+      jw_open (w, "sprint_missed", '{', TRUE);
+      jw_str (w, "bonus", b->bonus->id);
+      jw_exact (w, "amount", b->bonus->amount);
+      jw_exact (w, "weighted_needed", m->sprint_needed);
+      jw_close (w, '}');
+    }
+  else
+    jw_null (w, "sprint_missed");
+  if (m->lever >= 0)
+    {
+      const QtScoreLine *l = &r->score_lines[m->lever];
+      const guint pos = l->is_process ? (guint) m->lever : (guint) m->lever - r->plan->n_process;
+      char rule[48];
+      g_snprintf (rule, sizeof rule, "score.%s[%u]", l->is_process ? "process" : "result", pos);
+      jw_open (w, "score_lever", '{', TRUE);
+      jw_str (w, "rule", rule);
+      jw_str (w, "item", l->item->is_attainment ? "attainment" : l->item->metric);
+      jw_exact (w, "points", m->lever_points);
+      jw_close (w, '}');
+    }
+  else
+    jw_null (w, "score_lever");
+  jw_close (w, '}');
+}
+
 /* The JSON statement of res->reps[rep]. */
 GString *
 qt_statement_json (const QtStatementIndex *ix, guint rep)
@@ -872,6 +908,7 @@ qt_statement_json_of (const QtStatementModel *m)
   score_json (&w, m);
   adjustments_json (&w, m);
   payable_json (&w, m);
+  earn_more_json (&w, m);
   jw_close (&w, '}');
   qt_stmt_putc (w.s, '\n');
   return w.s;
