@@ -10,6 +10,7 @@ int qt_cmd_rebate (int argc, char **argv);
 int qt_cmd_db (int argc, char **argv);
 int qt_cmd_export (int argc, char **argv);
 int qt_cmd_statement (int argc, char **argv);
+int qt_cmd_report (int argc, char **argv);
 int qt_cmd_verify (int argc, char **argv);
 int qt_cmd_publish (int argc, char **argv);
 int qt_cmd_appeal (int argc, char **argv);

@@ -25,6 +25,7 @@ static const Command commands[] = {
   { "appeal", qt_cmd_appeal, "file, assign, vote on, list and show appeals of a published run" },
   { "recalc", qt_cmd_recalc, "apply upheld appeals: a new revision of a published run" },
   { "close", qt_cmd_close, "close a published run: no further change" },
+  { "report", qt_cmd_report, "write a run as a static HTML site: rep and manager pages, a finance summary" },
   { "statement", qt_cmd_statement, "print one rep's statement for a terminal (or its JSON)" },
   { "diff", qt_cmd_diff, "compare the payout and scores of two runs cell by cell" },
   { "prior-period", qt_cmd_prior_period, "adjustments correcting a closed period, from corrected data" },

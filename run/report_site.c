@@ -1,0 +1,202 @@
+/* run/report_site.c — the HTML site of a run (see report_site.h). */
+#include "report_site.h"
+
+#include <string.h>
+
+#include "../loaders/csv_reader.h"
+#include "../model/qt_error.h"
+#include "../model/sha256.h"
+#include "../reports/html.h"
+#include "manifest.h"
+#include "run_dir.h"
+
+#define OUTPUT_MAX ((gsize) 1 << 30)
+
+/* RUN/rel, checked against the SHA-256 the manifest lists. */
+static GBytes *
+read_output (const char *run_dir, const QtManifest *m, const char *rel, GError **error)
+{
+  const char *want = qt_manifest_output_sha256 (m, rel);
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, rel, OUTPUT_MAX, error);
+  if (bytes == NULL)
+    return NULL;
+  g_autofree char *got = qt_sha256_hex_bytes (bytes);
+  if (want == NULL || strcmp (got, want) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
+                   "%s/%s: not the file the run wrote (SHA-256 %s, manifest %s); run quotient "
+                   "verify %s", run_dir, rel, got, want != NULL ? want : "nothing", run_dir);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
+}
+
+static cJSON *
+read_json (const char *run_dir, const QtManifest *m, const char *rel, GError **error)
+{
+  g_autoptr (GBytes) bytes = read_output (run_dir, m, rel, error);
+  if (bytes == NULL)
+    return NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  cJSON *doc = cJSON_ParseWithLength (data, len);
+  if (doc == NULL)
+    g_set_error (error, QT_ERROR, QT_ERROR_MALFORMED, "%s/%s: not JSON", run_dir, rel);
+  return doc;
+}
+
+static gint
+by_rep_id (gconstpointer a, gconstpointer b)
+{
+  const cJSON *x = *(const cJSON *const *) a, *y = *(const cJSON *const *) b;
+  return strcmp (cJSON_GetObjectItem (cJSON_GetObjectItem (x, "rep"), "rep_id")->valuestring,
+                 cJSON_GetObjectItem (cJSON_GetObjectItem (y, "rep"), "rep_id")->valuestring);
+}
+
+/* Every statement of the run (statements/<stem>.json), by rep_id. */
+static GPtrArray *
+read_statements (const char *run_dir, const QtManifest *m, GError **error)
+{
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
+  for (guint i = 0; i < m->outputs->len; i++)
+    {
+      const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
+      if (!g_str_has_prefix (f->file, "statements/") || !g_str_has_suffix (f->file, ".json")
+          || strchr (f->file + 11, '/') != NULL)
+        continue;
+      cJSON *doc = read_json (run_dir, m, f->file, error);
+      if (doc == NULL)
+        return NULL;
+      g_ptr_array_add (list, doc);
+    }
+  g_ptr_array_sort (list, by_rep_id);
+  return g_steal_pointer (&list);
+}
+
+/* The rows of a CSV output: each a NULL-terminated array of its cells
+ * (header left out).  (transfer full) */
+static GPtrArray *
+read_rows (const char *run_dir, const QtManifest *m, const char *rel, GError **error)
+{
+  g_autoptr (GBytes) bytes = read_output (run_dir, m, rel, error);
+  if (bytes == NULL)
+    return NULL;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr (QtCsvReader) reader = qt_csv_reader_new (rel, data, len, NULL);
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  QtCsvRecord rec;
+  for (gboolean header = TRUE; qt_csv_reader_next (reader, &rec, NULL); header = FALSE)
+    if (!header)
+      {
+        char **cells = g_new0 (char *, rec.nfields + 1);
+        for (guint k = 0; k < rec.nfields; k++)
+          cells[k] = g_strdup (rec.fields[k]);
+        g_ptr_array_add (rows, cells);
+      }
+  return rows;
+}
+
+/* An earlier run's totals by rep. */
+static QtHtmlPrevious *
+read_previous (const char *run_dir, GError **error)
+{
+  g_autoptr (QtManifest) m = qt_manifest_read (run_dir, QT_RUN_COMMISSION, error);
+  g_autoptr (GPtrArray) rows = m != NULL ? read_rows (run_dir, m, "payout.csv", error) : NULL;
+  if (rows == NULL)
+    return NULL;
+  QtHtmlPrevious *p = g_new0 (QtHtmlPrevious, 1);
+  p->period = g_strdup (m->period);
+  p->totals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      char **cells = g_ptr_array_index (rows, i);
+      if (g_strv_length (cells) >= 9)
+        g_hash_table_insert (p->totals, g_strdup (cells[0]), g_strdup (cells[8]));
+    }
+  return p;
+}
+
+static gboolean
+put_page (QtRunDirWriter *w, const char *name, GString *page, GError **error)
+{
+  g_autoptr (GBytes) bytes = g_string_free_to_bytes (page);
+  return qt_run_dir_put_unlisted (w, name, bytes, error);
+}
+
+/* Every page into `w`. */
+static gboolean
+write_pages (QtRunDirWriter *w, const QtHtmlSite *site, QtReportDone *done, GError **error)
+{
+  g_autoptr (GHashTable) managers = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < site->statements->len; i++)
+    {
+      const cJSON *st = g_ptr_array_index (site->statements, i);
+      const cJSON *mid = cJSON_GetObjectItem (cJSON_GetObjectItem (st, "rep"), "manager_id");
+      if (cJSON_IsString (mid))
+        g_hash_table_add (managers, mid->valuestring);
+    }
+  if (!put_page (w, "index.html", qt_html_summary (site), error))
+    return FALSE;
+  for (guint i = 0; i < site->statements->len; i++)
+    {
+      const cJSON *st = g_ptr_array_index (site->statements, i);
+      const char *id = cJSON_GetObjectItem (cJSON_GetObjectItem (st, "rep"), "rep_id")->valuestring;
+      g_autofree char *file = qt_html_rep_file (id);
+      if (!put_page (w, file, qt_html_rep_page (site, st), error))
+        return FALSE;
+      done->reps++;
+      if (!g_hash_table_contains (managers, id))
+        continue;
+      g_autofree char *mfile = qt_html_manager_file (id);
+      if (!put_page (w, mfile, qt_html_manager_page (site, st), error))
+        return FALSE;
+      done->managers++;
+    }
+  return TRUE;
+}
+
+static gboolean
+build (const QtReportOptions *o, const QtManifest *m, QtHtmlSite *site, GPtrArray *previous,
+       GError **error)
+{
+  for (guint i = 0; o->previous != NULL && o->previous[i] != NULL; i++)
+    {
+      QtHtmlPrevious *p = read_previous (o->previous[i], error);
+      if (p == NULL)
+        return FALSE;
+      g_ptr_array_add (previous, p);
+    }
+  site->period = m->period;
+  site->components_sum = m->totals.components_sum;
+  site->totals_sum = m->totals.totals_sum;
+  site->previous = previous;
+  site->appeals = o->appeals;
+  return (site->statements = read_statements (o->run_dir, m, error)) != NULL
+         && (site->payout = read_json (o->run_dir, m, "payout.json", error)) != NULL
+         && (site->exceptions = read_rows (o->run_dir, m, "exceptions.csv", error)) != NULL;
+}
+
+gboolean
+qt_report_site (const QtReportOptions *o, QtReportDone *done, GError **error)
+{
+  *done = (QtReportDone) { 0 };
+  g_autoptr (QtManifest) m = qt_manifest_read (o->run_dir, QT_RUN_COMMISSION, error);
+  if (m == NULL || !qt_run_check_new_file (o->out, error))
+    return FALSE;
+  QtHtmlSite site = { 0 };
+  g_autoptr (GPtrArray) previous = g_ptr_array_new_with_free_func (qt_html_previous_free);
+  gboolean ok = build (o, m, &site, previous, error);
+  QtRunDirWriter *w = ok ? qt_run_dir_begin (o->out, FALSE, QT_RUN_COMMISSION, m->period, error) : NULL;
+  if (w != NULL && write_pages (w, &site, done, error))
+    ok = qt_run_dir_commit (w, error);
+  else
+    {
+      qt_run_dir_abort (w);
+      ok = FALSE;
+    }
+  g_clear_pointer (&site.statements, g_ptr_array_unref);
+  cJSON_Delete ((cJSON *) site.payout);
+  g_clear_pointer (&site.exceptions, g_ptr_array_unref);
+  return ok;
+}
