@@ -12,6 +12,9 @@ PKGS="$PKGS libpq-dev postgresql"
 # The statement JSON's schema (docs/statement.schema.json) is checked by a
 # validator someone else keeps (docs/dependencies.md).
 PKGS="$PKGS python3-jsonschema"
+# The HTML report's pages are opened in a real browser by the tests
+# (tests/e2e_report.c: headless, --dump-dom).
+PKGS="$PKGS chromium"
 # Multi-buffer SHA-256 for the statements (docs/dependencies.md): Debian
 # builds it for amd64 only; elsewhere quotient hashes with libcrypto alone.
 if [ "$(dpkg --print-architecture)" = amd64 ]; then
