@@ -68,7 +68,7 @@ qt_cmd_report (int argc, char **argv)
                  "--run and --out are required (see quotient report --help)");
   g_autoptr (GHashTable) appeals = error == NULL ? appeal_lines (run, &error) : NULL;
   QtReportDone done;
-  const QtReportOptions o = { run, (const char *const *) previous, out, appeals };
+  const QtReportOptions o = { run, (const char *const *) previous, out, appeals, TRUE };
   if (error == NULL && qt_report_site (&o, &done, &error))
     {
       printf ("quotient report: %s: %u rep pages, %u manager pages and index.html\n", out,

@@ -82,10 +82,20 @@ qt_html_end (GString *out)
 const cJSON *
 qt_html_at (const cJSON *o, const char *path)
 {
-  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
-  for (guint i = 0; parts[i] != NULL && o != NULL; i++)
-    o = g_ascii_isdigit (parts[i][0]) ? cJSON_GetArrayItem (o, atoi (parts[i]))
-                                       : cJSON_GetObjectItemCaseSensitive (o, parts[i]);
+  /* segment by segment, without copying: pages look up many members */
+  char key[128];
+  while (o != NULL && *path != '\0')
+    {
+      const char *end = strchr (path, '/');
+      gsize n = end != NULL ? (gsize) (end - path) : strlen (path);
+      if (n >= sizeof key)
+        return NULL;
+      memcpy (key, path, n);
+      key[n] = '\0';
+      o = g_ascii_isdigit (key[0]) ? cJSON_GetArrayItem (o, atoi (key))
+                                    : cJSON_GetObjectItemCaseSensitive (o, key);
+      path += n + (end != NULL);
+    }
   return o;
 }
 

@@ -29,6 +29,7 @@ typedef struct {
   const char *components_sum, *totals_sum; /* the manifest's control totals */
   GPtrArray *previous;      /* QtHtmlPrevious*, oldest first */
   GHashTable *appeals;      /* rep_id → GPtrArray of char* ("A3 adjustment: upheld") */
+  GHashTable *teams;        /* manager_id → GPtrArray of the direct reports' statements */
 } QtHtmlSite;
 
 /* Appends `text` with & < > " ' escaped. */

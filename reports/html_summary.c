@@ -255,11 +255,10 @@ qt_html_manager_page (const QtHtmlSite *site, const cJSON *mst)
   g_string_append (out, "</h1>\n<table id=\"team\"><tr><th>rep</th><th class=\"n\">total</th>"
                         "<th class=\"n\">attainment</th><th class=\"n\">score</th>"
                         "<th class=\"n\">team rank</th><th>near</th></tr>\n");
-  for (guint i = 0; i < site->statements->len; i++)
+  GPtrArray *team = g_hash_table_lookup (site->teams, id);
+  for (guint i = 0; team != NULL && i < team->len; i++)
     {
-      const cJSON *st = g_ptr_array_index (site->statements, i);
-      if (g_strcmp0 (qt_html_str (st, "rep/manager_id"), id) != 0)
-        continue;
+      const cJSON *st = g_ptr_array_index (team, i);
       g_string_append (out, "<tr><td>");
       g_string_append (out, "<a href=\"../");
       g_autofree char *file = qt_html_rep_file (qt_html_str (st, "rep/rep_id"));

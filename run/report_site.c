@@ -53,21 +53,57 @@ by_rep_id (gconstpointer a, gconstpointer b)
                  cJSON_GetObjectItem (cJSON_GetObjectItem (y, "rep"), "rep_id")->valuestring);
 }
 
-/* Every statement of the run (statements/<stem>.json), by rep_id. */
+/* Statements parsed by one of two threads: files[i] for i ≡ part (mod 2). */
+typedef struct {
+  const char *run_dir;
+  const QtManifest *m;
+  GPtrArray *files;   /* const char* */
+  cJSON **docs;
+  guint part;
+  GError *error;
+} ParseJob;
+
+static gpointer
+parse_part (gpointer data)
+{
+  ParseJob *job = data;
+  for (guint i = job->part; i < job->files->len && job->error == NULL; i += 2)
+    job->docs[i] = read_json (job->run_dir, job->m, g_ptr_array_index (job->files, i), &job->error);
+  return NULL;
+}
+
+/* Every statement of the run (statements/<stem>.json), by rep_id, parsed
+ * on two threads (a large month's statements are hundreds of MB). */
 static GPtrArray *
 read_statements (const char *run_dir, const QtManifest *m, GError **error)
 {
-  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
+  g_autoptr (GPtrArray) files = g_ptr_array_new ();
   for (guint i = 0; i < m->outputs->len; i++)
     {
       const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
-      if (!g_str_has_prefix (f->file, "statements/") || !g_str_has_suffix (f->file, ".json")
-          || strchr (f->file + 11, '/') != NULL)
-        continue;
-      cJSON *doc = read_json (run_dir, m, f->file, error);
-      if (doc == NULL)
-        return NULL;
-      g_ptr_array_add (list, doc);
+      if (g_str_has_prefix (f->file, "statements/") && g_str_has_suffix (f->file, ".json")
+          && strchr (f->file + 11, '/') == NULL)
+        g_ptr_array_add (files, f->file);
+    }
+  g_autofree cJSON **docs = g_new0 (cJSON *, files->len + 1);
+  ParseJob jobs[2] = { { run_dir, m, files, docs, 0, NULL }, { run_dir, m, files, docs, 1, NULL } };
+  GThread *second = g_thread_try_new ("report-parse", parse_part, &jobs[1], NULL);
+  parse_part (&jobs[0]);
+  if (second != NULL)
+    g_thread_join (second);
+  else
+    parse_part (&jobs[1]);
+  g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) cJSON_Delete);
+  for (guint i = 0; i < files->len; i++)
+    if (docs[i] != NULL)
+      g_ptr_array_add (list, docs[i]);
+  GError *failed = jobs[0].error != NULL ? jobs[0].error : jobs[1].error;
+  if (failed != NULL)
+    {
+      g_propagate_error (error, g_error_copy (failed));
+      g_clear_error (&jobs[0].error);
+      g_clear_error (&jobs[1].error);
+      return NULL;
     }
   g_ptr_array_sort (list, by_rep_id);
   return g_steal_pointer (&list);
@@ -124,36 +160,58 @@ put_page (QtRunDirWriter *w, const char *name, GString *page, GError **error)
   return qt_run_dir_put_unlisted (w, name, bytes, error);
 }
 
-/* Every page into `w`. */
-static gboolean
-write_pages (QtRunDirWriter *w, const QtHtmlSite *site, QtReportDone *done, GError **error)
+/* The rep (and manager) pages of statements[i], i ≡ part (mod 2). */
+typedef struct {
+  QtRunDirWriter *w;
+  const QtHtmlSite *site;
+  guint part, reps, managers;
+  GError *error;
+} PageJob;
+
+static gpointer
+pages_part (gpointer data)
 {
-  g_autoptr (GHashTable) managers = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < site->statements->len; i++)
-    {
-      const cJSON *st = g_ptr_array_index (site->statements, i);
-      const cJSON *mid = cJSON_GetObjectItem (cJSON_GetObjectItem (st, "rep"), "manager_id");
-      if (cJSON_IsString (mid))
-        g_hash_table_add (managers, mid->valuestring);
-    }
-  if (!put_page (w, "index.html", qt_html_summary (site), error))
-    return FALSE;
-  for (guint i = 0; i < site->statements->len; i++)
+  PageJob *job = data;
+  const QtHtmlSite *site = job->site;
+  for (guint i = job->part; i < site->statements->len && job->error == NULL; i += 2)
     {
       const cJSON *st = g_ptr_array_index (site->statements, i);
       const char *id = cJSON_GetObjectItem (cJSON_GetObjectItem (st, "rep"), "rep_id")->valuestring;
       g_autofree char *file = qt_html_rep_file (id);
-      if (!put_page (w, file, qt_html_rep_page (site, st), error))
-        return FALSE;
-      done->reps++;
-      if (!g_hash_table_contains (managers, id))
+      if (!put_page (job->w, file, qt_html_rep_page (site, st), &job->error))
+        break;
+      job->reps++;
+      if (!g_hash_table_contains (site->teams, id))
         continue;
       g_autofree char *mfile = qt_html_manager_file (id);
-      if (!put_page (w, mfile, qt_html_manager_page (site, st), error))
-        return FALSE;
-      done->managers++;
+      if (!put_page (job->w, mfile, qt_html_manager_page (site, st), &job->error))
+        break;
+      job->managers++;
     }
-  return TRUE;
+  return NULL;
+}
+
+/* Every page into `w` (whose sink takes files from two threads at once). */
+static gboolean
+write_pages (QtRunDirWriter *w, const QtHtmlSite *site, QtReportDone *done, GError **error)
+{
+  if (!put_page (w, "index.html", qt_html_summary (site), error))
+    return FALSE;
+  PageJob jobs[2] = { { w, site, 0, 0, 0, NULL }, { w, site, 1, 0, 0, NULL } };
+  GThread *second = g_thread_try_new ("report-pages", pages_part, &jobs[1], NULL);
+  pages_part (&jobs[0]);
+  if (second != NULL)
+    g_thread_join (second);
+  else
+    pages_part (&jobs[1]);
+  done->reps = jobs[0].reps + jobs[1].reps;
+  done->managers = jobs[0].managers + jobs[1].managers;
+  GError *failed = jobs[0].error != NULL ? jobs[0].error : jobs[1].error;
+  if (failed != NULL)
+    g_propagate_error (error, g_error_copy (failed));
+  g_clear_error (&jobs[0].error);
+  g_clear_error (&jobs[1].error);
+  return failed == NULL;
 }
 
 static gboolean
@@ -172,9 +230,25 @@ build (const QtReportOptions *o, const QtManifest *m, QtHtmlSite *site, GPtrArra
   site->totals_sum = m->totals.totals_sum;
   site->previous = previous;
   site->appeals = o->appeals;
-  return (site->statements = read_statements (o->run_dir, m, error)) != NULL
-         && (site->payout = read_json (o->run_dir, m, "payout.json", error)) != NULL
-         && (site->exceptions = read_rows (o->run_dir, m, "exceptions.csv", error)) != NULL;
+  if ((site->statements = read_statements (o->run_dir, m, error)) == NULL
+      || (site->payout = read_json (o->run_dir, m, "payout.json", error)) == NULL
+      || (site->exceptions = read_rows (o->run_dir, m, "exceptions.csv", error)) == NULL)
+    return FALSE;
+  /* each manager's direct reports, in rep_id order */
+  site->teams = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                       (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < site->statements->len; i++)
+    {
+      cJSON *st = g_ptr_array_index (site->statements, i);
+      const cJSON *mid = cJSON_GetObjectItem (cJSON_GetObjectItem (st, "rep"), "manager_id");
+      if (!cJSON_IsString (mid))
+        continue;
+      GPtrArray *team = g_hash_table_lookup (site->teams, mid->valuestring);
+      if (team == NULL)
+        g_hash_table_insert (site->teams, mid->valuestring, team = g_ptr_array_new ());
+      g_ptr_array_add (team, st);
+    }
+  return TRUE;
 }
 
 gboolean
@@ -194,6 +268,15 @@ qt_report_site (const QtReportOptions *o, QtReportDone *done, GError **error)
     {
       qt_run_dir_abort (w);
       ok = FALSE;
+    }
+  g_clear_pointer (&site.teams, g_hash_table_unref);
+  /* a month's statements are millions of small nodes: freeing them costs
+   * a tenth of the report, for nothing in a process that ends */
+  static GPtrArray *kept;
+  if (o->keep_until_exit)
+    {
+      g_clear_pointer (&kept, g_ptr_array_unref);
+      kept = g_steal_pointer (&site.statements);
     }
   g_clear_pointer (&site.statements, g_ptr_array_unref);
   cJSON_Delete ((cJSON *) site.payout);

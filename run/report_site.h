@@ -14,6 +14,8 @@ typedef struct {
   const char *const *previous; /* earlier run directories for trends, oldest first; may be NULL */
   const char *out;             /* the site directory to create (must not exist) */
   GHashTable *appeals;         /* rep_id → GPtrArray of char* (appeal status lines); may be NULL */
+  gboolean keep_until_exit;    /* a process about to exit: the parsed statements are
+                                  not freed (as QtRunOptions.keep_until_exit) */
 } QtReportOptions;
 
 typedef struct {
