@@ -18,6 +18,9 @@ struct QtStatementIndex {
                            * into order_nets */
   QtRat *order_nets;      /* SPEC §4.2 net of each order a slice names */
   guint n_orders;
+  guint *excepted_start;  /* per data set rep r: its excepted receipts are
+                           * excepted[excepted_start[r] .. excepted_start[r + 1]) */
+  QtExceptedReceipt *excepted;
 };
 
 /* ---- the index ---------------------------------------------------------- */
@@ -88,6 +91,94 @@ index_order_nets (QtStatementIndex *ix)
     }
 }
 
+static gint
+excepted_cmp (gconstpointer a, gconstpointer b)
+{
+  const QtExceptedReceipt *x = a, *y = b;
+  return strcmp (x->receipt->receipt_id, y->receipt->receipt_id);
+}
+
+/* The reps an order concerns: its owner and everyone in its split rows;
+ * adds one entry of `e` per rep (a rep once) to by_rep. */
+static void
+excepted_for_order (const QtDataset *ds, GHashTable *splits_of, gint o, const QtExceptedReceipt *e,
+                    GArray **by_rep)
+{
+  gint seen[64];
+  guint n_seen = 0;
+  gint owner = o >= 0 ? qt_id_row (ds->orders[o].rep_id, QT_ID_REP) : -1;
+  GArray *rows = o >= 0 ? g_hash_table_lookup (splits_of, GINT_TO_POINTER (o + 1)) : NULL;
+  for (guint k = 0; k <= (rows != NULL ? rows->len : 0); k++)
+    {
+      gint rep = k == 0 ? owner
+                        : qt_id_row (ds->splits[g_array_index (rows, guint, k - 1)].rep_id, QT_ID_REP);
+      gboolean dup = rep < 0;
+      for (guint i = 0; i < n_seen && !dup; i++)
+        dup = seen[i] == rep;
+      if (dup)
+        continue;
+      if (n_seen < G_N_ELEMENTS (seen))
+        seen[n_seen++] = rep;
+      g_array_append_val (by_rep[rep], *e);
+    }
+}
+
+/* Each rep's excepted receipts of the period (SPEC §12.4: a receipt is
+ * credited whole or excepted whole, in receipts.csv at its line). */
+static void
+index_excepted (QtStatementIndex *ix)
+{
+  const QtRunResult *res = ix->res;
+  const QtDataset *ds = res->ds;
+  g_autoptr (GHashTable) by_line = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < res->exceptions->len; i++)
+    {
+      const QtException *e = &g_array_index (res->exceptions, QtException, i);
+      if (strcmp (e->file, "receipts.csv") == 0)
+        g_hash_table_insert (by_line, GUINT_TO_POINTER (e->line), (gpointer) e);
+    }
+  GArray **by_rep = g_new0 (GArray *, ds->n_reps + 1);
+  for (guint r = 0; r < ds->n_reps; r++)
+    by_rep[r] = g_array_new (FALSE, FALSE, sizeof (QtExceptedReceipt));
+  g_autoptr (GHashTable) splits_of = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                                             (GDestroyNotify) g_array_unref);
+  if (g_hash_table_size (by_line) > 0)
+    for (guint k = 0; k < ds->n_splits; k++)
+      {
+        gint o = qt_id_row (ds->splits[k].order_id, QT_ID_ORDER);
+        GArray *rows = o >= 0 ? g_hash_table_lookup (splits_of, GINT_TO_POINTER (o + 1)) : NULL;
+        if (o >= 0 && rows == NULL)
+          g_hash_table_insert (splits_of, GINT_TO_POINTER (o + 1),
+                               rows = g_array_new (FALSE, FALSE, sizeof (guint)));
+        if (rows != NULL)
+          g_array_append_val (rows, k);
+      }
+  for (guint k = 0; k < ds->n_receipts && g_hash_table_size (by_line) > 0; k++)
+    {
+      const QtException *e = g_hash_table_lookup (by_line, GUINT_TO_POINTER (ds->receipts[k].line));
+      if (e == NULL)
+        continue;
+      const QtExceptedReceipt x = { &ds->receipts[k], e };
+      excepted_for_order (ds, splits_of, ds->receipts[k].order_row, &x, by_rep);
+    }
+  ix->excepted_start = g_new0 (guint, ds->n_reps + 2);
+  guint total = 0;
+  for (guint r = 0; r < ds->n_reps; r++)
+    total += by_rep[r]->len;
+  ix->excepted = g_new0 (QtExceptedReceipt, total + 1);
+  for (guint r = 0, at = 0; r < ds->n_reps; r++)
+    {
+      g_array_sort (by_rep[r], excepted_cmp);
+      ix->excepted_start[r] = at;
+      if (by_rep[r]->len > 0)
+        memcpy (&ix->excepted[at], by_rep[r]->data, sizeof (QtExceptedReceipt) * by_rep[r]->len);
+      at += by_rep[r]->len;
+      ix->excepted_start[r + 1] = at;
+      g_array_unref (by_rep[r]);
+    }
+  g_free (by_rep);
+}
+
 QtStatementIndex *
 qt_statement_index_new (const QtRunResult *res)
 {
@@ -97,6 +188,7 @@ qt_statement_index_new (const QtRunResult *res)
   index_slices (ix);
   index_order_slots (ix);
   index_order_nets (ix);
+  index_excepted (ix);
   return ix;
 }
 
@@ -111,6 +203,8 @@ qt_statement_index_free (QtStatementIndex *ix)
   g_free (ix->order_slot);
   g_free (ix->slices);
   g_free (ix->slice_start);
+  g_free (ix->excepted_start);
+  g_free (ix->excepted);
   g_free (ix);
 }
 
@@ -309,6 +403,8 @@ qt_statement_model_build (const QtStatementIndex *ix, guint rep)
   mpq_init (m->lever_points);
   sprint_missed (r, m);
   score_lever (r, m);
+  m->excepted = &ix->excepted[ix->excepted_start[r->rep]];
+  m->n_excepted = ix->excepted_start[r->rep + 1] - ix->excepted_start[r->rep];
   return m;
 }
 

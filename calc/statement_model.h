@@ -42,6 +42,14 @@ typedef struct {
   gint64 days_after_signing;   /* timed_by's received_on − the order's signed_on */
 } QtStatementCredit;
 
+/* A receipt of the period not credited (an exceptions.csv row of
+ * receipts.csv) on an order the rep owns or is in the split of: what the
+ * rep's statement tells in plain words instead of a file reps never see. */
+typedef struct {
+  const QtReceipt *receipt;
+  const QtException *exception;
+} QtExceptedReceipt;
+
 /* Why the commission is what it is (SPEC §4.5, §12.6). */
 typedef enum {
   QT_COMMISSION_NO_QUOTA_CREDITS, /* credits but no valid quota (NO_QUOTA): 0 */
@@ -94,6 +102,10 @@ typedef struct {
    * score), and those points of total score. */
   gint lever;                       /* index into r->score_lines */
   mpq_t lever_points;
+  /* The period's receipts not credited that concern the rep, by
+   * receipt_id (points into the index). */
+  const QtExceptedReceipt *excepted;
+  guint n_excepted;
 } QtStatementModel;
 
 typedef struct QtStatementIndex QtStatementIndex;

@@ -310,6 +310,33 @@ credits (GString *out, const cJSON *st)
     }
 }
 
+/* The period's receipts on the rep's orders that were not credited. */
+static void
+excepted (GString *out, const cJSON *st)
+{
+  const cJSON *list = qt_html_at (st, "excepted_receipts");
+  if (cJSON_GetArraySize (list) == 0)
+    return;
+  g_string_append (out, "<h2>Receipts not credited</h2>\n<ul id=\"excepted\">\n");
+  const cJSON *x;
+  cJSON_ArrayForEach (x, list)
+    {
+      g_string_append (out, "<li>");
+      qt_html_text (out, qt_html_str (x, "receipt_id"));
+      g_string_append (out, " of order ");
+      qt_html_text (out, qt_html_str (x, "order_id"));
+      g_string_append (out, " (");
+      qt_html_text (out, qt_html_str (x, "received_on"));
+      g_string_append (out, ", ");
+      qt_html_money (out, qt_html_str (x, "amount"));
+      g_string_append (out, ") was not credited: ");
+      qt_html_text (out, qt_html_str (x, "message"));
+      g_string_append (out, ".</li>\n");
+    }
+  g_string_append (out, "</ul>\n<p class=\"note\">Nobody is paid on these until the data is "
+                        "corrected: ask finance.</p>\n");
+}
+
 /* The rep's total in earlier runs and now. */
 static void
 trend (GString *out, const QtHtmlSite *site, const cJSON *st)
@@ -367,6 +394,7 @@ qt_html_rep_page (const QtHtmlSite *site, const cJSON *st)
   sprint (out, st);
   score (out, st);
   credits (out, st);
+  excepted (out, st);
   trend (out, site, st);
   appeals (out, site, st);
   qt_html_end (out);

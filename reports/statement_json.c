@@ -876,6 +876,30 @@ earn_more_json (JsonW *w, const QtStatementModel *m)
   jw_close (w, '}');
 }
 
+/* The period's receipts not credited on the rep's orders, and why. */
+static void
+excepted_json (JsonW *w, const QtStatementModel *m)
+{
+  const QtDataset *ds = m->res->ds;
+  g_auto (mpq_t) amount;
+  mpq_init (amount);
+  jw_open (w, "excepted_receipts", '[', FALSE);
+  for (guint k = 0; k < m->n_excepted; k++)
+    {
+      const QtExceptedReceipt *x = &m->excepted[k];
+      qt_num_get (ds->nums, x->receipt->amount, amount);
+      jw_open (w, NULL, '{', TRUE);
+      jw_str (w, "receipt_id", x->receipt->receipt_id);
+      jw_str (w, "order_id", x->receipt->order_id);
+      jw_day (w, "received_on", x->receipt->received_on);
+      jw_exact (w, "amount", amount);
+      jw_str (w, "code", x->exception->code);
+      jw_str (w, "message", x->exception->message);
+      jw_close (w, '}');
+    }
+  jw_close (w, ']');
+}
+
 /* The JSON statement of res->reps[rep]. */
 GString *
 qt_statement_json (const QtStatementIndex *ix, guint rep)
@@ -909,6 +933,7 @@ qt_statement_json_of (const QtStatementModel *m)
   adjustments_json (&w, m);
   payable_json (&w, m);
   earn_more_json (&w, m);
+  excepted_json (&w, m);
   jw_close (&w, '}');
   qt_stmt_putc (w.s, '\n');
   return w.s;

@@ -639,6 +639,31 @@ credits_section (Doc *d)
   line (d, "Amounts show to the cent (~ = rounded); exact values are in the JSON statement.");
 }
 
+/* The period's receipts on the rep's orders that were not credited, in
+ * plain words, and whom to ask. */
+static void
+excepted (Doc *d)
+{
+  const QtStatementModel *m = d->m;
+  if (m->n_excepted == 0)
+    return;
+  title (d, "Receipts not credited");
+  for (guint k = 0; k < m->n_excepted; k++)
+    {
+      const QtExceptedReceipt *x = &m->excepted[k];
+      GString *s = line_open (d);
+      g_string_append_printf (s, "%s of order %s (", x->receipt->receipt_id, x->receipt->order_id);
+      qt_stmt_day (s, x->receipt->received_on);
+      qt_stmt_puts (s, ", ");
+      qt_append_fixed_num (s, d->res->ds->nums, x->receipt->amount, QT_MONEY_DECIMALS,
+                           QT_ROUND_HALF_EVEN);
+      g_string_append_printf (s, ") was not credited: %s.", x->exception->message);
+      line_close (d);
+    }
+  line (d, "Nobody is paid on these until the data is corrected: ask finance, who see them "
+           "in exceptions.csv.");
+}
+
 /* SPEC §4.4: C, W, quota and attainment. */
 static void
 totals (Doc *d)
@@ -1226,6 +1251,7 @@ qt_statement_text_of (const QtStatementModel *m)
   earn_more (&d);
   header (&d);
   credits_section (&d);
+  excepted (&d);
   totals (&d);
   commission (&d);
   override (&d);

@@ -486,6 +486,29 @@ test_b2_text (void **state)
   assert_null (strchr (text, '\t'));
 }
 
+/* A receipt of the rep's order that was not credited is told in the
+ * rep's own statement (text and JSON), not only in exceptions.csv; a
+ * receipt of an unknown order concerns nobody. */
+static void
+test_excepted_receipts (void **state)
+{
+  const Golden *g = *state;
+  g_autofree char *text = output_text (g, "statements/A2.txt");
+  assert_non_null (strstr (text, "Receipts not credited\n  R311 of order O311 (2026-03-09, -200.00) "
+                                 "was not credited: refund on order\n    'O311' without a "
+                                 "positive receipt.\n"));
+  g_autoptr (cJSON) doc = statement (g, "A2");
+  assert_int_equal (cJSON_GetArraySize (item_at (doc, "excepted_receipts")), 1);
+  assert_string_equal (str_at (doc, "excepted_receipts/0/code"), "REFUND_WITHOUT_PAYMENT");
+  assert_string_equal (str_at (doc, "excepted_receipts/0/amount"), "-200");
+  const char *others[] = { "A1", "B1", "B2", "M1", "M2" };
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    {
+      g_autoptr (cJSON) other = statement (g, others[i]);
+      assert_int_equal (cJSON_GetArraySize (item_at (other, "excepted_receipts")), 0);
+    }
+}
+
 /* Every text statement of golden, both months: 80 columns at most, no
  * trailing blanks. */
 static void
@@ -821,6 +844,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_text_width, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_text_width, setup_february, teardown_golden),
     cmocka_unit_test_setup_teardown (test_b2_text, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_excepted_receipts, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
