@@ -130,7 +130,8 @@ valid_quota (const QtIndex *ix, guint rep, QtPeriod period, mpq_t out)
 #define REP_VALUES(r)                                                                        \
   (r)->credit, (r)->weighted, (r)->quota, (r)->attainment, (r)->next_tier_needed,          \
     (r)->commission_uncapped, (r)->commission, (r)->override_base, (r)->override_amount,   \
-    (r)->sprint_w, (r)->sprint_quota, (r)->sprint_attainment, (r)->process, (r)->result,   \
+    (r)->sprint_w, (r)->sprint_quota, (r)->sprint_attainment, (r)->quarter_quota,          \
+    (r)->process, (r)->result,                                                             \
     (r)->total, (r)->process_score, (r)->result_score, (r)->sprint_bonus, (r)->score_bonus, \
     (r)->adjustments_sum, (r)->total_exact, (r)->r_commission, (r)->r_override,            \
     (r)->r_sprint, (r)->r_score, (r)->r_adjustments, (r)->r_total
@@ -177,18 +178,35 @@ override (Engine *e, QtRepResult *r)
     mpq_mul (r->override_amount, r->override_base, r->plan->override_rate);
 }
 
-/* SPEC §4.7, §12.7: the quarter's W and quota. */
+/* SPEC §4.7, §12.7: the quarter's W and quota, month by month up to P
+ * (months[0 .. n_before) the quarter's months before P, months[2] P).
+ * Mid-quarter they are the quarter to date, for the statements only: the
+ * sprint bonus is decided at the quarter's end. */
 static void
-sprint_months (Engine *e, QtMonthCredit *const *months, QtRepResult *r)
+sprint_months (Engine *e, QtMonthCredit *const *months, guint n_before, QtRepResult *r)
 {
-  for (int m = 0; m < 3; m++)
+  r->n_months = n_before + 1;
+  for (guint m = 0; m < r->n_months; m++)
     {
+      const QtMonthCredit *mc = m < n_before ? months[m] : months[2];
       QtSprintMonth *sm = &r->months[m];
-      sm->period = months[m]->period;
-      mpq_set (sm->w, months[m]->weighted[r->rep]);
+      sm->period = mc->period;
+      mpq_set (sm->w, mc->weighted[r->rep]);
       sm->has_quota = valid_quota (e->ix, r->rep, sm->period, sm->quota);
       mpq_add (r->sprint_w, r->sprint_w, sm->w);
       mpq_add (r->sprint_quota, r->sprint_quota, sm->quota);
+    }
+  if (r->quarter_end)
+    return;
+  /* the whole quarter's quota, when every month of it has one */
+  g_auto (mpq_t) q;
+  mpq_init (q);
+  const QtPeriod first = r->months[0].period;
+  r->has_quarter_quota = TRUE;
+  for (QtPeriod p = first; p < first + 3 && r->has_quarter_quota; p++)
+    {
+      r->has_quarter_quota = valid_quota (e->ix, r->rep, p, q);
+      mpq_add (r->quarter_quota, r->quarter_quota, q);
     }
 }
 
@@ -542,7 +560,7 @@ take_credit (QtRunResult *res, QtMonthCredit *mc)
 }
 
 static void
-per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
+per_rep (Engine *e, QtMonthCredit *const *months, guint n_before, gboolean quarter_end)
 {
   QtRunResult *res = e->res;
   g_autofree GPtrArray **acts = g_new0 (GPtrArray *, res->n_reps + 1);
@@ -555,8 +573,7 @@ per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
       credit_and_quota (e, months[2], r);
       qt_commission_compute (r->plan, r);
       r->quarter_end = quarter_end;
-      if (quarter_end)
-        sprint_months (e, months, r);
+      sprint_months (e, months, n_before, r);
       qt_score_compute (r->plan, e->ds->nums, (const QtActivity *const *) acts[i]->pdata,
                         acts[i]->len, r);
       bonuses (r);
@@ -572,14 +589,14 @@ per_rep (Engine *e, QtMonthCredit *const *months, gboolean quarter_end)
   rank_teams (res);
 }
 
-/* The second thread's share: at a quarter's end the two earlier months
- * (for the sprint, SPEC §12.7), then whatever of P is left. */
+/* The second thread's share: the quarter's months before P (the sprint,
+ * SPEC §12.7, and the quarter to date), then whatever of P is left. */
 typedef struct {
   const QtIndex *ix;
   const QtPlanSet *plans;
   QtPeriod first;          /* the quarter's first month */
-  gboolean quarter_end;
-  QtMonthCredit **out;     /* out[0..1]: the earlier months */
+  guint n_before;          /* the quarter's months before P (0, 1 or 2) */
+  QtMonthCredit **out;     /* out[0 .. n_before): the earlier months */
   QtMonthWork *p;          /* P, shared with the main thread once `ready` */
   QtMonthCredit *p_part;   /* the part of P this thread credited */
   GMutex lock;
@@ -591,8 +608,8 @@ static gpointer
 helper_job (gpointer data)
 {
   HelperJob *job = data;
-  for (int m = 0; m < 2 && job->quarter_end; m++)
-    job->out[m] = qt_credit_month (job->ix, job->plans, job->first + m, FALSE);
+  for (guint m = 0; m < job->n_before; m++)
+    job->out[m] = qt_credit_month (job->ix, job->plans, job->first + (QtPeriod) m, FALSE);
   g_mutex_lock (&job->lock);
   while (!job->ready)
     g_cond_wait (&job->cond, &job->lock);
@@ -612,8 +629,7 @@ helper_give_p (HelperJob *job, QtMonthWork *p)
   g_mutex_unlock (&job->lock);
 }
 
-/* Credits P (in full) and, at a quarter end, its two earlier months (W
- * only).  With a second thread, it credits the earlier months (starting
+/* Credits P (in full) and the quarter's months before it (W only).  With a second thread, it credits the earlier months (starting
  * while this one lists P's receipts) and then joins the main thread on P,
  * both taking chunks of P's receipts: the months share nothing but
  * read-only data, and every sum is exact, so the result cannot differ
@@ -622,8 +638,9 @@ static void
 credit_months (const QtIndex *ix, const QtPlanSet *plans, QtPeriod period, guint threads,
                QtMonthCredit **months)
 {
-  HelperJob job = { .ix = ix, .plans = plans, .first = period - 2,
-                    .quarter_end = qt_period_closes_quarter (period), .out = months };
+  const QtPeriod first = qt_quarter_first_period (qt_quarter_of_period (period));
+  HelperJob job = { .ix = ix, .plans = plans, .first = first, .n_before = (guint) (period - first),
+                    .out = months };
   g_mutex_init (&job.lock);
   g_cond_init (&job.cond);
   GThread *helper = threads > 1 ? g_thread_try_new ("qt-sprint", helper_job, &job, NULL) : NULL;
@@ -665,7 +682,8 @@ qt_engine_run (const QtDataset *ds, const QtPlanSet *plans, QtPeriod period,
     sort_job (&sort);
   take_credit (res, months[2]);
   row_exceptions (&e);
-  per_rep (&e, months, quarter_end);
+  const guint n_before = (guint) (period - qt_quarter_first_period (qt_quarter_of_period (period)));
+  per_rep (&e, months, n_before, quarter_end);
   if (quarter_end)
     collect_plans (&e, months, 3);
   else

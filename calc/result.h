@@ -70,7 +70,14 @@ typedef struct {
   mpq_t override_base, override_amount;
 
   gboolean quarter_end;             /* P closes its quarter */
+  /* The quarter's months up to P (all three at its end): W and quota of
+   * each; sprint_w and sprint_quota sum them (quarter to date). */
+  guint n_months;
   QtSprintMonth months[3];
+  /* Mid-quarter: the quota of all three months (the later ones as
+   * quotas.csv has them), when every month has a valid one. */
+  gboolean has_quarter_quota;
+  mpq_t quarter_quota;
   mpq_t sprint_w, sprint_quota;
   gboolean has_sprint_attainment;   /* quarter_end and sprint_quota > 0 */
   mpq_t sprint_attainment;          /* sprint_w / sprint_quota (SPEC §4.7) */
