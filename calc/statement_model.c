@@ -347,6 +347,34 @@ sprint_missed (const QtRepResult *r, QtStatementModel *m)
   mpq_sub (m->sprint_needed, m->sprint_needed, r->sprint_w);
 }
 
+/* Mid-quarter: the sprint bonus of lowest threshold not reached at the
+ * quarter's pace so far, and the weighted credit the rest of the quarter
+ * must bring for it. */
+static void
+sprint_ahead (const QtRepResult *r, QtStatementModel *m)
+{
+  m->sprint_ahead = -1;
+  if (r->quarter_end || !r->has_quarter_quota)
+    return;
+  g_auto (mpq_t) need;
+  mpq_init (need);
+  for (guint i = 0; i < r->n_bonuses; i++)
+    {
+      const QtBonusLine *b = &r->bonuses[i];
+      if (b->bonus->kind != QT_BONUS_QUARTERLY_SPRINT)
+        continue;
+      mpq_mul (need, b->bonus->min_attainment, r->quarter_quota);
+      mpq_sub (need, need, r->sprint_w);
+      if (mpq_sgn (need) <= 0
+          || (m->sprint_ahead >= 0
+              && mpq_cmp (b->bonus->min_attainment,
+                          r->bonuses[m->sprint_ahead].bonus->min_attainment) >= 0))
+        continue;
+      m->sprint_ahead = (gint) i;
+      mpq_set (m->sprint_to_go, need);
+    }
+}
+
 /* SPEC §4.8: an item's rise from its score to its cap adds (cap − score)
  * × weight × its list's weight × 100 to the total score. */
 static void
@@ -400,8 +428,10 @@ qt_statement_model_build (const QtStatementIndex *ix, guint rep)
   m->commission_case = commission_case (r);
   payables (r, m->payable);
   mpq_init (m->sprint_needed);
+  mpq_init (m->sprint_to_go);
   mpq_init (m->lever_points);
   sprint_missed (r, m);
+  sprint_ahead (r, m);
   score_lever (r, m);
   m->excepted = &ix->excepted[ix->excepted_start[r->rep]];
   m->n_excepted = ix->excepted_start[r->rep + 1] - ix->excepted_start[r->rep];
@@ -422,6 +452,7 @@ qt_statement_model_free (QtStatementModel *m)
   g_free (m->reports);
   g_free (m->adjustments);
   mpq_clear (m->sprint_needed);
+  mpq_clear (m->sprint_to_go);
   mpq_clear (m->lever_points);
   g_free (m);
 }

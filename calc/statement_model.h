@@ -97,6 +97,12 @@ typedef struct {
    * and the weighted credit the quarter lacked for it. */
   gint sprint_missed;               /* index into r->bonuses */
   mpq_t sprint_needed;
+  /* Mid-quarter, with the whole quarter's quota known: the sprint bonus of
+   * lowest threshold the quarter to date does not reach yet, -1 when none,
+   * and the weighted credit still needed for it by the quarter's end
+   * (min_attainment × the quarter's quota − W so far). */
+  gint sprint_ahead;                /* index into r->bonuses */
+  mpq_t sprint_to_go;
   /* The score item whose rise to its cap would add most to the total
    * score, -1 when no capped item is below its cap (or the plan has no
    * score), and those points of total score. */

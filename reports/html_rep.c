@@ -88,6 +88,17 @@ earn_more (GString *out, const cJSON *st)
       qt_html_money (body, qt_html_str (sprint, "amount"));
       g_string_append (body, ").</p>\n");
     }
+  const cJSON *ahead = qt_html_at (st, "earn_more/sprint_ahead");
+  if (cJSON_IsObject (ahead))
+    {
+      g_string_append (body, "<p>");
+      qt_html_money (body, qt_html_str (ahead, "weighted_needed"));
+      g_string_append (body, " more weighted credit by the quarter's end earns the sprint bonus ");
+      qt_html_text (body, qt_html_str (ahead, "bonus"));
+      g_string_append (body, " (");
+      qt_html_money (body, qt_html_str (ahead, "amount"));
+      g_string_append (body, ").</p>\n");
+    }
   const cJSON *lever = qt_html_at (st, "earn_more/score_lever");
   if (cJSON_IsObject (lever))
     {
@@ -156,15 +167,14 @@ sprint (GString *out, const cJSON *st)
   g_string_append (out, "<h2>Quarterly sprint ");
   qt_html_text (out, qt_html_str (st, "sprint/quarter"));
   g_string_append (out, "</h2>\n");
-  if (!cJSON_IsTrue (qt_html_at (st, "sprint/closes_quarter")))
-    {
-      g_string_append (out, "<p>Sprint bonuses are decided in the quarter's last month.</p>\n");
-      return;
-    }
-  g_string_append (out, "<table><tr><th>month</th><th class=\"n\">weighted credit</th>"
+  const gboolean to_date = !cJSON_IsTrue (qt_html_at (st, "sprint/closes_quarter"));
+  if (to_date)
+    g_string_append (out, "<p>Sprint bonuses are decided in the quarter's last month; the "
+                          "quarter so far:</p>\n");
+  g_string_append (out, "<table id=\"sprint\"><tr><th>month</th><th class=\"n\">weighted credit</th>"
                         "<th class=\"n\">quota</th></tr>\n");
   const cJSON *m;
-  cJSON_ArrayForEach (m, qt_html_at (st, "sprint/months"))
+  cJSON_ArrayForEach (m, qt_html_at (st, to_date ? "sprint/to_date/months" : "sprint/months"))
     {
       g_string_append (out, "<tr><td>");
       qt_html_text (out, qt_html_str (m, "period"));
@@ -174,10 +184,11 @@ sprint (GString *out, const cJSON *st)
       qt_html_money (out, qt_html_str (m, "quota"));
       g_string_append (out, "</td></tr>\n");
     }
-  g_string_append (out, "<tr class=\"total\"><td>Quarter</td><td class=\"n\">");
-  qt_html_money (out, qt_html_str (st, "sprint/weighted_total"));
+  g_string_append (out, to_date ? "<tr class=\"total\"><td>To date</td><td class=\"n\">"
+                                : "<tr class=\"total\"><td>Quarter</td><td class=\"n\">");
+  qt_html_money (out, qt_html_str (st, to_date ? "sprint/to_date/weighted" : "sprint/weighted_total"));
   g_string_append (out, "</td><td class=\"n\">");
-  qt_html_money (out, qt_html_str (st, "sprint/quota_total"));
+  qt_html_money (out, qt_html_str (st, to_date ? "sprint/to_date/quota" : "sprint/quota_total"));
   g_string_append (out, "</td></tr>\n</table>\n");
 }
 

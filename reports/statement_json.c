@@ -689,6 +689,34 @@ sprint_months_json (JsonW *w, const QtRepResult *r)
   jw_close (w, ']');
 }
 
+/* Mid-quarter: the quarter's months so far, their sums, and the whole
+ * quarter's quota when known; null at the quarter's end (months above). */
+static void
+sprint_to_date_json (JsonW *w, const QtRepResult *r)
+{
+  char buf[8];
+  if (r->quarter_end)
+    {
+      jw_null (w, "to_date");
+      return;
+    }
+  jw_open (w, "to_date", '{', FALSE);
+  jw_open (w, "months", '[', FALSE);
+  for (guint m = 0; m < r->n_months; m++)
+    {
+      jw_open (w, NULL, '{', TRUE);
+      jw_str (w, "period", qt_period_format (r->months[m].period, buf));
+      jw_exact (w, "weighted", r->months[m].w);
+      jw_exact_or_null (w, "quota", r->months[m].has_quota, r->months[m].quota);
+      jw_close (w, '}');
+    }
+  jw_close (w, ']');
+  jw_exact (w, "weighted", r->sprint_w);
+  jw_exact (w, "quota", r->sprint_quota);
+  jw_exact_or_null (w, "quarter_quota", r->has_quarter_quota, r->quarter_quota);
+  jw_close (w, '}');
+}
+
 /* SPEC §4.7, §12.7. */
 static void
 sprint_json (JsonW *w, const QtStatementModel *m)
@@ -707,6 +735,7 @@ sprint_json (JsonW *w, const QtStatementModel *m)
     if (r->bonuses[i].bonus->kind == QT_BONUS_QUARTERLY_SPRINT)
       sprint_bonus_json (w, r, &r->bonuses[i]);
   jw_close (w, ']');
+  sprint_to_date_json (w, r);
   jw_close (w, '}');
 }
 
@@ -859,6 +888,17 @@ earn_more_json (JsonW *w, const QtStatementModel *m)
     }
   else
     jw_null (w, "sprint_missed");
+  if (m->sprint_ahead >= 0)
+    {
+      const QtBonusLine *b = &r->bonuses[m->sprint_ahead];
+      jw_open (w, "sprint_ahead", '{', TRUE);
+      jw_str (w, "bonus", b->bonus->id);
+      jw_exact (w, "amount", b->bonus->amount);
+      jw_exact (w, "weighted_needed", m->sprint_to_go);
+      jw_close (w, '}');
+    }
+  else
+    jw_null (w, "sprint_ahead");
   if (m->lever >= 0)
     {
       const QtScoreLine *l = &r->score_lines[m->lever];

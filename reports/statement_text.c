@@ -779,6 +779,29 @@ sprint_missed (Doc *d)
   line_close (d);
 }
 
+/* Mid-quarter: what the rest of the quarter must bring for a sprint
+ * bonus. */
+static void
+sprint_ahead (Doc *d)
+{
+  const QtStatementModel *m = d->m;
+  if (m->sprint_ahead < 0)
+    return;
+  const QtBonusLine *b = &d->r->bonuses[m->sprint_ahead];
+  char last[8];
+  GString *s = line_open (d);
+  qt_append_fixed (s, m->sprint_to_go, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_stmt_puts (s, " more weighted credit by the end of ");
+  qt_stmt_puts (s, qt_period_format (qt_quarter_first_period (qt_quarter_of_period (d->res->period)) + 2,
+                                     last));
+  qt_stmt_puts (s, " earns the sprint bonus ");
+  qt_stmt_puts (s, b->bonus->id);
+  qt_stmt_puts (s, " (");
+  qt_append_fixed (s, b->bonus->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  qt_stmt_puts (s, ").");
+  line_close (d);
+}
+
 /* The score item worth most if raised to its cap. */
 static void
 score_lever (Doc *d)
@@ -805,6 +828,7 @@ earn_more (Doc *d)
   const gsize body = d->out->len;
   next_tier (d);
   sprint_missed (d);
+  sprint_ahead (d);
   score_lever (d);
   if (d->out->len == body)
     g_string_truncate (d->out, before); /* nothing to say */
@@ -920,6 +944,41 @@ sprint_attainment (Doc *d)
   note_exact (d, "Quarter attainment", r->sprint_attainment, QT_MONEY_DECIMALS + 2);
 }
 
+/* Mid-quarter: the quarter so far, month by month. */
+static void
+sprint_to_date (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  char buf[8];
+  Table *t = table (d, "lrr", NULL);
+  TEXT_ROW (t, 0, "so far", "weighted credit", "quota");
+  rule (t);
+  for (guint m = 0; m < r->n_months; m++)
+    {
+      row (t, 0);
+      cell (t, qt_period_format (r->months[m].period, buf));
+      cell_money (t, r->months[m].w);
+      if (r->months[m].has_quota)
+        cell_money (t, r->months[m].quota);
+      else
+        cell (t, "none");
+    }
+  rule (t);
+  row (t, 0);
+  cell (t, "To date");
+  cell_money (t, r->sprint_w);
+  cell_money (t, r->sprint_quota);
+  table_render (t, d->out);
+  if (r->has_quarter_quota)
+    {
+      GString *s = line_open (d);
+      qt_stmt_puts (s, "The whole quarter's quota is ");
+      qt_append_fixed (s, r->quarter_quota, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+      qt_stmt_puts (s, ".");
+      line_close (d);
+    }
+}
+
 /* SPEC §4.7: the quarter's months and attainment. */
 static void
 sprint (Doc *d)
@@ -934,6 +993,7 @@ sprint (Doc *d)
       line_printf (d, "%s does not close the quarter: sprint bonuses are decided in %s.",
                    qt_period_format (d->res->period, buf),
                    qt_period_format (qt_quarter_first_period (q) + 2, last));
+      sprint_to_date (d);
       return;
     }
   Table *t = table (d, "lrr", NULL);

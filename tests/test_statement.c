@@ -509,6 +509,27 @@ test_excepted_receipts (void **state)
     }
 }
 
+/* Mid-quarter (February): the quarter so far month by month, the whole
+ * quarter's quota, and what the rest of the quarter must bring for the
+ * sprint bonus (min_attainment × 36000 − 29172). */
+static void
+test_quarter_to_date (void **state)
+{
+  const Golden *g = *state;
+  g_autoptr (cJSON) doc = statement (g, "B2");
+  assert_int_equal (cJSON_GetArraySize (item_at (doc, "sprint/to_date/months")), 2);
+  assert_string_equal (str_at (doc, "sprint/to_date/months/0/weighted"), "20592");
+  assert_string_equal (str_at (doc, "sprint/to_date/weighted"), "29172");
+  assert_string_equal (str_at (doc, "sprint/to_date/quota"), "24000");
+  assert_string_equal (str_at (doc, "sprint/to_date/quarter_quota"), "36000");
+  assert_string_equal (str_at (doc, "earn_more/sprint_ahead/weighted_needed"), "6828");
+  assert_true (cJSON_IsNull (item_at (doc, "sprint/weighted_total")));
+  g_autofree char *text = output_text (g, "statements/B2.txt");
+  assert_non_null (strstr (text, "  6828.00 more weighted credit by the end of 2026-03 earns the "
+                                 "sprint bonus\n    q_sprint (5000.00).\n"));
+  assert_non_null (strstr (text, "  To date         29172.00  24000.00\n"));
+}
+
 /* Every text statement of golden, both months: 80 columns at most, no
  * trailing blanks. */
 static void
@@ -845,6 +866,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_text_width, setup_february, teardown_golden),
     cmocka_unit_test_setup_teardown (test_b2_text, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_excepted_receipts, setup_march, teardown_golden),
+    cmocka_unit_test_setup_teardown (test_quarter_to_date, setup_february, teardown_golden),
     cmocka_unit_test_setup_teardown (test_deterministic, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_json_layout, setup_march, teardown_golden),
     cmocka_unit_test_setup_teardown (test_threads_same_bytes, setup_march, teardown_golden),
