@@ -25,7 +25,9 @@ typedef struct {
   const char *period;
   GPtrArray *statements;    /* cJSON* (statement JSON), by rep_id */
   const cJSON *payout;      /* payout.json */
-  GPtrArray *exceptions;    /* char** {file, line, code, message} of exceptions.csv */
+  GPtrArray *exceptions;    /* char** {file, line, code, message, receipt_id, amount} of
+                               exceptions.csv, the last two the receipt a row of
+                               receipts.csv holds back ("" for other rows) */
   const char *components_sum, *totals_sum; /* the manifest's control totals */
   GPtrArray *previous;      /* QtHtmlPrevious*, oldest first */
   GHashTable *appeals;      /* rep_id → GPtrArray of char* ("A3 adjustment: upheld") */

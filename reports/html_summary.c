@@ -127,23 +127,43 @@ exceptions (GString *out, const QtHtmlSite *site)
   for (guint c = 0; c < codes->len; c++)
     {
       const char *code = g_ptr_array_index (codes, c);
-      g_string_append (out, "<h3>");
-      qt_html_text (out, code);
-      g_string_append (out, "</h3>\n<ul>\n");
+      g_autoptr (GString) items = g_string_new (NULL);
+      g_auto (mpq_t) held;
+      mpq_init (held);
+      guint n = 0, receipts = 0;
       for (guint i = 0; i < site->exceptions->len; i++)
         {
           char **row = g_ptr_array_index (site->exceptions, i);
           if (strcmp (row[2], code) != 0)
             continue;
-          g_string_append (out, "<li>");
-          qt_html_text (out, row[0]);
-          g_string_append_c (out, ':');
-          qt_html_text (out, row[1]);
-          g_string_append (out, " — ");
-          qt_html_text (out, row[3]);
-          g_string_append (out, "</li>\n");
+          n++;
+          g_string_append (items, "<li>");
+          qt_html_text (items, row[0]);
+          g_string_append_c (items, ':');
+          qt_html_text (items, row[1]);
+          if (row[4] != NULL && row[4][0] != '\0')
+            {
+              receipts++;
+              add_money (held, row[5]);
+              g_string_append (items, " — receipt ");
+              qt_html_text (items, row[4]);
+              g_string_append (items, ", ");
+              qt_html_money (items, row[5]);
+            }
+          g_string_append (items, " — ");
+          qt_html_text (items, row[3]);
+          g_string_append (items, "</li>\n");
         }
-      g_string_append (out, "</ul>\n");
+      g_string_append (out, "<h3>");
+      qt_html_text (out, code);
+      g_string_append_printf (out, " (%u row%s", n, n == 1 ? "" : "s");
+      if (receipts > 0)
+        {
+          g_string_append_printf (out, "; %u receipt%s holding back ", receipts,
+                                  receipts == 1 ? "" : "s");
+          qt_append_fixed (out, held, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+        }
+      g_string_append_printf (out, ")</h3>\n<ul>\n%s</ul>\n", items->str);
     }
 }
 

@@ -12,11 +12,25 @@
 
 #define OUTPUT_MAX ((gsize) 1 << 30)
 
+/* The SHA-256 the manifest lists for RUN/rel, an output or an input. */
+static const char *
+listed_sha256 (const QtManifest *m, const char *rel)
+{
+  const char *sha = qt_manifest_output_sha256 (m, rel);
+  for (guint i = 0; sha == NULL && i < m->inputs->len; i++)
+    {
+      const QtManifestFile *f = g_ptr_array_index (m->inputs, i);
+      if (strcmp (f->file, rel) == 0)
+        sha = f->sha256;
+    }
+  return sha;
+}
+
 /* RUN/rel, checked against the SHA-256 the manifest lists. */
 static GBytes *
 read_output (const char *run_dir, const QtManifest *m, const char *rel, GError **error)
 {
-  const char *want = qt_manifest_output_sha256 (m, rel);
+  const char *want = listed_sha256 (m, rel);
   g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, rel, OUTPUT_MAX, error);
   if (bytes == NULL)
     return NULL;
@@ -153,6 +167,52 @@ read_previous (const char *run_dir, GError **error)
   return p;
 }
 
+/* Each exception row of receipts.csv gets the receipt it holds back — its
+ * id and amount from the run's snapshot at that line — as two more cells
+ * (empty for the rows of other files). */
+static gboolean
+held_back (const char *run_dir, const QtManifest *m, GPtrArray *exceptions, GError **error)
+{
+  gboolean any = FALSE;
+  for (guint i = 0; i < exceptions->len && !any; i++)
+    any = g_strcmp0 (((char **) g_ptr_array_index (exceptions, i))[0], "receipts.csv") == 0;
+  g_autoptr (GHashTable) by_line = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          (GDestroyNotify) g_strfreev);
+  if (any)
+    {
+      g_autoptr (GBytes) bytes = read_output (run_dir, m, "inputs/data/receipts.csv", error);
+      if (bytes == NULL)
+        return FALSE;
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+      g_autoptr (QtCsvReader) reader = qt_csv_reader_new ("receipts.csv", data, len, NULL);
+      const char *const columns[] = { "receipt_id", "amount" };
+      int idx[2];
+      QtCsvRecord rec;
+      if (qt_csv_reader_read_header (reader, columns, 2, idx, NULL))
+        while (qt_csv_reader_next (reader, &rec, NULL))
+          {
+            char **cells = g_new0 (char *, 3);
+            cells[0] = g_strdup (rec.fields[idx[0]]);
+            cells[1] = g_strdup (rec.fields[idx[1]]);
+            g_hash_table_insert (by_line, g_strdup_printf ("%u", rec.line), cells);
+          }
+    }
+  for (guint i = 0; i < exceptions->len; i++)
+    {
+      char **row = g_ptr_array_index (exceptions, i);
+      char **receipt = g_strcmp0 (row[0], "receipts.csv") == 0 && row[1] != NULL
+                         ? g_hash_table_lookup (by_line, row[1]) : NULL;
+      guint n = g_strv_length (row);
+      char **longer = g_renew (char *, row, n + 3);
+      longer[n] = g_strdup (receipt != NULL ? receipt[0] : "");
+      longer[n + 1] = g_strdup (receipt != NULL ? receipt[1] : "");
+      longer[n + 2] = NULL;
+      g_ptr_array_index (exceptions, i) = longer;
+    }
+  return TRUE;
+}
+
 static gboolean
 put_page (QtRunDirWriter *w, const char *name, GString *page, GError **error)
 {
@@ -232,7 +292,8 @@ build (const QtReportOptions *o, const QtManifest *m, QtHtmlSite *site, GPtrArra
   site->appeals = o->appeals;
   if ((site->statements = read_statements (o->run_dir, m, error)) == NULL
       || (site->payout = read_json (o->run_dir, m, "payout.json", error)) == NULL
-      || (site->exceptions = read_rows (o->run_dir, m, "exceptions.csv", error)) == NULL)
+      || (site->exceptions = read_rows (o->run_dir, m, "exceptions.csv", error)) == NULL
+      || !held_back (o->run_dir, m, site->exceptions, error))
     return FALSE;
   /* each manager's direct reports, in rep_id order */
   site->teams = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
