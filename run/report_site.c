@@ -173,12 +173,16 @@ read_previous (const char *run_dir, GError **error)
 static gboolean
 held_back (const char *run_dir, const QtManifest *m, GPtrArray *exceptions, GError **error)
 {
-  gboolean any = FALSE;
-  for (guint i = 0; i < exceptions->len && !any; i++)
-    any = g_strcmp0 (((char **) g_ptr_array_index (exceptions, i))[0], "receipts.csv") == 0;
+  /* only the lines the rows name are kept */
   g_autoptr (GHashTable) by_line = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                           (GDestroyNotify) g_strfreev);
-  if (any)
+  for (guint i = 0; i < exceptions->len; i++)
+    {
+      char **row = g_ptr_array_index (exceptions, i);
+      if (g_strcmp0 (row[0], "receipts.csv") == 0 && row[1] != NULL)
+        g_hash_table_insert (by_line, g_strdup (row[1]), NULL);
+    }
+  if (g_hash_table_size (by_line) > 0)
     {
       g_autoptr (GBytes) bytes = read_output (run_dir, m, "inputs/data/receipts.csv", error);
       if (bytes == NULL)
@@ -192,10 +196,14 @@ held_back (const char *run_dir, const QtManifest *m, GPtrArray *exceptions, GErr
       if (qt_csv_reader_read_header (reader, columns, 2, idx, NULL))
         while (qt_csv_reader_next (reader, &rec, NULL))
           {
+            char line[16];
+            g_snprintf (line, sizeof line, "%u", rec.line);
+            if (!g_hash_table_contains (by_line, line))
+              continue;
             char **cells = g_new0 (char *, 3);
             cells[0] = g_strdup (rec.fields[idx[0]]);
             cells[1] = g_strdup (rec.fields[idx[1]]);
-            g_hash_table_insert (by_line, g_strdup_printf ("%u", rec.line), cells);
+            g_hash_table_insert (by_line, g_strdup (line), cells);
           }
     }
   for (guint i = 0; i < exceptions->len; i++)
