@@ -260,9 +260,10 @@ multipliers (GString *out, const cJSON *st, const cJSON *credit)
       first = FALSE;
       for (const char *p = m->valuestring; *p != '\0'; p++)
         g_string_append_c (out, *p == '_' ? ' ' : *p);
-      g_autofree char *factor = g_strconcat ("multiplier_rules/", m->valuestring, "/factor", NULL);
       g_string_append (out, " ×");
-      qt_html_text (out, qt_html_str (st, factor));
+      qt_html_text (out, qt_html_str (cJSON_GetObjectItemCaseSensitive (
+                                        qt_html_at (st, "multiplier_rules"), m->valuestring),
+                                      "factor"));
     }
 }
 
@@ -285,16 +286,19 @@ credits (GString *out, const cJSON *st)
   cJSON_ArrayForEach (c, list)
     {
       const gboolean refund = qt_html_exact (amount, qt_html_str (c, "amount")) && mpq_sgn (amount) < 0;
-      g_autofree char *customer = g_strconcat ("customers/", qt_html_str (c, "customer_id"), "/name", NULL);
-      g_autofree char *product = g_strconcat ("products/", qt_html_str (c, "product_id"), "/name", NULL);
+      /* ids are data: looked up as keys, never as paths */
+      const char *customer = qt_html_str (cJSON_GetObjectItemCaseSensitive (
+        qt_html_at (st, "customers"), qt_html_str (c, "customer_id")), "name");
+      const char *product = qt_html_str (cJSON_GetObjectItemCaseSensitive (
+        qt_html_at (st, "products"), qt_html_str (c, "product_id")), "name");
       g_string_append_printf (out, "<tr class=\"credit%s\"><td>", refund ? " refund" : "");
       qt_html_text (out, qt_html_str (c, "receipt_id"));
       g_string_append (out, refund ? " (refund)</td><td>" : "</td><td>");
       qt_html_text (out, qt_html_str (c, "order_id"));
       g_string_append (out, "</td><td>");
-      qt_html_text (out, qt_html_str (st, customer) ? qt_html_str (st, customer) : qt_html_str (c, "customer_id"));
+      qt_html_text (out, customer != NULL ? customer : qt_html_str (c, "customer_id"));
       g_string_append (out, "</td><td>");
-      qt_html_text (out, qt_html_str (st, product) ? qt_html_str (st, product) : qt_html_str (c, "product_id"));
+      qt_html_text (out, product != NULL ? product : qt_html_str (c, "product_id"));
       g_string_append (out, "</td><td class=\"n\">");
       qt_html_brief (out, qt_html_str (c, "share"));
       g_string_append (out, "</td><td>");

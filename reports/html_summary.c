@@ -300,6 +300,8 @@ qt_html_manager_page (const QtHtmlSite *site, const cJSON *mst)
           g_string_append_printf (out, " to tier %d", qt_html_at (next, "tier")->valueint);
         }
       const cJSON *sprint = qt_html_at (st, "earn_more/sprint_missed");
+      if (!cJSON_IsObject (sprint))
+        sprint = qt_html_at (st, "earn_more/sprint_ahead");
       if (cJSON_IsObject (sprint))
         {
           g_string_append (out, cJSON_IsObject (next) ? "; " : "");

@@ -46,6 +46,7 @@ read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_orde
     g_string_append_printf (sql, ", %s", d->columns[c]);
   g_string_append_printf (sql, " FROM qt_%s%s) TO STDOUT WITH (FORMAT csv, NULL '\\N')", d->name,
                           sort ? " ORDER BY source_line" : "");
+  *in_order = TRUE;
   PGresult *r = PQexec (conn, sql->str);
   g_string_free (sql, TRUE);
   gboolean started = PQresultStatus (r) == PGRES_COPY_OUT;
@@ -59,7 +60,6 @@ read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_orde
   guint at = 2;
   char *buf = NULL;
   int len;
-  *in_order = TRUE;
   while ((len = PQgetCopyData (conn, &buf, 0)) > 0)
     {
       *in_order = *in_order && append_row (csv, buf, (gsize) len, &at);
@@ -85,10 +85,19 @@ static GString *
 table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
 {
   gboolean in_order;
-  GString *csv = read_table (conn, d, FALSE, &in_order, error);
-  if (csv == NULL && in_order)
-    return NULL;
-  return csv != NULL ? csv : read_table (conn, d, TRUE, &in_order, error);
+  g_autoptr (GError) local = NULL;
+  GString *csv = read_table (conn, d, FALSE, &in_order, &local);
+  if (csv != NULL)
+    return csv;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  csv = read_table (conn, d, TRUE, &in_order, error);
+  if (csv == NULL && in_order == FALSE && error != NULL && *error == NULL)
+    qt_pg_failed (error, "reading the data set", "rows out of line order even when sorted");
+  return csv;
 }
 
 /* The names of one column of a query (no parameters). (transfer full) */
@@ -179,7 +188,9 @@ write_tables (DataJob *job)
 static gpointer
 write_tables_thread (gpointer data)
 {
-  write_tables (data);
+  DataJob *job = data;
+  if (!write_tables (job) && job->error == NULL)
+    qt_pg_failed (&job->error, "reading the data set", "a table could not be read");
   return NULL;
 }
 
@@ -224,8 +235,8 @@ write_data (PGconn *conn, const char *dir, GError **error)
   GThread *thread = other != NULL ? g_thread_try_new ("pg-read", write_tables_thread, &lines, NULL)
                                   : NULL;
   if (thread == NULL)
-    write_tables (&lines);
-  write_tables (&rest);
+    write_tables_thread (&lines);
+  write_tables_thread (&rest);
   if (thread != NULL)
     g_thread_join (thread);
   if (other != NULL)

@@ -14,8 +14,8 @@
 
 /* The journal is a table, not a file of the stored run. */
 #define JOURNAL "journal.jsonl"
-/* The advisory lock key ('qtsc' + 2) that, with a run's id (or its kind
- * and period), serialises the commands on one run. */
+/* The advisory lock key ('qtsc' + 2) that, with a run's kind and period,
+ * serialises the commands on one run and the store that would replace it. */
 #define LOCK_RUN 1903457125
 
 static gboolean
@@ -249,15 +249,22 @@ static const char statements_from_incoming[] =
  * of the run's current outputs (`payout`: payout.csv, NULL in a rebate
  * run, whose statements are a partner's, not a rep's). */
 static gboolean
+derive_statements (PGconn *conn, const char *run_id, const char *statements, GError **error)
+{
+  const char *const values[] = { run_id };
+  return qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1", 1, values, NULL, NULL,
+                     "storing the statements", error)
+         && qt_pg_exec (conn, statements, 1, values, NULL, NULL, "storing the statements", error);
+}
+
+static gboolean
 derive_rows (PGconn *conn, const char *run_id, const char *statements, GBytes *payout,
              GError **error)
 {
   const char *const values[] = { run_id };
-  if (!qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1", 1, values, NULL, NULL,
-                   "storing the statements", error)
+  if (!derive_statements (conn, run_id, statements, error)
       || !qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
-                      "storing the statements", error)
-      || !qt_pg_exec (conn, statements, 1, values, NULL, NULL, "storing the statements", error))
+                      "storing the statements", error))
     return FALSE;
   if (payout == NULL)
     return TRUE;
@@ -609,13 +616,19 @@ fetch_journal (QtPgRun *run, GError **error)
          || write_at (run->dir, JOURNAL, run->journal->str, run->journal->len, error);
 }
 
-/* The run's id, its lock, and who is asking. */
+/* The run's lock, its id (found under the lock: a store that replaced it
+ * meanwhile has committed), and who is asking.  The key is the one a store
+ * of the same kind and period takes: a --replace waits for a command on
+ * the run, and the other way round. */
 static gboolean
 open_run (QtPgRun *run, GError **error)
 {
-  g_autofree char *old = NULL;
   gboolean journaled;
-  if (!find_run (run->conn, run->period, &run->run_id, &journaled, error))
+  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, hashtext ($1 || $2))",
+                                           LOCK_RUN);
+  const char *const values[] = { period_kind (run->period), run->period };
+  if (!qt_pg_exec (run->conn, lock, 2, values, NULL, NULL, "waiting for the run's lock", error)
+      || !find_run (run->conn, run->period, &run->run_id, &journaled, error))
     return FALSE;
   if (run->run_id == NULL)
     {
@@ -624,12 +637,9 @@ open_run (QtPgRun *run, GError **error)
                    run->period, run->period);
       return FALSE;
     }
-  g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, $1::int)", LOCK_RUN);
-  const char *const values[] = { run->run_id };
-  g_autoptr (PGresult) rep = NULL;
-  if (!qt_pg_exec (run->conn, lock, 1, values, NULL, NULL, "waiting for the run's lock", error)
-      || (rep = qt_pg_query (run->conn, "SELECT qt_login_rep ()", 0, NULL, NULL, NULL, 0,
-                             "reading who logged in", error)) == NULL)
+  g_autoptr (PGresult) rep = qt_pg_query (run->conn, "SELECT qt_login_rep ()", 0, NULL, NULL, NULL,
+                                          0, "reading who logged in", error);
+  if (rep == NULL)
     return FALSE;
   if (!PQgetisnull (rep, 0, 0))
     run->login_rep = g_strdup (PQgetvalue (rep, 0, 0));
@@ -710,7 +720,8 @@ store_changes (QtPgRun *run, GError **error)
   g_ptr_array_sort (files, by_path);
   g_autoptr (GPtrArray) changed = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GBytes *payout = NULL; /* payout.csv when it changed */
+  GBytes *payout = NULL;          /* payout.csv when it changed */
+  gboolean statements = FALSE;    /* a statement changed */
   for (guint i = 0; i < files->len; i++)
     {
       StoreFile *f = g_ptr_array_index (files, i);
@@ -721,6 +732,7 @@ store_changes (QtPgRun *run, GError **error)
       g_ptr_array_add (changed, f);
       if (strcmp (f->path, "payout.csv") == 0)
         payout = f->bytes;
+      statements = statements || is_statement_json (f->path);
     }
   g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (store_file_free);
   GHashTableIter it;
@@ -749,7 +761,9 @@ store_changes (QtPgRun *run, GError **error)
              || (store_blobs (run->conn, changed, error)
                  && store_file_rows (run->conn, run->run_id, changed, error)))
          && (payout == NULL
-             || derive_rows (run->conn, run->run_id, statements_from_files, payout, error));
+             || derive_rows (run->conn, run->run_id, statements_from_files, payout, error))
+         && (payout != NULL || !statements
+             || derive_statements (run->conn, run->run_id, statements_from_files, error));
 }
 
 gboolean

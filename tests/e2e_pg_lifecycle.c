@@ -214,11 +214,11 @@ file_as (const char *conninfo, const char *as, const char *claim, const char *no
   return qt_test_spawn (out, err, NULL, argv);
 }
 
-/* A journal line filed for `rep` after the last line `view` shows (a rep's
- * view: a hidden line's hash is its "redacted" member): what a rep could
- * send by hand. */
+/* A journal line (`event` and `members`) after the last line `view` shows
+ * (a rep's view: a hidden line's hash is its "redacted" member): what a
+ * rep could send by hand. */
 static char *
-forged_filing (const char *view_conninfo, const char *rep)
+forged_line (const char *view_conninfo, const char *event, const char *members)
 {
   g_autofree char *last = scalar (view_conninfo, "SELECT line FROM qt_journal_view ((SELECT "
                                                  "run_id FROM qt_run WHERE period = '2026-06')) "
@@ -228,10 +228,22 @@ forged_filing (const char *view_conninfo, const char *rep)
   const char *mark = strstr (last, "\"redacted\" : \"");
   g_autofree char *prev = mark != NULL ? g_strndup (mark + 14, 64) : qt_sha256_hex (last, strlen (last));
   return g_strdup_printf ("INSERT INTO qt_journal (run_id, seq, line) SELECT run_id, %s, "
-                          "'{\"seq\":%s,\"at\":\"2026-07-08T09:30:00+08:00\",\"event\":\"filed\","
-                          "\"prev\":\"%s\",\"appeal\":\"A9\",\"rep\":\"%s\",\"item\":\"adjustment\","
-                          "\"claims\":[\"5\"],\"reason\":\"x\",\"evidence\":[]}' FROM qt_run WHERE "
-                          "period = '2026-06'", seq, seq, prev, rep);
+                          "'{\"seq\":%s,\"at\":\"2026-07-08T09:30:00+08:00\",\"event\":\"%s\","
+                          "\"prev\":\"%s\",%s}' FROM qt_run WHERE period = '2026-06'", seq, seq,
+                          event, prev, members);
+}
+
+/* `sql` as the login of `conninfo` fails with a message holding `why`. */
+static void
+assert_refused (const char *conninfo, const char *sql, const char *why)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  assert_int_equal (PQresultStatus (r), PGRES_FATAL_ERROR);
+  if (strstr (PQresultErrorMessage (r), why) == NULL)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
 }
 
 static void
@@ -262,14 +274,19 @@ test_two_reps (void **state)
                             "R201 only, not as R203\n");
   g_autofree char *after = scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) FROM qt_journal");
   assert_string_equal (after, before);
-  /* nor by hand: the policy refuses a well-chained line for someone else */
-  g_autofree char *forged = forged_filing (a, "R203");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) conn = qt_pg_connect (a, &error);
-  g_assert_no_error (error);
-  g_autoptr (PGresult) r = PQexec (conn, forged);
-  assert_int_equal (PQresultStatus (r), PGRES_FATAL_ERROR);
-  assert_non_null (strstr (PQresultErrorMessage (r), "row-level security"));
+  /* nor by hand: the policy refuses a well-chained line for someone else,
+   * the server a vote by someone not assigned, and evidence under
+   * another file's hash */
+  g_autofree char *forged = forged_line (a, "filed", "\"appeal\":\"A9\",\"rep\":\"R203\","
+                                         "\"item\":\"adjustment\",\"claims\":[\"5\"],"
+                                         "\"reason\":\"x\",\"evidence\":[]");
+  assert_refused (a, forged, "row-level security");
+  g_autofree char *vote = forged_line (a, "voted", "\"appeal\":\"A1\",\"reviewer\":\"R201\","
+                                       "\"vote\":\"uphold\"");
+  assert_refused (a, vote, "a vote by someone not assigned");
+  assert_refused (a, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT run_id, "
+                     "'evidence/0000', (SELECT sha256 FROM qt_blob LIMIT 1) FROM qt_run",
+                  "row-level security");
   /* each reads its own rows only */
   g_autofree char *pa = scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_payout");
   g_autofree char *pb = scalar (b, "SELECT string_agg (rep_id, ',') FROM qt_payout");
