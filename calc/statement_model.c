@@ -323,39 +323,17 @@ payables (const QtRepResult *r, QtPayable *p)
   p[QT_PAYABLE_TOTAL] = (QtPayable) { r->total_exact, r->r_total };
 }
 
-/* The unpaid sprint bonus of lowest threshold and what the quarter lacked
- * for it: min_attainment × quarter quota − quarter W (SPEC §4.7). */
+/* SPEC §4.7: the sprint bonus of lowest threshold the quarter's W does not
+ * reach against the whole quarter's quota, and by how much.  At the
+ * quarter's end those are the unpaid bonuses (W / quota < min_attainment
+ * exactly when the gap is positive). */
 static void
-sprint_missed (const QtRepResult *r, QtStatementModel *m)
+sprint_gap (const QtRepResult *r, QtStatementModel *m)
 {
-  m->sprint_missed = -1;
-  if (!r->has_sprint_attainment)
+  m->sprint_bonus = -1;
+  if (r->quarter_end ? !r->has_sprint_attainment : !r->has_quarter_quota)
     return;
-  for (guint i = 0; i < r->n_bonuses; i++)
-    {
-      const QtBonusLine *b = &r->bonuses[i];
-      if (b->bonus->kind != QT_BONUS_QUARTERLY_SPRINT || b->paid
-          || (m->sprint_missed >= 0
-              && mpq_cmp (b->bonus->min_attainment,
-                          r->bonuses[m->sprint_missed].bonus->min_attainment) >= 0))
-        continue;
-      m->sprint_missed = (gint) i;
-    }
-  if (m->sprint_missed < 0)
-    return;
-  mpq_mul (m->sprint_needed, r->bonuses[m->sprint_missed].bonus->min_attainment, r->sprint_quota);
-  mpq_sub (m->sprint_needed, m->sprint_needed, r->sprint_w);
-}
-
-/* Mid-quarter: the sprint bonus of lowest threshold not reached at the
- * quarter's pace so far, and the weighted credit the rest of the quarter
- * must bring for it. */
-static void
-sprint_ahead (const QtRepResult *r, QtStatementModel *m)
-{
-  m->sprint_ahead = -1;
-  if (r->quarter_end || !r->has_quarter_quota)
-    return;
+  mpq_srcptr quota = r->quarter_end ? r->sprint_quota : r->quarter_quota;
   g_auto (mpq_t) need;
   mpq_init (need);
   for (guint i = 0; i < r->n_bonuses; i++)
@@ -363,15 +341,15 @@ sprint_ahead (const QtRepResult *r, QtStatementModel *m)
       const QtBonusLine *b = &r->bonuses[i];
       if (b->bonus->kind != QT_BONUS_QUARTERLY_SPRINT)
         continue;
-      mpq_mul (need, b->bonus->min_attainment, r->quarter_quota);
+      mpq_mul (need, b->bonus->min_attainment, quota);
       mpq_sub (need, need, r->sprint_w);
       if (mpq_sgn (need) <= 0
-          || (m->sprint_ahead >= 0
+          || (m->sprint_bonus >= 0
               && mpq_cmp (b->bonus->min_attainment,
-                          r->bonuses[m->sprint_ahead].bonus->min_attainment) >= 0))
+                          r->bonuses[m->sprint_bonus].bonus->min_attainment) >= 0))
         continue;
-      m->sprint_ahead = (gint) i;
-      mpq_set (m->sprint_to_go, need);
+      m->sprint_bonus = (gint) i;
+      mpq_set (m->sprint_needed, need);
     }
 }
 
@@ -428,10 +406,8 @@ qt_statement_model_build (const QtStatementIndex *ix, guint rep)
   m->commission_case = commission_case (r);
   payables (r, m->payable);
   mpq_init (m->sprint_needed);
-  mpq_init (m->sprint_to_go);
   mpq_init (m->lever_points);
-  sprint_missed (r, m);
-  sprint_ahead (r, m);
+  sprint_gap (r, m);
   score_lever (r, m);
   m->excepted = &ix->excepted[ix->excepted_start[r->rep]];
   m->n_excepted = ix->excepted_start[r->rep + 1] - ix->excepted_start[r->rep];
@@ -452,7 +428,6 @@ qt_statement_model_free (QtStatementModel *m)
   g_free (m->reports);
   g_free (m->adjustments);
   mpq_clear (m->sprint_needed);
-  mpq_clear (m->sprint_to_go);
   mpq_clear (m->lever_points);
   g_free (m);
 }

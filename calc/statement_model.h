@@ -91,18 +91,14 @@ typedef struct {
                                      * r->adjustments_rounded, by adjustment_id */
   QtCommissionCase commission_case;
   QtPayable payable[QT_PAYABLE_COUNT];
-  /* What it takes to earn more.  The quarterly sprint bonus the rep came
-   * closest to without reaching it (the unpaid one of lowest
-   * min_attainment, at a quarter's end with a quarter quota), -1 when none,
-   * and the weighted credit the quarter lacked for it. */
-  gint sprint_missed;               /* index into r->bonuses */
+  /* What it takes to earn more.  The quarterly sprint bonus of lowest
+   * threshold the quarter does not reach, -1 when none, and the weighted
+   * credit it lacks for it: min_attainment × the quarter's quota − the
+   * quarter's W.  At the quarter's end (with a quarter quota) that is what
+   * the quarter missed; before it (with every month's quota known) what the
+   * rest of the quarter must bring. */
+  gint sprint_bonus;                /* index into r->bonuses */
   mpq_t sprint_needed;
-  /* Mid-quarter, with the whole quarter's quota known: the sprint bonus of
-   * lowest threshold the quarter to date does not reach yet, -1 when none,
-   * and the weighted credit still needed for it by the quarter's end
-   * (min_attainment × the quarter's quota − W so far). */
-  gint sprint_ahead;                /* index into r->bonuses */
-  mpq_t sprint_to_go;
   /* The score item whose rise to its cap would add most to the total
    * score, -1 when no capped item is below its cap (or the plan has no
    * score), and those points of total score. */

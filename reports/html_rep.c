@@ -77,26 +77,19 @@ earn_more (GString *out, const cJSON *st)
       qt_html_text (body, qt_html_str (next, "rate"));
       g_string_append (body, ".</p>\n");
     }
-  const cJSON *sprint = qt_html_at (st, "earn_more/sprint_missed");
+  const cJSON *missed = qt_html_at (st, "earn_more/sprint_missed");
+  const cJSON *ahead = qt_html_at (st, "earn_more/sprint_ahead");
+  const cJSON *sprint = cJSON_IsObject (missed) ? missed : ahead;
   if (cJSON_IsObject (sprint))
     {
-      g_string_append (body, "<p>The quarter needed ");
+      g_string_append (body, sprint == missed ? "<p>The quarter needed " : "<p>");
       qt_html_money (body, qt_html_str (sprint, "weighted_needed"));
-      g_string_append (body, " more weighted credit for the sprint bonus ");
+      g_string_append (body, sprint == missed ? " more weighted credit for the sprint bonus "
+                                              : " more weighted credit by the quarter's end earns "
+                                                "the sprint bonus ");
       qt_html_text (body, qt_html_str (sprint, "bonus"));
       g_string_append (body, " (");
       qt_html_money (body, qt_html_str (sprint, "amount"));
-      g_string_append (body, ").</p>\n");
-    }
-  const cJSON *ahead = qt_html_at (st, "earn_more/sprint_ahead");
-  if (cJSON_IsObject (ahead))
-    {
-      g_string_append (body, "<p>");
-      qt_html_money (body, qt_html_str (ahead, "weighted_needed"));
-      g_string_append (body, " more weighted credit by the quarter's end earns the sprint bonus ");
-      qt_html_text (body, qt_html_str (ahead, "bonus"));
-      g_string_append (body, " (");
-      qt_html_money (body, qt_html_str (ahead, "amount"));
       g_string_append (body, ").</p>\n");
     }
   const cJSON *lever = qt_html_at (st, "earn_more/score_lever");

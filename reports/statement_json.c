@@ -877,28 +877,24 @@ earn_more_json (JsonW *w, const QtStatementModel *m)
 {
   const QtRepResult *r = m->r;
   jw_open (w, "earn_more", '{', FALSE);
-  if (m->sprint_missed >= 0)
+  /* one figure, named for what it means then: missed at the quarter's
+   * end, still ahead before it */
+  const char *const keys[2] = { "sprint_missed", "sprint_ahead" };
+  for (int k = 0; k < 2; k++)
     {
-      const QtBonusLine *b = &r->bonuses[m->sprint_missed];
-      jw_open (w, "sprint_missed", '{', TRUE);
+      const gboolean mine = m->sprint_bonus >= 0 && r->quarter_end == (k == 0);
+      if (!mine)
+        {
+          jw_null (w, keys[k]);
+          continue;
+        }
+      const QtBonusLine *b = &r->bonuses[m->sprint_bonus];
+      jw_open (w, keys[k], '{', TRUE);
       jw_str (w, "bonus", b->bonus->id);
       jw_exact (w, "amount", b->bonus->amount);
       jw_exact (w, "weighted_needed", m->sprint_needed);
       jw_close (w, '}');
     }
-  else
-    jw_null (w, "sprint_missed");
-  if (m->sprint_ahead >= 0)
-    {
-      const QtBonusLine *b = &r->bonuses[m->sprint_ahead];
-      jw_open (w, "sprint_ahead", '{', TRUE);
-      jw_str (w, "bonus", b->bonus->id);
-      jw_exact (w, "amount", b->bonus->amount);
-      jw_exact (w, "weighted_needed", m->sprint_to_go);
-      jw_close (w, '}');
-    }
-  else
-    jw_null (w, "sprint_ahead");
   if (m->lever >= 0)
     {
       const QtScoreLine *l = &r->score_lines[m->lever];

@@ -760,41 +760,29 @@ next_tier (Doc *d)
   line_close (d);
 }
 
-/* The quarterly sprint bonus the quarter fell short of, and by how much. */
+/* The sprint bonus the quarter missed (at its end) or can still earn
+ * (before), and the weighted credit that stands between. */
 static void
-sprint_missed (Doc *d)
+sprint_gap (Doc *d)
 {
   const QtStatementModel *m = d->m;
-  if (m->sprint_missed < 0)
+  if (m->sprint_bonus < 0)
     return;
-  const QtBonusLine *b = &d->r->bonuses[m->sprint_missed];
-  GString *s = line_open (d);
-  qt_stmt_puts (s, "The quarter needed ");
-  qt_append_fixed (s, m->sprint_needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  qt_stmt_puts (s, " more weighted credit for the sprint bonus ");
-  qt_stmt_puts (s, b->bonus->id);
-  qt_stmt_puts (s, " (");
-  qt_append_fixed (s, b->bonus->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  qt_stmt_puts (s, ").");
-  line_close (d);
-}
-
-/* Mid-quarter: what the rest of the quarter must bring for a sprint
- * bonus. */
-static void
-sprint_ahead (Doc *d)
-{
-  const QtStatementModel *m = d->m;
-  if (m->sprint_ahead < 0)
-    return;
-  const QtBonusLine *b = &d->r->bonuses[m->sprint_ahead];
+  const QtBonusLine *b = &d->r->bonuses[m->sprint_bonus];
   char last[8];
   GString *s = line_open (d);
-  qt_append_fixed (s, m->sprint_to_go, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
-  qt_stmt_puts (s, " more weighted credit by the end of ");
-  qt_stmt_puts (s, qt_period_format (qt_quarter_first_period (qt_quarter_of_period (d->res->period)) + 2,
-                                     last));
-  qt_stmt_puts (s, " earns the sprint bonus ");
+  if (d->r->quarter_end)
+    qt_stmt_puts (s, "The quarter needed ");
+  qt_append_fixed (s, m->sprint_needed, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  if (d->r->quarter_end)
+    qt_stmt_puts (s, " more weighted credit for the sprint bonus ");
+  else
+    {
+      qt_stmt_puts (s, " more weighted credit by the end of ");
+      qt_stmt_puts (s, qt_period_format (qt_quarter_first_period (
+                                           qt_quarter_of_period (d->res->period)) + 2, last));
+      qt_stmt_puts (s, " earns the sprint bonus ");
+    }
   qt_stmt_puts (s, b->bonus->id);
   qt_stmt_puts (s, " (");
   qt_append_fixed (s, b->bonus->amount, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
@@ -827,8 +815,7 @@ earn_more (Doc *d)
   title (d, "To earn more");
   const gsize body = d->out->len;
   next_tier (d);
-  sprint_missed (d);
-  sprint_ahead (d);
+  sprint_gap (d);
   score_lever (d);
   if (d->out->len == body)
     g_string_truncate (d->out, before); /* nothing to say */
