@@ -42,7 +42,7 @@ closed_totals (const QtSession *s, GError **error)
                                               : NULL;
   if (bytes == NULL
       || !check_sealed (run_dir, "manifest.json", manifest, s->lc->closed_manifest, error)
-      || !check_sealed (run_dir, "payout.csv", bytes, qt_manifest_output_sha256 (s->manifest, "payout.csv"),
+      || !check_sealed (run_dir, "payout.csv", bytes, qt_manifest_listed_sha256 (s->manifest, "payout.csv"),
                         error))
     return NULL;
   g_autofree char *name = g_build_filename (run_dir, "payout.csv", NULL);

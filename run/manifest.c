@@ -7,6 +7,7 @@
 
 #include "../model/money.h"
 #include "../model/qt_error.h"
+#include "../model/sha256.h"
 #include "../reports/output.h"
 #include "../rules/json_pos.h"
 #include "run_dir.h"
@@ -345,15 +346,36 @@ qt_manifest_read (const char *run_dir, QtRunKind kind, GError **error)
 }
 
 const char *
-qt_manifest_output_sha256 (const QtManifest *m, const char *file)
+qt_manifest_listed_sha256 (const QtManifest *m, const char *file)
 {
-  for (guint i = 0; i < m->outputs->len; i++)
-    {
-      const QtManifestFile *f = g_ptr_array_index (m->outputs, i);
-      if (strcmp (f->file, file) == 0)
-        return f->sha256;
-    }
+  GPtrArray *lists[] = { m->outputs, m->inputs };
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; i < lists[l]->len; i++)
+      {
+        const QtManifestFile *f = g_ptr_array_index (lists[l], i);
+        if (strcmp (f->file, file) == 0)
+          return f->sha256;
+      }
   return NULL;
+}
+
+GBytes *
+qt_manifest_read_listed (const char *run_dir, const QtManifest *m, const char *rel,
+                         const char *what, gsize max_len, GError **error)
+{
+  const char *want = qt_manifest_listed_sha256 (m, rel);
+  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, rel, max_len, error);
+  if (bytes == NULL)
+    return NULL;
+  g_autofree char *got = qt_sha256_hex_bytes (bytes);
+  if (want == NULL || strcmp (got, want) != 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
+                   "%s/%s: not the %s the run wrote (SHA-256 %s, manifest %s); run quotient "
+                   "verify %s", run_dir, rel, what, got, want != NULL ? want : "nothing", run_dir);
+      return NULL;
+    }
+  return g_steal_pointer (&bytes);
 }
 
 QtRunKind

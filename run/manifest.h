@@ -70,9 +70,17 @@ typedef struct {
   QtManifestTotals totals;
 } QtManifest;
 
-/* The SHA-256 the manifest lists for output `file`, NULL when it lists
- * none. (transfer none) */
-const char *qt_manifest_output_sha256 (const QtManifest *m, const char *file);
+/* The SHA-256 the manifest lists for `file` (an output, or an input of
+ * the snapshot), NULL when it lists none. (transfer none) */
+const char *qt_manifest_listed_sha256 (const QtManifest *m, const char *file);
+
+/* RUN_DIR/rel read whole (at most max_len bytes), when it is the file the
+ * manifest lists: else QT_ERROR_MISMATCH `RUN_DIR/rel: not the WHAT the run
+ * wrote (SHA-256 …, manifest …); run quotient verify RUN_DIR`.  What reads
+ * a run's outputs to show them (a statement, a report) shows only these.
+ * (transfer full) */
+GBytes *qt_manifest_read_listed (const char *run_dir, const QtManifest *m, const char *rel,
+                                 const char *what, gsize max_len, GError **error);
 
 /* Parses the text of the manifest.json of `run_dir` (named in messages), that
  * must be of `kind`.  Errors (QT_ERROR_USAGE: the directory is then not a

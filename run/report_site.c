@@ -5,44 +5,17 @@
 
 #include "../loaders/csv_reader.h"
 #include "../model/qt_error.h"
-#include "../model/sha256.h"
 #include "../reports/html.h"
 #include "manifest.h"
 #include "run_dir.h"
 
 #define OUTPUT_MAX ((gsize) 1 << 30)
 
-/* The SHA-256 the manifest lists for RUN/rel, an output or an input. */
-static const char *
-listed_sha256 (const QtManifest *m, const char *rel)
-{
-  const char *sha = qt_manifest_output_sha256 (m, rel);
-  for (guint i = 0; sha == NULL && i < m->inputs->len; i++)
-    {
-      const QtManifestFile *f = g_ptr_array_index (m->inputs, i);
-      if (strcmp (f->file, rel) == 0)
-        sha = f->sha256;
-    }
-  return sha;
-}
-
 /* RUN/rel, checked against the SHA-256 the manifest lists. */
 static GBytes *
 read_output (const char *run_dir, const QtManifest *m, const char *rel, GError **error)
 {
-  const char *want = listed_sha256 (m, rel);
-  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, rel, OUTPUT_MAX, error);
-  if (bytes == NULL)
-    return NULL;
-  g_autofree char *got = qt_sha256_hex_bytes (bytes);
-  if (want == NULL || strcmp (got, want) != 0)
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
-                   "%s/%s: not the file the run wrote (SHA-256 %s, manifest %s); run quotient "
-                   "verify %s", run_dir, rel, got, want != NULL ? want : "nothing", run_dir);
-      return NULL;
-    }
-  return g_steal_pointer (&bytes);
+  return qt_manifest_read_listed (run_dir, m, rel, "file", OUTPUT_MAX, error);
 }
 
 static cJSON *

@@ -2,10 +2,7 @@
  * statement_view.h). */
 #include "statement_view.h"
 
-#include <string.h>
-
 #include "../model/qt_error.h"
-#include "../model/sha256.h"
 #include "../reports/statement.h"
 #include "manifest.h"
 #include "run_dir.h"
@@ -27,23 +24,11 @@ qt_run_statement (const char *run_dir, const char *rep, gboolean json, GError **
   if (m == NULL)
     return NULL;
   g_autofree char *rel = qt_run_statement_path (rep, json);
-  const char *want = qt_manifest_output_sha256 (m, rel);
-  if (want == NULL)
+  if (qt_manifest_listed_sha256 (m, rel) == NULL)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "%s: no statement of rep '%s' in this run",
                    run_dir, rep);
       return NULL;
     }
-  g_autoptr (GBytes) bytes = qt_run_read_file (run_dir, rel, STATEMENT_MAX, error);
-  if (bytes == NULL)
-    return NULL;
-  g_autofree char *got = qt_sha256_hex_bytes (bytes);
-  if (strcmp (got, want) != 0)
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
-                   "%s/%s: not the statement the run wrote (SHA-256 %s, manifest %s); run "
-                   "quotient verify %s", run_dir, rel, got, want, run_dir);
-      return NULL;
-    }
-  return g_steal_pointer (&bytes);
+  return qt_manifest_read_listed (run_dir, m, rel, "statement", STATEMENT_MAX, error);
 }
