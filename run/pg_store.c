@@ -6,7 +6,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "../loaders/csv_reader.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 #include "run_dir.h"
@@ -207,32 +206,6 @@ store_file_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **er
 
 /* ---- statements and payout rows ---- */
 
-/* payout.csv's rows as [{column: cell, …}, …]. (transfer full) */
-static char *
-payout_rows (GBytes *payout, GError **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (payout, &len);
-  g_autoptr (QtCsvReader) reader = qt_csv_reader_new ("payout.csv", data, len, NULL);
-  QtCsvRecord header, rec;
-  if (!qt_csv_reader_next (reader, &header, error))
-    return NULL;
-  g_auto (GStrv) names = g_new0 (char *, header.nfields + 1);
-  for (guint k = 0; k < header.nfields; k++)
-    names[k] = g_strdup (header.fields[k]);
-  cJSON *rows = cJSON_CreateArray ();
-  while (qt_csv_reader_next (reader, &rec, NULL))
-    {
-      cJSON *row = cJSON_CreateObject ();
-      for (guint k = 0; k < rec.nfields && names[k] != NULL; k++)
-        cJSON_AddStringToObject (row, names[k], rec.fields[k]);
-      cJSON_AddItemToArray (rows, row);
-    }
-  char *text = cJSON_PrintUnformatted (rows);
-  cJSON_Delete (rows);
-  return text;
-}
-
 /* The statements of a run as JSONB, from its stored files. */
 static const char statements_from_files[] =
   "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT run_id, doc->'rep'->>'rep_id', "
@@ -245,35 +218,31 @@ static const char statements_from_incoming[] =
   "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT $1, doc->'rep'->>'rep_id', "
   "substr (path, 12, length (path) - 16), doc FROM qt_run_in WHERE doc ? 'rep'";
 
-/* qt_statement (through `statements`, one of the two above) and qt_payout
- * of the run's current outputs (`payout`: payout.csv, NULL in a rebate
- * run, whose statements are a partner's, not a rep's). */
-static gboolean
-derive_statements (PGconn *conn, const char *run_id, const char *statements, GError **error)
-{
-  const char *const values[] = { run_id };
-  return qt_pg_exec (conn, "DELETE FROM qt_statement WHERE run_id = $1", 1, values, NULL, NULL,
-                     "storing the statements", error)
-         && qt_pg_exec (conn, statements, 1, values, NULL, NULL, "storing the statements", error);
-}
+/* The payout rows of a run: the rows of its payout.json, as they are (a
+ * rebate run has none), from its stored files … */
+static const char payout_from_files[] =
+  "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT f.run_id, e->>'rep_id', e FROM "
+  "qt_run_file f JOIN qt_blob b ON b.sha256 = f.sha256 CROSS JOIN LATERAL jsonb_array_elements "
+  "(convert_from (b.content, 'UTF8')::jsonb->'rows') e WHERE f.run_id = $1 AND f.path = "
+  "'payout.json'";
+/* … and from the files of a run being stored. */
+static const char payout_from_incoming[] =
+  "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, e->>'rep_id', e FROM qt_run_in i "
+  "CROSS JOIN LATERAL jsonb_array_elements (convert_from (i.content, 'UTF8')::jsonb->'rows') e "
+  "WHERE i.path = 'payout.json'";
 
+/* The rows a run's statements (`statements` TRUE) or payout give, derived
+ * again by `insert` (one of the four above). */
 static gboolean
-derive_rows (PGconn *conn, const char *run_id, const char *statements, GBytes *payout,
-             GError **error)
+derive (PGconn *conn, const char *run_id, gboolean statements, const char *insert,
+        GError **error)
 {
   const char *const values[] = { run_id };
-  if (!derive_statements (conn, run_id, statements, error)
-      || !qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
-                      "storing the statements", error))
-    return FALSE;
-  if (payout == NULL)
-    return TRUE;
-  g_autofree char *rows = payout_rows (payout, error);
-  const char *const v[] = { run_id, rows };
-  return rows != NULL
-         && qt_pg_exec (conn, "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, "
-                        "e->>'rep_id', e FROM jsonb_array_elements ($2::jsonb) e",
-                        2, v, NULL, NULL, "storing the payout rows", error);
+  const char *what = statements ? "storing the statements" : "storing the payout rows";
+  return qt_pg_exec (conn, statements ? "DELETE FROM qt_statement WHERE run_id = $1"
+                                      : "DELETE FROM qt_payout WHERE run_id = $1",
+                     1, values, NULL, NULL, what, error)
+         && qt_pg_exec (conn, insert, 1, values, NULL, NULL, what, error);
 }
 
 /* ---- storing a new run ---- */
@@ -333,7 +302,6 @@ struct QtPgStore {
   QtPgCopy copy;
   gboolean copying;
   GHashTable *known;   /* SHA-256 of the inputs stored already */
-  GBytes *payout;      /* payout.csv, for its rows */
   GPtrArray *files;    /* StoreFile* of every file put, without bytes */
 };
 
@@ -342,7 +310,6 @@ store_free (QtPgStore *st)
 {
   g_free (st->run_id);
   g_clear_pointer (&st->known, g_hash_table_unref);
-  g_clear_pointer (&st->payout, g_bytes_unref);
   g_clear_pointer (&st->files, g_ptr_array_unref);
   qt_output_sink_clear (&st->sink);
   g_free (st);
@@ -400,8 +367,6 @@ store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError *
     }
   else
     put_be32 (st->copy.buf, 0xffffffffu);
-  if (strcmp (file->name, "payout.csv") == 0)
-    st->payout = g_bytes_ref (bytes);
   return qt_pg_copy_flush (&st->copy, FALSE, error);
 }
 
@@ -482,7 +447,8 @@ store_finish (QtPgStore *st, GError **error)
          && qt_pg_exec (st->conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, path, "
                         "sha256 FROM qt_run_in", 1, values, NULL, NULL, "storing the run's files",
                         error)
-         && derive_rows (st->conn, st->run_id, statements_from_incoming, st->payout, error)
+         && derive (st->conn, st->run_id, TRUE, statements_from_incoming, error)
+         && derive (st->conn, st->run_id, FALSE, payout_from_incoming, error)
          && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 
@@ -720,8 +686,7 @@ store_changes (QtPgRun *run, GError **error)
   g_ptr_array_sort (files, by_path);
   g_autoptr (GPtrArray) changed = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  GBytes *payout = NULL;          /* payout.csv when it changed */
-  gboolean statements = FALSE;    /* a statement changed */
+  gboolean payout = FALSE, statements = FALSE; /* payout.json, a statement changed */
   for (guint i = 0; i < files->len; i++)
     {
       StoreFile *f = g_ptr_array_index (files, i);
@@ -730,8 +695,7 @@ store_changes (QtPgRun *run, GError **error)
       if (was != NULL && strcmp (was, f->sha256) == 0)
         continue;
       g_ptr_array_add (changed, f);
-      if (strcmp (f->path, "payout.csv") == 0)
-        payout = f->bytes;
+      payout = payout || strcmp (f->path, "payout.json") == 0;
       statements = statements || is_statement_json (f->path);
     }
   g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (store_file_free);
@@ -760,10 +724,8 @@ store_changes (QtPgRun *run, GError **error)
          && (changed->len == 0
              || (store_blobs (run->conn, changed, error)
                  && store_file_rows (run->conn, run->run_id, changed, error)))
-         && (payout == NULL
-             || derive_rows (run->conn, run->run_id, statements_from_files, payout, error))
-         && (payout != NULL || !statements
-             || derive_statements (run->conn, run->run_id, statements_from_files, error));
+         && (!statements || derive (run->conn, run->run_id, TRUE, statements_from_files, error))
+         && (!payout || derive (run->conn, run->run_id, FALSE, payout_from_files, error));
 }
 
 gboolean
