@@ -2,6 +2,8 @@
  * the HTML site (see html.h). */
 #include "html_internal.h"
 
+#include "../calc/payout_summary.h"
+
 #include <string.h>
 
 static gint
@@ -12,16 +14,6 @@ str_ptr_cmp (gconstpointer a, gconstpointer b)
 
 static const char *const components[] = { "commission", "override", "sprint_bonus", "score_bonus",
                                           "adjustments", "total" };
-
-/* Adds the 2-decimal cell `text` to `sum`. */
-static void
-add_money (mpq_ptr sum, const char *text)
-{
-  g_auto (mpq_t) v;
-  mpq_init (v);
-  if (qt_html_exact (v, text))
-    mpq_add (sum, sum, v);
-}
 
 static void
 money_cell (GString *out, mpq_srcptr v)
@@ -45,62 +37,53 @@ rep_link (GString *out, const char *rep_id, const char *name)
   g_string_append (out, ")</a>");
 }
 
-/* Totals of payout.json's columns: for everyone, then by a key of the
- * statements (team or plan). */
+/* Totals of payout.json's columns (calc/payout_summary.h): for everyone,
+ * then by a key of the statements (team or plan). */
 static void
 totals_by (GString *out, const QtHtmlSite *site, const char *title, const char *key)
 {
-  g_autoptr (GHashTable) groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr (GPtrArray) order = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *sums = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GHashTable) by_rep = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < site->statements->len; i++)
     {
       const cJSON *st = g_ptr_array_index (site->statements, i);
       g_hash_table_insert (by_rep, (gpointer) qt_html_str (st, "rep/rep_id"), (gpointer) st);
     }
+  const cJSON *rows = qt_html_at (site->payout, "rows");
+  const guint n = (guint) cJSON_GetArraySize (rows);
+  g_autofree QtPayoutCells *cells = g_new0 (QtPayoutCells, n + 1);
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   const cJSON *row;
-  cJSON_ArrayForEach (row, qt_html_at (site->payout, "rows"))
+  guint i = 0;
+  cJSON_ArrayForEach (row, rows)
     {
       const cJSON *st = g_hash_table_lookup (by_rep, qt_html_str (row, "rep_id"));
-      g_autofree char *group = key == NULL ? g_strdup ("All reps")
-                               : g_strcmp0 (key, "plan") == 0
-                                 ? g_strdup_printf ("%s v%d", qt_html_str (st, "plan/id"),
-                                                    qt_html_at (st, "plan/version")->valueint)
-                                 : g_strdup (qt_html_str (st, key));
-      mpq_t *sum = g_hash_table_lookup (groups, group);
-      if (sum == NULL)
-        {
-          sum = g_new (mpq_t, G_N_ELEMENTS (components));
-          for (guint k = 0; k < G_N_ELEMENTS (components); k++)
-            mpq_init (sum[k]);
-          g_ptr_array_add (sums, sum);
-          g_ptr_array_add (order, g_strdup (group));
-          g_hash_table_insert (groups, g_strdup (group), sum);
-        }
-      for (guint k = 0; k < G_N_ELEMENTS (components); k++)
-        add_money (sum[k], qt_html_str (row, components[k]));
+      char *group = key == NULL ? g_strdup ("All reps")
+                    : g_strcmp0 (key, "plan") == 0
+                      ? g_strdup_printf ("%s v%d", qt_html_str (st, "plan/id"),
+                                         qt_html_at (st, "plan/version")->valueint)
+                      : g_strdup (qt_html_str (st, key));
+      g_ptr_array_add (keys, group);
+      cells[i].key = group;
+      for (guint k = 0; k < QT_PAYOUT_PARTS; k++)
+        cells[i].parts[k] = qt_html_str (row, components[k]);
+      i++;
     }
-  g_ptr_array_sort (order, str_ptr_cmp);
+  g_autoptr (GPtrArray) groups = qt_payout_groups (cells, n);
   g_string_append_printf (out, "<h2>%s</h2>\n<table><tr><th></th>", title);
-  for (guint k = 0; k < G_N_ELEMENTS (components); k++)
+  for (guint k = 0; k < QT_PAYOUT_PARTS; k++)
     g_string_append_printf (out, "<th class=\"n\">%s</th>", components[k]);
   g_string_append (out, "</tr>\n");
-  for (guint g = 0; g < order->len; g++)
+  for (guint g = 0; g < groups->len; g++)
     {
-      mpq_t *sum = g_hash_table_lookup (groups, g_ptr_array_index (order, g));
+      const QtPayoutGroup *sum = g_ptr_array_index (groups, g);
       g_string_append (out, "<tr><td>");
-      qt_html_text (out, g_ptr_array_index (order, g));
+      qt_html_text (out, sum->key);
       g_string_append (out, "</td>");
-      for (guint k = 0; k < G_N_ELEMENTS (components); k++)
-        money_cell (out, sum[k]);
+      for (guint k = 0; k < QT_PAYOUT_PARTS; k++)
+        money_cell (out, sum->parts[k]);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</table>\n");
-  for (guint g = 0; g < sums->len; g++)
-    for (guint k = 0; k < G_N_ELEMENTS (components); k++)
-      mpq_clear (((mpq_t *) g_ptr_array_index (sums, g))[k]);
-  g_ptr_array_unref (sums);
 }
 
 /* Exception rows grouped by code, each with its rows. */
@@ -128,9 +111,8 @@ exceptions (GString *out, const QtHtmlSite *site)
     {
       const char *code = g_ptr_array_index (codes, c);
       g_autoptr (GString) items = g_string_new (NULL);
-      g_auto (mpq_t) held;
-      mpq_init (held);
-      guint n = 0, receipts = 0;
+      g_autoptr (GPtrArray) amounts = g_ptr_array_new ();
+      guint n = 0;
       for (guint i = 0; i < site->exceptions->len; i++)
         {
           char **row = g_ptr_array_index (site->exceptions, i);
@@ -143,8 +125,7 @@ exceptions (GString *out, const QtHtmlSite *site)
           qt_html_text (items, row[1]);
           if (row[4] != NULL && row[4][0] != '\0')
             {
-              receipts++;
-              add_money (held, row[5]);
+              g_ptr_array_add (amounts, row[5]);
               g_string_append (items, " — receipt ");
               qt_html_text (items, row[4]);
               g_string_append (items, ", ");
@@ -157,10 +138,13 @@ exceptions (GString *out, const QtHtmlSite *site)
       g_string_append (out, "<h3>");
       qt_html_text (out, code);
       g_string_append_printf (out, " (%u row%s", n, n == 1 ? "" : "s");
-      if (receipts > 0)
+      if (amounts->len > 0)
         {
-          g_string_append_printf (out, "; %u receipt%s holding back ", receipts,
-                                  receipts == 1 ? "" : "s");
+          g_auto (mpq_t) held;
+          mpq_init (held);
+          qt_payout_sum (held, (const char *const *) amounts->pdata, amounts->len);
+          g_string_append_printf (out, "; %u receipt%s holding back ", amounts->len,
+                                  amounts->len == 1 ? "" : "s");
           qt_append_fixed (out, held, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
         }
       g_string_append_printf (out, ")</h3>\n<ul>\n%s</ul>\n", items->str);
@@ -174,60 +158,41 @@ changes (GString *out, const QtHtmlSite *site)
   if (site->previous == NULL || site->previous->len == 0)
     return;
   const QtHtmlPrevious *prev = g_ptr_array_index (site->previous, site->previous->len - 1);
-  typedef struct { const char *rep, *name, *was, *now; mpq_t delta; } Change;
-  g_autoptr (GArray) list = g_array_new (FALSE, TRUE, sizeof (Change));
+  const cJSON *rows = qt_html_at (site->payout, "rows");
+  const guint n = (guint) cJSON_GetArraySize (rows);
+  g_autofree const char **ids = g_new0 (const char *, n + 1);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autofree const char **now = g_new0 (const char *, n + 1);
+  g_autofree const char **was = g_new0 (const char *, n + 1);
   const cJSON *row;
-  cJSON_ArrayForEach (row, qt_html_at (site->payout, "rows"))
+  guint i = 0;
+  cJSON_ArrayForEach (row, rows)
     {
-      Change c;
-      c.rep = qt_html_str (row, "rep_id");
-      c.name = qt_html_str (row, "name");
-      c.now = qt_html_str (row, "total");
-      c.was = g_hash_table_lookup (prev->totals, c.rep);
-      mpq_init (c.delta);
-      add_money (c.delta, c.now);
-      g_auto (mpq_t) was;
-      mpq_init (was);
-      add_money (was, c.was != NULL ? c.was : "0");
-      mpq_sub (c.delta, c.delta, was);
-      g_array_append_val (list, c);
+      ids[i] = qt_html_str (row, "rep_id");
+      names[i] = qt_html_str (row, "name");
+      now[i] = qt_html_str (row, "total");
+      was[i] = g_hash_table_lookup (prev->totals, ids[i]);
+      i++;
     }
-  /* largest |change| first, then rep_id: a fixed order */
-  for (guint i = 1; i < list->len; i++)
-    for (guint j = i; j > 0; j--)
-      {
-        Change *a = &g_array_index (list, Change, j - 1), *b = &g_array_index (list, Change, j);
-        g_auto (mpq_t) x, y;
-        mpq_inits (x, y, NULL);
-        mpq_abs (x, a->delta);
-        mpq_abs (y, b->delta);
-        int cmp = mpq_cmp (y, x);
-        if (cmp < 0 || (cmp == 0 && strcmp (a->rep, b->rep) <= 0))
-          break;
-        Change t = *a;
-        *a = *b;
-        *b = t;
-      }
+  g_autoptr (GArray) list = qt_payout_changes (ids, now, was, n);
   g_string_append (out, "<h2>Largest changes against ");
   qt_html_text (out, prev->period);
   g_string_append (out, "</h2>\n<table><tr><th>rep</th><th class=\"n\">before</th>"
                         "<th class=\"n\">now</th><th class=\"n\">change</th></tr>\n");
-  for (guint i = 0; i < list->len && i < 10; i++)
+  for (guint k = 0; k < list->len && k < 10; k++)
     {
-      Change *c = &g_array_index (list, Change, i);
+      const QtPayoutChange *c = &g_array_index (list, QtPayoutChange, k);
       g_string_append (out, "<tr><td>");
-      rep_link (out, c->rep, c->name);
+      rep_link (out, ids[c->row], names[c->row]);
       g_string_append (out, "</td><td class=\"n\">");
-      qt_html_text (out, c->was != NULL ? c->was : "-");
+      qt_html_text (out, was[c->row] != NULL ? was[c->row] : "-");
       g_string_append (out, "</td><td class=\"n\">");
-      qt_html_text (out, c->now);
+      qt_html_text (out, now[c->row]);
       g_string_append (out, "</td>");
       money_cell (out, c->delta);
       g_string_append (out, "</tr>\n");
     }
   g_string_append (out, "</table>\n");
-  for (guint i = 0; i < list->len; i++)
-    mpq_clear (g_array_index (list, Change, i).delta);
 }
 
 GString *
