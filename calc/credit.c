@@ -49,15 +49,55 @@ qt_credit_rep_plan (const QtIndex *ix, const QtPlanSet *plans, guint rep, QtPeri
   return qt_plan_set_in_force (plans, ix->ds->reps[rep].plan_id, qt_period_first_day (period));
 }
 
+static gint
+str_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* Appends the reps an order's receipt would have been credited to (its
+ * split's reps, else its owner, as the data names them), sorted so that
+ * the row order of splits.csv does not show. */
 static void
-add_exception (Month *m, const QtReceipt *r, const char *code, char *message)
+append_receipt_reps (GString *s, const Month *m, gint o)
+{
+  const QtIndex *ix = m->ix;
+  guint first = ix->split_start[o], end = ix->split_start[o + 1];
+  guint n = first < end ? end - first : 1;
+  g_autofree const char **reps = g_new (const char *, n);
+  for (guint k = 0; k < n; k++)
+    reps[k] = first < end ? m->ds->splits[ix->order_splits[first + k]].rep_id : m->ds->orders[o].rep_id;
+  qsort (reps, n, sizeof *reps, str_cmp);
+  g_string_append (s, n == 1 ? " to rep " : " to reps ");
+  for (guint k = 0; k < n; k++)
+    g_string_append_printf (s, "%s'%s'", k == 0 ? "" : ", ", reps[k]);
+}
+
+/* An excepted receipt's row: the reason, then what it holds back (the
+ * receipt, its amount and the reps it would have paid), so that finance
+ * can act on exceptions.csv alone. */
+static void
+add_exception (Month *m, const QtReceipt *r, gint o, const char *code, char *reason)
 {
   if (m->mc->exceptions == NULL)
     {
-      g_free (message);
+      g_free (reason);
       return;
     }
-  qt_exceptions_add (m->mc->exceptions, m->ds->source[QT_TABLE_RECEIPTS], r->line, code, message);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "; receipt '%s' of ", r->receipt_id);
+  g_auto (mpq_t) amount;
+  mpq_init (amount);
+  qt_num_get (m->ds->nums, r->amount, amount);
+  if (qt_mpq_has_decimals (amount, 2))
+    qt_append_fixed (s, amount, 2, QT_ROUND_HALF_EVEN);
+  else
+    qt_append_exact (s, amount);
+  g_string_append (s, " is not credited");
+  if (o >= 0)
+    append_receipt_reps (s, m, o);
+  qt_exceptions_add_detailed (m->mc->exceptions, m->ds->source[QT_TABLE_RECEIPTS], r->line, code,
+                              reason, g_string_free (s, FALSE));
 }
 
 /* The exact form of x, for a message. (transfer full) */
@@ -410,7 +450,7 @@ credit_receipt (Month *m, guint r_idx)
     {
       mc->receipts_excepted++;
       qt_sum_add (&m->excepted, &m->amount);
-      add_exception (m, r, code, message);
+      add_exception (m, r, o, code, message);
       return;
     }
   mc->receipts_credited++;

@@ -107,9 +107,16 @@ row_exceptions (Engine *e)
     }
   for (guint i = 0; i < ds->n_adjustments; i++)
     if (ds->adjustments[i].period == p && qt_index_rep (ix, ds->adjustments[i].rep_id) < 0)
-      add_exception (e, ds->source[QT_TABLE_ADJUSTMENTS], ds->adjustments[i].line, "UNKNOWN_REP",
-                     g_strdup_printf ("adjustment '%s' for unknown rep '%s'",
-                                      ds->adjustments[i].adjustment_id, ds->adjustments[i].rep_id));
+      {
+        g_auto (mpq_t) v;
+        mpq_init (v);
+        qt_num_get (ds->nums, ds->adjustments[i].amount, v);
+        g_autofree char *amount = qt_exact_format (v);
+        add_exception (e, ds->source[QT_TABLE_ADJUSTMENTS], ds->adjustments[i].line, "UNKNOWN_REP",
+                       g_strdup_printf ("adjustment '%s' of %s for unknown rep '%s' is not paid",
+                                        ds->adjustments[i].adjustment_id, amount,
+                                        ds->adjustments[i].rep_id));
+      }
 }
 
 /* A valid quota is a row of (rep, period) with quota > 0 (SPEC §12.6.2). */
@@ -159,9 +166,12 @@ credit_and_quota (Engine *e, const QtMonthCredit *mc, QtRepResult *r)
     {
       char buf[8];
       const QtRep *rep = &e->ds->reps[r->rep];
+      g_autofree char *credit = qt_fixed_format (r->weighted, 2, QT_ROUND_HALF_EVEN);
       add_exception (e, e->ds->source[QT_TABLE_REPS], rep->line, "NO_QUOTA",
-                     g_strdup_printf ("rep '%s' has credits but no quota for %s", rep->rep_id,
-                                      qt_period_format (e->res->period, buf)));
+                     g_strdup_printf ("rep '%s' has credits but no quota for %s; "
+                                      "no commission is paid on weighted credit %s from %u receipt slice%s",
+                                      rep->rep_id, qt_period_format (e->res->period, buf), credit,
+                                      r->n_slices, r->n_slices == 1 ? "" : "s"));
     }
 }
 

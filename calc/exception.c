@@ -21,7 +21,17 @@ qt_exceptions_new (void)
 void
 qt_exceptions_add (GArray *list, const char *file, guint line, const char *code, char *message)
 {
-  QtException x = { file, line, code, message };
+  QtException x = { file, line, code, message, strlen (message) };
+  g_array_append_val (list, x);
+}
+
+void
+qt_exceptions_add_detailed (GArray *list, const char *file, guint line, const char *code,
+                            char *reason, char *detail)
+{
+  QtException x = { file, line, code, g_strconcat (reason, detail, NULL), strlen (reason) };
+  g_free (reason);
+  g_free (detail);
   g_array_append_val (list, x);
 }
 

@@ -13,14 +13,19 @@ typedef struct {
   guint line;
   const char *code;   /* static */
   char *message;      /* owned */
+  gsize reason_len;   /* the message's first part, the reason alone (a rep's
+                       * statement tells the receipt and amount its own way) */
 } QtException;
 
 /* A new array of QtException that frees their messages. (transfer full) */
 GArray *qt_exceptions_new (void);
 
-/* Appends a row; takes `message`. */
+/* Appends a row; takes `message`, whose reason is all of it. */
 void qt_exceptions_add (GArray *list, const char *file, guint line, const char *code,
                         char *message);
+/* Appends a row whose message is `reason` then `detail`; takes both. */
+void qt_exceptions_add_detailed (GArray *list, const char *file, guint line, const char *code,
+                                 char *reason, char *detail);
 
 /* Sorts by (file, line, code, message), the order of exceptions.csv. */
 void qt_exceptions_sort (GArray *list);

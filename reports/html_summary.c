@@ -123,14 +123,9 @@ exceptions (GString *out, const QtHtmlSite *site)
           qt_html_text (items, row[0]);
           g_string_append_c (items, ':');
           qt_html_text (items, row[1]);
+          /* The message names the receipt, its amount and its reps. */
           if (row[4] != NULL && row[4][0] != '\0')
-            {
-              g_ptr_array_add (amounts, row[5]);
-              g_string_append (items, " — receipt ");
-              qt_html_text (items, row[4]);
-              g_string_append (items, ", ");
-              qt_html_money (items, row[5]);
-            }
+            g_ptr_array_add (amounts, row[5]);
           g_string_append (items, " — ");
           qt_html_text (items, row[3]);
           g_string_append (items, "</li>\n");

@@ -930,7 +930,8 @@ excepted_json (JsonW *w, const QtStatementModel *m)
       jw_day (w, "received_on", x->receipt->received_on);
       jw_exact (w, "amount", amount);
       jw_str (w, "code", x->exception->code);
-      jw_str (w, "message", x->exception->message);
+      g_autofree char *reason = g_strndup (x->exception->message, x->exception->reason_len);
+      jw_str (w, "message", reason);
       jw_close (w, '}');
     }
   jw_close (w, ']');

@@ -657,7 +657,8 @@ excepted (Doc *d)
       qt_stmt_puts (s, ", ");
       qt_append_fixed_num (s, d->res->ds->nums, x->receipt->amount, QT_MONEY_DECIMALS,
                            QT_ROUND_HALF_EVEN);
-      g_string_append_printf (s, ") was not credited: %s.", x->exception->message);
+      g_string_append_printf (s, ") was not credited: %.*s.", (int) x->exception->reason_len,
+                              x->exception->message);
       line_close (d);
     }
   line (d, "Nobody is paid on these until the data is corrected: ask finance, who see them "

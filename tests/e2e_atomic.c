@@ -200,7 +200,8 @@ test_strict_with_exceptions (void **state)
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (run (f, "2026-02", "--strict", NULL, &out, &err), 1);
   assert_string_equal (err, "quotient run: receipts.csv:18: INELIGIBLE_STATUS: order 'O206' has "
-                            "status 'draft', not eligible (--strict: 1 exception row, nothing "
+                            "status 'draft', not eligible; receipt 'R206' of 1000.00 is not credited "
+                            "to rep 'A2' (--strict: 1 exception row, nothing "
                             "written)\n");
   assert_string_equal (out, "");
   assert_false (g_file_test (f->out, G_FILE_TEST_EXISTS));

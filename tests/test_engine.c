@@ -795,6 +795,18 @@ test_receipt_exception_precedence (void **state)
    * rep GHOST2 is not. */
   assert_non_null (strstr (exception_at (res, "receipts.csv", 3)->message, "GHOST"));
   assert_non_null (strstr (exception_at (res, "receipts.csv", 4)->message, "GHOST2"));
+  /* Each message names what the receipt holds back: the receipt, its
+   * amount and the reps it would have paid (the split's, sorted), and
+   * its reason alone is the message's first part. */
+  const QtException *x = exception_at (res, "receipts.csv", 4);
+  assert_string_equal (x->message, "split of order 'O-SR' names unknown rep 'GHOST2'; receipt 'X3' "
+                                   "of 30.00 is not credited to reps 'GHOST2', 'R1'");
+  assert_int_equal (x->reason_len, strlen ("split of order 'O-SR' names unknown rep 'GHOST2'"));
+  assert_string_equal (exception_at (res, "receipts.csv", 2)->message,
+                       "order 'NOPE' does not exist; receipt 'X1' of 10.00 is not credited");
+  assert_string_equal (exception_at (res, "receipts.csv", 8)->message,
+                       "order 'O-NN' has net -5, not positive; receipt 'X7' of -7.00 is not "
+                       "credited to rep 'R1'");
   /* control totals: 11 receipts in P, 10+20+30+40+50+60−7+80−10+100+11 = 384;
    * credited X10: 1, 100; excepted 10, 284 */
   assert_int_equal (res->receipts_in_period, 11);

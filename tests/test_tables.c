@@ -97,7 +97,7 @@ setup (void **state)
              (QtNum) { .units = 1, .scale = 0 }, 100, 3, 0);
   add_slice (m, 1, 0, 0, (QtNum) { .units = 5, .scale = 1 }, 25, 2, 1);
   QtException e = { "receipts.csv", 7, "UNKNOWN_ORDER",
-                    g_strdup ("receipt 'R9' names order \"O9\", unknown") };
+                    g_strdup ("receipt 'R9' names order \"O9\", unknown"), 0 };
   g_array_append_val (m->res.exceptions, e);
   *state = m;
   return 0;
