@@ -49,6 +49,7 @@ closed_totals (const QtSession *s, GError **error)
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   g_autoptr (QtCsvReader) reader = qt_csv_reader_new (name, data, len, NULL);
+  qt_csv_reader_drop_guards (reader);
   const char *const columns[] = { "rep_id", "total" };
   int idx[G_N_ELEMENTS (columns)];
   if (!qt_csv_reader_read_header (reader, columns, G_N_ELEMENTS (columns), idx, error))
@@ -130,7 +131,7 @@ corrections_csv (const char *closed_period, const char *period, GHashTable *clos
       g_autofree char *id = g_strdup_printf ("PPA-%s-%s", closed_period, rep);
       g_autofree char *amount = qt_fixed_format (new_total, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
       const char *fields[] = { id, rep, period, amount, reason };
-      qt_csv_record (csv, fields, G_N_ELEMENTS (fields));
+      qt_csv_input_record (csv, fields, G_N_ELEMENTS (fields));
       (*rows)++;
     }
   return g_steal_pointer (&csv);

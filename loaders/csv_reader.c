@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "model/csv_cell.h"
 #include "model/qt_error.h"
 
 struct QtCsvReader
@@ -28,6 +29,7 @@ struct QtCsvReader
   gsize bad;        /* offset of the first invalid byte, when bad_known */
   gboolean bad_known;
   gboolean hit_limit; /* the record being parsed needed data[len] */
+  gboolean drop_guards; /* fields lose a leading QT_CSV_GUARD */
 
   /* Unescaped text of the current record: every field NUL-terminated, one
    * after the other.  Reused for every record, grown by doubling. */
@@ -266,6 +268,12 @@ qt_csv_reader_free (QtCsvReader *reader)
   g_free (reader->ptrs);
   g_clear_error (&reader->failure);
   g_free (reader);
+}
+
+void
+qt_csv_reader_drop_guards (QtCsvReader *reader)
+{
+  reader->drop_guards = TRUE;
 }
 
 const char *
@@ -606,6 +614,26 @@ fail (QtCsvReader *reader, GError *local, GError **error)
   return FALSE;
 }
 
+/* Takes the formula guard off each of the record's n fields, moving the
+ * fields down so that they still lie one after the other. */
+static void
+drop_guards (QtCsvReader *reader, guint n)
+{
+  char *to = reader->buf;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *from = reader->ptrs[i];
+      if (reader->lens[i] > 0 && from[0] == QT_CSV_GUARD)
+        {
+          from++;
+          reader->lens[i]--;
+        }
+      memmove (to, from, reader->lens[i] + 1);
+      reader->ptrs[i] = to;
+      to += reader->lens[i] + 1;
+    }
+}
+
 gboolean
 qt_csv_reader_next (QtCsvReader *reader, QtCsvRecord *rec, GError **error)
 {
@@ -637,6 +665,8 @@ qt_csv_reader_next (QtCsvReader *reader, QtCsvRecord *rec, GError **error)
 
   for (guint i = 0; i < n; i++)
     reader->ptrs[i] = reader->buf + reader->offs[i];
+  if (reader->drop_guards)
+    drop_guards (reader, n);
   rec->line = line;
   rec->nfields = n;
   rec->fields = reader->ptrs;

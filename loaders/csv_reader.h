@@ -76,6 +76,11 @@ guint qt_csv_count_newlines (const char *from, const char *to);
 /* The name given at creation. (transfer none) */
 const char *qt_csv_reader_get_name (QtCsvReader *reader);
 
+/* The data is one of quotient's own CSV outputs: every field from the
+ * next record on loses its formula guard (model/csv_cell.h), so that the
+ * reader gives the cell's text as the engine had it. */
+void qt_csv_reader_drop_guards (QtCsvReader *reader);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QtCsvReader, qt_csv_reader_free)
 
 G_END_DECLS

@@ -1,12 +1,14 @@
-/* reports/csv_writer.c — minimal RFC 4180 quoting for output files. */
+/* reports/csv_writer.c — minimal RFC 4180 quoting for output files, and
+ * the formula guard of model/csv_cell.h. */
 #include "csv_writer.h"
 
 #include <string.h>
 
+#include "../model/csv_cell.h"
 #include "../model/text_append.h"
 
-void
-qt_csv_field (GString *out, gboolean first, const char *text)
+static void
+field (GString *out, gboolean first, const char *text, gboolean guard)
 {
   if (!first)
     g_string_append_c (out, ',');
@@ -17,12 +19,15 @@ qt_csv_field (GString *out, gboolean first, const char *text)
   gboolean quote = FALSE;
   for (; text[n] != '\0'; n++)
     quote |= text[n] == ',' || text[n] == '"' || text[n] == '\n';
+  if (quote)
+    g_string_append_c (out, '"');
+  if (guard && n > 0 && qt_csv_cell_needs_guard (text, n))
+    g_string_append_c (out, QT_CSV_GUARD);
   if (!quote)
     {
       qt_text_append (out, text, n);
       return;
     }
-  g_string_append_c (out, '"');
   for (const char *p = text; *p; p++)
     {
       if (*p == '"')
@@ -33,9 +38,23 @@ qt_csv_field (GString *out, gboolean first, const char *text)
 }
 
 void
+qt_csv_field (GString *out, gboolean first, const char *text)
+{
+  field (out, first, text, TRUE);
+}
+
+void
 qt_csv_record (GString *out, const char *const *fields, gsize n)
 {
   for (gsize i = 0; i < n; i++)
-    qt_csv_field (out, i == 0, fields[i]);
+    field (out, i == 0, fields[i], TRUE);
+  g_string_append_c (out, '\n');
+}
+
+void
+qt_csv_input_record (GString *out, const char *const *fields, gsize n)
+{
+  for (gsize i = 0; i < n; i++)
+    field (out, i == 0, fields[i], FALSE);
   g_string_append_c (out, '\n');
 }

@@ -107,6 +107,7 @@ read_rows (const char *run_dir, const QtManifest *m, const char *rel, GError **e
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   g_autoptr (QtCsvReader) reader = qt_csv_reader_new (rel, data, len, NULL);
+  qt_csv_reader_drop_guards (reader);
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   QtCsvRecord rec;
   for (gboolean header = TRUE; qt_csv_reader_next (reader, &rec, NULL); header = FALSE)

@@ -76,6 +76,7 @@ credit_sums (GBytes *bytes, const char *name, GError **error)
   if (data == NULL)
     return g_steal_pointer (&sums);
   g_autoptr (QtCsvReader) r = qt_csv_reader_new (name, data, len, NULL);
+  qt_csv_reader_drop_guards (r);
   int idx[2];
   QtCsvRecord rec;
   if (!qt_csv_reader_read_header (r, cols, 2, idx, error))

@@ -190,6 +190,7 @@ table_load (Table *t, const char *file, GBytes *bytes, const char *name, GError 
   const char *const *required = required_columns (file, &n_required);
   int idx[G_N_ELEMENTS (payout_columns)];
   g_autoptr (QtCsvReader) r = qt_csv_reader_new (name, data, len, NULL);
+  qt_csv_reader_drop_guards (r);
   if (!qt_csv_reader_read_header (r, required, n_required, idx, error))
     return FALSE;
   t->key = (guint) idx[0];

@@ -84,6 +84,39 @@ test_hostile_name_is_text (void **state)
     }
 }
 
+/* A name a spreadsheet would run as a formula: guarded in every CSV
+ * output, as it is in payout.json, and the guard never shows on a page
+ * (quotient reads its own CSV outputs back without it). */
+static void
+test_formula_name_is_guarded (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *reps = g_build_filename (f->data, "reps.csv", NULL);
+  g_autofree char *text = qt_test_read (reps);
+  g_auto (GStrv) parts = g_strsplit (text, "B2,Dev Patel,", 2);
+  g_autofree char *renamed = g_strjoinv ("B2,@SUM(1+1)*cmd,", parts);
+  qt_test_write (reps, renamed);
+  g_autofree char *feb = NULL, *mar = NULL;
+  two_runs (f, &feb, &mar);
+  g_autofree char *payout_path = g_build_filename (mar, "payout.csv", NULL);
+  g_autofree char *payout = qt_test_read (payout_path);
+  assert_non_null (strstr (payout, "\nB2,'@SUM(1+1)*cmd,CNY,"));
+  /* numbers are never guarded: B2's refund R106b is negative in credits.csv */
+  g_autofree char *credits_path = g_build_filename (mar, "credits.csv", NULL);
+  g_autofree char *credits = qt_test_read (credits_path);
+  assert_non_null (strstr (credits, "\nR106b,O106,1,B2,1,-2000,"));
+  assert_null (strstr (credits, "'-"));
+  g_autofree char *json_path = g_build_filename (mar, "payout.json", NULL);
+  g_autofree char *json = qt_test_read (json_path);
+  assert_non_null (strstr (json, "\"@SUM(1+1)*cmd\""));
+  g_autofree char *out = site (f, feb, mar);
+  g_autofree char *page = g_build_filename (out, "index.html", NULL);
+  g_autofree char *html = qt_test_read (page);
+  assert_non_null (strstr (html, "@SUM(1+1)*cmd"));
+  assert_null (strstr (html, "'@SUM"));
+  assert_null (strstr (html, "&#39;@SUM"));
+}
+
 static void
 test_refusals (void **state)
 {
@@ -163,6 +196,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_golden_site, qt_test_place_setup_golden,
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_hostile_name_is_text, qt_test_place_setup_golden,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_formula_name_is_guarded, qt_test_place_setup_golden,
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_refusals, qt_test_place_setup_golden,
                                      qt_test_place_teardown),
