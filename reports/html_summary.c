@@ -222,6 +222,66 @@ qt_html_summary (const QtHtmlSite *site)
   return out;
 }
 
+static gint
+by_team_rank (gconstpointer a, gconstpointer b)
+{
+  const cJSON *x = *(const cJSON *const *) a, *y = *(const cJSON *const *) b;
+  const int rx = qt_html_at (x, "score/team_rank")->valueint;
+  const int ry = qt_html_at (y, "score/team_rank")->valueint;
+  if (rx != ry)
+    return rx < ry ? -1 : 1;
+  return strcmp (qt_html_str (x, "rep/rep_id"), qt_html_str (y, "rep/rep_id"));
+}
+
+/* The row of the team's payable total. */
+static void
+team_total (GString *out, const GPtrArray *team)
+{
+  const guint n = team != NULL ? team->len : 0;
+  g_autofree const char **cells = g_new0 (const char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    cells[i] = qt_html_str (g_ptr_array_index (team, i), "payable/total/rounded");
+  g_auto (mpq_t) sum;
+  mpq_init (sum);
+  qt_payout_sum (sum, cells, n);
+  g_string_append (out, "<tr class=\"total\"><td>Team</td><td class=\"n\">");
+  qt_append_fixed (out, sum, QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+  g_string_append (out, "</td><td></td><td></td><td></td><td></td></tr>\n");
+}
+
+/* The team's total scores as bars, best rank first. */
+static void
+rank_chart (GString *out, const GPtrArray *team)
+{
+  g_autoptr (GPtrArray) ranked = g_ptr_array_copy ((GPtrArray *) team, NULL, NULL);
+  g_ptr_array_sort (ranked, by_team_rank);
+  g_auto (mpq_t) v, max;
+  mpq_inits (v, max, NULL);
+  for (guint i = 0; i < ranked->len; i++)
+    if (qt_html_exact (v, qt_html_str (g_ptr_array_index (ranked, i), "score/total/exact"))
+        && mpq_cmp (v, max) > 0)
+      mpq_set (max, v);
+  const gint left = 200, width = 320;
+  g_string_append_printf (out, "<h2>Scores by team rank</h2>\n<svg id=\"rank-chart\" width=\"%d\" "
+                          "height=\"%u\" role=\"img\" aria-label=\"scores by team rank\">\n",
+                          left + width + 70, 22 * ranked->len + 4);
+  for (guint i = 0; i < ranked->len; i++)
+    {
+      const cJSON *st = g_ptr_array_index (ranked, i);
+      const guint y = 22 * i + 4;
+      qt_html_exact (v, qt_html_str (st, "score/total/exact"));
+      g_string_append_printf (out, "<text x=\"0\" y=\"%u\">%d. ", y + 12,
+                              qt_html_at (st, "score/team_rank")->valueint);
+      qt_html_text (out, qt_html_str (st, "rep/name"));
+      g_string_append_printf (out, "</text><rect class=\"bar\" x=\"%d\" y=\"%u\" width=\"%d\" "
+                              "height=\"14\" fill=\"#54aeff\"/><text x=\"%d\" y=\"%u\">",
+                              left, y, MAX (qt_html_px (v, max, width), 1), left + width + 6, y + 12);
+      qt_html_text (out, qt_html_str (st, "score/total/rounded"));
+      g_string_append (out, "</text>\n");
+    }
+  g_string_append (out, "</svg>\n");
+}
+
 GString *
 qt_html_manager_page (const QtHtmlSite *site, const cJSON *mst)
 {
@@ -270,7 +330,11 @@ qt_html_manager_page (const QtHtmlSite *site, const cJSON *mst)
         }
       g_string_append (out, "</td></tr>\n");
     }
-  g_string_append (out, "</table>\n<h2>Override</h2>\n<table id=\"override\"><tr><th>direct "
+  team_total (out, team);
+  g_string_append (out, "</table>\n");
+  if (team != NULL && team->len > 0)
+    rank_chart (out, team);
+  g_string_append (out, "<h2>Override</h2>\n<table id=\"override\"><tr><th>direct "
                         "report</th><th class=\"n\">commission</th></tr>\n");
   const cJSON *b;
   cJSON_ArrayForEach (b, qt_html_at (mst, "override/base"))
