@@ -226,6 +226,31 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "qt_run_file f WHERE f.sha256 = qt_blob.sha256));"
   "CREATE POLICY evidence ON qt_blob FOR INSERT TO quotient_rep WITH CHECK (sha256 = encode "
   "(sha256 (content), 'hex'));",
+  /* 3: a statement is stored once, as the bytes of its file (qt_blob, what
+   * export and an auditor get back); qt_statement shows each as JSONB,
+   * parsed from those bytes when it is read, so that storing a run parses
+   * no statement (at 5,000 reps, 270 MB of JSON).  qt_statement_file says
+   * which rep's statement each run has; a revision follows its file. */
+  "CREATE TABLE qt_statement_file (run_id bigint NOT NULL REFERENCES qt_run ON DELETE CASCADE, "
+  "rep_id text NOT NULL, stem text NOT NULL, PRIMARY KEY (run_id, rep_id));"
+  "INSERT INTO qt_statement_file SELECT run_id, rep_id, stem FROM qt_statement;"
+  "DROP POLICY own ON qt_run_file;"
+  "DROP TABLE qt_statement;"
+  "CREATE VIEW qt_statement WITH (security_invoker = true) AS SELECT s.run_id, s.rep_id, "
+  "s.stem, convert_from (b.content, 'UTF8')::jsonb AS statement FROM qt_statement_file s JOIN "
+  "qt_run_file f ON f.run_id = s.run_id AND f.path = 'statements/' || s.stem || '.json' JOIN "
+  "qt_blob b ON b.sha256 = f.sha256;"
+  "ALTER TABLE qt_statement_file ENABLE ROW LEVEL SECURITY;"
+  "CREATE POLICY finance ON qt_statement_file TO quotient_finance USING (true);"
+  "CREATE POLICY own ON qt_statement_file FOR SELECT TO quotient_rep USING (rep_id = "
+  "qt_login_rep ());"
+  "CREATE POLICY own ON qt_run_file FOR SELECT TO quotient_rep USING (path IN "
+  "('manifest.json', 'inputs/data/reps.csv', 'inputs/data/customers.csv', "
+  "'inputs/data/products.csv', 'inputs/data/orders.csv') OR path LIKE 'inputs/plans/%' OR EXISTS (SELECT FROM "
+  "qt_statement_file s WHERE s.run_id = qt_run_file.run_id AND path IN ('statements/' || s.stem || "
+  "'.json', 'statements/' || s.stem || '.txt')));"
+  "GRANT ALL ON qt_statement_file, qt_statement TO quotient_finance;"
+  "GRANT SELECT ON qt_statement_file, qt_statement TO quotient_rep;",
 };
 
 /* The server's notices ("relation … already exists, skipping") are not

@@ -206,17 +206,11 @@ store_file_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **er
 
 /* ---- statements and payout rows ---- */
 
-/* The statements of a run as JSONB, from its stored files. */
-static const char statements_from_files[] =
-  "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT run_id, doc->'rep'->>'rep_id', "
-  "stem, doc FROM (SELECT j.run_id, substr (j.path, 12, length (j.path) - 16) AS stem, "
-  "convert_from (b.content, 'UTF8')::jsonb AS doc FROM qt_run_file j JOIN qt_blob b ON b.sha256 = "
-  "j.sha256 WHERE j.run_id = $1 AND j.path ~ '^statements/[^/]*[.]json$' OFFSET 0) d WHERE doc ? "
-  "'rep'";
-/* … and from the files of a run being stored, parsed as they streamed in. */
+/* Which rep's statement each file of a run being stored is (qt_statement
+ * shows them as JSONB, parsed from the stored bytes when read). */
 static const char statements_from_incoming[] =
-  "INSERT INTO qt_statement (run_id, rep_id, stem, statement) SELECT $1, doc->'rep'->>'rep_id', "
-  "substr (path, 12, length (path) - 16), doc FROM qt_run_in WHERE doc ? 'rep'";
+  "INSERT INTO qt_statement_file (run_id, rep_id, stem) SELECT $1, rep_id, substr (path, 12, "
+  "length (path) - 16) FROM qt_run_in WHERE rep_id IS NOT NULL";
 
 /* The payout rows of a run: the rows of its payout.json, as they are (a
  * rebate run has none), from its stored files … */
@@ -231,18 +225,15 @@ static const char payout_from_incoming[] =
   "CROSS JOIN LATERAL jsonb_array_elements (convert_from (i.content, 'UTF8')::jsonb->'rows') e "
   "WHERE i.path = 'payout.json'";
 
-/* The rows a run's statements (`statements` TRUE) or payout give, derived
- * again by `insert` (one of the four above). */
+/* The payout rows of a run, derived again by `insert` (one of the two
+ * above). */
 static gboolean
-derive (PGconn *conn, const char *run_id, gboolean statements, const char *insert,
-        GError **error)
+derive_payout (PGconn *conn, const char *run_id, const char *insert, GError **error)
 {
   const char *const values[] = { run_id };
-  const char *what = statements ? "storing the statements" : "storing the payout rows";
-  return qt_pg_exec (conn, statements ? "DELETE FROM qt_statement WHERE run_id = $1"
-                                      : "DELETE FROM qt_payout WHERE run_id = $1",
-                     1, values, NULL, NULL, what, error)
-         && qt_pg_exec (conn, insert, 1, values, NULL, NULL, what, error);
+  return qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
+                     "storing the payout rows", error)
+         && qt_pg_exec (conn, insert, 1, values, NULL, NULL, "storing the payout rows", error);
 }
 
 /* ---- storing a new run ---- */
@@ -337,9 +328,26 @@ is_statement_json (const char *path)
          && strchr (path + 11, '/') == NULL;
 }
 
+/* The rep_id of a rep's statement JSON (its "rep" object, near the top),
+ * NULL for another statement (a partner's).  Only that object is parsed:
+ * the server never parses a statement to store it.  (transfer full) */
+static char *
+statement_rep_id (const char *data, gsize len)
+{
+  static const char key[] = "\n  \"rep\": ";
+  const char *at = g_strstr_len (data, (gssize) MIN (len, 4096), key);
+  if (at == NULL)
+    return NULL;
+  at += sizeof key - 1;
+  cJSON *rep = cJSON_ParseWithLengthOpts (at, len - (gsize) (at - data), NULL, FALSE);
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive (rep, "rep_id");
+  char *rep_id = cJSON_IsString (id) ? g_strdup (id->valuestring) : NULL;
+  cJSON_Delete (rep);
+  return rep_id;
+}
+
 /* One file into the COPY of qt_run_in: its path, hash, (unless an input
- * stored already) its bytes, and a statement's JSON as JSONB, which the
- * server parses while the next statements render. */
+ * stored already) its bytes, and the rep of a rep's statement. */
 static gboolean
 store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
@@ -359,11 +367,11 @@ store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError *
       g_hash_table_add (st->known, g_strdup (file->sha256));
       g_string_append_len (st->copy.buf, data, (gssize) len);
     }
-  if (is_statement_json (file->name))
+  g_autofree char *rep_id = is_statement_json (file->name) ? statement_rep_id (data, len) : NULL;
+  if (rep_id != NULL)
     {
-      put_be32 (st->copy.buf, (guint32) len + 1);
-      g_string_append_c (st->copy.buf, 1); /* jsonb's binary form: version 1, the text */
-      g_string_append_len (st->copy.buf, data, (gssize) len);
+      put_be32 (st->copy.buf, (guint32) strlen (rep_id));
+      g_string_append (st->copy.buf, rep_id);
     }
   else
     put_be32 (st->copy.buf, 0xffffffffu);
@@ -399,9 +407,9 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   st->run_id = g_strdup (PQgetvalue (r, 0, 0));
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (st->known, g_strdup (PQgetvalue (known, i, 0)));
-  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, sha256 text, content bytea, doc "
-                        "jsonb) ON COMMIT DROP; ALTER TABLE qt_run_in ALTER COLUMN content SET "
-                        "STORAGE EXTERNAL, ALTER COLUMN doc SET STORAGE EXTERNAL", "storing the run", error)
+  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, sha256 text, content bytea, rep_id "
+                        "text) ON COMMIT DROP; ALTER TABLE qt_run_in ALTER COLUMN content SET "
+                        "STORAGE EXTERNAL", "storing the run", error)
       || !qt_pg_copy_begin (&st->copy, st->conn, "COPY qt_run_in FROM STDIN (FORMAT binary)",
                             "storing the run's files", error))
     return FALSE;
@@ -447,8 +455,9 @@ store_finish (QtPgStore *st, GError **error)
          && qt_pg_exec (st->conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, path, "
                         "sha256 FROM qt_run_in", 1, values, NULL, NULL, "storing the run's files",
                         error)
-         && derive (st->conn, st->run_id, TRUE, statements_from_incoming, error)
-         && derive (st->conn, st->run_id, FALSE, payout_from_incoming, error)
+         && qt_pg_exec (st->conn, statements_from_incoming, 1, values, NULL, NULL,
+                        "storing the statements", error)
+         && derive_payout (st->conn, st->run_id, payout_from_incoming, error)
          && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 
@@ -724,8 +733,7 @@ store_changes (QtPgRun *run, GError **error)
          && (changed->len == 0
              || (store_blobs (run->conn, changed, error)
                  && store_file_rows (run->conn, run->run_id, changed, error)))
-         && (!statements || derive (run->conn, run->run_id, TRUE, statements_from_files, error))
-         && (!payout || derive (run->conn, run->run_id, FALSE, payout_from_files, error));
+         && (!payout || derive_payout (run->conn, run->run_id, payout_from_files, error));
 }
 
 gboolean

@@ -51,10 +51,18 @@ test_init_twice (void **state)
   g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
   assert_int_equal (atoi (rows), QT_PG_SCHEMA_VERSION);
   /* a table per data file, the plan files, which files; runs and their
-   * files, blobs, journals, appeals, statements, payout rows, logins */
+   * files, blobs, journals, appeals, statements (a table of which and
+   * the view qt_statement), payout rows, logins */
   g_autofree char *tables = scalar (conn, "SELECT count(*) FROM information_schema.tables "
                                           "WHERE table_name LIKE 'qt\\_%'");
-  assert_string_equal (tables, "24");
+  assert_string_equal (tables, "25");
+  /* statements are shown as JSONB by a view over their stored bytes */
+  g_autofree char *view = scalar (conn, "SELECT table_type FROM information_schema.tables WHERE "
+                                        "table_name = 'qt_statement'");
+  assert_string_equal (view, "VIEW");
+  g_autofree char *type = scalar (conn, "SELECT data_type FROM information_schema.columns WHERE "
+                                        "table_name = 'qt_statement' AND column_name = 'statement'");
+  assert_string_equal (type, "jsonb");
 }
 
 /* Two processes at once: the lock makes the second wait and find the
