@@ -390,11 +390,13 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   if (!qt_pg_exec (st->conn, lock, 2, values, NULL, NULL, "waiting for other runs", error)
       || !may_store (st->conn, period, replace, &old, error))
     return FALSE;
-  /* an input snapshot is stored once, whichever runs read it */
-  g_autoptr (PGresult) known = qt_pg_query (st->conn, "SELECT DISTINCT sha256 FROM qt_run_file "
-                                            "WHERE path LIKE 'inputs/%'", 0, NULL, NULL, NULL, 0,
-                                            "storing the run", error);
+  /* an input snapshot is stored once, whichever runs read it, and a file
+   * the replaced run had already (most statements of a rerun) is not sent
+   * again: its blob stays when the run goes */
   const char *const del[] = { old };
+  g_autoptr (PGresult) known = qt_pg_query (st->conn, "SELECT DISTINCT sha256 FROM qt_run_file "
+                                            "WHERE path LIKE 'inputs/%' OR run_id = $1::bigint",
+                                            1, del, NULL, NULL, 0, "storing the run", error);
   if (known == NULL
       || (old != NULL && !qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del,
                                       NULL, NULL, "replacing the run", error)))
