@@ -291,12 +291,16 @@ test_two_reps (void **state)
   g_autofree char *pa = scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_payout");
   g_autofree char *pb = scalar (b, "SELECT string_agg (rep_id, ',') FROM qt_payout");
   g_autofree char *sa = scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_statement");
+  /* the view parses the statement from bytes the rep's login may read */
+  g_autofree char *sj = scalar (a, "SELECT string_agg (statement->'rep'->>'rep_id', ',') FROM "
+                                   "qt_statement");
   g_autofree char *aa = scalar (a, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
   g_autofree char *ab = scalar (b, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
   g_autofree char *fa = scalar (a, "SELECT count(*) FROM qt_run_file WHERE path IN ('payout.csv', "
                                    "'statements/R203.json', 'inputs/data/activities.csv')");
   g_autofree char *fo = scalar (a, "SELECT count(*) FROM qt_run_file WHERE path = 'statements/R201.json'");
   assert_string_equal (pa, "R201");
+  assert_string_equal (sj, "R201");
   assert_string_equal (pb, "R203");
   assert_string_equal (sa, "R201");
   assert_string_equal (aa, "A1=R201");
