@@ -155,9 +155,8 @@ store_blobs (PGconn *conn, GPtrArray *files, GError **error)
   g_autoptr (GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (stored, PQgetvalue (known, i, 0));
-  if (!exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (sha256 text, content bytea) "
-                       "ON COMMIT DROP; ALTER TABLE qt_blob_in ALTER COLUMN content SET STORAGE "
-                       "EXTERNAL", "storing the run", error))
+  if (!exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (LIKE qt_blob INCLUDING STORAGE "
+                       "INCLUDING COMPRESSION) ON COMMIT DROP", "storing the run", error))
     return FALSE;
   QtPgCopy c;
   if (!qt_pg_copy_begin (&c, conn, "COPY qt_blob_in FROM STDIN (FORMAT binary)",
@@ -409,9 +408,10 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   st->run_id = g_strdup (PQgetvalue (r, 0, 0));
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (st->known, g_strdup (PQgetvalue (known, i, 0)));
-  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, sha256 text, content bytea, rep_id "
-                        "text) ON COMMIT DROP; ALTER TABLE qt_run_in ALTER COLUMN content SET "
-                        "STORAGE EXTERNAL", "storing the run", error)
+  /* content stored as qt_blob stores it (compressed as it streams in) */
+  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, LIKE qt_blob INCLUDING STORAGE "
+                        "INCLUDING COMPRESSION, rep_id text) ON COMMIT DROP; ALTER TABLE qt_run_in "
+                        "ALTER COLUMN content DROP NOT NULL", "storing the run", error)
       || !qt_pg_copy_begin (&st->copy, st->conn, "COPY qt_run_in FROM STDIN (FORMAT binary)",
                             "storing the run's files", error))
     return FALSE;
