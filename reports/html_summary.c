@@ -269,7 +269,8 @@ rank_chart (GString *out, const GPtrArray *team)
     {
       const cJSON *st = g_ptr_array_index (ranked, i);
       const guint y = 22 * i + 4;
-      qt_html_exact (v, qt_html_str (st, "score/total/exact"));
+      if (!qt_html_exact (v, qt_html_str (st, "score/total/exact")))
+        mpq_set_ui (v, 0, 1);
       g_string_append_printf (out, "<text x=\"0\" y=\"%u\">%d. ", y + 12,
                               qt_html_at (st, "score/team_rank")->valueint);
       qt_html_text (out, qt_html_str (st, "rep/name"));

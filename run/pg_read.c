@@ -56,7 +56,7 @@ read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_orde
   if (!started)
     return NULL;
   g_autoptr (GString) csv = g_string_new (NULL);
-  qt_csv_record (csv, d->columns, d->n_columns);
+  qt_csv_input_record (csv, d->columns, d->n_columns);
   guint at = 2;
   char *buf = NULL;
   int len;

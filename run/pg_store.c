@@ -212,27 +212,23 @@ static const char statements_from_incoming[] =
   "length (path) - 16) FROM qt_run_in WHERE rep_id IS NOT NULL";
 
 /* The payout rows of a run: the rows of its payout.json, as they are (a
- * rebate run has none), from its stored files … */
+ * rebate run has none), from its stored files. */
 static const char payout_from_files[] =
   "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT f.run_id, e->>'rep_id', e FROM "
   "qt_run_file f JOIN qt_blob b ON b.sha256 = f.sha256 CROSS JOIN LATERAL jsonb_array_elements "
   "(convert_from (b.content, 'UTF8')::jsonb->'rows') e WHERE f.run_id = $1 AND f.path = "
   "'payout.json'";
-/* … and from the files of a run being stored. */
-static const char payout_from_incoming[] =
-  "INSERT INTO qt_payout (run_id, rep_id, payout) SELECT $1, e->>'rep_id', e FROM qt_run_in i "
-  "CROSS JOIN LATERAL jsonb_array_elements (convert_from (i.content, 'UTF8')::jsonb->'rows') e "
-  "WHERE i.path = 'payout.json'";
 
-/* The payout rows of a run, derived again by `insert` (one of the two
- * above). */
+/* The payout rows of a run, derived again from its stored payout.json
+ * (once its file rows are stored: an unchanged file is not sent again). */
 static gboolean
-derive_payout (PGconn *conn, const char *run_id, const char *insert, GError **error)
+derive_payout (PGconn *conn, const char *run_id, GError **error)
 {
   const char *const values[] = { run_id };
   return qt_pg_exec (conn, "DELETE FROM qt_payout WHERE run_id = $1", 1, values, NULL, NULL,
                      "storing the payout rows", error)
-         && qt_pg_exec (conn, insert, 1, values, NULL, NULL, "storing the payout rows", error);
+         && qt_pg_exec (conn, payout_from_files, 1, values, NULL, NULL, "storing the payout rows",
+                        error);
 }
 
 /* ---- storing a new run ---- */
@@ -459,7 +455,7 @@ store_finish (QtPgStore *st, GError **error)
                         error)
          && qt_pg_exec (st->conn, statements_from_incoming, 1, values, NULL, NULL,
                         "storing the statements", error)
-         && derive_payout (st->conn, st->run_id, payout_from_incoming, error)
+         && derive_payout (st->conn, st->run_id, error)
          && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 
@@ -697,7 +693,7 @@ store_changes (QtPgRun *run, GError **error)
   g_ptr_array_sort (files, by_path);
   g_autoptr (GPtrArray) changed = g_ptr_array_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  gboolean payout = FALSE, statements = FALSE; /* payout.json, a statement changed */
+  gboolean payout = FALSE; /* payout.json changed (qt_statement follows the files) */
   for (guint i = 0; i < files->len; i++)
     {
       StoreFile *f = g_ptr_array_index (files, i);
@@ -707,7 +703,6 @@ store_changes (QtPgRun *run, GError **error)
         continue;
       g_ptr_array_add (changed, f);
       payout = payout || strcmp (f->path, "payout.json") == 0;
-      statements = statements || is_statement_json (f->path);
     }
   g_autoptr (GPtrArray) gone = g_ptr_array_new_with_free_func (store_file_free);
   GHashTableIter it;
@@ -735,7 +730,7 @@ store_changes (QtPgRun *run, GError **error)
          && (changed->len == 0
              || (store_blobs (run->conn, changed, error)
                  && store_file_rows (run->conn, run->run_id, changed, error)))
-         && (!payout || derive_payout (run->conn, run->run_id, payout_from_files, error));
+         && (!payout || derive_payout (run->conn, run->run_id, error));
 }
 
 gboolean

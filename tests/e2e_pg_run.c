@@ -114,6 +114,15 @@ test_failed_import_keeps_the_run (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--replace",
                                  "--out", after, NULL), 0);
   qt_test_assert_same_tree (after, before, ".");
+  /* the rerun sent none of its files (the replaced run had them all), and
+   * still has every payout row and statement of the run directory */
+  g_autofree char *payout = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_payout");
+  g_autofree char *statements = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_statement");
+  g_autofree char *total = qt_test_pg_scalar (db, "SELECT payout->>'total' FROM qt_payout WHERE "
+                                                  "rep_id = 'B2'");
+  assert_string_equal (payout, "6");
+  assert_string_equal (statements, "6");
+  assert_string_equal (total, "8462.71");
 }
 
 int

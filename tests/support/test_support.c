@@ -405,3 +405,15 @@ qt_test_pg_database (const char *name, gboolean init)
     g_assert_cmpint (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), ==, 0);
   return db;
 }
+
+char *
+qt_test_pg_scalar (const char *conninfo, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_TUPLES_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+  return PQntuples (r) == 0 ? g_strdup ("(none)") : g_strdup (PQgetvalue (r, 0, 0));
+}

@@ -37,6 +37,9 @@ const char *qt_test_pg_conninfo (void);
  * schema when `init` (quotient db init); its connection string.
  * (transfer full) */
 char *qt_test_pg_database (const char *name, gboolean init);
+/* The first column of the first row `sql` gives on `conninfo` ("(none)"
+ * for no row); fails the test on an error.  (transfer full) */
+char *qt_test_pg_scalar (const char *conninfo, const char *sql);
 
 /* cmocka setup and teardown of a place: golden data (..._golden) or none. */
 int qt_test_place_setup_golden (void **state);
