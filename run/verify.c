@@ -298,7 +298,13 @@ qt_verify_run (const char *run, const QtVerifyOptions *o, QtVerifyReport *report
   report->files = m->inputs->len + m->outputs->len + 1;
   report->mismatches = sorted_mismatches (bad);
   guint n = report->mismatches->len;
-  if (n > 0)
+  if (n > 0 && strcmp (m->engine_version, QT_VERSION) != 0)
+    g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH,
+                 "%s: %u file%s differ%s (the run was written by quotient %s, this is quotient "
+                 "%s, whose outputs may differ in form: verify it with quotient %s)", run, n,
+                 n == 1 ? "" : "s", n == 1 ? "s" : "", m->engine_version, QT_VERSION,
+                 m->engine_version);
+  else if (n > 0)
     g_set_error (error, QT_ERROR, QT_ERROR_MISMATCH, "%s: %u file%s differ%s", run, n,
                  n == 1 ? "" : "s", n == 1 ? "s" : "");
   return n == 0;

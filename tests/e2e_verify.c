@@ -249,6 +249,30 @@ test_one_line_per_file (void **state)
   assert_string_equal (err, want);
 }
 
+/* A run another version of quotient wrote: its files may differ in form
+ * (a message, a statement's layout), and the summary says which version to
+ * verify it with. */
+static void
+test_other_engine_version (void **state)
+{
+  Fixture *f = *state;
+  g_autofree char *path = g_build_filename (f->run, "manifest.json", NULL);
+  g_autofree char *text = qt_test_read (path);
+  g_autofree char *mine = g_strdup_printf ("\"engine_version\":\t\"%s\"", QT_VERSION);
+  g_auto (GStrv) parts = g_strsplit (text, mine, 2);
+  assert_non_null (parts[1]);
+  g_autofree char *older = g_strjoinv ("\"engine_version\":\t\"0.0.9\"", parts);
+  qt_test_write (path, older);
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (verify (f, &out, &err), 1);
+  assert_string_equal (out, "MISMATCH manifest.json: recomputed bytes differ\n");
+  g_autofree char *want = g_strdup_printf ("quotient verify: %s: 1 file differs (the run was "
+                                           "written by quotient 0.0.9, this is quotient %s, whose "
+                                           "outputs may differ in form: verify it with quotient "
+                                           "0.0.9)\n", f->run, QT_VERSION);
+  assert_string_equal (err, want);
+}
+
 static void
 assert_not_a_run (const Fixture *f)
 {
@@ -396,6 +420,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_manifest_not_json, setup, teardown),
     cmocka_unit_test_setup_teardown (test_usage, setup, teardown),
     cmocka_unit_test_setup_teardown (test_extra_file, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_other_engine_version, setup, teardown),
     cmocka_unit_test_setup_teardown (test_one_line_per_file, setup, teardown),
     cmocka_unit_test_setup_teardown (test_links_and_fifos, setup, teardown),
     cmocka_unit_test_setup_teardown (test_manifest_fifo_or_link, setup, teardown),
