@@ -287,8 +287,8 @@ struct QtPgStore {
   char *run_id;
   QtPgCopy copy;
   gboolean copying;
-  GHashTable *known;   /* SHA-256 of the inputs stored already */
-  GPtrArray *files;    /* StoreFile* of every file put, without bytes */
+  GHashTable *known;   /* SHA-256 of the files stored already (the inputs,
+                        * the replaced run's) or sent */
 };
 
 static void
@@ -296,7 +296,6 @@ store_free (QtPgStore *st)
 {
   g_free (st->run_id);
   g_clear_pointer (&st->known, g_hash_table_unref);
-  g_clear_pointer (&st->files, g_ptr_array_unref);
   qt_output_sink_clear (&st->sink);
   g_free (st);
 }
