@@ -393,7 +393,7 @@ current_version (PGconn *conn, gint *version, GError **error)
 }
 
 static gboolean
-migrate (PGconn *conn, gint *from, gint *to, GError **error)
+migrate (PGconn *conn, gint target, gint *from, gint *to, GError **error)
 {
   /* A second init waits here for the first to commit (CREATE TABLE IF NOT
    * EXISTS alone is not safe against a concurrent one); the key is
@@ -411,14 +411,14 @@ migrate (PGconn *conn, gint *from, gint *to, GError **error)
                    "(%d): use a newer quotient", *from, QT_PG_SCHEMA_VERSION);
       return FALSE;
     }
-  for (gint v = *from + 1; v <= QT_PG_SCHEMA_VERSION; v++)
+  for (gint v = *from + 1; v <= target; v++)
     {
       g_autofree char *what = g_strdup_printf ("migration %d", v);
       g_autofree char *record = g_strdup_printf ("INSERT INTO quotient_schema (version) VALUES (%d)", v);
       if (!exec (conn, migrations[v - 1], what, error) || !exec (conn, record, what, error))
         return FALSE;
     }
-  *to = QT_PG_SCHEMA_VERSION;
+  *to = MAX (*from, target);
   return TRUE;
 }
 
@@ -452,10 +452,17 @@ qt_pg_grant (PGconn *conn, const char *login, const char *rep, GError **error)
 gboolean
 qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error)
 {
+  return qt_pg_schema_init_to (conn, QT_PG_SCHEMA_VERSION, from, to, error);
+}
+
+gboolean
+qt_pg_schema_init_to (PGconn *conn, gint target, gint *from, gint *to, GError **error)
+{
+  g_return_val_if_fail (target >= 1 && target <= QT_PG_SCHEMA_VERSION, FALSE);
   *from = *to = 0;
   if (!exec (conn, "BEGIN", "starting a transaction", error))
     return FALSE;
-  if (!migrate (conn, from, to, error))
+  if (!migrate (conn, target, from, to, error))
     {
       exec (conn, "ROLLBACK", "rolling back", NULL);
       return FALSE;

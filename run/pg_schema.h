@@ -26,6 +26,10 @@ PGconn *qt_pg_connect (const char *conninfo, GError **error);
  * QT_ERROR_IO when a statement fails (nothing is changed then). */
 gboolean qt_pg_schema_init (PGconn *conn, gint *from, gint *to, GError **error);
 
+/* The same up to version `target` only (1..QT_PG_SCHEMA_VERSION): the
+ * tests make a database of an earlier version to migrate it. */
+gboolean qt_pg_schema_init_to (PGconn *conn, gint target, gint *from, gint *to, GError **error);
+
 /* QT_ERROR_USAGE unless the database's schema is this binary's version
  * ("run quotient db init", or a newer schema). */
 gboolean qt_pg_schema_check (PGconn *conn, GError **error);

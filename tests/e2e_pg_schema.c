@@ -65,6 +65,53 @@ test_init_twice (void **state)
   assert_string_equal (type, "jsonb");
 }
 
+static void
+exec_ok (PGconn *conn, const char *sql)
+{
+  PGresult *r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_COMMAND_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+  PQclear (r);
+}
+
+/* A database of version 2 holding a statement (as version 2 stored it:
+ * a JSONB row beside its file) migrates to 3: the statement is still
+ * there, read from its file's bytes through the view, and blobs are
+ * compressed from then on. */
+static void
+test_migration_2_to_3 (void **state)
+{
+  (void) state;
+  g_autofree char *db = qt_test_pg_database ("qt_migrate", FALSE);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
+  g_assert_no_error (error);
+  gint from = -1, to = -1;
+  assert_true (qt_pg_schema_init_to (conn, 2, &from, &to, &error));
+  assert_int_equal (from, 0);
+  assert_int_equal (to, 2);
+  exec_ok (conn, "INSERT INTO qt_run (kind, period) VALUES ('commission_run', '2026-03')");
+  exec_ok (conn, "INSERT INTO qt_blob SELECT encode (sha256 (b), 'hex'), b FROM (SELECT "
+                 "convert_to ('{\"rep\": {\"rep_id\": \"A 1\"}, \"total\": \"1.50\"}', "
+                 "'UTF8') AS b) x");
+  exec_ok (conn, "INSERT INTO qt_run_file SELECT run_id, 'statements/A%201.json', sha256 FROM "
+                 "qt_run, qt_blob");
+  exec_ok (conn, "INSERT INTO qt_statement SELECT run_id, 'A 1', 'A%201', convert_from (content, "
+                 "'UTF8')::jsonb FROM qt_run, qt_blob");
+  g_autofree char *out = NULL, *err = NULL;
+  assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 0);
+  g_autofree char *said = g_strdup_printf ("quotient db init: schema migrated from version 2 to "
+                                           "%d\n", QT_PG_SCHEMA_VERSION);
+  assert_string_equal (out, said);
+  g_autofree char *doc = scalar (conn, "SELECT rep_id || ' ' || stem || ' ' || (statement->>"
+                                       "'total') FROM qt_statement");
+  assert_string_equal (doc, "A 1 A%201 1.50");
+  g_autofree char *compression = scalar (conn, "SELECT attcompression FROM pg_attribute WHERE "
+                                               "attrelid = 'qt_blob'::regclass AND attname = "
+                                               "'content'");
+  assert_string_equal (compression, "l");
+}
+
 /* Two processes at once: the lock makes the second wait and find the
  * schema made. */
 static void
@@ -140,6 +187,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_init_twice),
     cmocka_unit_test (test_init_concurrently),
+    cmocka_unit_test (test_migration_2_to_3),
     cmocka_unit_test (test_newer_schema_refused),
     cmocka_unit_test (test_server_unreachable),
   };
