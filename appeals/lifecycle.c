@@ -145,6 +145,29 @@ evidence_list (const cJSON *o)
   return list;
 }
 
+/* The next appeal, filed by the current line: its number, id and the
+ * line's time and seq, no reviewers or votes yet; takes the strings,
+ * claims and evidence.  (transfer none) */
+static QtAppeal *
+add_appeal (Replay *r, char *id, char *rep, char *item, char **claims, char *reason,
+            GPtrArray *evidence)
+{
+  QtAppeal *a = g_new0 (QtAppeal, 1);
+  a->number = r->lc->appeals->len + 1;
+  a->id = id;
+  a->rep = rep;
+  a->item = item;
+  a->claims = claims;
+  a->reason = reason;
+  a->evidence = evidence;
+  a->filed_at = g_strdup (r->e->at);
+  a->filed_seq = r->e->seq;
+  a->reviewers = g_ptr_array_new_with_free_func (g_free);
+  a->votes = g_ptr_array_new_with_free_func (vote_free);
+  g_ptr_array_add (r->lc->appeals, a);
+  return a;
+}
+
 /* A redacted line of a rep's view: an appeal of someone else is filed
  * (it takes its number); nothing else of it is known. */
 static gboolean
@@ -152,20 +175,10 @@ on_redacted (Replay *r)
 {
   if (strcmp (r->e->event, "filed") != 0)
     return TRUE;
-  QtAppeal *a = g_new0 (QtAppeal, 1);
-  a->number = r->lc->appeals->len + 1;
+  QtAppeal *a = add_appeal (r, g_strdup_printf ("A%u", r->lc->appeals->len + 1), g_strdup (""),
+                            g_strdup (""), g_new0 (char *, 1), g_strdup (""),
+                            g_ptr_array_new_with_free_func (qt_evidence_free));
   a->redacted = TRUE;
-  a->id = g_strdup_printf ("A%u", a->number);
-  a->rep = g_strdup ("");
-  a->item = g_strdup ("");
-  a->claims = g_new0 (char *, 1);
-  a->reason = g_strdup ("");
-  a->evidence = g_ptr_array_new_with_free_func (qt_evidence_free);
-  a->filed_at = g_strdup (r->e->at);
-  a->filed_seq = r->e->seq;
-  a->reviewers = g_ptr_array_new_with_free_func (g_free);
-  a->votes = g_ptr_array_new_with_free_func (vote_free);
-  g_ptr_array_add (r->lc->appeals, a);
   return TRUE;
 }
 
@@ -185,19 +198,8 @@ on_filed (Replay *r, GError **error)
       g_strfreev (claims);
       return bad (r, error, "filed out of turn or without appeal, rep, item, claims and reason");
     }
-  QtAppeal *a = g_new0 (QtAppeal, 1);
-  a->number = r->lc->appeals->len + 1;
-  a->id = g_strdup (id);
-  a->rep = g_strdup (rep);
-  a->item = g_strdup (item);
-  a->claims = claims;
-  a->reason = g_strdup (reason);
-  a->evidence = evidence_list (o);
-  a->filed_at = g_strdup (r->e->at);
-  a->filed_seq = r->e->seq;
-  a->reviewers = g_ptr_array_new_with_free_func (g_free);
-  a->votes = g_ptr_array_new_with_free_func (vote_free);
-  g_ptr_array_add (r->lc->appeals, a);
+  add_appeal (r, g_strdup (id), g_strdup (rep), g_strdup (item), claims, g_strdup (reason),
+              evidence_list (o));
   return TRUE;
 }
 

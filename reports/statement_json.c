@@ -672,13 +672,14 @@ sprint_bonus_json (JsonW *w, const QtRepResult *r, const QtBonusLine *b)
   jw_close (w, '}');
 }
 
-/* The three months of a closing quarter. */
+/* "months": the quarter's first n months, each with its weighted credit
+ * and quota. */
 static void
-sprint_months_json (JsonW *w, const QtRepResult *r)
+months_json (JsonW *w, const QtRepResult *r, guint n)
 {
   char buf[8];
   jw_open (w, "months", '[', FALSE);
-  for (int m = 0; r->quarter_end && m < 3; m++)
+  for (guint m = 0; m < n; m++)
     {
       jw_open (w, NULL, '{', TRUE);
       jw_str (w, "period", qt_period_format (r->months[m].period, buf));
@@ -689,28 +690,25 @@ sprint_months_json (JsonW *w, const QtRepResult *r)
   jw_close (w, ']');
 }
 
+/* The three months of a closing quarter (none before its end). */
+static void
+sprint_months_json (JsonW *w, const QtRepResult *r)
+{
+  months_json (w, r, r->quarter_end ? 3 : 0);
+}
+
 /* Mid-quarter: the quarter's months so far, their sums, and the whole
  * quarter's quota when known; null at the quarter's end (months above). */
 static void
 sprint_to_date_json (JsonW *w, const QtRepResult *r)
 {
-  char buf[8];
   if (r->quarter_end)
     {
       jw_null (w, "to_date");
       return;
     }
   jw_open (w, "to_date", '{', FALSE);
-  jw_open (w, "months", '[', FALSE);
-  for (guint m = 0; m < r->n_months; m++)
-    {
-      jw_open (w, NULL, '{', TRUE);
-      jw_str (w, "period", qt_period_format (r->months[m].period, buf));
-      jw_exact (w, "weighted", r->months[m].w);
-      jw_exact_or_null (w, "quota", r->months[m].has_quota, r->months[m].quota);
-      jw_close (w, '}');
-    }
-  jw_close (w, ']');
+  months_json (w, r, r->n_months);
   jw_exact (w, "weighted", r->sprint_w);
   jw_exact (w, "quota", r->sprint_quota);
   jw_exact_or_null (w, "quarter_quota", r->has_quarter_quota, r->quarter_quota);

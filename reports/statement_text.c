@@ -932,16 +932,17 @@ sprint_attainment (Doc *d)
   note_exact (d, "Quarter attainment", r->sprint_attainment, QT_MONEY_DECIMALS + 2);
 }
 
-/* Mid-quarter: the quarter so far, month by month. */
+/* The quarter's first n months (weighted credit and quota of each) and
+ * their sum, headed `head` and totalled as `total`. */
 static void
-sprint_to_date (Doc *d)
+quarter_months (Doc *d, guint n, const char *head, const char *total)
 {
   const QtRepResult *r = d->r;
   char buf[8];
   Table *t = table (d, "lrr", NULL);
-  TEXT_ROW (t, 0, "so far", "weighted credit", "quota");
+  TEXT_ROW (t, 0, head, "weighted credit", "quota");
   rule (t);
-  for (guint m = 0; m < r->n_months; m++)
+  for (guint m = 0; m < n; m++)
     {
       row (t, 0);
       cell (t, qt_period_format (r->months[m].period, buf));
@@ -953,10 +954,18 @@ sprint_to_date (Doc *d)
     }
   rule (t);
   row (t, 0);
-  cell (t, "To date");
+  cell (t, total);
   cell_money (t, r->sprint_w);
   cell_money (t, r->sprint_quota);
   table_render (t, d->out);
+}
+
+/* Mid-quarter: the quarter so far, month by month. */
+static void
+sprint_to_date (Doc *d)
+{
+  const QtRepResult *r = d->r;
+  quarter_months (d, r->n_months, "so far", "To date");
   if (r->has_quarter_quota)
     {
       GString *s = line_open (d);
@@ -984,25 +993,7 @@ sprint (Doc *d)
       sprint_to_date (d);
       return;
     }
-  Table *t = table (d, "lrr", NULL);
-  TEXT_ROW (t, 0, "month", "weighted credit", "quota");
-  rule (t);
-  for (int m = 0; m < 3; m++)
-    {
-      row (t, 0);
-      cell (t, qt_period_format (r->months[m].period, buf));
-      cell_money (t, r->months[m].w);
-      if (r->months[m].has_quota)
-        cell_money (t, r->months[m].quota);
-      else
-        cell (t, "none");
-    }
-  rule (t);
-  row (t, 0);
-  cell (t, "Quarter");
-  cell_money (t, r->sprint_w);
-  cell_money (t, r->sprint_quota);
-  table_render (t, d->out);
+  quarter_months (d, 3, "month", "Quarter");
   sprint_attainment (d);
 }
 

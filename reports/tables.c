@@ -9,20 +9,38 @@
 #include "statement_internal.h"
 #include "rep_order.h"
 
-/* The cells of a rep's payout row: the rounded components and total as
- * calc rounded them (the text is exact). */
+/* A rep's payout row, one cell per column of payout.csv: the rep, then
+ * the rounded components and total as calc rounded them. */
+typedef struct {
+  char *amounts[6];      /* owned */
+  const char *cells[9];
+} PayoutRow;
+
 static void
-payout_cells (const QtRepResult *r, char *txt[6])
+payout_row (const QtRunResult *res, const QtRepResult *r, PayoutRow *row)
 {
   mpq_srcptr parts[] = { r->r_commission, r->r_override, r->r_sprint, r->r_score,
                          r->r_adjustments, r->r_total };
+  const QtRep *rep = &res->ds->reps[r->rep];
+  row->cells[0] = rep->rep_id;
+  row->cells[1] = rep->name;
+  row->cells[2] = r->plan->currency;
   for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    txt[i] = qt_fixed_format (parts[i], QT_MONEY_DECIMALS, QT_ROUND_HALF_EVEN);
+    row->cells[3 + i] = row->amounts[i] = qt_fixed_format (parts[i], QT_MONEY_DECIMALS,
+                                                           QT_ROUND_HALF_EVEN);
+}
+
+static void
+payout_row_clear (PayoutRow *row)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (row->amounts); i++)
+    g_free (row->amounts[i]);
 }
 
 static const char *const payout_columns[] = { "rep_id", "name", "currency", "commission",
                                               "override", "sprint_bonus", "score_bonus",
                                               "adjustments", "total" };
+G_STATIC_ASSERT (G_N_ELEMENTS (payout_columns) == G_N_ELEMENTS (((PayoutRow *) NULL)->cells));
 
 static void
 payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
@@ -31,15 +49,10 @@ payout_csv (const QtRunResult *res, const guint *order, GPtrArray *out)
   qt_csv_record (s, payout_columns, G_N_ELEMENTS (payout_columns));
   for (guint k = 0; k < res->n_reps; k++)
     {
-      const QtRepResult *r = &res->reps[order[k]];
-      const QtRep *rep = &res->ds->reps[r->rep];
-      char *txt[6];
-      payout_cells (r, txt);
-      const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
-                               txt[2], txt[3], txt[4], txt[5] };
-      qt_csv_record (s, fields, G_N_ELEMENTS (fields));
-      for (guint i = 0; i < G_N_ELEMENTS (txt); i++)
-        g_free (txt[i]);
+      PayoutRow row;
+      payout_row (res, &res->reps[order[k]], &row);
+      qt_csv_record (s, row.cells, G_N_ELEMENTS (row.cells));
+      payout_row_clear (&row);
     }
   qt_output_add (out, "payout.csv", s, (gint) res->n_reps);
 }
@@ -57,21 +70,16 @@ payout_json (const QtRunResult *res, const guint *order, GPtrArray *out)
   g_string_append (s, "\",\n  \"rows\": [");
   for (guint k = 0; k < res->n_reps; k++)
     {
-      const QtRepResult *r = &res->reps[order[k]];
-      const QtRep *rep = &res->ds->reps[r->rep];
-      char *txt[6];
-      payout_cells (r, txt);
-      const char *fields[] = { rep->rep_id, rep->name, r->plan->currency, txt[0], txt[1],
-                               txt[2], txt[3], txt[4], txt[5] };
+      PayoutRow row;
+      payout_row (res, &res->reps[order[k]], &row);
       g_string_append (s, k > 0 ? ",\n    {" : "\n    {");
-      for (guint c = 0; c < G_N_ELEMENTS (fields); c++)
+      for (guint c = 0; c < G_N_ELEMENTS (row.cells); c++)
         {
           g_string_append_printf (s, "%s\"%s\":", c > 0 ? "," : "", payout_columns[c]);
-          qt_stmt_json_string (s, fields[c]);
+          qt_stmt_json_string (s, row.cells[c]);
         }
       g_string_append_c (s, '}');
-      for (guint i = 0; i < G_N_ELEMENTS (txt); i++)
-        g_free (txt[i]);
+      payout_row_clear (&row);
     }
   g_string_append (s, res->n_reps > 0 ? "\n  ]\n}\n" : "]\n}\n");
   qt_output_add (out, "payout.json", s, -1);

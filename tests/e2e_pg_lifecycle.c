@@ -88,17 +88,6 @@ step (const char *const *s, const char *const *place, const char *name, GString 
 }
 
 static void
-exec_ok (const char *conninfo, const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
-  g_assert_no_error (error);
-  g_autoptr (PGresult) r = PQexec (conn, sql);
-  if (PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
-    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
-}
-
-static void
 import_demo (const char *db)
 {
   assert_int_equal (qt_test_run (NULL, NULL, "db", "import", "--pg", db, "--data", DEMO "/data",
@@ -167,10 +156,11 @@ test_lifecycle_parity (void **state)
   qt_test_assert_same_tree (exported, files, ".");
   assert_int_equal (qt_test_run (NULL, NULL, "verify", exported, NULL), 0);
   /* the rows for queries follow the current revision */
-  g_autofree char *total = qt_test_pg_scalar (db, "SELECT payout->>'total' FROM qt_payout WHERE rep_id = 'R201'");
+  g_autofree char *total = qt_test_pg_scalar (db, "SELECT payout->>'total' FROM qt_payout WHERE "
+                                                  "rep_id = 'R201'");
   assert_string_equal (total, "59825.17");
-  g_autofree char *revised = qt_test_pg_scalar (db, "SELECT statement->'revision'->>'number' FROM qt_statement "
-                                         "WHERE rep_id = 'R201'");
+  g_autofree char *revised = qt_test_pg_scalar (db, "SELECT statement->'revision'->>'number' "
+                                                    "FROM qt_statement WHERE rep_id = 'R201'");
   assert_string_equal (revised, "1");
   g_autofree char *lines = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_journal");
   assert_string_equal (lines, "19");
@@ -182,7 +172,7 @@ static char *
 rep_login (const char *db, const char *login, const char *rep)
 {
   g_autofree char *create = g_strdup_printf ("CREATE ROLE %s LOGIN", login);
-  exec_ok (db, create);
+  qt_test_pg_exec (db, create);
   g_autofree char *out = NULL;
   assert_int_equal (qt_test_run (&out, NULL, "db", "grant", "--pg", db, "--login", login, "--rep",
                                  rep, NULL), 0);
@@ -207,11 +197,13 @@ file_as (const char *conninfo, const char *as, const char *claim, const char *no
 static char *
 forged_line (const char *view_conninfo, const char *event, const char *members)
 {
-  g_autofree char *last = qt_test_pg_scalar (view_conninfo, "SELECT line FROM qt_journal_view ((SELECT "
-                                                 "run_id FROM qt_run WHERE period = '2026-06')) "
-                                                 "ORDER BY seq DESC LIMIT 1");
-  g_autofree char *seq = qt_test_pg_scalar (view_conninfo, "SELECT count(*) + 1 FROM qt_journal_view ((SELECT "
-                                                "run_id FROM qt_run WHERE period = '2026-06'))");
+  g_autofree char *last = qt_test_pg_scalar (view_conninfo, "SELECT line FROM qt_journal_view "
+                                                            "((SELECT run_id FROM qt_run WHERE "
+                                                            "period = '2026-06')) ORDER BY seq "
+                                                            "DESC LIMIT 1");
+  g_autofree char *seq = qt_test_pg_scalar (view_conninfo, "SELECT count(*) + 1 FROM "
+                                                           "qt_journal_view ((SELECT run_id FROM "
+                                                           "qt_run WHERE period = '2026-06'))");
   const char *mark = strstr (last, "\"redacted\" : \"");
   g_autofree char *prev = mark != NULL ? g_strndup (mark + 14, 64) : qt_sha256_hex (last, strlen (last));
   return g_strdup_printf ("INSERT INTO qt_journal (run_id, seq, line) SELECT run_id, %s, "
@@ -254,12 +246,14 @@ test_two_reps (void **state)
   assert_int_equal (file_as (b, "R203", "20", "2026-07-08T09:01:00+08:00", &out, &err), 0);
   assert_string_equal (out, "A2\n");
   /* and not as the other: refused, nothing written */
-  g_autofree char *before = qt_test_pg_scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) FROM qt_journal");
+  g_autofree char *before = qt_test_pg_scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) "
+                                                   "FROM qt_journal");
   g_clear_pointer (&err, g_free);
   assert_int_equal (file_as (a, "R203", "30", "2026-07-08T09:02:00+08:00", NULL, &err), 3);
   assert_string_equal (err, "quotient appeal file: the database login is rep R201's: it acts as "
                             "R201 only, not as R203\n");
-  g_autofree char *after = qt_test_pg_scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) FROM qt_journal");
+  g_autofree char *after = qt_test_pg_scalar (db, "SELECT string_agg (sha256, ',' ORDER BY seq) "
+                                                  "FROM qt_journal");
   assert_string_equal (after, before);
   /* nor by hand: the policy refuses a well-chained line for someone else,
    * the server a vote by someone not assigned, and evidence under
@@ -279,13 +273,17 @@ test_two_reps (void **state)
   g_autofree char *pb = qt_test_pg_scalar (b, "SELECT string_agg (rep_id, ',') FROM qt_payout");
   g_autofree char *sa = qt_test_pg_scalar (a, "SELECT string_agg (rep_id, ',') FROM qt_statement");
   /* the view parses the statement from bytes the rep's login may read */
-  g_autofree char *sj = qt_test_pg_scalar (a, "SELECT string_agg (statement->'rep'->>'rep_id', ',') FROM "
-                                   "qt_statement");
-  g_autofree char *aa = qt_test_pg_scalar (a, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
-  g_autofree char *ab = qt_test_pg_scalar (b, "SELECT string_agg (appeal || '=' || rep_id, ',') FROM qt_appeal");
-  g_autofree char *fa = qt_test_pg_scalar (a, "SELECT count(*) FROM qt_run_file WHERE path IN ('payout.csv', "
-                                   "'statements/R203.json', 'inputs/data/activities.csv')");
-  g_autofree char *fo = qt_test_pg_scalar (a, "SELECT count(*) FROM qt_run_file WHERE path = 'statements/R201.json'");
+  g_autofree char *sj = qt_test_pg_scalar (a, "SELECT string_agg (statement->'rep'->>'rep_id', "
+                                              "',') FROM qt_statement");
+  g_autofree char *aa = qt_test_pg_scalar (a, "SELECT string_agg (appeal || '=' || rep_id, ',') "
+                                              "FROM qt_appeal");
+  g_autofree char *ab = qt_test_pg_scalar (b, "SELECT string_agg (appeal || '=' || rep_id, ',') "
+                                              "FROM qt_appeal");
+  g_autofree char *fa = qt_test_pg_scalar (a, "SELECT count(*) FROM qt_run_file WHERE path IN "
+                                              "('payout.csv', 'statements/R203.json', "
+                                              "'inputs/data/activities.csv')");
+  g_autofree char *fo = qt_test_pg_scalar (a, "SELECT count(*) FROM qt_run_file WHERE path = "
+                                              "'statements/R201.json'");
   assert_string_equal (pa, "R201");
   assert_string_equal (sj, "R201");
   assert_string_equal (pb, "R203");
@@ -298,9 +296,9 @@ test_two_reps (void **state)
   g_clear_pointer (&out, g_free);
   assert_int_equal (qt_test_run (&out, NULL, "statement", "--pg", a, "--period", "2026-06", NULL), 0);
   assert_true (g_str_has_prefix (out, "Commission statement 2026-06: 赵丽 (R201)\n\nYou are paid "));
-  g_autofree char *stored = qt_test_pg_scalar (db, "SELECT convert_from (b.content, 'UTF8') FROM qt_run_file f "
-                                        "JOIN qt_blob b USING (sha256) WHERE f.path = "
-                                        "'statements/R201.txt'");
+  g_autofree char *stored = qt_test_pg_scalar (db, "SELECT convert_from (b.content, 'UTF8') FROM "
+                                                   "qt_run_file f JOIN qt_blob b USING (sha256) "
+                                                   "WHERE f.path = 'statements/R201.txt'");
   assert_string_equal (out, stored);
   g_clear_pointer (&err, g_free);
   assert_int_equal (qt_test_run (NULL, &err, "statement", "--pg", a, "--period", "2026-06", "--rep",
@@ -335,7 +333,8 @@ test_two_reps (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", c, "--period", "2026-06",
                                  "--appeal", "A1", "--uphold", "--now", "2026-07-08T11:00:00+08:00",
                                  NULL), 2);
-  g_autofree char *voter = qt_test_pg_scalar (db, "SELECT actor FROM qt_journal WHERE event = 'voted'");
+  g_autofree char *voter = qt_test_pg_scalar (db, "SELECT actor FROM qt_journal WHERE event = "
+                                                  "'voted'");
   assert_string_equal (voter, "R301");
 }
 
@@ -351,21 +350,22 @@ test_refused_check_in (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "publish", "--pg", db, "--period", "2026-06",
                                  "--payout-at", "2026-07-10T09:00:00+08:00", "--now",
                                  "2026-07-05T09:00:00+08:00", NULL), 0);
-  exec_ok (db, "CREATE FUNCTION no_evidence () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-               "RAISE EXCEPTION 'evidence refused'; END $$; CREATE TRIGGER no_evidence BEFORE "
-               "INSERT ON qt_run_file FOR EACH ROW EXECUTE FUNCTION no_evidence ()");
-  g_autofree char *before = qt_test_pg_scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || '/' || "
-                                        "(SELECT count(*) FROM qt_blob) || '/' || (SELECT count(*) "
-                                        "FROM qt_run_file)");
+  qt_test_pg_exec (db, "CREATE FUNCTION no_evidence () RETURNS trigger LANGUAGE plpgsql AS $$ "
+                       "BEGIN RAISE EXCEPTION 'evidence refused'; END $$; CREATE TRIGGER "
+                       "no_evidence BEFORE INSERT ON qt_run_file FOR EACH ROW EXECUTE FUNCTION "
+                       "no_evidence ()");
+  g_autofree char *before = qt_test_pg_scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || "
+                                                   "'/' || (SELECT count(*) FROM qt_blob) || '/' "
+                                                   "|| (SELECT count(*) FROM qt_run_file)");
   g_autofree char *err = NULL;
   assert_int_equal (qt_test_run (NULL, &err, "appeal", "file", "--pg", db, "--period", "2026-06",
                                  "--as", "R201", "--item", "adjustment", "--claim", "5",
                                  "--reason", "x", "--evidence", EVIDENCE, "--now",
                                  "2026-07-08T09:00:00+08:00", NULL), 2);
   assert_non_null (strstr (err, "PostgreSQL: storing the run's files failed: ERROR: evidence refused"));
-  g_autofree char *after = qt_test_pg_scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || '/' || "
-                                       "(SELECT count(*) FROM qt_blob) || '/' || (SELECT count(*) "
-                                       "FROM qt_run_file)");
+  g_autofree char *after = qt_test_pg_scalar (db, "SELECT (SELECT count(*) FROM qt_journal) || "
+                                                  "'/' || (SELECT count(*) FROM qt_blob) || '/' "
+                                                  "|| (SELECT count(*) FROM qt_run_file)");
   assert_string_equal (after, before);
   /* and a run that is not stored, or a database without the schema */
   g_clear_pointer (&err, g_free);

@@ -65,15 +65,6 @@ test_init_twice (void **state)
   assert_string_equal (type, "jsonb");
 }
 
-static void
-exec_ok (PGconn *conn, const char *sql)
-{
-  PGresult *r = PQexec (conn, sql);
-  if (PQresultStatus (r) != PGRES_COMMAND_OK)
-    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
-  PQclear (r);
-}
-
 /* A database of version 2 holding a statement (as version 2 stored it:
  * a JSONB row beside its file) migrates to 3: the statement is still
  * there, read from its file's bytes through the view, and blobs are
@@ -90,14 +81,14 @@ test_migration_2_to_3 (void **state)
   assert_true (qt_pg_schema_init_to (conn, 2, &from, &to, &error));
   assert_int_equal (from, 0);
   assert_int_equal (to, 2);
-  exec_ok (conn, "INSERT INTO qt_run (kind, period) VALUES ('commission_run', '2026-03')");
-  exec_ok (conn, "INSERT INTO qt_blob SELECT encode (sha256 (b), 'hex'), b FROM (SELECT "
-                 "convert_to ('{\"rep\": {\"rep_id\": \"A 1\"}, \"total\": \"1.50\"}', "
-                 "'UTF8') AS b) x");
-  exec_ok (conn, "INSERT INTO qt_run_file SELECT run_id, 'statements/A%201.json', sha256 FROM "
-                 "qt_run, qt_blob");
-  exec_ok (conn, "INSERT INTO qt_statement SELECT run_id, 'A 1', 'A%201', convert_from (content, "
-                 "'UTF8')::jsonb FROM qt_run, qt_blob");
+  qt_test_pg_exec (db, "INSERT INTO qt_run (kind, period) VALUES ('commission_run', '2026-03')");
+  qt_test_pg_exec (db, "INSERT INTO qt_blob SELECT encode (sha256 (b), 'hex'), b FROM (SELECT "
+                       "convert_to ('{\"rep\": {\"rep_id\": \"A 1\"}, \"total\": \"1.50\"}', "
+                       "'UTF8') AS b) x");
+  qt_test_pg_exec (db, "INSERT INTO qt_run_file SELECT run_id, 'statements/A%201.json', "
+                       "sha256 FROM qt_run, qt_blob");
+  qt_test_pg_exec (db, "INSERT INTO qt_statement SELECT run_id, 'A 1', 'A%201', convert_from "
+                       "(content, 'UTF8')::jsonb FROM qt_run, qt_blob");
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 0);
   g_autofree char *said = g_strdup_printf ("quotient db init: schema migrated from version 2 to "

@@ -417,3 +417,14 @@ qt_test_pg_scalar (const char *conninfo, const char *sql)
     fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
   return PQntuples (r) == 0 ? g_strdup ("(none)") : g_strdup (PQgetvalue (r, 0, 0));
 }
+
+void
+qt_test_pg_exec (const char *conninfo, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PGconn) conn = qt_pg_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+}

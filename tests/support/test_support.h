@@ -40,6 +40,8 @@ char *qt_test_pg_database (const char *name, gboolean init);
 /* The first column of the first row `sql` gives on `conninfo` ("(none)"
  * for no row); fails the test on an error.  (transfer full) */
 char *qt_test_pg_scalar (const char *conninfo, const char *sql);
+/* Runs `sql` on `conninfo`; fails the test on an error. */
+void qt_test_pg_exec (const char *conninfo, const char *sql);
 
 /* cmocka setup and teardown of a place: golden data (..._golden) or none. */
 int qt_test_place_setup_golden (void **state);
