@@ -41,11 +41,16 @@ static GString *
 read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_order,
             GError **error)
 {
-  GString *sql = g_string_new ("COPY (SELECT source_line");
+  /* the table itself when unsorted: COPY then runs no query (a fifth
+   * faster) */
+  GString *sql = g_string_new (NULL);
+  g_string_append_printf (sql, sort ? "COPY (SELECT source_line" : "COPY qt_%s (source_line",
+                          d->name);
   for (guint c = 0; c < d->n_columns; c++)
     g_string_append_printf (sql, ", %s", d->columns[c]);
-  g_string_append_printf (sql, " FROM qt_%s%s) TO STDOUT WITH (FORMAT csv, NULL '\\N')", d->name,
-                          sort ? " ORDER BY source_line" : "");
+  if (sort)
+    g_string_append_printf (sql, " FROM qt_%s ORDER BY source_line", d->name);
+  g_string_append (sql, ") TO STDOUT WITH (FORMAT csv, NULL '\\N')");
   *in_order = TRUE;
   PGresult *r = PQexec (conn, sql->str);
   g_string_free (sql, TRUE);

@@ -124,26 +124,74 @@ put_be32 (GString *buf, guint32 v)
   g_string_append_len (buf, b, 4);
 }
 
-/* One row (sha256, content) of COPY's binary format. */
-static gboolean
-copy_blob (QtPgCopy *c, const StoreFile *f, GError **error)
+/* One field of a row of COPY's binary format; NULL: SQL NULL. */
+static void
+put_field (GString *buf, const char *data, gsize len)
 {
-  gsize len;
-  const char *data = g_bytes_get_data (f->bytes, &len);
-  g_string_append_len (c->buf, "\0\2", 2);
-  put_be32 (c->buf, 64);
-  g_string_append_len (c->buf, f->sha256, 64);
-  put_be32 (c->buf, (guint32) len);
-  g_string_append_len (c->buf, data, (gssize) len);
+  put_be32 (buf, data != NULL ? (guint32) len : 0xffffffffu);
+  if (data != NULL)
+    g_string_append_len (buf, data, (gssize) len);
+}
+
+/* The bytes of `bytes`, "" when empty (never NULL: NULL is "not sent"). */
+static const char *
+bytes_data (GBytes *bytes, gsize *len)
+{
+  const char *data = g_bytes_get_data (bytes, len);
+  return data != NULL ? data : "";
+}
+
+/* Files go into a run through the temporary table qt_run_in (path,
+ * sha256, content, rep_id), one COPY: its trigger (qt_blob_take) moves
+ * each file's bytes into qt_blob as it arrives, keeping a blob stored
+ * meanwhile by another transaction (or one this login may not see) as it
+ * is; qt_run_file's rows are made from it at the end (files_in_end). */
+static gboolean
+files_in_begin (QtPgCopy *c, PGconn *conn, GError **error)
+{
+  if (!exec0 (conn, "CREATE TEMP TABLE qt_run_in (path text, sha256 text, content bytea, rep_id "
+                    "text) ON COMMIT DROP; CREATE TRIGGER qt_blob_take BEFORE INSERT ON qt_run_in "
+                    "FOR EACH ROW EXECUTE FUNCTION qt_blob_take ()", "storing the run's files",
+              error)
+      || !qt_pg_copy_begin (c, conn, "COPY qt_run_in FROM STDIN (FORMAT binary)",
+                            "storing the run's files", error))
+    return FALSE;
+  g_string_append_len (c->buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
+  return TRUE;
+}
+
+/* One file: its path and hash, its bytes unless `data` is NULL (stored
+ * already), and the rep whose statement it is (or NULL). */
+static gboolean
+files_in_put (QtPgCopy *c, const char *path, const char *sha256, const char *data, gsize len,
+              const char *rep_id, GError **error)
+{
+  g_string_append_len (c->buf, "\0\4", 2);
+  put_field (c->buf, path, strlen (path));
+  put_field (c->buf, sha256, 64);
+  put_field (c->buf, data, len);
+  put_field (c->buf, rep_id, rep_id != NULL ? strlen (rep_id) : 0);
   return qt_pg_copy_flush (c, FALSE, error);
 }
 
-/* The bytes of `files` not stored yet, into qt_blob: through a temporary
- * table, so that a blob stored meanwhile by another transaction (or one
- * this login may not see) is kept as it is (ON CONFLICT DO NOTHING waits
- * for the other to end). */
+/* Ends the COPY (`ok` FALSE: cancels it) and adds the files' rows to run
+ * `run_id`. */
 static gboolean
-store_blobs (PGconn *conn, GPtrArray *files, GError **error)
+files_in_end (QtPgCopy *c, const char *run_id, gboolean ok, GError **error)
+{
+  g_string_append_len (c->buf, "\377\377", 2);
+  const char *const values[] = { run_id };
+  return qt_pg_copy_end (c, ok, error)
+         && ok
+         && qt_pg_exec (c->conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, path, "
+                        "sha256 FROM qt_run_in ON CONFLICT DO NOTHING", 1, values, NULL, NULL,
+                        "storing the run's files", error);
+}
+
+/* `files` into run `run_id` (their rows and, unless stored already, their
+ * bytes). */
+static gboolean
+store_files (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
 {
   g_autofree char *shas = text_array (files, FALSE);
   const char *const values[] = { shas };
@@ -155,52 +203,21 @@ store_blobs (PGconn *conn, GPtrArray *files, GError **error)
   g_autoptr (GHashTable) stored = g_hash_table_new (g_str_hash, g_str_equal);
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (stored, PQgetvalue (known, i, 0));
-  if (!exec0 (conn, "CREATE TEMP TABLE IF NOT EXISTS qt_blob_in (LIKE qt_blob INCLUDING STORAGE "
-                       "INCLUDING COMPRESSION) ON COMMIT DROP", "storing the run", error))
-    return FALSE;
   QtPgCopy c;
-  if (!qt_pg_copy_begin (&c, conn, "COPY qt_blob_in FROM STDIN (FORMAT binary)",
-                         "storing the run's files", error))
+  if (!files_in_begin (&c, conn, error))
     return FALSE;
-  g_string_append_len (c.buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
   gboolean ok = TRUE;
   for (guint i = 0; ok && i < files->len; i++)
     {
       const StoreFile *f = g_ptr_array_index (files, i);
-      if (!g_hash_table_contains (stored, f->sha256))
-        {
-          g_hash_table_add (stored, (gpointer) f->sha256);
-          ok = copy_blob (&c, f, error);
-        }
+      gsize len;
+      const char *data = bytes_data (f->bytes, &len);
+      gboolean send = !g_hash_table_contains (stored, f->sha256);
+      if (send)
+        g_hash_table_add (stored, (gpointer) f->sha256);
+      ok = files_in_put (&c, f->path, f->sha256, send ? data : NULL, len, NULL, error);
     }
-  g_string_append_len (c.buf, "\377\377", 2);
-  return qt_pg_copy_end (&c, ok, error)
-         && exec0 (conn, "INSERT INTO qt_blob SELECT * FROM qt_blob_in ON CONFLICT DO NOTHING; "
-                         "TRUNCATE qt_blob_in", "storing the run's files", error);
-}
-
-/* qt_run_file rows of `files` for run `run_id`, replacing those of the
- * same paths. */
-static gboolean
-store_file_rows (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
-{
-  cJSON *rows = cJSON_CreateArray ();
-  for (guint i = 0; i < files->len; i++)
-    {
-      const StoreFile *f = g_ptr_array_index (files, i);
-      cJSON *row = cJSON_CreateArray ();
-      cJSON_AddItemToArray (row, cJSON_CreateString (f->path));
-      cJSON_AddItemToArray (row, cJSON_CreateString (f->sha256));
-      cJSON_AddItemToArray (rows, row);
-    }
-  char *text = cJSON_PrintUnformatted (rows);
-  cJSON_Delete (rows);
-  const char *const values[] = { run_id, text };
-  gboolean ok = qt_pg_exec (conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, "
-                            "e->>0, e->>1 FROM jsonb_array_elements ($2::jsonb) e ON CONFLICT "
-                            "DO NOTHING", 2, values, NULL, NULL, "storing the run's files", error);
-  cJSON_free (text);
-  return ok;
+  return files_in_end (&c, run_id, ok, error);
 }
 
 /* ---- statements and payout rows ---- */
@@ -307,7 +324,7 @@ qt_pg_store_abort (QtPgStore *st)
     return;
   if (st->copying)
     {
-      qt_pg_copy_end (&st->copy, FALSE, NULL);
+      files_in_end (&st->copy, st->run_id, FALSE, NULL);
       st->copying = FALSE;
     }
   PQclear (PQexec (st->conn, "ROLLBACK"));
@@ -340,36 +357,19 @@ statement_rep_id (const char *data, gsize len)
   return rep_id;
 }
 
-/* One file into the COPY of qt_run_in: its path, hash, (unless an input
- * stored already) its bytes, and the rep of a rep's statement. */
+/* One file of the run: its bytes unless stored already (an input, or a
+ * file of the replaced run), and the rep of a rep's statement. */
 static gboolean
 store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError **error)
 {
   QtPgStore *st = (QtPgStore *) sink;
   gsize len;
-  const char *data = g_bytes_get_data (bytes, &len);
-  gboolean known = g_hash_table_contains (st->known, file->sha256);
-  gsize path_len = strlen (file->name);
-  g_string_append_len (st->copy.buf, "\0\4", 2);
-  put_be32 (st->copy.buf, (guint32) path_len);
-  g_string_append_len (st->copy.buf, file->name, (gssize) path_len);
-  put_be32 (st->copy.buf, 64);
-  g_string_append_len (st->copy.buf, file->sha256, 64);
-  put_be32 (st->copy.buf, known ? 0xffffffffu : (guint32) len); /* -1: NULL */
-  if (!known)
-    {
-      g_hash_table_add (st->known, g_strdup (file->sha256));
-      g_string_append_len (st->copy.buf, data, (gssize) len);
-    }
+  const char *data = bytes_data (bytes, &len);
+  gboolean send = !g_hash_table_contains (st->known, file->sha256);
+  if (send)
+    g_hash_table_add (st->known, g_strdup (file->sha256));
   g_autofree char *rep_id = is_statement_json (file->name) ? statement_rep_id (data, len) : NULL;
-  if (rep_id != NULL)
-    {
-      put_be32 (st->copy.buf, (guint32) strlen (rep_id));
-      g_string_append (st->copy.buf, rep_id);
-    }
-  else
-    put_be32 (st->copy.buf, 0xffffffffu);
-  return qt_pg_copy_flush (&st->copy, FALSE, error);
+  return files_in_put (&st->copy, file->name, file->sha256, send ? data : NULL, len, rep_id, error);
 }
 
 /* The run's row and the COPY its files stream into. */
@@ -403,16 +403,8 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   st->run_id = g_strdup (PQgetvalue (r, 0, 0));
   for (int i = 0; i < PQntuples (known); i++)
     g_hash_table_add (st->known, g_strdup (PQgetvalue (known, i, 0)));
-  /* content stored as qt_blob stores it (compressed as it streams in) */
-  if (!exec0 (st->conn, "CREATE TEMP TABLE qt_run_in (path text, LIKE qt_blob INCLUDING STORAGE "
-                        "INCLUDING COMPRESSION, rep_id text) ON COMMIT DROP; ALTER TABLE qt_run_in "
-                        "ALTER COLUMN content DROP NOT NULL", "storing the run", error)
-      || !qt_pg_copy_begin (&st->copy, st->conn, "COPY qt_run_in FROM STDIN (FORMAT binary)",
-                            "storing the run's files", error))
-    return FALSE;
-  st->copying = TRUE;
-  g_string_append_len (st->copy.buf, "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0", 19);
-  return TRUE;
+  st->copying = files_in_begin (&st->copy, st->conn, error);
+  return st->copying;
 }
 
 QtPgStore *
@@ -442,16 +434,9 @@ qt_pg_store_sink (QtPgStore *st)
 static gboolean
 store_finish (QtPgStore *st, GError **error)
 {
-  g_string_append_len (st->copy.buf, "\377\377", 2);
   st->copying = FALSE;
   const char *const values[] = { st->run_id };
-  return qt_pg_copy_end (&st->copy, TRUE, error)
-         && exec0 (st->conn, "INSERT INTO qt_blob SELECT sha256, content FROM qt_run_in WHERE "
-                             "content IS NOT NULL ON CONFLICT DO NOTHING",
-                   "storing the run's files", error)
-         && qt_pg_exec (st->conn, "INSERT INTO qt_run_file (run_id, path, sha256) SELECT $1, path, "
-                        "sha256 FROM qt_run_in", 1, values, NULL, NULL, "storing the run's files",
-                        error)
+  return files_in_end (&st->copy, st->run_id, TRUE, error)
          && qt_pg_exec (st->conn, statements_from_incoming, 1, values, NULL, NULL,
                         "storing the statements", error)
          && derive_payout (st->conn, st->run_id, error)
@@ -727,8 +712,7 @@ store_changes (QtPgRun *run, GError **error)
           || qt_pg_exec (run->conn, "DELETE FROM qt_run_file WHERE run_id = $1 AND path = ANY "
                          "($2::text[])", 2, values, NULL, NULL, "storing the run's files", error))
          && (changed->len == 0
-             || (store_blobs (run->conn, changed, error)
-                 && store_file_rows (run->conn, run->run_id, changed, error)))
+             || store_files (run->conn, run->run_id, changed, error))
          && (!payout || derive_payout (run->conn, run->run_id, error));
 }
 

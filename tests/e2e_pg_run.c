@@ -4,12 +4,15 @@
  * fixtures/demo imported, every period run from the database and from the
  * files — payout.csv, scores.csv, credits.csv, exceptions.csv (its lines
  * those of the files) and every statement identical, and the database's run
- * verifies; the rebate quarter too; and a failed import leaves a following
- * run's bytes as they were. */
+ * verifies; the rebate quarter too; a failed import leaves a following
+ * run's bytes as they were; and a run storing a file whose bytes another
+ * transaction is storing at the same moment waits for it, and succeeds
+ * whether it commits or rolls back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <glib.h>
@@ -125,6 +128,86 @@ test_failed_import_keeps_the_run (void **state)
   assert_string_equal (total, "8462.71");
 }
 
+/* `sql` on its own connection, which stays open (the caller ends it). */
+static PGconn *
+open_transaction (const char *db, const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  PGconn *conn = qt_pg_connect (db, &error);
+  g_assert_no_error (error);
+  g_autoptr (PGresult) r = PQexec (conn, sql);
+  if (PQresultStatus (r) != PGRES_COMMAND_OK)
+    fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+  return conn;
+}
+
+/* Whether a backend of `db` waits for a lock, polled for up to 30 s. */
+static gboolean
+someone_waits (const char *db)
+{
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *n = qt_test_pg_scalar (db, "SELECT count(*) FROM pg_stat_activity WHERE "
+                                                  "wait_event_type = 'Lock' AND datname = "
+                                                  "current_database ()");
+      if (strcmp (n, "0") != 0)
+        return TRUE;
+      g_usleep (100000);
+    }
+  return FALSE;
+}
+
+/* A run of 2026-03 whose orders.csv snapshot (the bytes `orders`, as a
+ * run writes them) another transaction is inserting into qt_blob: the run
+ * waits for it, then stores its files and exits 0, whether the other
+ * transaction ends with `end` COMMIT or ROLLBACK. */
+static void
+assert_run_waits_for (const char *db, const char *orders, const char *end)
+{
+  g_autofree char *insert = g_strdup_printf ("BEGIN; INSERT INTO qt_blob SELECT encode (sha256 "
+                                             "(b), 'hex'), b FROM (SELECT decode ('%s', 'base64') "
+                                             "AS b) x", orders);
+  g_autoptr (PGconn) other = open_transaction (db, insert);
+  const char *argv[] = { QT_BINARY, "run", "--pg", db, "--period", "2026-03", NULL };
+  GPid pid;
+  g_autoptr (GError) error = NULL;
+  assert_true (g_spawn_async (NULL, (char **) argv, NULL,
+                              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                              &pid, &error));
+  assert_true (someone_waits (db));
+  g_autoptr (PGresult) ended = PQexec (other, end);
+  assert_int_equal (PQresultStatus (ended), PGRES_COMMAND_OK);
+  int status = 0;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  g_spawn_close_pid (pid);
+  assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_autofree char *kept = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run_file f JOIN qt_blob "
+                                                 "b USING (sha256) WHERE f.path = "
+                                                 "'inputs/data/orders.csv' AND b.sha256 = encode "
+                                                 "(sha256 (b.content), 'hex')");
+  assert_string_equal (kept, "1");
+}
+
+static void
+test_run_waits_for_a_blob_being_stored (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_blob_race", TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  g_autofree char *first = g_build_filename (f->runs, "first", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
+                                 first, NULL), 0);
+  g_autofree char *path = g_build_filename (first, "inputs", "data", "orders.csv", NULL);
+  g_autofree char *text = qt_test_read (path);
+  g_autofree char *orders = g_base64_encode ((const guchar *) text, strlen (text));
+  const char *const ends[] = { "COMMIT", "ROLLBACK" };
+  for (guint i = 0; i < G_N_ELEMENTS (ends); i++)
+    {
+      qt_test_pg_exec (db, "TRUNCATE qt_run, qt_blob CASCADE");
+      assert_run_waits_for (db, orders, ends[i]);
+    }
+}
+
 int
 main (void)
 {
@@ -132,6 +215,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_parity, qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_failed_import_keeps_the_run, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_run_waits_for_a_blob_being_stored,
+                                     qt_test_place_setup_empty, qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
