@@ -6,6 +6,7 @@
 #include "../loaders/csv_reader.h"
 #include "../loaders/dataset_loader.h"
 #include "../model/dataset_builder.h"
+#include "../model/money.h"
 #include "../model/qt_error.h"
 #include "../model/sha256.h"
 #include "../rules/plan.h"
@@ -42,21 +43,45 @@ validate (const char *data_dir, const char *plans_dir, GError **error)
   return TRUE;
 }
 
+/* The validation, on a thread of its own while the COPYs run. */
+typedef struct {
+  const char *data_dir;
+  const char *plans_dir;
+  gint failed;    /* atomic: the COPYs stop at the next file */
+  GError *error;
+} Validation;
+
+static gpointer
+validate_thread (gpointer data)
+{
+  Validation *v = data;
+  if (!validate (v->data_dir, v->plans_dir, &v->error))
+    g_atomic_int_set (&v->failed, 1);
+  return NULL;
+}
+
 /* ---- COPY of one file ---- */
 
-/* Appends `s` as a field of COPY's text format. */
+/* Appends `s` as a field of COPY's text format: runs of plain bytes at
+ * once (most fields have no byte to escape). */
 static void
 copy_field (GString *out, const char *s)
 {
-  for (; *s != '\0'; s++)
-    switch (*s)
-      {
-      case '\\': g_string_append (out, "\\\\"); break;
-      case '\n': g_string_append (out, "\\n"); break;
-      case '\r': g_string_append (out, "\\r"); break;
-      case '\t': g_string_append (out, "\\t"); break;
-      default: g_string_append_c (out, *s);
-      }
+  for (;;)
+    {
+      gsize plain = strcspn (s, "\\\n\r\t");
+      g_string_append_len (out, s, (gssize) plain);
+      s += plain;
+      switch (*s)
+        {
+        case '\0': return;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        default: g_string_append (out, "\\t"); break;
+        }
+      s++;
+    }
 }
 
 /* COPY qt_<table> (source_line, columns…) from the file's records. */
@@ -78,7 +103,7 @@ copy_records (PGconn *conn, const QtTableDesc *d, QtCsvReader *reader, const int
   *rows = 0;
   while (ok && qt_csv_reader_next (reader, &rec, NULL))
     {
-      g_string_append_printf (c.buf, "%u", rec.line);
+      qt_append_uint (c.buf, rec.line);
       for (guint k = 0; k < d->n_columns; k++)
         {
           g_string_append_c (c.buf, '\t');
@@ -155,10 +180,11 @@ import_plans (PGconn *conn, const char *plans_dir, guint *n, GError **error)
   return TRUE;
 }
 
-/* The whole replacement, inside the caller's transaction. */
+/* The whole replacement, inside the caller's transaction; FALSE without
+ * an error once the validation failed. */
 static gboolean
-replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImport *done,
-                  GError **error)
+replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, Validation *v,
+                  QtPgImport *done, GError **error)
 {
   GString *truncate = g_string_new ("TRUNCATE qt_data_file, qt_plan_file");
   for (guint t = 0; t < QT_TABLE_COUNT; t++)
@@ -166,24 +192,14 @@ replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, QtP
   gboolean ok = qt_pg_exec (conn, truncate->str, 0, NULL, NULL, NULL, "emptying the data set", error);
   g_string_free (truncate, TRUE);
   for (guint t = 0; ok && t < QT_TABLE_COUNT; t++)
-    ok = import_file (conn, data_dir, (QtTable) t, error);
+    ok = !g_atomic_int_get (&v->failed) && import_file (conn, data_dir, (QtTable) t, error);
   return ok && import_plans (conn, plans_dir, &done->plans, error);
 }
 
-gboolean
-qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImport *done,
-              GError **error)
+/* The files and rows now stored. */
+static void
+count_imported (PGconn *conn, QtPgImport *done)
 {
-  *done = (QtPgImport) { 0 };
-  if (!validate (data_dir, plans_dir, error) || !qt_pg_schema_check (conn, error))
-    return FALSE;
-  if (!qt_pg_exec (conn, "BEGIN", 0, NULL, NULL, NULL, "starting a transaction", error))
-    return FALSE;
-  if (!replace_data_set (conn, data_dir, plans_dir, done, error))
-    {
-      PQclear (PQexec (conn, "ROLLBACK"));
-      return FALSE;
-    }
   PGresult *r = PQexec (conn, "SELECT count(*), coalesce(sum(rows), 0) FROM qt_data_file");
   if (PQresultStatus (r) == PGRES_TUPLES_OK)
     {
@@ -191,5 +207,28 @@ qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImp
       done->rows = g_ascii_strtoull (PQgetvalue (r, 0, 1), NULL, 10);
     }
   PQclear (r);
+}
+
+gboolean
+qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImport *done,
+              GError **error)
+{
+  *done = (QtPgImport) { 0 };
+  Validation v = { data_dir, plans_dir, 0, NULL };
+  GThread *thread = g_thread_new ("qt-validate", validate_thread, &v);
+  g_autoptr (GError) copy_error = NULL;
+  gboolean copied = qt_pg_schema_check (conn, &copy_error)
+                    && qt_pg_exec (conn, "BEGIN", 0, NULL, NULL, NULL, "starting a transaction",
+                                   &copy_error)
+                    && replace_data_set (conn, data_dir, plans_dir, &v, done, &copy_error);
+  g_thread_join (thread);
+  /* a bad file is the message, whatever the database said meanwhile */
+  if (v.error != NULL || !copied)
+    {
+      PQclear (PQexec (conn, "ROLLBACK"));
+      g_propagate_error (error, v.error != NULL ? v.error : g_steal_pointer (&copy_error));
+      return FALSE;
+    }
+  count_imported (conn, done);
   return qt_pg_exec (conn, "COMMIT", 0, NULL, NULL, NULL, "committing the import", error);
 }

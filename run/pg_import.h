@@ -1,9 +1,11 @@
 /* run/pg_import.h — `quotient db import` (SPEC §9): a data set directory and
  * its plans replace the data set stored in PostgreSQL, in one transaction,
- * bulk-loaded with COPY.  The files are first read exactly as `quotient run`
- * (or `quotient rebate`) reads them, so a bad file is refused with the same
- * `file:line:column` message and the database keeps its bytes.  Each row
- * keeps its line in its file (qt_<table>.source_line). */
+ * bulk-loaded with COPY.  The files are also read exactly as `quotient run`
+ * (or `quotient rebate`) reads them, on a thread of their own while the
+ * COPYs run, and nothing is committed unless they pass: a bad file is
+ * refused with the same `file:line:column` message and the database keeps
+ * its bytes.  Each row keeps its line in its file
+ * (qt_<table>.source_line). */
 #pragma once
 
 #include <glib.h>
