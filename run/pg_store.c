@@ -23,11 +23,18 @@ exec0 (PGconn *conn, const char *sql, const char *what, GError **error)
   return qt_pg_exec (conn, sql, 0, NULL, NULL, NULL, what, error);
 }
 
-/* The manifest's kind of the runs of `period` (a quarter: rebates). */
+/* The kind of the runs of `period` (a quarter: rebates). */
+static QtRunKind
+period_run_kind (const char *period)
+{
+  return strchr (period, 'Q') != NULL ? QT_RUN_REBATE : QT_RUN_COMMISSION;
+}
+
+/* Its name in the manifest and in qt_run. */
 static const char *
 period_kind (const char *period)
 {
-  return qt_run_kind_name (strchr (period, 'Q') != NULL ? QT_RUN_REBATE : QT_RUN_COMMISSION);
+  return qt_run_kind_name (period_run_kind (period));
 }
 
 /* ---- the files of a directory ---- */
@@ -506,8 +513,6 @@ qt_pg_run_free (QtPgRun *run)
 static gboolean
 write_at (const char *root, const char *rel, const char *data, gsize len, GError **error)
 {
-  if (!qt_run_path_is_inside (rel))
-    return qt_pg_failed (error, "checking the run out", "a stored path leaves the run");
   g_autofree char *path = g_build_filename (root, rel, NULL);
   g_autofree char *parent = g_path_get_dirname (path);
   if (g_mkdir_with_parents (parent, 0700) == 0 && g_file_set_contents (path, data, (gssize) len, NULL))
@@ -533,30 +538,61 @@ scope_filter (QtPgCheckoutScope scope)
     }
 }
 
+/* Where fetched files go: the checkout's directory, or an export's run
+ * directory. */
+typedef gboolean (*PutFetched) (QtPgRun *run, gpointer to, const char *path, const char *sha256,
+                                GBytes *bytes, GError **error);
+
+/* Each file of the run the scope reads, in path order, to `put`: a row at
+ * a time (single-row mode), so that a run's hundreds of megabytes are
+ * never in memory at once. */
 static gboolean
-fetch_files (QtPgRun *run, GError **error)
+fetch_files (QtPgRun *run, PutFetched put, gpointer to, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT f.path, f.sha256, b.content FROM qt_run_file f "
                                           "JOIN qt_blob b USING (sha256) WHERE f.run_id = $1 AND "
                                           "%s ORDER BY f.path", scope_filter (run->scope));
   const char *const values[] = { run->run_id };
-  g_autoptr (PGresult) r = qt_pg_query (run->conn, sql, 1, values, NULL, NULL, 1,
-                                        "checking the run out", error);
-  if (r == NULL)
-    return FALSE;
-  for (int i = 0; i < PQntuples (r); i++)
+  if (!PQsendQueryParams (run->conn, sql, 1, NULL, values, NULL, NULL, 1)
+      || !PQsetSingleRowMode (run->conn))
+    return qt_pg_failed (error, "checking the run out", PQerrorMessage (run->conn));
+  gboolean ok = TRUE;
+  for (PGresult *r; (r = PQgetResult (run->conn)) != NULL;)
     {
-      g_autofree char *path = g_strndup (PQgetvalue (r, i, 0), (gsize) PQgetlength (r, i, 0));
-      char *sha = g_strndup (PQgetvalue (r, i, 1), (gsize) PQgetlength (r, i, 1));
-      g_hash_table_insert (run->stored, g_strdup (path), sha);
-      if (!write_at (run->dir, path, PQgetvalue (r, i, 2), (gsize) PQgetlength (r, i, 2), error))
-        return FALSE;
+      if (ok && PQresultStatus (r) == PGRES_SINGLE_TUPLE)
+        {
+          g_autofree char *path = g_strndup (PQgetvalue (r, 0, 0), (gsize) PQgetlength (r, 0, 0));
+          g_autofree char *sha = g_strndup (PQgetvalue (r, 0, 1), (gsize) PQgetlength (r, 0, 1));
+          g_autoptr (GBytes) bytes = g_bytes_new_with_free_func (PQgetvalue (r, 0, 2),
+                                                                 (gsize) PQgetlength (r, 0, 2),
+                                                                 (GDestroyNotify) PQclear, r);
+          ok = qt_run_path_is_inside (path)
+                 ? put (run, to, path, sha, bytes, error)
+                 : qt_pg_failed (error, "checking the run out", "a stored path leaves the run");
+          continue;
+        }
+      if (ok && PQresultStatus (r) != PGRES_TUPLES_OK)
+        ok = qt_pg_failed (error, "checking the run out", PQresultErrorMessage (r));
+      PQclear (r);
     }
-  return TRUE;
+  return ok;
 }
 
+/* A file checked out: into the private directory, its hash remembered. */
 static gboolean
-fetch_journal (QtPgRun *run, GError **error)
+put_checked_out (QtPgRun *run, gpointer to, const char *path, const char *sha256, GBytes *bytes,
+                 GError **error)
+{
+  (void) to;
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_hash_table_insert (run->stored, g_strdup (path), g_strdup (sha256));
+  return write_at (run->dir, path, data != NULL ? data : "", len, error);
+}
+
+/* The journal's lines into run->journal. */
+static gboolean
+read_journal (QtPgRun *run, GError **error)
 {
   const char *const values[] = { run->run_id };
   const char *sql = run->login_rep != NULL
@@ -569,8 +605,15 @@ fetch_journal (QtPgRun *run, GError **error)
   for (int i = 0; i < PQntuples (r); i++)
     g_string_append_printf (run->journal, "%s\n", PQgetvalue (r, i, 0));
   run->journal_lines = (guint) PQntuples (r);
-  return run->journal_lines == 0
-         || write_at (run->dir, JOURNAL, run->journal->str, run->journal->len, error);
+  return TRUE;
+}
+
+static gboolean
+fetch_journal (QtPgRun *run, GError **error)
+{
+  return read_journal (run, error)
+         && (run->journal_lines == 0
+             || write_at (run->dir, JOURNAL, run->journal->str, run->journal->len, error));
 }
 
 /* The run's lock, its id (found under the lock: a store that replaced it
@@ -603,8 +646,10 @@ open_run (QtPgRun *run, GError **error)
   return TRUE;
 }
 
-QtPgRun *
-qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GError **error)
+/* The stored run of `period`, opened in a new transaction that holds its
+ * lock (nothing fetched yet).  (transfer full) */
+static QtPgRun *
+run_open (PGconn *conn, const char *period, QtPgCheckoutScope scope, GError **error)
 {
   if (!qt_pg_schema_check (conn, error))
     return NULL;
@@ -614,6 +659,18 @@ qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GErro
   run->scope = scope;
   run->stored = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run->journal = g_string_new (NULL);
+  if (!exec0 (conn, "BEGIN", "starting a transaction", error))
+    return NULL;
+  run->open = TRUE;
+  return open_run (run, error) ? g_steal_pointer (&run) : NULL;
+}
+
+QtPgRun *
+qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GError **error)
+{
+  g_autoptr (QtPgRun) run = run_open (conn, period, scope, error);
+  if (run == NULL)
+    return NULL;
   g_autoptr (GError) local = NULL;
   run->root = g_dir_make_tmp ("quotient-run-XXXXXX", &local);
   if (run->root == NULL)
@@ -623,10 +680,7 @@ qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GErro
       return NULL;
     }
   run->dir = g_build_filename (run->root, "run", NULL);
-  if (!exec0 (conn, "BEGIN", "starting a transaction", error))
-    return NULL;
-  run->open = TRUE;
-  if (g_mkdir (run->dir, 0700) != 0 || !open_run (run, error) || !fetch_files (run, error)
+  if (g_mkdir (run->dir, 0700) != 0 || !fetch_files (run, put_checked_out, NULL, error)
       || !fetch_journal (run, error))
     {
       if (error != NULL && *error == NULL)
@@ -728,49 +782,48 @@ qt_pg_checkin (QtPgRun *run, GError **error)
 
 /* ---- export ---- */
 
+/* A file of the run, straight into the run directory being exported. */
 static gboolean
-export_tree (const char *from, const char *out, const char *period, GError **error)
+put_exported (QtPgRun *run, gpointer to, const char *path, const char *sha256, GBytes *bytes,
+              GError **error)
 {
-  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (store_file_free);
-  if (!scan (from, "", files, error))
+  (void) run, (void) sha256;
+  return qt_run_dir_put_unlisted (to, path, bytes, error);
+}
+
+static gboolean
+export_journal (QtPgRun *run, QtRunDirWriter *w, GError **error)
+{
+  if (!read_journal (run, error))
     return FALSE;
-  g_autoptr (GBytes) journal = NULL;
-  g_autofree char *jpath = g_build_filename (from, JOURNAL, NULL);
-  if (g_file_test (jpath, G_FILE_TEST_EXISTS)
-      && (journal = qt_run_read_file (from, JOURNAL, G_MAXSIZE, error)) == NULL)
-    return FALSE;
-  QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, qt_manifest_kind (from), period, error);
-  if (w == NULL)
-    return FALSE;
-  for (guint i = 0; i < files->len; i++)
-    {
-      const StoreFile *f = g_ptr_array_index (files, i);
-      if (!qt_run_dir_put_unlisted (w, f->path, f->bytes, error))
-        {
-          qt_run_dir_abort (w);
-          return FALSE;
-        }
-    }
-  if (journal != NULL && !qt_run_dir_put_unlisted (w, JOURNAL, journal, error))
-    {
-      qt_run_dir_abort (w);
-      return FALSE;
-    }
-  return qt_run_dir_commit (w, error);
+  if (run->journal_lines == 0)
+    return TRUE;
+  g_autoptr (GBytes) lines = g_bytes_new (run->journal->str, run->journal->len);
+  return qt_run_dir_put_unlisted (w, JOURNAL, lines, error);
 }
 
 gboolean
 qt_pg_export (PGconn *conn, const char *period, const char *out, GError **error)
 {
-  g_autoptr (QtPgRun) run = qt_pg_checkout (conn, period, QT_PG_CHECKOUT_ALL, error);
-  if (run != NULL && run->login_rep != NULL)
+  g_autoptr (QtPgRun) run = run_open (conn, period, QT_PG_CHECKOUT_ALL, error);
+  if (run == NULL)
+    return FALSE;
+  if (run->login_rep != NULL)
     {
       g_set_error (error, QT_ERROR, QT_ERROR_REFUSED,
                    "the database login is rep %s's: only finance may export a whole run",
                    run->login_rep);
       return FALSE;
     }
-  return run != NULL && export_tree (run->dir, out, period, error);
+  QtRunDirWriter *w = qt_run_dir_begin (out, FALSE, period_run_kind (period), period, error);
+  if (w == NULL)
+    return FALSE;
+  if (!fetch_files (run, put_exported, w, error) || !export_journal (run, w, error))
+    {
+      qt_run_dir_abort (w);
+      return FALSE;
+    }
+  return qt_run_dir_commit (w, error);
 }
 
 /* ---- one statement ---- */
