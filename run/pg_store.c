@@ -313,6 +313,7 @@ struct QtPgStore {
   gboolean copying;
   GHashTable *known;   /* SHA-256 of the files stored already (the inputs,
                         * the replaced run's) or sent */
+  gboolean replacing;  /* a draft of the period was deleted (qt_replaced) */
 };
 
 static void
@@ -379,6 +380,31 @@ store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError *
   return files_in_put (&st->copy, file->name, file->sha256, send ? data : NULL, len, rep_id, error);
 }
 
+/* Deletes the stored run `old_id` (a draft being replaced), keeping the
+ * hashes of its files (qt_replaced) for drop_orphans. */
+static gboolean
+replace_run (QtPgStore *st, const char *old_id, GError **error)
+{
+  const char *const values[] = { old_id };
+  st->replacing = TRUE;
+  return qt_pg_exec (st->conn, "CREATE TEMP TABLE qt_replaced ON COMMIT DROP AS SELECT DISTINCT "
+                     "sha256 FROM qt_run_file WHERE run_id = $1", 1, values, NULL, NULL,
+                     "replacing the run", error)
+         && qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, values, NULL, NULL,
+                        "replacing the run", error);
+}
+
+/* The blobs only the replaced run held: nothing can reach them once it is
+ * gone (a draft: never published, so no journal names them). */
+static gboolean
+drop_orphans (QtPgStore *st, GError **error)
+{
+  return !st->replacing
+         || exec0 (st->conn, "DELETE FROM qt_blob b USING qt_replaced r WHERE b.sha256 = r.sha256 "
+                             "AND NOT EXISTS (SELECT FROM qt_run_file f WHERE f.sha256 = "
+                             "b.sha256)", "dropping the replaced run's files", error);
+}
+
 /* The run's row and the COPY its files stream into. */
 static gboolean
 store_start (QtPgStore *st, const char *period, gboolean replace, GError **error)
@@ -398,9 +424,7 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   g_autoptr (PGresult) known = qt_pg_query (st->conn, "SELECT DISTINCT sha256 FROM qt_run_file "
                                             "WHERE path LIKE 'inputs/%' OR run_id = $1::bigint",
                                             1, del, NULL, NULL, 0, "storing the run", error);
-  if (known == NULL
-      || (old != NULL && !qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del,
-                                      NULL, NULL, "replacing the run", error)))
+  if (known == NULL || (old != NULL && !replace_run (st, old, error)))
     return FALSE;
   g_autoptr (PGresult) r = qt_pg_query (st->conn, "INSERT INTO qt_run (kind, period) VALUES ($1, "
                                         "$2) RETURNING run_id", 2, values, NULL, NULL, 0,
@@ -447,6 +471,7 @@ store_finish (QtPgStore *st, GError **error)
          && qt_pg_exec (st->conn, statements_from_incoming, 1, values, NULL, NULL,
                         "storing the statements", error)
          && derive_payout (st->conn, st->run_id, error)
+         && drop_orphans (st, error)
          && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 

@@ -208,6 +208,37 @@ test_run_waits_for_a_blob_being_stored (void **state)
     }
 }
 
+/* A draft replaced by a run of other data: the blobs only the replaced
+ * run held are gone with it (nothing in qt_blob that no run holds), and
+ * those both hold are kept. */
+static void
+test_replace_drops_orphan_blobs (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_orphans", TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", NULL), 0);
+  import (db, QT_SOURCE_DIR "/fixtures/demo/data", QT_SOURCE_DIR "/fixtures/demo/plans");
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
+                                 "--replace", NULL), 0);
+  g_autofree char *orphans = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_blob b WHERE NOT "
+                                                    "EXISTS (SELECT FROM qt_run_file f WHERE "
+                                                    "f.sha256 = b.sha256)");
+  assert_string_equal (orphans, "0");
+  /* golden's snapshot stays: the run of 2026-02 holds it */
+  g_autofree char *kept = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run r JOIN qt_run_file "
+                                                 "f USING (run_id) JOIN qt_blob b USING (sha256) "
+                                                 "WHERE r.period = '2026-02'");
+  g_autofree char *files = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run r JOIN qt_run_file "
+                                                  "f USING (run_id) WHERE r.period = '2026-02'");
+  assert_string_equal (kept, files);
+  g_autofree char *out = g_build_filename (f->runs, "2026-02", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", db, "--period", "2026-02", "--out",
+                                 out, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "verify", out, NULL), 0);
+}
+
 int
 main (void)
 {
@@ -217,6 +248,8 @@ main (void)
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_run_waits_for_a_blob_being_stored,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_replace_drops_orphan_blobs, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
