@@ -226,6 +226,8 @@ qt_pg_import (PGconn *conn, const char *data_dir, const char *plans_dir, QtPgImp
   if (v.error != NULL || !copied)
     {
       PQclear (PQexec (conn, "ROLLBACK"));
+      if (v.error == NULL && copy_error == NULL) /* every failure says why; should one not */
+        qt_pg_failed (&copy_error, "importing", "stopped without a reason");
       g_propagate_error (error, v.error != NULL ? v.error : g_steal_pointer (&copy_error));
       return FALSE;
     }

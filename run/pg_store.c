@@ -16,11 +16,24 @@
 /* The advisory lock key ('qtsc' + 2) that, with a run's kind and period,
  * serialises the commands on one run and the store that would replace it. */
 #define LOCK_RUN 1903457125
+/* The advisory lock key ('qtsc' + 3) of qt_blob's garbage: every command
+ * storing files holds it shared from before it reads which blobs are
+ * stored until it commits, and the collection runs only when it can have
+ * it alone, so that no blob a command counts on is deleted under it. */
+#define LOCK_BLOBS "1903457126"
 
 static gboolean
 exec0 (PGconn *conn, const char *sql, const char *what, GError **error)
 {
   return qt_pg_exec (conn, sql, 0, NULL, NULL, NULL, what, error);
+}
+
+/* Holds the blob lock shared until the transaction ends. */
+static gboolean
+hold_blobs (PGconn *conn, GError **error)
+{
+  return exec0 (conn, "SELECT pg_advisory_xact_lock_shared (" LOCK_BLOBS ")",
+                "waiting for the blob store", error);
 }
 
 /* The kind of the runs of `period` (a quarter: rebates). */
@@ -202,6 +215,8 @@ store_files (PGconn *conn, const char *run_id, GPtrArray *files, GError **error)
 {
   g_autofree char *shas = text_array (files, FALSE);
   const char *const values[] = { shas };
+  if (!hold_blobs (conn, error))
+    return FALSE;
   g_autoptr (PGresult) known = qt_pg_query (conn, "SELECT sha256 FROM qt_blob WHERE sha256 = ANY "
                                             "($1::text[])", 1, values, NULL, NULL, 0,
                                             "storing the run", error);
@@ -313,7 +328,8 @@ struct QtPgStore {
   gboolean copying;
   GHashTable *known;   /* SHA-256 of the files stored already (the inputs,
                         * the replaced run's) or sent */
-  gboolean replacing;  /* a draft of the period was deleted (qt_replaced) */
+  gboolean replacing;  /* a draft of the period was deleted: its blobs may
+                        * be garbage now */
 };
 
 static void
@@ -380,29 +396,19 @@ store_put (QtOutputSink *sink, const QtOutputFile *file, GBytes *bytes, GError *
   return files_in_put (&st->copy, file->name, file->sha256, send ? data : NULL, len, rep_id, error);
 }
 
-/* Deletes the stored run `old_id` (a draft being replaced), keeping the
- * hashes of its files (qt_replaced) for drop_orphans. */
+/* Deletes every blob no run holds any more (those of replaced drafts),
+ * unless another command is storing files: then nothing now, the next
+ * collection takes them. */
 static gboolean
-replace_run (QtPgStore *st, const char *old_id, GError **error)
+collect_garbage (PGconn *conn, GError **error)
 {
-  const char *const values[] = { old_id };
-  st->replacing = TRUE;
-  return qt_pg_exec (st->conn, "CREATE TEMP TABLE qt_replaced ON COMMIT DROP AS SELECT DISTINCT "
-                     "sha256 FROM qt_run_file WHERE run_id = $1", 1, values, NULL, NULL,
-                     "replacing the run", error)
-         && qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, values, NULL, NULL,
-                        "replacing the run", error);
-}
-
-/* The blobs only the replaced run held: nothing can reach them once it is
- * gone (a draft: never published, so no journal names them). */
-static gboolean
-drop_orphans (QtPgStore *st, GError **error)
-{
-  return !st->replacing
-         || exec0 (st->conn, "DELETE FROM qt_blob b USING qt_replaced r WHERE b.sha256 = r.sha256 "
-                             "AND NOT EXISTS (SELECT FROM qt_run_file f WHERE f.sha256 = "
-                             "b.sha256)", "dropping the replaced run's files", error);
+  g_autoptr (PGresult) r = qt_pg_query (conn, "SELECT pg_try_advisory_xact_lock (" LOCK_BLOBS ")",
+                                        0, NULL, NULL, NULL, 0, "collecting unused files", error);
+  if (r == NULL)
+    return FALSE;
+  return strcmp (PQgetvalue (r, 0, 0), "t") != 0
+         || exec0 (conn, "DELETE FROM qt_blob b WHERE NOT EXISTS (SELECT FROM qt_run_file f "
+                         "WHERE f.sha256 = b.sha256)", "collecting unused files", error);
 }
 
 /* The run's row and the COPY its files stream into. */
@@ -415,7 +421,7 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   g_autofree char *lock = g_strdup_printf ("SELECT pg_advisory_xact_lock (%d, hashtext ($1 || $2))",
                                            LOCK_RUN);
   if (!qt_pg_exec (st->conn, lock, 2, values, NULL, NULL, "waiting for other runs", error)
-      || !may_store (st->conn, period, replace, &old, error))
+      || !may_store (st->conn, period, replace, &old, error) || !hold_blobs (st->conn, error))
     return FALSE;
   /* an input snapshot is stored once, whichever runs read it, and a file
    * the replaced run had already (most statements of a rerun) is not sent
@@ -424,8 +430,11 @@ store_start (QtPgStore *st, const char *period, gboolean replace, GError **error
   g_autoptr (PGresult) known = qt_pg_query (st->conn, "SELECT DISTINCT sha256 FROM qt_run_file "
                                             "WHERE path LIKE 'inputs/%' OR run_id = $1::bigint",
                                             1, del, NULL, NULL, 0, "storing the run", error);
-  if (known == NULL || (old != NULL && !replace_run (st, old, error)))
+  if (known == NULL
+      || (old != NULL && !qt_pg_exec (st->conn, "DELETE FROM qt_run WHERE run_id = $1", 1, del,
+                                      NULL, NULL, "replacing the run", error)))
     return FALSE;
+  st->replacing = old != NULL;
   g_autoptr (PGresult) r = qt_pg_query (st->conn, "INSERT INTO qt_run (kind, period) VALUES ($1, "
                                         "$2) RETURNING run_id", 2, values, NULL, NULL, 0,
                                         "storing the run", error);
@@ -471,7 +480,7 @@ store_finish (QtPgStore *st, GError **error)
          && qt_pg_exec (st->conn, statements_from_incoming, 1, values, NULL, NULL,
                         "storing the statements", error)
          && derive_payout (st->conn, st->run_id, error)
-         && drop_orphans (st, error)
+         && (!st->replacing || collect_garbage (st->conn, error))
          && exec0 (st->conn, "COMMIT", "committing the run", error);
 }
 

@@ -140,7 +140,7 @@ open_transaction (const char *db, const char *sql)
   PGconn *conn = qt_pg_connect (db, &error);
   g_assert_no_error (error);
   g_autoptr (PGresult) r = PQexec (conn, sql);
-  if (PQresultStatus (r) != PGRES_COMMAND_OK)
+  if (PQresultStatus (r) != PGRES_COMMAND_OK && PQresultStatus (r) != PGRES_TUPLES_OK)
     fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
   return conn;
 }
@@ -214,7 +214,8 @@ test_run_waits_for_a_blob_being_stored (void **state)
 
 /* A draft replaced by a run of other data: the blobs only the replaced
  * run held are gone with it (nothing in qt_blob that no run holds), and
- * those both hold are kept. */
+ * those both hold are kept; but not while another command is storing
+ * files. */
 static void
 test_replace_drops_orphan_blobs (void **state)
 {
@@ -237,6 +238,27 @@ test_replace_drops_orphan_blobs (void **state)
   g_autofree char *files = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run r JOIN qt_run_file "
                                                   "f USING (run_id) WHERE r.period = '2026-02'");
   assert_string_equal (kept, files);
+  /* while another command stores files (it holds the blob lock shared:
+   * blobs it counts as stored must stay), a rerun collects nothing and
+   * still succeeds; the next rerun with nothing else storing collects
+   * what is left */
+  g_autoptr (PGconn) other = open_transaction (db, "BEGIN; SELECT pg_advisory_xact_lock_shared "
+                                                   "(1903457126)");
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
+                                 "--replace", NULL), 0);
+  g_autofree char *left = qt_test_pg_scalar (db, "SELECT count(*) > 0 FROM qt_blob b WHERE NOT "
+                                                 "EXISTS (SELECT FROM qt_run_file f WHERE "
+                                                 "f.sha256 = b.sha256)");
+  assert_string_equal (left, "t");
+  g_autoptr (PGresult) ended = PQexec (other, "COMMIT");
+  assert_int_equal (PQresultStatus (ended), PGRES_COMMAND_OK);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
+                                 "--replace", NULL), 0);
+  g_autofree char *none = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_blob b WHERE NOT "
+                                                 "EXISTS (SELECT FROM qt_run_file f WHERE "
+                                                 "f.sha256 = b.sha256)");
+  assert_string_equal (none, "0");
   g_autofree char *out = g_build_filename (f->runs, "2026-02", NULL);
   assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", db, "--period", "2026-02", "--out",
                                  out, NULL), 0);
