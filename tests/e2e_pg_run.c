@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -212,6 +213,16 @@ test_run_waits_for_a_blob_being_stored (void **state)
     }
 }
 
+/* The blobs of `db` no stored run holds. */
+static int
+orphans (const char *db)
+{
+  g_autofree char *n = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_blob b WHERE NOT EXISTS "
+                                              "(SELECT FROM qt_run_file f WHERE f.sha256 = "
+                                              "b.sha256)");
+  return atoi (n);
+}
+
 /* A draft replaced by a run of other data: the blobs only the replaced
  * run held are gone with it (nothing in qt_blob that no run holds), and
  * those both hold are kept; but not while another command is storing
@@ -227,10 +238,7 @@ test_replace_drops_orphan_blobs (void **state)
   import (db, QT_SOURCE_DIR "/fixtures/demo/data", QT_SOURCE_DIR "/fixtures/demo/plans");
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
                                  "--replace", NULL), 0);
-  g_autofree char *orphans = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_blob b WHERE NOT "
-                                                    "EXISTS (SELECT FROM qt_run_file f WHERE "
-                                                    "f.sha256 = b.sha256)");
-  assert_string_equal (orphans, "0");
+  assert_int_equal (orphans (db), 0);
   /* golden's snapshot stays: the run of 2026-02 holds it */
   g_autofree char *kept = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run r JOIN qt_run_file "
                                                  "f USING (run_id) JOIN qt_blob b USING (sha256) "
@@ -247,18 +255,12 @@ test_replace_drops_orphan_blobs (void **state)
   import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
                                  "--replace", NULL), 0);
-  g_autofree char *left = qt_test_pg_scalar (db, "SELECT count(*) > 0 FROM qt_blob b WHERE NOT "
-                                                 "EXISTS (SELECT FROM qt_run_file f WHERE "
-                                                 "f.sha256 = b.sha256)");
-  assert_string_equal (left, "t");
+  assert_true (orphans (db) > 0);
   g_autoptr (PGresult) ended = PQexec (other, "COMMIT");
   assert_int_equal (PQresultStatus (ended), PGRES_COMMAND_OK);
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03",
                                  "--replace", NULL), 0);
-  g_autofree char *none = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_blob b WHERE NOT "
-                                                 "EXISTS (SELECT FROM qt_run_file f WHERE "
-                                                 "f.sha256 = b.sha256)");
-  assert_string_equal (none, "0");
+  assert_int_equal (orphans (db), 0);
   g_autofree char *out = g_build_filename (f->runs, "2026-02", NULL);
   assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", db, "--period", "2026-02", "--out",
                                  out, NULL), 0);
