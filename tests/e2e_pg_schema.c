@@ -19,16 +19,6 @@
 #include "run/pg_schema.h"
 #include "support/test_support.h"
 
-static char *
-scalar (PGconn *conn, const char *sql)
-{
-  PGresult *r = PQexec (conn, sql);
-  assert_int_equal (PQresultStatus (r), PGRES_TUPLES_OK);
-  char *v = g_strdup (PQgetvalue (r, 0, 0));
-  PQclear (r);
-  return v;
-}
-
 static void
 test_init_twice (void **state)
 {
@@ -46,22 +36,21 @@ test_init_twice (void **state)
   g_autofree char *again = g_strdup_printf ("quotient db init: the schema is at version %d already: "
                                             "nothing to do\n", QT_PG_SCHEMA_VERSION);
   assert_string_equal (out, again);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
-  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  g_autofree char *rows = qt_test_pg_scalar (db, "SELECT count(*) FROM quotient_schema");
   assert_int_equal (atoi (rows), QT_PG_SCHEMA_VERSION);
   /* a table per data file, the plan files, which files; runs and their
    * files, blobs, journals, appeals, statements (a table of which and
    * the view qt_statement), payout rows, logins */
-  g_autofree char *tables = scalar (conn, "SELECT count(*) FROM information_schema.tables "
-                                          "WHERE table_name LIKE 'qt\\_%'");
+  g_autofree char *tables = qt_test_pg_scalar (db, "SELECT count(*) FROM information_schema.tables "
+                                                   "WHERE table_name LIKE 'qt\\_%'");
   assert_string_equal (tables, "25");
   /* statements are shown as JSONB by a view over their stored bytes */
-  g_autofree char *view = scalar (conn, "SELECT table_type FROM information_schema.tables WHERE "
-                                        "table_name = 'qt_statement'");
+  g_autofree char *view = qt_test_pg_scalar (db, "SELECT table_type FROM information_schema.tables "
+                                                 "WHERE table_name = 'qt_statement'");
   assert_string_equal (view, "VIEW");
-  g_autofree char *type = scalar (conn, "SELECT data_type FROM information_schema.columns WHERE "
-                                        "table_name = 'qt_statement' AND column_name = 'statement'");
+  g_autofree char *type = qt_test_pg_scalar (db, "SELECT data_type FROM information_schema.columns "
+                                                 "WHERE table_name = 'qt_statement' AND "
+                                                 "column_name = 'statement'");
   assert_string_equal (type, "jsonb");
 }
 
@@ -94,12 +83,12 @@ test_migration_2_to_3 (void **state)
   g_autofree char *said = g_strdup_printf ("quotient db init: schema migrated from version 2 to "
                                            "%d\n", QT_PG_SCHEMA_VERSION);
   assert_string_equal (out, said);
-  g_autofree char *doc = scalar (conn, "SELECT rep_id || ' ' || stem || ' ' || (statement->>"
-                                       "'total') FROM qt_statement");
+  g_autofree char *doc = qt_test_pg_scalar (db, "SELECT rep_id || ' ' || stem || ' ' || "
+                                                "(statement->>'total') FROM qt_statement");
   assert_string_equal (doc, "A 1 A%201 1.50");
-  g_autofree char *compression = scalar (conn, "SELECT attcompression FROM pg_attribute WHERE "
-                                               "attrelid = 'qt_blob'::regclass AND attname = "
-                                               "'content'");
+  g_autofree char *compression = qt_test_pg_scalar (db, "SELECT attcompression FROM pg_attribute "
+                                                        "WHERE attrelid = 'qt_blob'::regclass AND "
+                                                        "attname = 'content'");
   assert_string_equal (compression, "l");
 }
 
@@ -126,9 +115,7 @@ test_init_concurrently (void **state)
       g_spawn_close_pid (pids[i]);
       assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
     }
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
-  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  g_autofree char *rows = qt_test_pg_scalar (db, "SELECT count(*) FROM quotient_schema");
   assert_int_equal (atoi (rows), QT_PG_SCHEMA_VERSION);
 }
 
@@ -138,16 +125,14 @@ test_newer_schema_refused (void **state)
   (void) state;
   g_autofree char *db = qt_test_pg_database ("qt_newer", FALSE);
   assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (PGconn) conn = qt_pg_connect (db, &error);
-  PQclear (PQexec (conn, "INSERT INTO quotient_schema (version) VALUES (9)"));
+  qt_test_pg_exec (db, "INSERT INTO quotient_schema (version) VALUES (9)");
   g_autofree char *out = NULL, *err = NULL;
   assert_int_equal (qt_test_run (&out, &err, "db", "init", "--pg", db, NULL), 2);
   g_autofree char *want = g_strdup_printf ("quotient db init: the database's quotient schema is "
                                            "version 9, newer than this quotient's (%d): use a "
                                            "newer quotient\n", QT_PG_SCHEMA_VERSION);
   assert_string_equal (err, want);
-  g_autofree char *rows = scalar (conn, "SELECT count(*) FROM quotient_schema");
+  g_autofree char *rows = qt_test_pg_scalar (db, "SELECT count(*) FROM quotient_schema");
   assert_int_equal (atoi (rows), QT_PG_SCHEMA_VERSION + 1); /* nothing changed */
 }
 
