@@ -101,6 +101,7 @@ qt_cmd_prior_period (int argc, char **argv)
   return 0;
 fail:
   qt_place_close (&place, FALSE, &error);
+  qt_pg_name_stored (stored, error);
   qt_pg_forget (stored);
   qt_print_error ("quotient prior-period", error);
   return qt_exit_code_for (error);

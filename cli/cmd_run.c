@@ -214,6 +214,7 @@ run_command_main (const RunCommand *cmd, int argc, char **argv,
       else
         rc = qt_exit_code_for (error);
     }
+  qt_pg_name_stored (stored, error);
   qt_pg_forget (stored);
   if (error != NULL)
     {

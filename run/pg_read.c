@@ -11,18 +11,24 @@
 #include "../reports/csv_writer.h"
 #include "run_dir.h"
 
+/* A row's source_line as COPY's CSV output begins it: 2 or more (line 1
+ * of a data file is its header), else 0. */
+static guint
+row_line (const char *row)
+{
+  gint64 line = g_ascii_strtoll (row, NULL, 10);
+  return line >= 2 && line <= G_MAXINT32 ? (guint) line : 0;
+}
+
 /* Appends one row of COPY's CSV output (source_line, then the fields, as
  * the server quotes them) as a CSV record at its source line: blank lines
  * (which the reader skips, counting them) fill the gap, so every row comes
- * back at the line it was imported from.  FALSE, appending nothing, when
- * the row's line is before the line reached (rows out of order). */
-static gboolean
-append_row (GString *csv, const char *row, gsize len, guint *at)
+ * back at the line it was imported from.  `at` is the line reached, never
+ * after `source`. */
+static void
+append_row (GString *csv, const char *row, gsize len, guint source, guint *at)
 {
   const char *comma = memchr (row, ',', len);
-  guint source = (guint) g_ascii_strtoull (row, NULL, 10);
-  if (source < *at)
-    return FALSE;
   for (; *at < source; (*at)++)
     g_string_append_c (csv, '\n');
   gsize skip = comma != NULL ? (gsize) (comma - row) + 1 : len;
@@ -31,7 +37,27 @@ append_row (GString *csv, const char *row, gsize len, guint *at)
    * physical lines of its own */
   for (const char *p = row + skip; p < row + len; p++)
     *at += *p == '\n';
-  return TRUE;
+}
+
+/* Rows a hand-made change to a table (SQL, not an import) placed where no
+ * file could have them: refused, since exception rows and messages name
+ * each row by its line. */
+static void
+bad_line (GError **bad, const QtTableDesc *d, const char *row, gsize len, gboolean taken)
+{
+  if (*bad != NULL)
+    return;
+  const char *comma = memchr (row, ',', len);
+  int digits = (int) (comma != NULL ? (gsize) (comma - row) : len);
+  if (taken)
+    g_set_error (bad, QT_ERROR, QT_ERROR_MALFORMED,
+                 "qt_%s: two rows at line %.*s (source_line): give each row a line of its own "
+                 "(a row whose fields hold line breaks takes a line more for each)",
+                 d->name, digits, row);
+  else
+    g_set_error (bad, QT_ERROR, QT_ERROR_MALFORMED,
+                 "qt_%s: a row has source_line %.*s: a row's line is 2 or more (line 1 of a "
+                 "data file is its header)", d->name, digits, row);
 }
 
 /* qt_<table> as NAME.csv text: the header, then every row at its line;
@@ -65,9 +91,15 @@ read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_orde
   guint at = 2;
   char *buf = NULL;
   int len;
+  g_autoptr (GError) bad = NULL;
   while ((len = PQgetCopyData (conn, &buf, 0)) > 0)
     {
-      *in_order = *in_order && append_row (csv, buf, (gsize) len, &at);
+      guint line = row_line (buf);
+      if (line == 0 || (sort && line < at))
+        bad_line (&bad, d, buf, (gsize) len, line != 0);
+      *in_order = *in_order && line >= at;
+      if (*in_order && bad == NULL)
+        append_row (csv, buf, (gsize) len, line, &at);
       PQfreemem (buf);
     }
   gboolean ok = len == -1;
@@ -78,6 +110,11 @@ read_table (PGconn *conn, const QtTableDesc *d, gboolean sort, gboolean *in_orde
       if (ok && PQresultStatus (r) != PGRES_COMMAND_OK)
         ok = qt_pg_failed (error, "reading the data set", PQresultErrorMessage (r));
       PQclear (r);
+    }
+  if (ok && bad != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&bad));
+      return NULL;
     }
   return ok && *in_order ? g_steal_pointer (&csv) : NULL;
 }
@@ -99,10 +136,8 @@ table_csv (PGconn *conn, const QtTableDesc *d, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  csv = read_table (conn, d, TRUE, &in_order, error);
-  if (csv == NULL && in_order == FALSE && error != NULL && *error == NULL)
-    qt_pg_failed (error, "reading the data set", "rows out of line order even when sorted");
-  return csv;
+  /* sorted, rows out of order share a line: refused with the line */
+  return read_table (conn, d, TRUE, &in_order, error);
 }
 
 /* The names of one column of a query (no parameters). (transfer full) */
@@ -314,4 +349,20 @@ qt_pg_forget (const char *root)
 {
   if (root != NULL)
     qt_rmtree (root);
+}
+
+void
+qt_pg_name_stored (const char *root, GError *error)
+{
+  if (root == NULL || error == NULL)
+    return;
+  g_autoptr (GString) message = g_string_new (error->message);
+  const char *const dirs[] = { "data", "plans" };
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *prefix = g_strconcat (root, G_DIR_SEPARATOR_S, dirs[i], G_DIR_SEPARATOR_S, NULL);
+      g_string_replace (message, prefix, "", 0);
+    }
+  g_free (error->message);
+  error->message = g_string_free (g_steal_pointer (&message), FALSE);
 }

@@ -20,4 +20,11 @@ G_BEGIN_DECLS
 char *qt_pg_materialize (PGconn *conn, GError **error);
 void qt_pg_forget (const char *root);
 
+/* A failure of the command that read ROOT, its files named as the data
+ * set's own ("order_lines.csv:3:4: …", as exception rows name them: the
+ * file a row was imported from and its source_line) instead of by the
+ * temporary directory, which is gone once the command ends.  Nothing when
+ * either is NULL. */
+void qt_pg_name_stored (const char *root, GError *error);
+
 G_END_DECLS

@@ -7,7 +7,8 @@
  * verifies; the rebate quarter too; a failed import leaves a following
  * run's bytes as they were; and a run storing a file whose bytes another
  * transaction is storing at the same moment waits for it, and succeeds
- * whether it commits or rolls back. */
+ * whether it commits or rolls back; rows edited by hand into a place no
+ * file has, or to a bad value, are refused naming the table or the line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -267,6 +268,54 @@ test_replace_drops_orphan_blobs (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "verify", out, NULL), 0);
 }
 
+/* A run of `db` after the change `sql` (finance editing the stored rows
+ * with SQL) exits 2 with `message`, writes no --out and stores no run;
+ * `undo` puts the rows back. */
+static void
+assert_edit_refused (const char *db, const char *runs, const char *sql, const char *undo,
+                     const char *message)
+{
+  qt_test_pg_exec (db, sql);
+  g_autofree char *out = g_build_filename (runs, "edited", NULL);
+  g_autofree char *err = NULL;
+  assert_int_equal (qt_test_run (NULL, &err, "run", "--pg", db, "--period", "2026-02", "--out",
+                                 out, NULL), 2);
+  assert_string_equal (err, message);
+  assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_autofree char *runs_stored = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run");
+  assert_string_equal (runs_stored, "0");
+  qt_test_pg_exec (db, undo);
+}
+
+/* Stored rows edited by hand: a bad value is named as the file it was
+ * imported from and its line (as for the file back end, never by the
+ * temporary directory the run reads); a line two rows share, or a line
+ * no file has, is refused with the table's name; and once put back the
+ * run succeeds. */
+static void
+test_edited_rows_name_their_lines (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_edited", TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  assert_edit_refused (db, f->runs, "UPDATE qt_order_lines SET quantity = 'abc' WHERE source_line = 3",
+                       "UPDATE qt_order_lines SET quantity = '1' WHERE source_line = 3",
+                       "order_lines.csv:3:4: quantity: 'abc' is not a decimal number\n");
+  assert_edit_refused (db, f->runs, "INSERT INTO qt_orders SELECT * FROM qt_orders WHERE source_line = 2",
+                       "DELETE FROM qt_orders WHERE ctid = (SELECT max (ctid) FROM qt_orders)",
+                       "qt_orders: two rows at line 2 (source_line): give each row a line of its "
+                       "own (a row whose fields hold line breaks takes a line more for each)\n");
+  assert_edit_refused (db, f->runs, "UPDATE qt_receipts SET source_line = -4 WHERE source_line = 2",
+                       "UPDATE qt_receipts SET source_line = 2 WHERE source_line = -4",
+                       "qt_receipts: a row has source_line -4: a row's line is 2 or more (line 1 "
+                       "of a data file is its header)\n");
+  assert_edit_refused (db, f->runs, "UPDATE qt_plan_file SET content = convert_to ('{', 'UTF8') "
+                       "WHERE name = 'field-v1.json'",
+                       "SELECT 1", "field-v1.json:1:2: invalid JSON\n");
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", NULL), 0);
+}
+
 int
 main (void)
 {
@@ -277,6 +326,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_run_waits_for_a_blob_being_stored,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_replace_drops_orphan_blobs, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
