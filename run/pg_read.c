@@ -360,7 +360,8 @@ qt_pg_name_stored (const char *root, GError *error)
   const char *const dirs[] = { "data", "plans" };
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
-      g_autofree char *prefix = g_strconcat (root, G_DIR_SEPARATOR_S, dirs[i], G_DIR_SEPARATOR_S, NULL);
+      g_autofree char *prefix = g_strconcat (root, G_DIR_SEPARATOR_S, dirs[i], G_DIR_SEPARATOR_S,
+                                             NULL);
       g_string_replace (message, prefix, "", 0);
     }
   g_free (error->message);

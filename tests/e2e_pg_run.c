@@ -298,10 +298,12 @@ test_edited_rows_name_their_lines (void **state)
   QtTestPlace *f = *state;
   g_autofree char *db = qt_test_pg_database ("qt_edited", TRUE);
   import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
-  assert_edit_refused (db, f->runs, "UPDATE qt_order_lines SET quantity = 'abc' WHERE source_line = 3",
+  assert_edit_refused (db, f->runs,
+                       "UPDATE qt_order_lines SET quantity = 'abc' WHERE source_line = 3",
                        "UPDATE qt_order_lines SET quantity = '1' WHERE source_line = 3",
                        "order_lines.csv:3:4: quantity: 'abc' is not a decimal number\n");
-  assert_edit_refused (db, f->runs, "INSERT INTO qt_orders SELECT * FROM qt_orders WHERE source_line = 2",
+  assert_edit_refused (db, f->runs,
+                       "INSERT INTO qt_orders SELECT * FROM qt_orders WHERE source_line = 2",
                        "DELETE FROM qt_orders WHERE ctid = (SELECT max (ctid) FROM qt_orders)",
                        "qt_orders: two rows at line 2 (source_line): give each row a line of its "
                        "own (a row whose fields hold line breaks takes a line more for each)\n");
@@ -327,8 +329,8 @@ main (void)
                                      qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_replace_drops_orphan_blobs, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
-    cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines, qt_test_place_setup_empty,
-                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines,
+                                     qt_test_place_setup_empty, qt_test_place_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
