@@ -186,11 +186,9 @@ static gboolean
 replace_data_set (PGconn *conn, const char *data_dir, const char *plans_dir, Validation *v,
                   QtPgImport *done, GError **error)
 {
-  GString *truncate = g_string_new ("TRUNCATE qt_data_file, qt_plan_file");
-  for (guint t = 0; t < QT_TABLE_COUNT; t++)
-    g_string_append_printf (truncate, ", qt_%s", qt_table_desc ((QtTable) t)->name);
-  gboolean ok = qt_pg_exec (conn, truncate->str, 0, NULL, NULL, NULL, "emptying the data set", error);
-  g_string_free (truncate, TRUE);
+  g_autofree char *tables = qt_pg_data_set_tables ();
+  g_autofree char *truncate = g_strconcat ("TRUNCATE ", tables, NULL);
+  gboolean ok = qt_pg_exec (conn, truncate, 0, NULL, NULL, NULL, "emptying the data set", error);
   for (guint t = 0; ok && t < QT_TABLE_COUNT; t++)
     ok = !g_atomic_int_get (&v->failed) && import_file (conn, data_dir, (QtTable) t, error);
   return ok && import_plans (conn, plans_dir, &done->plans, error);

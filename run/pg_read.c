@@ -325,12 +325,15 @@ qt_pg_materialize (PGconn *conn, GError **error)
     }
   g_autofree char *data = g_build_filename (root, "data", NULL);
   g_autofree char *plans = g_build_filename (root, "plans", NULL);
-  /* one snapshot of both, even while an import commits */
-  PGresult *begin = PQexec (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL "
-                                  "synchronize_seqscans = off");
-  gboolean ok = PQresultStatus (begin) == PGRES_COMMAND_OK
-                || qt_pg_failed (error, "starting a transaction", PQresultErrorMessage (begin));
-  PQclear (begin);
+  /* One snapshot of both, taken once the tables are locked: an import
+   * committing meanwhile is waited for and read whole.  (TRUNCATE is not
+   * MVCC-safe: a snapshot from before it, the first statement's when it
+   * reads a table, sees every table the import emptied as empty.) */
+  g_autofree char *tables = qt_pg_data_set_tables ();
+  g_autofree char *begin = g_strconcat ("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET "
+                                        "LOCAL synchronize_seqscans = off; LOCK TABLE ", tables,
+                                        " IN ACCESS SHARE MODE", NULL);
+  gboolean ok = qt_pg_exec (conn, begin, 0, NULL, NULL, NULL, "starting a transaction", error);
   ok = ok && g_mkdir (data, 0700) == 0 && g_mkdir (plans, 0700) == 0
        && write_data (conn, data, error) && write_plans (conn, plans, error);
   PQclear (PQexec (conn, "COMMIT"));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../model/dataset_builder.h"
 #include "../model/qt_error.h"
 
 /* Migration N brings the schema from version N - 1 to N.  Never edited
@@ -283,6 +284,15 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
    * CPU in a first run of the month. */
   "ALTER FUNCTION qt_blob_take () SET plan_cache_mode = force_generic_plan;",
 };
+
+char *
+qt_pg_data_set_tables (void)
+{
+  GString *list = g_string_new ("qt_data_file, qt_plan_file");
+  for (guint t = 0; t < QT_TABLE_COUNT; t++)
+    g_string_append_printf (list, ", qt_%s", qt_table_desc ((QtTable) t)->name);
+  return g_string_free (list, FALSE);
+}
 
 /* The server's notices ("relation … already exists, skipping") are not
  * the user's concern: errors come back as results. */

@@ -34,6 +34,12 @@ gboolean qt_pg_schema_init_to (PGconn *conn, gint target, gint *from, gint *to, 
  * ("run quotient db init", or a newer schema). */
 gboolean qt_pg_schema_check (PGconn *conn, GError **error);
 
+/* The stored data set's tables as an SQL list — "qt_data_file,
+ * qt_plan_file, qt_reps, …" — in the one order every command that empties
+ * or reads them all takes their locks (so that none waits for another in a
+ * circle). (transfer full) */
+char *qt_pg_data_set_tables (void);
+
 /* Makes the login role `login` (which must exist) finance's (`rep` NULL:
  * it reads and changes everything) or rep `rep`'s (row-level security: it
  * reads that rep's statements, payout rows and appeals, and files and

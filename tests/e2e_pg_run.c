@@ -7,7 +7,8 @@
  * verifies; the rebate quarter too; a failed import leaves a following
  * run's bytes as they were; and a run storing a file whose bytes another
  * transaction is storing at the same moment waits for it, and succeeds
- * whether it commits or rolls back; rows edited by hand into a place no
+ * whether it commits or rolls back; a run during an import reads the
+ * data set the import commits; rows edited by hand into a place no
  * file has, or to a bad value, are refused naming the table or the line. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -167,14 +168,12 @@ someone_waits (const char *db)
  * run writes them) another transaction is inserting into qt_blob: the run
  * waits for it, then stores its files and exits 0, whether the other
  * transaction ends with `end` COMMIT or ROLLBACK. */
-static void
-assert_run_waits_for (const char *db, const char *orders, const char *end)
+/* `argv` (a quotient command) started while the transaction open on
+ * `other` holds what it needs: once it waits, the transaction ends with
+ * `end`; the command's exit code. */
+static int
+run_behind (const char *db, PGconn *other, const char *end, const char *const *argv)
 {
-  g_autofree char *insert = g_strdup_printf ("BEGIN; INSERT INTO qt_blob SELECT encode (sha256 "
-                                             "(b), 'hex'), b FROM (SELECT decode ('%s', 'base64') "
-                                             "AS b) x", orders);
-  g_autoptr (PGconn) other = open_transaction (db, insert);
-  const char *argv[] = { QT_BINARY, "run", "--pg", db, "--period", "2026-03", NULL };
   GPid pid;
   g_autoptr (GError) error = NULL;
   assert_true (g_spawn_async (NULL, (char **) argv, NULL,
@@ -186,7 +185,19 @@ assert_run_waits_for (const char *db, const char *orders, const char *end)
   int status = 0;
   assert_int_equal (waitpid (pid, &status, 0), pid);
   g_spawn_close_pid (pid);
-  assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+assert_run_waits_for (const char *db, const char *orders, const char *end)
+{
+  g_autofree char *insert = g_strdup_printf ("BEGIN; INSERT INTO qt_blob SELECT encode (sha256 "
+                                             "(b), 'hex'), b FROM (SELECT decode ('%s', 'base64') "
+                                             "AS b) x", orders);
+  g_autoptr (PGconn) other = open_transaction (db, insert);
+  const char *argv[] = { QT_BINARY, "run", "--pg", db, "--period", "2026-03", NULL };
+  assert_int_equal (run_behind (db, other, end, argv), 0);
   g_autofree char *kept = qt_test_pg_scalar (db, "SELECT count(*) FROM qt_run_file f JOIN qt_blob "
                                                  "b USING (sha256) WHERE f.path = "
                                                  "'inputs/data/orders.csv' AND b.sha256 = encode "
@@ -212,6 +223,32 @@ test_run_waits_for_a_blob_being_stored (void **state)
       qt_test_pg_exec (db, "TRUNCATE qt_run, qt_blob CASCADE");
       assert_run_waits_for (db, orders, ends[i]);
     }
+}
+
+/* A run that starts while an import is replacing the data set waits for
+ * it and reads the data set it committed, whole (its snapshot taken once
+ * the tables are its to read: TRUNCATE is not MVCC-safe, and a snapshot
+ * from before the import saw every table the import emptied as empty). */
+static void
+test_run_during_an_import (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_import_race", TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  g_autofree char *before = g_build_filename (f->runs, "before", NULL);
+  g_autofree char *after = g_build_filename (f->runs, "after", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", "--out",
+                                 before, NULL), 0);
+  /* what an import does: the tables emptied and filled in one transaction */
+  g_autoptr (PGconn) other = open_transaction (db, "BEGIN; CREATE TEMP TABLE f AS SELECT * FROM "
+                                                   "qt_data_file; CREATE TEMP TABLE r AS SELECT * "
+                                                   "FROM qt_receipts; TRUNCATE qt_data_file, "
+                                                   "qt_receipts; INSERT INTO qt_receipts SELECT * "
+                                                   "FROM r; INSERT INTO qt_data_file SELECT * FROM f");
+  const char *argv[] = { QT_BINARY, "run", "--pg", db, "--period", "2026-02", "--replace",
+                         "--out", after, NULL };
+  assert_int_equal (run_behind (db, other, "COMMIT", argv), 0);
+  qt_test_assert_same_tree (after, before, ".");
 }
 
 /* The blobs of `db` no stored run holds. */
@@ -328,6 +365,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_run_waits_for_a_blob_being_stored,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_replace_drops_orphan_blobs, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_run_during_an_import, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
