@@ -158,6 +158,23 @@ names_of (PGconn *conn, const char *sql, GError **error)
   return names;
 }
 
+/* The data set's files: those imported, and the tables whose files were
+ * not but which hold rows (added with SQL, an optional file's table): a
+ * row is never left out. */
+static char *
+stored_files_sql (void)
+{
+  GString *sql = g_string_new ("SELECT name FROM qt_data_file");
+  for (guint t = 0; t < QT_TABLE_COUNT; t++)
+    {
+      const char *name = qt_table_desc ((QtTable) t)->name;
+      g_string_append_printf (sql, " UNION SELECT '%s.csv' WHERE EXISTS (SELECT FROM qt_%s)", name,
+                              name);
+    }
+  g_string_append (sql, " ORDER BY name");
+  return g_string_free (sql, FALSE);
+}
+
 static gboolean
 write_file (const char *dir, const char *name, const char *data, gsize len, GError **error)
 {
@@ -265,10 +282,16 @@ share_snapshot (PGconn *conn)
 static gboolean
 write_data (PGconn *conn, const char *dir, GError **error)
 {
-  g_autoptr (GPtrArray) files = names_of (conn, "SELECT name FROM qt_data_file ORDER BY name",
-                                           error);
+  g_autofree char *sql = stored_files_sql ();
+  g_autoptr (GPtrArray) files = names_of (conn, sql, error);
   if (files == NULL)
     return FALSE;
+  if (files->len == 0)
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "the database holds no data set: store one "
+                   "with quotient db import first");
+      return FALSE;
+    }
   PGconn *other = share_snapshot (conn);
   DataJob lines = { other != NULL ? other : conn, dir, files, TRUE, NULL };
   DataJob rest = { conn, dir, files, FALSE, NULL };

@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <libpq-fe.h>
 
 #include "run/pg_schema.h"
@@ -327,8 +328,8 @@ assert_edit_refused (const char *db, const char *runs, const char *sql, const ch
 /* Stored rows edited by hand: a bad value is named as the file it was
  * imported from and its line (as for the file back end, never by the
  * temporary directory the run reads); a line two rows share, or a line
- * no file has, is refused with the table's name; and once put back the
- * run succeeds. */
+ * no file has, is refused with the table's name; a database without a
+ * data set says so; and once put back (imported again) the run succeeds. */
 static void
 test_edited_rows_name_their_lines (void **state)
 {
@@ -348,11 +349,48 @@ test_edited_rows_name_their_lines (void **state)
                        "UPDATE qt_receipts SET source_line = 2 WHERE source_line = -4",
                        "qt_receipts: a row has source_line -4: a row's line is 2 or more (line 1 "
                        "of a data file is its header)\n");
+  assert_edit_refused (db, f->runs, "CREATE TABLE saved AS SELECT * FROM qt_data_file; TRUNCATE "
+                       "qt_data_file, qt_reps, qt_customers, qt_products, qt_orders, "
+                       "qt_order_lines, qt_splits, qt_receipts, qt_activities, qt_quotas, "
+                       "qt_adjustments", "INSERT INTO qt_data_file SELECT * FROM saved",
+                       "quotient run: the database holds no data set: store one with quotient db "
+                       "import first\n");
   assert_edit_refused (db, f->runs, "UPDATE qt_plan_file SET content = convert_to ('{', 'UTF8') "
                        "WHERE name = 'field-v1.json'",
                        "SELECT 1", "field-v1.json:1:2: invalid JSON\n");
   import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
   assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", NULL), 0);
+}
+
+/* A table whose file the import did not have (adjustments.csv is
+ * optional) but which finance filled with SQL is read like the others: the
+ * run pays what the file back end pays with that row in the file. */
+static void
+test_rows_added_to_a_table_not_imported (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *db = qt_test_pg_database ("qt_added", TRUE);
+  g_autofree char *data = g_build_filename (f->tmp, "data", NULL);
+  qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/golden/data", data);
+  g_autofree char *adjustments = g_build_filename (data, "adjustments.csv", NULL);
+  assert_int_equal (g_remove (adjustments), 0);
+  import (db, data, QT_SOURCE_DIR "/fixtures/golden/plans");
+  qt_test_pg_exec (db, "INSERT INTO qt_adjustments VALUES (2, 'ADJ9', 'A2', '2026-03', '777.00', "
+                       "'forgotten bonus')");
+  qt_test_write (adjustments, "adjustment_id,rep_id,period,amount,reason\n"
+                              "ADJ9,A2,2026-03,777.00,forgotten bonus\n");
+  g_autofree char *files = g_build_filename (f->runs, "files", NULL);
+  g_autofree char *stored = g_build_filename (f->runs, "stored", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--data", data, "--plans",
+                                 QT_SOURCE_DIR "/fixtures/golden/plans", "--period", "2026-03",
+                                 "--out", files, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
+                                 stored, NULL), 0);
+  g_autofree char *want = g_build_filename (files, "payout.csv", NULL);
+  g_autofree char *got = g_build_filename (stored, "payout.csv", NULL);
+  g_autofree char *text = qt_test_read (got);
+  assert_non_null (strstr (text, "3663.00")); /* A2: 2886.00 and the 777.00 added */
+  qt_test_assert_same_file (got, want);
 }
 
 int
@@ -368,6 +406,8 @@ main (void)
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_run_during_an_import, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_rows_added_to_a_table_not_imported,
+                                     qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
   };
