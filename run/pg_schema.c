@@ -313,9 +313,45 @@ one_line (const char *message)
   return g_strstrip (text);
 }
 
+/* libpq's reason for refusing a connection string, without what it
+ * quotes from the string (the string itself, or a token of it: the
+ * password may be in either); a quoted character or two (a "]" or "=" it
+ * looked for) stays. */
+static char *
+without_quoted (const char *message)
+{
+  GString *out = g_string_new (NULL);
+  for (const char *p = message; *p != '\0';)
+    {
+      const char *close = *p == '"' ? strchr (p + 1, '"') : NULL;
+      if (close == NULL || close - p <= 3)
+        {
+          gsize n = close != NULL ? (gsize) (close - p) + 1 : 1;
+          g_string_append_len (out, p, (gssize) n);
+          p += n;
+          continue;
+        }
+      g_string_append (out, "\"…\"");
+      p = close + 1;
+    }
+  return g_string_free (out, FALSE);
+}
+
 PGconn *
 qt_pg_connect (const char *conninfo, GError **error)
 {
+  char *bad = NULL;
+  PQconninfoOption *parsed = PQconninfoParse (conninfo != NULL ? conninfo : "", &bad);
+  if (parsed == NULL)
+    {
+      g_autofree char *line = one_line (bad != NULL ? bad : "out of memory");
+      g_autofree char *why = without_quoted (line);
+      PQfreemem (bad);
+      g_set_error (error, QT_ERROR, QT_ERROR_USAGE, "cannot connect to PostgreSQL: the connection "
+                   "string is not valid: %s", why);
+      return NULL;
+    }
+  PQconninfoFree (parsed);
   PGconn *conn = PQconnectdb (conninfo != NULL ? conninfo : "");
   if (PQstatus (conn) == CONNECTION_OK)
     {

@@ -155,6 +155,25 @@ test_server_unreachable (void **state)
   assert_int_equal (qt_test_run (NULL, &err, "run", "--pg", wrong, "--period", "2026-03", NULL), 2);
   assert_non_null (strstr (err, "role \"nobody\" does not exist"));
   assert_null (strstr (err, "hunter2"));
+  /* a connection string libpq cannot read: libpq quotes it, password and
+   * all; the reason is kept, what it quotes is not */
+  const char *const malformed[][2] = {
+    { "postgresql://quotient:hunter2@[::1:55432/x", "matching \"]\" in IPv6 host address in URI: "
+                                                   "\"…\"" },
+    { "postgresql://quotient:hunter2@[::1]x/y", "unexpected character \"x\" at position 36" },
+    { "postgresql://quotient:hunter%zz2@127.0.0.1/x", "invalid percent-encoded token: \"…\"" },
+    { "host=127.0.0.1 password hunter2", "missing \"=\" after \"…\" in connection info string" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+    {
+      g_clear_pointer (&err, g_free);
+      assert_int_equal (qt_test_run (NULL, &err, "db", "init", "--pg", malformed[i][0], NULL), 2);
+      assert_true (g_str_has_prefix (err, "quotient db init: cannot connect to PostgreSQL: the "
+                                          "connection string is not valid: "));
+      if (strstr (err, malformed[i][1]) == NULL)
+        fail_msg ("%s: %s", malformed[i][0], err);
+      assert_null (strstr (err, "hunter"));
+    }
 }
 
 int
