@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The newest schema version this binary knows. */
-#define QT_PG_SCHEMA_VERSION 5
+#define QT_PG_SCHEMA_VERSION 6
 
 /* A connection to `conninfo` (a libpq connection string or URI; NULL or ""
  * takes everything from the PG* environment variables).  QT_ERROR_IO with

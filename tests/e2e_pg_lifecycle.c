@@ -195,7 +195,8 @@ file_as (const char *conninfo, const char *as, const char *claim, const char *no
  * (a rep's view: a hidden line's hash is its "redacted" member): what a
  * rep could send by hand. */
 static char *
-forged_line (const char *view_conninfo, const char *event, const char *members)
+forged_line_at (const char *view_conninfo, const char *at, const char *event,
+                const char *members)
 {
   g_autofree char *last = qt_test_pg_scalar (view_conninfo, "SELECT line FROM qt_journal_view "
                                                             "((SELECT run_id FROM qt_run WHERE "
@@ -207,10 +208,17 @@ forged_line (const char *view_conninfo, const char *event, const char *members)
   const char *mark = strstr (last, "\"redacted\" : \"");
   g_autofree char *prev = mark != NULL ? g_strndup (mark + 14, 64) : qt_sha256_hex (last, strlen (last));
   return g_strdup_printf ("INSERT INTO qt_journal (run_id, seq, line) SELECT run_id, %s, "
-                          "'{\"seq\":%s,\"at\":\"2026-07-08T09:30:00+08:00\",\"event\":\"%s\","
-                          "\"prev\":\"%s\",%s}' FROM qt_run WHERE period = '2026-06'", seq, seq,
-                          event, prev, members);
+                          "'{\"seq\":%s,\"at\":\"%s\",\"event\":\"%s\",\"prev\":\"%s\",%s}' "
+                          "FROM qt_run WHERE period = '2026-06'", seq, seq, at, event, prev,
+                          members);
 }
+
+static char *
+forged_line (const char *view_conninfo, const char *event, const char *members)
+{
+  return forged_line_at (view_conninfo, "2026-07-08T09:30:00+08:00", event, members);
+}
+
 
 /* `sql` as the login of `conninfo` fails with a message holding `why`. */
 static void
@@ -223,6 +231,40 @@ assert_refused (const char *conninfo, const char *sql, const char *why)
   assert_int_equal (PQresultStatus (r), PGRES_FATAL_ERROR);
   if (strstr (PQresultErrorMessage (r), why) == NULL)
     fail_msg ("%s: %s", sql, PQresultErrorMessage (r));
+}
+
+/* Lines the client's replay would refuse, forged by the rep's login of
+ * `conninfo` (rep R201, whose appeal A1 on adjustment is undecided): each
+ * refused by the server, so that no line can stop the run's commands for
+ * good. */
+static void
+assert_malformed_refused (const char *conninfo)
+{
+  const char *const lines[][3] = {
+    { "yesterday", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":\"split:O1\","
+      "\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "at is not a timestamp with an offset" },
+    { "2026-02-30T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "at is not a timestamp with an offset" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":\"R201=1\",\"reason\":\"x\",\"evidence\":[]",
+      "filed out of turn or without appeal, rep, item, claims and reason" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A7\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "filed out of turn or without appeal, rep, item, claims and reason" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"adjustment\",\"claims\":[\"5\"],\"reason\":\"x\",\"evidence\":[]",
+      "R201 has an undecided appeal on adjustment already" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"rep\":\"R201\","
+      "\"item\":\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "not a JSON object with seq, prev and event, each once" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
+    {
+      g_autofree char *sql = forged_line_at (conninfo, lines[i][0], "filed", lines[i][1]);
+      assert_refused (conninfo, sql, lines[i][2]);
+    }
 }
 
 static void
@@ -258,10 +300,11 @@ test_two_reps (void **state)
   /* nor by hand: the policy refuses a well-chained line for someone else,
    * the server a vote by someone not assigned, and evidence under
    * another file's hash */
-  g_autofree char *forged = forged_line (a, "filed", "\"appeal\":\"A9\",\"rep\":\"R203\","
-                                         "\"item\":\"adjustment\",\"claims\":[\"5\"],"
+  g_autofree char *forged = forged_line (a, "filed", "\"appeal\":\"A3\",\"rep\":\"R203\","
+                                         "\"item\":\"split:O1\",\"claims\":[\"5\"],"
                                          "\"reason\":\"x\",\"evidence\":[]");
   assert_refused (a, forged, "row-level security");
+  assert_malformed_refused (a);
   g_autofree char *vote = forged_line (a, "voted", "\"appeal\":\"A1\",\"reviewer\":\"R201\","
                                        "\"vote\":\"uphold\"");
   assert_refused (a, vote, "a vote by someone not assigned");
@@ -336,6 +379,57 @@ test_two_reps (void **state)
   g_autofree char *voter = qt_test_pg_scalar (db, "SELECT actor FROM qt_journal WHERE event = "
                                                   "'voted'");
   assert_string_equal (voter, "R301");
+  /* the last vote decides; after it, neither a second decision nor a vote */
+  g_autofree char *d = rep_login (db, "rep_d", "R402");
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", d, "--period", "2026-06",
+                                 "--appeal", "A2", "--uphold", "--now", "2026-07-08T12:00:00+08:00",
+                                 NULL), 0);
+  g_autofree char *again = forged_line (c, "decided", "\"appeal\":\"A2\",\"decision\":"
+                                        "\"rejected\"");
+  assert_refused (c, again, "decided out of turn or without a decision");
+  g_autofree char *late = forged_line (c, "voted", "\"appeal\":\"A2\",\"reviewer\":\"R301\","
+                                       "\"vote\":\"reject\"");
+  assert_refused (c, late, "a second vote");
+  /* and the run's commands still read its journal */
+  assert_int_equal (qt_test_run (NULL, NULL, "appeal", "list", "--pg", db, "--period", "2026-06",
+                                 NULL), 0);
+}
+
+/* A login is what its last grant made it, and no more: finance made a
+ * rep reads that rep's rows only; finance reads quotient's tables, not
+ * the company's own in the same schema; a login in quotient_rep mapped to
+ * no rep of this database (roles are the cluster's) reads none of its
+ * runs' files. */
+static void
+test_grants_are_what_they_say (void **state)
+{
+  (void) state;
+  g_autofree char *db = qt_test_pg_database ("qt_grants", FALSE);
+  qt_test_pg_exec (db, "CREATE TABLE hr_salaries (name text, salary integer); INSERT INTO "
+                       "hr_salaries VALUES ('someone', 1)");
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "init", "--pg", db, NULL), 0);
+  import_demo (db);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-06", NULL), 0);
+  qt_test_pg_exec (db, "CREATE ROLE q_fin LOGIN; CREATE ROLE q_fin_rep LOGIN; CREATE ROLE "
+                       "q_unmapped LOGIN IN ROLE quotient_rep");
+  const char *const finance[] = { "q_fin", "q_fin_rep" };
+  for (guint i = 0; i < G_N_ELEMENTS (finance); i++)
+    assert_int_equal (qt_test_run (NULL, NULL, "db", "grant", "--pg", db, "--login", finance[i],
+                                   "--finance", NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "db", "grant", "--pg", db, "--login", "q_fin_rep",
+                                 "--rep", "R201", NULL), 0);
+  g_autofree char *fin = g_strdup_printf ("%s user=q_fin", db);
+  g_autofree char *fin_rep = g_strdup_printf ("%s user=q_fin_rep", db);
+  g_autofree char *unmapped = g_strdup_printf ("%s user=q_unmapped", db);
+  g_autofree char *all = qt_test_pg_scalar (fin, "SELECT count(*) FROM qt_payout");
+  g_autofree char *own = qt_test_pg_scalar (fin_rep, "SELECT string_agg (rep_id, ',') FROM "
+                                                     "qt_payout");
+  g_autofree char *files = qt_test_pg_scalar (unmapped, "SELECT count(*) FROM qt_run_file");
+  assert_string_equal (all, "41");
+  assert_string_equal (own, "R201");
+  assert_string_equal (files, "0");
+  assert_refused (fin, "SELECT * FROM hr_salaries", "permission denied");
+  assert_refused (fin_rep, "SELECT * FROM qt_orders", "permission denied");
 }
 
 /* The server refuses the check-in (a trigger stands for any failure): the
@@ -390,6 +484,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_lifecycle_parity, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
     cmocka_unit_test (test_two_reps),
+    cmocka_unit_test (test_grants_are_what_they_say),
     cmocka_unit_test (test_refused_check_in),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
