@@ -338,14 +338,9 @@ qt_pg_materialize (PGconn *conn, GError **error)
 {
   if (!qt_pg_schema_check (conn, error))
     return NULL;
-  g_autoptr (GError) local = NULL;
-  g_autofree char *root = g_dir_make_tmp ("quotient-pg-XXXXXX", &local);
+  g_autofree char *root = qt_run_dir_make_private ("quotient-pg-XXXXXX", error);
   if (root == NULL)
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "cannot make a temporary directory: %s",
-                   local->message);
-      return NULL;
-    }
+    return NULL;
   g_autofree char *data = g_build_filename (root, "data", NULL);
   g_autofree char *plans = g_build_filename (root, "plans", NULL);
   /* One snapshot of both, taken once the tables are locked: an import
@@ -373,8 +368,7 @@ qt_pg_materialize (PGconn *conn, GError **error)
 void
 qt_pg_forget (const char *root)
 {
-  if (root != NULL)
-    qt_rmtree (root);
+  qt_run_dir_remove_private (root);
 }
 
 void

@@ -532,8 +532,7 @@ qt_pg_run_free (QtPgRun *run)
     return;
   if (run->open)
     PQclear (PQexec (run->conn, "ROLLBACK"));
-  if (run->root != NULL)
-    qt_rmtree (run->root);
+  qt_run_dir_remove_private (run->root);
   g_free (run->run_id);
   g_free (run->period);
   g_free (run->root);
@@ -705,14 +704,9 @@ qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GErro
   g_autoptr (QtPgRun) run = run_open (conn, period, scope, error);
   if (run == NULL)
     return NULL;
-  g_autoptr (GError) local = NULL;
-  run->root = g_dir_make_tmp ("quotient-run-XXXXXX", &local);
+  run->root = qt_run_dir_make_private ("quotient-run-XXXXXX", error);
   if (run->root == NULL)
-    {
-      g_set_error (error, QT_ERROR, QT_ERROR_IO, "cannot make a temporary directory: %s",
-                   local->message);
-      return NULL;
-    }
+    return NULL;
   run->dir = g_build_filename (run->root, "run", NULL);
   if (g_mkdir (run->dir, 0700) != 0 || !fetch_files (run, put_checked_out, NULL, error)
       || !fetch_journal (run, error))

@@ -472,6 +472,38 @@ qt_run_dir_remove_pending (void)
    * commit any more */
 }
 
+char *
+qt_run_dir_make_private (const char *tmpl, GError **error)
+{
+  char *path = g_build_filename (g_get_tmp_dir (), tmpl, NULL);
+  g_rw_lock_writer_lock (&pending_lock);
+  gboolean made = g_mkdtemp (path) != NULL;
+  if (made)
+    {
+      if (pending == NULL)
+        pending = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (pending, g_strdup (path));
+    }
+  g_rw_lock_writer_unlock (&pending_lock);
+  if (made)
+    return path;
+  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot make a temporary directory: %s", path,
+               g_strerror (errno));
+  g_free (path);
+  return NULL;
+}
+
+void
+qt_run_dir_remove_private (const char *path)
+{
+  if (path == NULL)
+    return;
+  g_rw_lock_writer_lock (&pending_lock);
+  pending_forget (path);
+  qt_rmtree (path);
+  g_rw_lock_writer_unlock (&pending_lock);
+}
+
 /* mkstemp under the lock, as make_pending_tmp, for a single new file. */
 static int
 make_pending_tmp_file (char *tmpl)

@@ -64,6 +64,14 @@ void qt_run_dir_set_sync_func (QtSyncFunc fn);
  * last act of a process stopped by a signal (cli/main.c). */
 void qt_run_dir_remove_pending (void);
 
+/* A new private directory (mode 0700) in the temporary directory, named
+ * after `tmpl` ("quotient-pg-XXXXXX"), which a signal's clean-up removes
+ * as it removes a pending run: what quotient copies out of the database (a
+ * data set, a checked-out run) never stays behind.  Remove it with
+ * qt_run_dir_remove_private.  (transfer full) */
+char *qt_run_dir_make_private (const char *tmpl, GError **error);
+void qt_run_dir_remove_private (const char *path);
+
 /* Opens the directory `path` and makes it durable (its entries: files
  * created or renamed in it) with the sync function; FALSE with errno. */
 gboolean qt_run_sync_dir (const char *path);

@@ -8,10 +8,12 @@
  * run's bytes as they were; and a run storing a file whose bytes another
  * transaction is storing at the same moment waits for it, and succeeds
  * whether it commits or rolls back; a run during an import reads the
- * data set the import commits; rows edited by hand into a place no
+ * data set the import commits; a run stopped by a signal leaves no copy
+ * of the data set behind; rows edited by hand into a place no
  * file has, or to a bad value, are refused naming the table or the line. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -393,6 +395,43 @@ test_rows_added_to_a_table_not_imported (void **state)
   qt_test_assert_same_file (got, want);
 }
 
+/* A run stopped by Ctrl-C (SIGINT) while it works on its copy of the
+ * database's data set dies of the signal and leaves no copy behind in the
+ * temporary directory (the orders of a whole company). */
+static void
+test_signal_leaves_no_copy (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *set = g_build_filename (f->tmp, "set", NULL);
+  const char *const gen[] = { QT_BENCH_GEN, "--reps", "300", "--orders", "60000", "--out", set,
+                              "-q", NULL };
+  assert_int_equal (qt_test_spawn (NULL, NULL, NULL, gen), 0);
+  g_autofree char *db = qt_test_pg_database ("qt_signal", TRUE);
+  g_autofree char *data = g_build_filename (set, "data", NULL);
+  g_autofree char *plans = g_build_filename (set, "plans", NULL);
+  import (db, data, plans);
+  g_autofree char *tmp = g_build_filename (f->tmp, "tmpdir", NULL);
+  assert_int_equal (g_mkdir (tmp, 0700), 0);
+  g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "TMPDIR", tmp, TRUE);
+  const char *argv[] = { QT_BINARY, "run", "--pg", db, "--period", "2026-06", NULL };
+  GPid pid;
+  g_autoptr (GError) error = NULL;
+  assert_true (g_spawn_async (NULL, (char **) argv, envp,
+                              G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                              &pid, &error));
+  /* once its copy is there (polled for up to 30 s) */
+  for (guint i = 0; i < 30000 && qt_test_count_entries (tmp) == 0; i++)
+    g_usleep (1000);
+  assert_int_equal (qt_test_count_entries (tmp), 1);
+  kill (pid, SIGINT);
+  int status = 0;
+  assert_int_equal (waitpid (pid, &status, 0), pid);
+  g_spawn_close_pid (pid);
+  assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGINT);
+  if (qt_test_count_entries (tmp) != 0)
+    fail_msg ("left in TMPDIR: %s", qt_test_listing (tmp));
+}
+
 int
 main (void)
 {
@@ -408,6 +447,8 @@ main (void)
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_rows_added_to_a_table_not_imported,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_signal_leaves_no_copy, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
   };
