@@ -323,8 +323,10 @@ write_plans (PGconn *conn, const char *dir, GError **error)
   for (int i = 0; ok && i < PQntuples (r); i++)
     {
       g_autofree char *name = g_strndup (PQgetvalue (r, i, 0), (gsize) PQgetlength (r, i, 0));
-      /* names were plan files' base names when imported: nothing else */
-      if (strchr (name, '/') != NULL || name[0] == '.' || name[0] == '\0')
+      /* names were plan files' base names when imported (".q3.json" is
+       * one): nothing else */
+      if (strchr (name, '/') != NULL || strcmp (name, ".") == 0 || strcmp (name, "..") == 0
+          || name[0] == '\0')
         ok = qt_pg_failed (error, "reading the plans", "a stored plan name is not a file name");
       else
         ok = write_file (dir, name, PQgetvalue (r, i, 1), (gsize) PQgetlength (r, i, 1), error);
@@ -333,10 +335,29 @@ write_plans (PGconn *conn, const char *dir, GError **error)
   return ok;
 }
 
+/* A rep's login may not read the data set (the server would refuse it
+ * table by table): refused up front, as the lifecycle refuses finance's
+ * commands to a rep. */
+static gboolean
+finance_only (PGconn *conn, GError **error)
+{
+  PGresult *r = PQexec (conn, "SELECT qt_login_rep ()");
+  gboolean ok = PQresultStatus (r) == PGRES_TUPLES_OK
+                || qt_pg_failed (error, "reading the login's role", PQresultErrorMessage (r));
+  if (ok && !PQgetisnull (r, 0, 0))
+    {
+      g_set_error (error, QT_ERROR, QT_ERROR_REFUSED, "the database login is rep %s's: only "
+                   "finance may read the stored data set", PQgetvalue (r, 0, 0));
+      ok = FALSE;
+    }
+  PQclear (r);
+  return ok;
+}
+
 char *
 qt_pg_materialize (PGconn *conn, GError **error)
 {
-  if (!qt_pg_schema_check (conn, error))
+  if (!qt_pg_schema_check (conn, error) || !finance_only (conn, error))
     return NULL;
   g_autofree char *root = qt_run_dir_make_private ("quotient-pg-XXXXXX", error);
   if (root == NULL)

@@ -362,6 +362,16 @@ test_two_reps (void **state)
   assert_string_equal (err, "quotient close: the database login is rep R203's: only finance may close\n");
   assert_int_equal (qt_test_run (NULL, NULL, "export", "--pg", b, "--period", "2026-06", "--out",
                                  "/nonexistent/x", NULL), 3);
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "run", "--pg", b, "--period", "2026-05", NULL), 3);
+  assert_string_equal (err, "quotient run: the database login is rep R203's: only finance may read "
+                            "the stored data set\n");
+  g_clear_pointer (&err, g_free);
+  assert_int_equal (qt_test_run (NULL, &err, "prior-period", "--pg", b, "--closed-period",
+                                 "2026-06", "--period", "2026-07", "--out", "/nonexistent/x", NULL),
+                    3);
+  assert_string_equal (err, "quotient prior-period: the database login is rep R203's: only finance "
+                            "may read the stored data set\n");
   /* a reviewer votes as itself on the appeal it reviews */
   assert_int_equal (qt_test_run (NULL, NULL, "appeal", "assign", "--pg", db, "--period", "2026-06",
                                  "--appeal", "A2", "--reviewer", "R301", "--reviewer", "R402",

@@ -432,6 +432,30 @@ test_signal_leaves_no_copy (void **state)
     fail_msg ("left in TMPDIR: %s", qt_test_listing (tmp));
 }
 
+/* A plan file whose name starts with a dot is a plan file like any other
+ * (the loader reads every *.json): imported, and read back, by run --pg. */
+static void
+test_hidden_plan_file (void **state)
+{
+  QtTestPlace *f = *state;
+  g_autofree char *plans = g_build_filename (f->tmp, "plans", NULL);
+  qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/golden/plans", plans);
+  g_autofree char *from = g_build_filename (plans, "field-v1.json", NULL);
+  g_autofree char *to = g_build_filename (plans, ".field-v1.json", NULL);
+  assert_int_equal (g_rename (from, to), 0);
+  g_autofree char *db = qt_test_pg_database ("qt_hidden_plan", TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", plans);
+  g_autofree char *files = g_build_filename (f->runs, "files", NULL);
+  g_autofree char *stored = g_build_filename (f->runs, "stored", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--data", QT_SOURCE_DIR "/fixtures/golden/data",
+                                 "--plans", plans, "--period", "2026-02", "--out", files, NULL), 0);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", "--out",
+                                 stored, NULL), 0);
+  g_autofree char *want = g_build_filename (files, "payout.csv", NULL);
+  g_autofree char *got = g_build_filename (stored, "payout.csv", NULL);
+  qt_test_assert_same_file (got, want);
+}
+
 int
 main (void)
 {
@@ -448,6 +472,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_rows_added_to_a_table_not_imported,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_signal_leaves_no_copy, qt_test_place_setup_empty,
+                                     qt_test_place_teardown),
+    cmocka_unit_test_setup_teardown (test_hidden_plan_file, qt_test_place_setup_empty,
                                      qt_test_place_teardown),
     cmocka_unit_test_setup_teardown (test_edited_rows_name_their_lines,
                                      qt_test_place_setup_empty, qt_test_place_teardown),
