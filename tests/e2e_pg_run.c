@@ -102,18 +102,28 @@ test_parity (void **state)
   assert_parity (db, "rebates/hand", "rebate", "--quarter", "2026-Q1", f->runs);
 }
 
+/* A new database `name` holding fixtures/golden and its run of `period`,
+ * also written to *before (RUNS/before); the database's conninfo. */
+static char *
+golden_with_run (const char *name, const char *runs, const char *period, char **before)
+{
+  char *db = qt_test_pg_database (name, TRUE);
+  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
+  *before = g_build_filename (runs, "before", NULL);
+  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", period, "--out",
+                                 *before, NULL), 0);
+  return db;
+}
+
 /* A failed import (a malformed row at the end of receipts.csv) exits 2 and
  * a following run gives the bytes of the one before. */
 static void
 test_failed_import_keeps_the_run (void **state)
 {
   QtTestPlace *f = *state;
-  g_autofree char *db = qt_test_pg_database ("qt_keep", TRUE);
-  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
-  g_autofree char *before = g_build_filename (f->runs, "before", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *db = golden_with_run ("qt_keep", f->runs, "2026-03", &before);
   g_autofree char *after = g_build_filename (f->runs, "after", NULL);
-  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-03", "--out",
-                                 before, NULL), 0);
   g_autofree char *data = g_build_filename (f->tmp, "bad", NULL);
   qt_test_copy_dir (QT_SOURCE_DIR "/fixtures/golden/data", data);
   g_autofree char *receipts = g_build_filename (data, "receipts.csv", NULL);
@@ -236,12 +246,9 @@ static void
 test_run_during_an_import (void **state)
 {
   QtTestPlace *f = *state;
-  g_autofree char *db = qt_test_pg_database ("qt_import_race", TRUE);
-  import (db, QT_SOURCE_DIR "/fixtures/golden/data", QT_SOURCE_DIR "/fixtures/golden/plans");
-  g_autofree char *before = g_build_filename (f->runs, "before", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *db = golden_with_run ("qt_import_race", f->runs, "2026-02", &before);
   g_autofree char *after = g_build_filename (f->runs, "after", NULL);
-  assert_int_equal (qt_test_run (NULL, NULL, "run", "--pg", db, "--period", "2026-02", "--out",
-                                 before, NULL), 0);
   /* what an import does: the tables emptied and filled in one transaction */
   g_autoptr (PGconn) other = open_transaction (db, "BEGIN; CREATE TEMP TABLE f AS SELECT * FROM "
                                                    "qt_data_file; CREATE TEMP TABLE r AS SELECT * "
