@@ -182,6 +182,28 @@ on_redacted (Replay *r)
   return TRUE;
 }
 
+/* Whether `claims` are what `item` takes (appeals/actions.c checks them
+ * fully when the appeal is filed; a line written by hand is held to their
+ * shape here, since recalc turns them into rows): one value for an
+ * activity or an adjustment, one REP=SHARE or more for a split. */
+static gboolean
+claims_fit (const char *item, char *const *claims)
+{
+  guint n = g_strv_length ((char **) claims);
+  if ((g_str_has_prefix (item, "activity:") && item[9] != '\0')
+      || strcmp (item, "adjustment") == 0)
+    return n == 1;
+  if (!g_str_has_prefix (item, "split:") || item[6] == '\0' || n == 0)
+    return FALSE;
+  for (char *const *c = claims; *c != NULL; c++)
+    {
+      const char *eq = strrchr (*c, '=');
+      if (eq == NULL || eq == *c || eq[1] == '\0')
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 on_filed (Replay *r, GError **error)
 {
@@ -197,6 +219,11 @@ on_filed (Replay *r, GError **error)
     {
       g_strfreev (claims);
       return bad (r, error, "filed out of turn or without appeal, rep, item, claims and reason");
+    }
+  if (!claims_fit (item, claims))
+    {
+      g_strfreev (claims);
+      return bad (r, error, "filed with claims its item does not take");
     }
   add_appeal (r, g_strdup (id), g_strdup (rep), g_strdup (item), claims, g_strdup (reason),
               evidence_list (o));

@@ -522,6 +522,36 @@ test_replay_refuses_wrong_decision (void **state)
   forge (f, "decided", d, "a decision that is not what the votes say");
 }
 
+/* A filed line whose claims its item cannot take (written by hand: the
+ * command refuses them) is refused by the replay, whatever reads the
+ * journal next; recalc once crashed on them. */
+static void
+test_replay_refuses_unfit_claims (void **state)
+{
+  Fixture *f = *state;
+  publish_and_file (f);
+  const char *const cases[][2] = {
+    { "split:O2604-0349", "R202" },   /* a split claim is REP=SHARE */
+    { "adjustment", NULL },           /* an adjustment claims its amount */
+    { "bogus", "10" },                /* no such kind of item */
+  };
+  g_autofree char *journal = qt_test_read (f->journal_path);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      qt_test_write (f->journal_path, journal); /* each forged after A1 alone */
+      cJSON *d = cJSON_CreateObject ();
+      cJSON_AddStringToObject (d, "appeal", "A2");
+      cJSON_AddStringToObject (d, "rep", "R202");
+      cJSON_AddStringToObject (d, "item", cases[i][0]);
+      cJSON *claims = cJSON_AddArrayToObject (d, "claims");
+      if (cases[i][1] != NULL)
+        cJSON_AddItemToArray (claims, cJSON_CreateString (cases[i][1]));
+      cJSON_AddStringToObject (d, "reason", "by hand");
+      cJSON_AddArrayToObject (d, "evidence");
+      forge (f, "filed", d, "filed with claims its item does not take");
+    }
+}
+
 /* verify of a revised, closed run; the mismatches it reports (none: NULL). */
 static char *
 verify_mismatches (Fixture *f, guint *history)
@@ -641,6 +671,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_replay_refuses_forged_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_second_vote, setup, teardown),
     cmocka_unit_test_setup_teardown (test_replay_refuses_wrong_decision, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_replay_refuses_unfit_claims, setup, teardown),
     cmocka_unit_test_setup_teardown (test_prior_period_no_change, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
