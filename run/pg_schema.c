@@ -321,6 +321,40 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "  IF jsonb_typeof (doc->'at') IS DISTINCT FROM 'string' OR NOT qt_is_timestamp (doc->>'at') THEN"
   "    RAISE EXCEPTION 'journal line %: at is not a timestamp with an offset', NEW.seq;"
   "  END IF;"
+  /* one line of JSON the client reads as the server does: no line break
+   * (the journal is lines), no "redacted" (a rep's view marks hidden
+   * lines with it), and for the lines a rep may write only the members
+   * the commands write, so no number, nesting or repeated key the two
+   * parsers could read differently */
+  "  IF strpos (NEW.line, E'\\n') > 0 OR strpos (NEW.line, E'\\r') > 0 OR doc ? 'redacted' THEN"
+  "    RAISE EXCEPTION 'journal line %: a line break or a redacted member', NEW.seq;"
+  "  END IF;"
+  "  IF NEW.event IN ('filed', 'voted', 'decided') AND (EXISTS (SELECT FROM jsonb_object_keys "
+  "(doc) k WHERE k <> ALL (CASE NEW.event WHEN 'filed' THEN ARRAY['seq', 'at', 'event', 'prev', "
+  "'appeal', 'rep', 'item', 'claims', 'reason', 'evidence'] WHEN 'voted' THEN ARRAY['seq', 'at', "
+  "'event', 'prev', 'appeal', 'reviewer', 'vote', 'note'] ELSE ARRAY['seq', 'at', 'event', "
+  "'prev', 'appeal', 'decision'] END)) OR jsonb_typeof (coalesce (doc->'note', '\"\"')) <> "
+  "'string') THEN"
+  "    RAISE EXCEPTION 'journal line %: a member the % line does not have', NEW.seq, NEW.event;"
+  "  END IF;"
+  "  IF NEW.event = 'filed' AND (jsonb_typeof (doc->'evidence') IS DISTINCT FROM 'array' OR EXISTS "
+  "(SELECT FROM json_array_elements (raw->'evidence') e WHERE json_typeof (e) <> 'object' OR "
+  "(CASE WHEN json_typeof (e) = 'object' THEN (SELECT count(*) FROM json_object_keys (e)) END) "
+  "<> 2 OR (e->>'sha256') !~ '^[0-9a-f]{64}$' OR json_typeof (e->'name') IS DISTINCT FROM "
+  "'string')) THEN"
+  "    RAISE EXCEPTION 'journal line %: evidence is not a list of files by sha256 and name', "
+  "NEW.seq;"
+  "  END IF;"
+  /* history is not backdated (the commands refuse an earlier --now) */
+  "  IF (doc->>'at')::timestamptz < (SELECT (j.line::jsonb->>'at')::timestamptz FROM qt_journal "
+  "j WHERE j.run_id = NEW.run_id ORDER BY j.seq DESC LIMIT 1) THEN"
+  "    RAISE EXCEPTION 'journal line %: at is earlier than the line before it', NEW.seq;"
+  "  END IF;"
+  /* a rep's line is not dated ahead of the server's clock: a date far
+   * ahead would stop every later command, which may not backdate */
+  "  IF qt_login_rep () IS NOT NULL AND (doc->>'at')::timestamptz > now () + interval '1 day' THEN"
+  "    RAISE EXCEPTION 'journal line %: at is later than now', NEW.seq;"
+  "  END IF;"
   "  assigned := EXISTS (SELECT FROM qt_journal j WHERE j.run_id = NEW.run_id AND j.appeal = "
   "NEW.appeal AND j.event = 'assigned');"
   "  decided := EXISTS (SELECT FROM qt_journal j WHERE j.run_id = NEW.run_id AND j.appeal = "
@@ -335,6 +369,16 @@ static const char *const migrations[QT_PG_SCHEMA_VERSION] = {
   "'string')) THEN"
   "    RAISE EXCEPTION 'journal line %: filed out of turn or without appeal, rep, item, claims "
   "and reason', NEW.seq;"
+  "  END IF;"
+  /* the claims' shape by item, as the replay holds them (claims_fit in
+   * appeals/lifecycle.c) */
+  "  IF NEW.event = 'filed' AND NOT (CASE"
+  "       WHEN doc->>'item' = 'adjustment' OR doc->>'item' ~ '^activity:.' THEN"
+  "         jsonb_array_length (doc->'claims') = 1"
+  "       WHEN doc->>'item' ~ '^split:.' THEN jsonb_array_length (doc->'claims') > 0 AND NOT EXISTS "
+  "(SELECT FROM jsonb_array_elements_text (doc->'claims') c WHERE c !~ '^.+=[^=]+$')"
+  "       ELSE false END) THEN"
+  "    RAISE EXCEPTION 'journal line %: filed with claims its item does not take', NEW.seq;"
   "  END IF;"
   "  IF NEW.event = 'filed' AND EXISTS (SELECT FROM qt_journal f WHERE f.run_id = NEW.run_id AND "
   "f.event = 'filed' AND f.actor = NEW.actor AND f.line::jsonb->>'item' = doc->>'item' AND NOT "

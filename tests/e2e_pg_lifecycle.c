@@ -259,6 +259,29 @@ assert_malformed_refused (const char *conninfo)
     { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"rep\":\"R201\","
       "\"item\":\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
       "not a JSON object with seq, prev and event, each once" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201\"],\"reason\":\"x\",\"evidence\":[]",
+      "filed with claims its item does not take" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[],\"x\":1e400",
+      "a member the filed line does not have" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[{\"sha256\":"
+      "\"0000000000000000000000000000000000000000000000000000000000000000\",\"name\":\"a\","
+      "\"name\":\"b\"}]", "evidence is not a list of files by sha256 and name" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[],"
+      "\"redacted\":\"0000000000000000000000000000000000000000000000000000000000000000\"",
+      "a line break or a redacted member" },
+    { "2026-07-08T09:30:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]\n",
+      "a line break or a redacted member" },
+    { "2026-07-08T08:00:00+08:00", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "at is earlier than the line before it" },
+    { "2099-01-01T00:00:00Z", "\"appeal\":\"A3\",\"rep\":\"R201\",\"item\":"
+      "\"split:O1\",\"claims\":[\"R201=1\"],\"reason\":\"x\",\"evidence\":[]",
+      "at is later than now" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (lines); i++)
     {
@@ -301,7 +324,7 @@ test_two_reps (void **state)
    * the server a vote by someone not assigned, and evidence under
    * another file's hash */
   g_autofree char *forged = forged_line (a, "filed", "\"appeal\":\"A3\",\"rep\":\"R203\","
-                                         "\"item\":\"split:O1\",\"claims\":[\"5\"],"
+                                         "\"item\":\"split:O1\",\"claims\":[\"R203=1\"],"
                                          "\"reason\":\"x\",\"evidence\":[]");
   assert_refused (a, forged, "row-level security");
   assert_malformed_refused (a);
@@ -394,11 +417,12 @@ test_two_reps (void **state)
   assert_int_equal (qt_test_run (NULL, NULL, "appeal", "vote", "--pg", d, "--period", "2026-06",
                                  "--appeal", "A2", "--uphold", "--now", "2026-07-08T12:00:00+08:00",
                                  NULL), 0);
-  g_autofree char *again = forged_line (c, "decided", "\"appeal\":\"A2\",\"decision\":"
-                                        "\"rejected\"");
+  g_autofree char *again = forged_line_at (c, "2026-07-08T13:00:00+08:00", "decided",
+                                           "\"appeal\":\"A2\",\"decision\":\"rejected\"");
   assert_refused (c, again, "decided out of turn or without a decision");
-  g_autofree char *late = forged_line (c, "voted", "\"appeal\":\"A2\",\"reviewer\":\"R301\","
-                                       "\"vote\":\"reject\"");
+  g_autofree char *late = forged_line_at (c, "2026-07-08T13:00:00+08:00", "voted",
+                                          "\"appeal\":\"A2\",\"reviewer\":\"R301\","
+                                          "\"vote\":\"reject\"");
   assert_refused (c, late, "a second vote");
   /* and the run's commands still read its journal */
   assert_int_equal (qt_test_run (NULL, NULL, "appeal", "list", "--pg", db, "--period", "2026-06",
