@@ -175,15 +175,6 @@ stored_files_sql (void)
   return g_string_free (sql, FALSE);
 }
 
-static gboolean
-write_file (const char *dir, const char *name, const char *data, gsize len, GError **error)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  if (g_file_set_contents (path, data, (gssize) len, NULL))
-    return TRUE;
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path, g_strerror (errno));
-  return FALSE;
-}
 
 /* A second connection like `conn` (the same server, database and login),
  * or NULL. */
@@ -236,7 +227,8 @@ write_tables (DataJob *job)
       if (!stored)
         continue;
       g_autoptr (GString) csv = table_csv (job->conn, d, &job->error);
-      if (csv == NULL || !write_file (job->dir, name, csv->str, csv->len, &job->error))
+      if (csv == NULL
+          || !qt_run_dir_put_private (job->dir, name, csv->str, csv->len, &job->error))
         return FALSE;
     }
   return TRUE;
@@ -329,7 +321,8 @@ write_plans (PGconn *conn, const char *dir, GError **error)
           || name[0] == '\0')
         ok = qt_pg_failed (error, "reading the plans", "a stored plan name is not a file name");
       else
-        ok = write_file (dir, name, PQgetvalue (r, i, 1), (gsize) PQgetlength (r, i, 1), error);
+        ok = qt_run_dir_put_private (dir, name, PQgetvalue (r, i, 1),
+                                     (gsize) PQgetlength (r, i, 1), error);
     }
   PQclear (r);
   return ok;
@@ -373,8 +366,9 @@ qt_pg_materialize (PGconn *conn, GError **error)
                                         "LOCAL synchronize_seqscans = off; LOCK TABLE ", tables,
                                         " IN ACCESS SHARE MODE", NULL);
   gboolean ok = qt_pg_exec (conn, begin, 0, NULL, NULL, NULL, "starting a transaction", error);
-  ok = ok && g_mkdir (data, 0700) == 0 && g_mkdir (plans, 0700) == 0
-       && write_data (conn, data, error) && write_plans (conn, plans, error);
+  ok = ok && qt_run_dir_put_private (root, "data", NULL, 0, error)
+       && qt_run_dir_put_private (root, "plans", NULL, 0, error) && write_data (conn, data, error)
+       && write_plans (conn, plans, error);
   PQclear (PQexec (conn, "COMMIT"));
   if (!ok)
     {

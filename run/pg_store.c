@@ -543,16 +543,6 @@ qt_pg_run_free (QtPgRun *run)
   g_free (run);
 }
 
-static gboolean
-write_at (const char *root, const char *rel, const char *data, gsize len, GError **error)
-{
-  g_autofree char *path = g_build_filename (root, rel, NULL);
-  g_autofree char *parent = g_path_get_dirname (path);
-  if (g_mkdir_with_parents (parent, 0700) == 0 && g_file_set_contents (path, data, (gssize) len, NULL))
-    return TRUE;
-  g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path, g_strerror (errno));
-  return FALSE;
-}
 
 /* What the scope reads of the run's files, as an SQL condition. */
 static const char *
@@ -620,7 +610,7 @@ put_checked_out (QtPgRun *run, gpointer to, const char *path, const char *sha256
   gsize len;
   const char *data = g_bytes_get_data (bytes, &len);
   g_hash_table_insert (run->stored, g_strdup (path), g_strdup (sha256));
-  return write_at (run->dir, path, data != NULL ? data : "", len, error);
+  return qt_run_dir_put_private (run->dir, path, data != NULL ? data : "", len, error);
 }
 
 /* The journal's lines into run->journal. */
@@ -646,7 +636,8 @@ fetch_journal (QtPgRun *run, GError **error)
 {
   return read_journal (run, error)
          && (run->journal_lines == 0
-             || write_at (run->dir, JOURNAL, run->journal->str, run->journal->len, error));
+             || qt_run_dir_put_private (run->dir, JOURNAL, run->journal->str, run->journal->len,
+                                        error));
 }
 
 /* The run's lock, its id (found under the lock: a store that replaced it
@@ -708,7 +699,8 @@ qt_pg_checkout (PGconn *conn, const char *period, QtPgCheckoutScope scope, GErro
   if (run->root == NULL)
     return NULL;
   run->dir = g_build_filename (run->root, "run", NULL);
-  if (g_mkdir (run->dir, 0700) != 0 || !fetch_files (run, put_checked_out, NULL, error)
+  if (!qt_run_dir_put_private (run->root, "run", NULL, 0, error)
+      || !fetch_files (run, put_checked_out, NULL, error)
       || !fetch_journal (run, error))
     {
       if (error != NULL && *error == NULL)

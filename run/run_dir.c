@@ -504,6 +504,24 @@ qt_run_dir_remove_private (const char *path)
   g_rw_lock_writer_unlock (&pending_lock);
 }
 
+gboolean
+qt_run_dir_put_private (const char *root, const char *rel, const char *data, gsize len,
+                        GError **error)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  /* shared with the other writers; a signal's clean-up takes it alone */
+  g_rw_lock_reader_lock (&pending_lock);
+  gboolean ok = data == NULL ? g_mkdir_with_parents (path, 0700) == 0
+                             : g_mkdir_with_parents (parent, 0700) == 0
+                                   && g_file_set_contents (path, data, (gssize) len, NULL);
+  int err = errno;
+  g_rw_lock_reader_unlock (&pending_lock);
+  if (!ok)
+    g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot write: %s", path, g_strerror (err));
+  return ok;
+}
+
 /* mkstemp under the lock, as make_pending_tmp, for a single new file. */
 static int
 make_pending_tmp_file (char *tmpl)

@@ -72,6 +72,13 @@ void qt_run_dir_remove_pending (void);
 char *qt_run_dir_make_private (const char *tmpl, GError **error);
 void qt_run_dir_remove_private (const char *path);
 
+/* Writes ROOT/REL (a directory made with qt_run_dir_make_private), its
+ * parents made as needed; `data` NULL: makes the directory REL.  Never
+ * after a signal's clean-up has begun, which would find the directory not
+ * empty and leave it.  QT_ERROR_IO `PATH: cannot write: …`. */
+gboolean qt_run_dir_put_private (const char *root, const char *rel, const char *data, gsize len,
+                                 GError **error);
+
 /* Opens the directory `path` and makes it durable (its entries: files
  * created or renamed in it) with the sync function; FALSE with errno. */
 gboolean qt_run_sync_dir (const char *path);
