@@ -543,7 +543,6 @@ qt_pg_run_free (QtPgRun *run)
   g_free (run);
 }
 
-
 /* What the scope reads of the run's files, as an SQL condition. */
 static const char *
 scope_filter (QtPgCheckoutScope scope)

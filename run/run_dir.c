@@ -478,6 +478,7 @@ qt_run_dir_make_private (const char *tmpl, GError **error)
   char *path = g_build_filename (g_get_tmp_dir (), tmpl, NULL);
   g_rw_lock_writer_lock (&pending_lock);
   gboolean made = g_mkdtemp (path) != NULL;
+  int err = errno;
   if (made)
     {
       if (pending == NULL)
@@ -488,7 +489,7 @@ qt_run_dir_make_private (const char *tmpl, GError **error)
   if (made)
     return path;
   g_set_error (error, QT_ERROR, QT_ERROR_IO, "%s: cannot make a temporary directory: %s", path,
-               g_strerror (errno));
+               g_strerror (err));
   g_free (path);
   return NULL;
 }
