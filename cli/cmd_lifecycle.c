@@ -83,13 +83,8 @@ qt_place_close (QtPlace *place, gboolean ok, GError **error)
     {
       ok = ok && qt_pg_checkin (place->stored, error);
       /* messages name the stored run, not the private checkout */
-      if (error != NULL && *error != NULL && strstr ((*error)->message, place->run_dir) != NULL)
-        {
-          g_auto (GStrv) parts = g_strsplit ((*error)->message, place->run_dir, -1);
-          g_autofree char *message = g_strjoinv (place->name, parts);
-          g_free ((*error)->message);
-          (*error)->message = g_steal_pointer (&message);
-        }
+      if (error != NULL)
+        qt_error_replace (*error, place->run_dir, place->name);
       g_clear_pointer (&place->stored, qt_pg_run_free);
     }
   g_clear_pointer (&place->conn, PQfinish);

@@ -13,3 +13,14 @@ qt_error_file_changed (const char *path, GError **error)
                path);
   return FALSE;
 }
+
+void
+qt_error_replace (GError *error, const char *from, const char *to)
+{
+  if (error == NULL)
+    return;
+  GString *message = g_string_new (error->message);
+  g_string_replace (message, from, to, 0);
+  g_free (error->message);
+  error->message = g_string_free (message, FALSE);
+}

@@ -23,4 +23,9 @@ GQuark qt_error_quark (void);
  * during a run (see loaders/file_stamp.h); returns FALSE. */
 gboolean qt_error_file_changed (const char *path, GError **error);
 
+/* Every `from` in the error's message replaced by `to` (a private
+ * directory's path by what the user knows it as); nothing when `error` is
+ * NULL. */
+void qt_error_replace (GError *error, const char *from, const char *to);
+
 G_END_DECLS

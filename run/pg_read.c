@@ -389,16 +389,13 @@ qt_pg_forget (const char *root)
 void
 qt_pg_name_stored (const char *root, GError *error)
 {
-  if (root == NULL || error == NULL)
+  if (root == NULL)
     return;
-  g_autoptr (GString) message = g_string_new (error->message);
   const char *const dirs[] = { "data", "plans" };
   for (guint i = 0; i < G_N_ELEMENTS (dirs); i++)
     {
       g_autofree char *prefix = g_strconcat (root, G_DIR_SEPARATOR_S, dirs[i], G_DIR_SEPARATOR_S,
                                              NULL);
-      g_string_replace (message, prefix, "", 0);
+      qt_error_replace (error, prefix, "");
     }
-  g_free (error->message);
-  error->message = g_string_free (g_steal_pointer (&message), FALSE);
 }
